@@ -1,0 +1,536 @@
+//! The site owner's config: parsed from a JSON value, validated, compiled.
+//!
+//! Validation walks the whole document and reports every problem with the path of
+//! the field (see `diagnostic`), never stopping at the first. Unknown fields are
+//! errors, because a misspelt field silently ignored is a rule that silently never
+//! fires. Limits (rule count, string lengths, condition depth) keep a broken or
+//! hostile config from hurting the page: exceeding one is a validation error.
+
+use super::condition::Condition;
+use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::html_policy::{is_safe_url, is_url_attribute};
+use super::profile::Aggregate;
+use super::value::{Map, Value};
+
+pub const MAX_RULES: usize = 1000;
+pub const MAX_ACTIONS: usize = 50;
+pub const MAX_ID_LEN: usize = 64;
+pub const MAX_SELECTOR_LEN: usize = 512;
+pub const MAX_TEXT_LEN: usize = 20_000;
+pub const MAX_CATEGORIES: usize = 16;
+
+/// The consent category every config has and nobody can refuse.
+pub const NECESSARY: &str = "necessary";
+const DEFAULT_CATEGORIES: &[&str] = &[
+    NECESSARY,
+    "preferences",
+    "analytics",
+    "personalization",
+    "marketing",
+];
+/// Rules and signals need this category unless they name their own.
+pub const DEFAULT_RULE_CATEGORY: &str = "personalization";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub consent: ConsentConfig,
+    /// The consent category each profile aggregate is collected and stored under.
+    pub signals: Vec<(Aggregate, String)>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentConfig {
+    pub categories: Vec<Category>,
+    /// Raising it voids the consent visitors gave to earlier versions.
+    pub version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub id: String,
+    pub required: bool,
+    /// Label and description per language (`pt-BR`, `en`), for consent panels.
+    pub label: Vec<(String, String)>,
+    pub description: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    /// Every category the rule needs; it applies only while all are granted.
+    pub consent: Vec<String>,
+    pub when: Option<Condition>,
+    pub actions: Vec<Action>,
+    pub priority: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub selector: String,
+    pub kind: ActionKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionKind {
+    SetText(String),
+    /// Markup, sanitized against `html_policy` when applied.
+    SetHtml(String),
+    SetAttr { name: String, value: String },
+    AddClass(String),
+    Hide,
+}
+
+const ROOT_FIELDS: &[&str] = &["$schema", "version", "consent", "signals", "rules"];
+const CONSENT_FIELDS: &[&str] = &["categories", "version"];
+const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
+const RULE_FIELDS: &[&str] = &["id", "description", "consent", "when", "actions", "priority"];
+const OPS: &[&str] = &["setText", "setHtml", "setAttr", "addClass", "hide"];
+
+impl Config {
+    /// Validates and compiles; on failure returns every problem found.
+    pub fn parse(value: &Value) -> Result<Config, Vec<super::diagnostic::Diagnostic>> {
+        let mut diags = Diagnostics::default();
+        let config = parse_root(value, &mut diags);
+        match config {
+            Some(c) if diags.is_empty() => Ok(c),
+            _ => Err(diags.items),
+        }
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.consent.categories.iter().find(|c| c.id == id)
+    }
+
+    /// The category an aggregate of the profile belongs to.
+    pub fn category_of(&self, aggregate: Aggregate) -> &str {
+        self.signals
+            .iter()
+            .find(|(a, _)| *a == aggregate)
+            .map(|(_, c)| c.as_str())
+            .unwrap_or(DEFAULT_RULE_CATEGORY)
+    }
+}
+
+fn object<'a>(value: &'a Value, path: &str, allowed: &[&str], diags: &mut Diagnostics) -> Option<&'a Map> {
+    let Some(map) = value.as_object() else {
+        diags.error(path, format!("expected an object, found {}", value.kind()));
+        return None;
+    };
+    for (key, _) in map {
+        if !allowed.contains(&key.as_str()) {
+            diags.error(&field(path, key), unknown("field", key, allowed));
+        }
+    }
+    Some(map)
+}
+
+fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
+    map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) -> Option<String> {
+    match value {
+        Value::String(s) if s.chars().count() > max => {
+            diags.error(path, format!("is longer than {max} characters"));
+            None
+        }
+        Value::String(s) => Some(s.clone()),
+        other => {
+            diags.error(path, format!("expected a string, found {}", other.kind()));
+            None
+        }
+    }
+}
+
+fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    let s = string(value, path, MAX_ID_LEN, diags)?;
+    let valid = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    if !valid {
+        diags.error(path, format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"));
+        return None;
+    }
+    Some(s)
+}
+
+fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
+    let map = object(value, "", ROOT_FIELDS, diags)?;
+    if let Some(v) = get(map, "version") {
+        if v.as_f64() != Some(1.0) {
+            diags.error("version", format!("unsupported config version {}; this vitrine reads version 1", v.to_json()));
+        }
+    }
+    let consent = parse_consent(get(map, "consent"), diags);
+    let known: Vec<&str> = consent.categories.iter().map(|c| c.id.as_str()).collect();
+    let signals = parse_signals(get(map, "signals"), &known, diags);
+    let rules = match get(map, "rules") {
+        None => Vec::new(),
+        Some(Value::Array(items)) if items.len() > MAX_RULES => {
+            diags.error("rules", format!("has {} rules; the limit is {MAX_RULES}", items.len()));
+            Vec::new()
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| parse_rule(r, &index("rules", i), &known, diags))
+            .collect(),
+        Some(other) => {
+            diags.error("rules", format!("expected an array, found {}", other.kind()));
+            Vec::new()
+        }
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        if rules[..i].iter().any(|r| r.id == rule.id) {
+            diags.error(&format!("rules[{i}].id"), format!("duplicate rule id \"{}\"", rule.id));
+        }
+    }
+    Some(Config {
+        consent,
+        signals,
+        rules,
+    })
+}
+
+fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfig {
+    let mut config = ConsentConfig {
+        categories: DEFAULT_CATEGORIES
+            .iter()
+            .map(|id| Category {
+                id: (*id).to_owned(),
+                required: *id == NECESSARY,
+                label: Vec::new(),
+                description: Vec::new(),
+            })
+            .collect(),
+        version: 1,
+    };
+    let Some(value) = value else { return config };
+    let Some(map) = object(value, "consent", CONSENT_FIELDS, diags) else {
+        return config;
+    };
+    if let Some(v) = get(map, "version") {
+        match v.as_f64() {
+            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => config.version = n as u32,
+            _ => diags.error("consent.version", format!("expected a whole number of at least 1, found {}", v.to_json())),
+        }
+    }
+    if let Some(v) = get(map, "categories") {
+        let Some(items) = v.as_array() else {
+            diags.error("consent.categories", format!("expected an array, found {}", v.kind()));
+            return config;
+        };
+        if items.len() > MAX_CATEGORIES {
+            diags.error("consent.categories", format!("has {} categories; the limit is {MAX_CATEGORIES}", items.len()));
+            return config;
+        }
+        let mut categories: Vec<Category> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = index("consent.categories", i);
+            let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else { continue };
+            let Some(id) = get(map, "id").and_then(|v| identifier(v, &field(&path, "id"), diags)) else {
+                if get(map, "id").is_none() {
+                    diags.error(&path, "missing field \"id\"");
+                }
+                continue;
+            };
+            if categories.iter().any(|c| c.id == id) {
+                diags.error(&field(&path, "id"), format!("duplicate category id \"{id}\""));
+            }
+            let required = match get(map, "required") {
+                None => id == NECESSARY,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => {
+                    diags.error(&field(&path, "required"), format!("expected a boolean, found {}", other.kind()));
+                    false
+                }
+            };
+            if id == NECESSARY && !required {
+                diags.error(&field(&path, "required"), "the \"necessary\" category is always required");
+            }
+            categories.push(Category {
+                label: texts(get(map, "label"), &field(&path, "label"), diags),
+                description: texts(get(map, "description"), &field(&path, "description"), diags),
+                id,
+                required,
+            });
+        }
+        if !categories.iter().any(|c| c.id == NECESSARY) {
+            diags.error("consent.categories", "must include the \"necessary\" category");
+        }
+        config.categories = categories;
+    }
+    config
+}
+
+/// A translated text: either one string or `{ "pt-BR": "...", "en": "..." }`.
+fn texts(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    match value {
+        None => Vec::new(),
+        Some(Value::String(_)) => string(value.unwrap_or(&Value::Null), path, 500, diags)
+            .map(|s| vec![(String::new(), s)])
+            .unwrap_or_default(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter_map(|(lang, v)| Some((lang.clone(), string(v, &field(path, lang), 500, diags)?)))
+            .collect(),
+        Some(other) => {
+            diags.error(path, format!("expected a string or an object of translations, found {}", other.kind()));
+            Vec::new()
+        }
+    }
+}
+
+fn parse_signals(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> Vec<(Aggregate, String)> {
+    let mut signals: Vec<(Aggregate, String)> = Aggregate::ALL
+        .iter()
+        .map(|a| (*a, DEFAULT_RULE_CATEGORY.to_owned()))
+        .collect();
+    let names: Vec<&str> = Aggregate::ALL.iter().map(|a| a.name()).collect();
+    if let Some(value) = value {
+        if let Some(map) = object(value, "signals", &names, diags) {
+            for (key, v) in map {
+                let path = field("signals", key);
+                let Some(agg) = Aggregate::ALL.iter().find(|a| a.name() == key) else { continue };
+                if let Some(cat) = category_ref(v, &path, known, diags) {
+                    if let Some(slot) = signals.iter_mut().find(|(a, _)| a == agg) {
+                        slot.1 = cat;
+                    }
+                }
+            }
+        }
+    }
+    // A config with its own categories and no "personalization" must say where signals go.
+    if value.is_none() && !known.contains(&DEFAULT_RULE_CATEGORY) {
+        diags.error("signals", "required when the consent categories do not include \"personalization\"");
+    }
+    signals
+}
+
+fn category_ref(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<String> {
+    let id = string(value, path, MAX_ID_LEN, diags)?;
+    if !known.contains(&id.as_str()) {
+        diags.error(path, unknown("consent category", &id, known));
+        return None;
+    }
+    Some(id)
+}
+
+fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<Rule> {
+    let map = object(value, path, RULE_FIELDS, diags)?;
+    let id = match get(map, "id") {
+        Some(v) => identifier(v, &field(path, "id"), diags),
+        None => {
+            diags.error(path, "missing field \"id\"");
+            None
+        }
+    };
+    if let Some(v) = get(map, "description") {
+        string(v, &field(path, "description"), 2000, diags);
+    }
+    let consent_path = field(path, "consent");
+    let consent = match get(map, "consent") {
+        None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
+        None => {
+            diags.error(path, "missing field \"consent\" (there is no \"personalization\" category to default to)");
+            Vec::new()
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| category_ref(v, &index(&consent_path, i), known, diags))
+            .collect(),
+        Some(v) => category_ref(v, &consent_path, known, diags).into_iter().collect(),
+    };
+    let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
+    let priority = match get(map, "priority") {
+        None => 0,
+        Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
+        Some(v) => {
+            diags.error(&field(path, "priority"), format!("expected a whole number between -1000000 and 1000000, found {}", v.to_json()));
+            0
+        }
+    };
+    let actions_path = field(path, "actions");
+    let actions = match get(map, "actions") {
+        None => {
+            diags.error(path, "missing field \"actions\"");
+            Vec::new()
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            diags.error(&actions_path, "needs at least one action");
+            Vec::new()
+        }
+        Some(Value::Array(items)) if items.len() > MAX_ACTIONS => {
+            diags.error(&actions_path, format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()));
+            Vec::new()
+        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| parse_action(a, &index(&actions_path, i), diags))
+            .collect(),
+        Some(other) => {
+            diags.error(&actions_path, format!("expected an array, found {}", other.kind()));
+            Vec::new()
+        }
+    };
+    Some(Rule {
+        id: id?,
+        consent,
+        when,
+        actions,
+        priority,
+    })
+}
+
+fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
+    let Some(map) = value.as_object() else {
+        diags.error(path, format!("expected an object, found {}", value.kind()));
+        return None;
+    };
+    let op = match get(map, "op") {
+        Some(Value::String(op)) if OPS.contains(&op.as_str()) => op.as_str(),
+        Some(Value::String(op)) => {
+            diags.error(&field(path, "op"), unknown("operation", op, OPS));
+            return None;
+        }
+        Some(other) => {
+            diags.error(&field(path, "op"), format!("expected a string, found {}", other.kind()));
+            return None;
+        }
+        None => {
+            diags.error(path, "missing field \"op\"");
+            return None;
+        }
+    };
+    let fields: &[&str] = match op {
+        "setText" => &["op", "selector", "text"],
+        "setHtml" => &["op", "selector", "html"],
+        "setAttr" => &["op", "selector", "name", "value"],
+        "addClass" => &["op", "selector", "class"],
+        _ => &["op", "selector"],
+    };
+    object(value, path, fields, diags);
+    let required = |key: &str, max: usize, diags: &mut Diagnostics| -> Option<String> {
+        match get(map, key) {
+            Some(v) => string(v, &field(path, key), max, diags),
+            None => {
+                diags.error(path, format!("missing field \"{key}\" (required by {op})"));
+                None
+            }
+        }
+    };
+    let selector = required("selector", MAX_SELECTOR_LEN, diags);
+    if selector.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        diags.error(&field(path, "selector"), "must not be empty");
+    }
+    let kind = match op {
+        "setText" => ActionKind::SetText(required("text", MAX_TEXT_LEN, diags)?),
+        "setHtml" => ActionKind::SetHtml(required("html", MAX_TEXT_LEN, diags)?),
+        "setAttr" => {
+            let name = required("name", 128, diags)?.to_ascii_lowercase();
+            let value = required("value", MAX_TEXT_LEN, diags)?;
+            let name_path = field(path, "name");
+            let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+            if !valid_name {
+                diags.error(&name_path, format!("\"{name}\" is not a valid attribute name"));
+                return None;
+            }
+            if name.starts_with("on") || matches!(name.as_str(), "style" | "srcdoc" | "is") {
+                diags.error(&name_path, format!("setting \"{name}\" is not allowed (it can run code or restyle the page)"));
+                return None;
+            }
+            if is_url_attribute(&name) && !is_safe_url(&value) {
+                diags.error(&field(path, "value"), "URL must be http(s), relative, mailto: or tel:");
+                return None;
+            }
+            ActionKind::SetAttr { name, value }
+        }
+        "addClass" => {
+            let class = required("class", 128, diags)?;
+            if class.is_empty() || class.chars().any(char::is_whitespace) {
+                diags.error(&field(path, "class"), "must be one class name, without spaces");
+                return None;
+            }
+            ActionKind::AddClass(class)
+        }
+        _ => ActionKind::Hide,
+    };
+    Some(Action { selector: selector?, kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Config, Vec<String>> {
+        let v: Value = serde_json::from_str(json).unwrap();
+        Config::parse(&v).map_err(|d| d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn minimal_config_gets_default_categories() {
+        let c = parse(r#"{"version": 1}"#).unwrap();
+        let ids: Vec<_> = c.consent.categories.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, DEFAULT_CATEGORIES);
+        assert!(c.consent.categories[0].required);
+        assert_eq!(c.category_of(Aggregate::Cart), "personalization");
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let errors = parse(
+            r##"{"version": 1, "rulez": [], "rules": [
+                {"id": "a", "when": {"cart.total": {"$gtt": 1}}, "actions": [{"op": "setText", "selector": "#x", "text": "y"}]},
+                {"id": "a", "consent": ["marketin"], "actions": []},
+                {"id": "b", "actions": [{"op": "setAttr", "selector": "a", "name": "onclick", "value": "x"},
+                                         {"op": "setAttr", "selector": "a", "name": "href", "value": "javascript:alert(1)"},
+                                         {"op": "fly", "selector": "a"}, {"op": "setText", "selector": "a"}]}
+            ]}"##,
+        )
+        .unwrap_err();
+        let expected = [
+            "rulez: unknown field \"rulez\" (did you mean \"rules\"?)",
+            "rules[0].when.cart.total: unknown operator \"$gtt\" (did you mean \"$gt\"?)",
+            "rules[1].consent[0]: unknown consent category \"marketin\" (did you mean \"marketing\"?)",
+            "rules[1].actions: needs at least one action",
+            "rules[2].actions[0].name: setting \"onclick\" is not allowed (it can run code or restyle the page)",
+            "rules[2].actions[1].value: URL must be http(s), relative, mailto: or tel:",
+            "rules[2].actions[2].op: unknown operation \"fly\"",
+            "rules[2].actions[3]: missing field \"text\" (required by setText)",
+            "rules[1].id: duplicate rule id \"a\"",
+        ];
+        assert_eq!(errors, expected);
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let errors = parse(r#"{"rules": {"id": 1}, "consent": {"version": 0}}"#).unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "consent.version: expected a whole number of at least 1, found 0",
+                "rules: expected an array, found an object"
+            ]
+        );
+        assert_eq!(parse("[]").unwrap_err(), ["expected an object, found an array"]);
+    }
+
+    #[test]
+    fn custom_categories_must_keep_necessary() {
+        let errors = parse(r#"{"consent": {"categories": [{"id": "stats"}]}, "signals": {"clicks": "stats"}}"#).unwrap_err();
+        assert_eq!(errors, ["consent.categories: must include the \"necessary\" category"]);
+    }
+
+    #[test]
+    fn too_many_rules_is_an_error() {
+        let rules: Vec<String> = (0..=MAX_RULES)
+            .map(|i| format!(r##"{{"id": "r{i}", "actions": [{{"op": "hide", "selector": "#a"}}]}}"##))
+            .collect();
+        let errors = parse(&format!(r#"{{"rules": [{}]}}"#, rules.join(","))).unwrap_err();
+        assert_eq!(errors, ["rules: has 1001 rules; the limit is 1000"]);
+    }
+}

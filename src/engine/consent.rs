@@ -1,0 +1,179 @@
+//! The visitor's consent: which categories are granted, and the proof of each change.
+//!
+//! Default is opt-in: nothing but required categories until the visitor grants more.
+//! The state and its records live in the `necessary` partition (remembering a choice
+//! is itself necessary). Consent given to an older `consent.version` of the config
+//! does not carry over: raising the version asks again. Records are bounded.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::ConsentConfig;
+
+pub const MAX_RECORDS: usize = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsentStore {
+    /// The config consent version these choices were made under.
+    pub version: u32,
+    pub granted: BTreeMap<String, bool>,
+    /// Proof of consent: newest last, at most `MAX_RECORDS`.
+    pub records: Vec<ConsentRecord>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsentRecord {
+    pub time_ms: f64,
+    pub version: u32,
+    /// The state of every category after the change.
+    pub state: BTreeMap<String, bool>,
+    /// Who made the change: `api`, `panel`, `consent-mode`, `tcf`, `gpc`, `storage`.
+    pub source: String,
+}
+
+/// What a consent change did, so the shell can purge storage and detach listeners.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConsentChange {
+    pub granted: Vec<String>,
+    pub withdrawn: Vec<String>,
+}
+
+impl ConsentChange {
+    pub fn is_empty(&self) -> bool {
+        self.granted.is_empty() && self.withdrawn.is_empty()
+    }
+}
+
+impl ConsentStore {
+    /// The opt-in default for a config, keeping records restored from storage.
+    pub fn restore(config: &ConsentConfig, stored: Option<ConsentStore>) -> ConsentStore {
+        let mut store = ConsentStore {
+            version: config.version,
+            granted: config
+                .categories
+                .iter()
+                .map(|c| (c.id.clone(), c.required))
+                .collect(),
+            records: Vec::new(),
+        };
+        if let Some(stored) = stored {
+            if stored.version == config.version {
+                for (id, granted) in stored.granted {
+                    if let Some(slot) = store.granted.get_mut(&id) {
+                        *slot = *slot || granted;
+                    }
+                }
+            }
+            store.records = stored.records;
+            store.records.retain(|r| r.time_ms.is_finite());
+            let excess = store.records.len().saturating_sub(MAX_RECORDS);
+            store.records.drain(..excess);
+        }
+        store
+    }
+
+    pub fn is_granted(&self, category: &str) -> bool {
+        self.granted.get(category).copied().unwrap_or(false)
+    }
+
+    /// Applies changes to known, non-required categories and records the result.
+    /// Unknown category names are returned as errors and change nothing.
+    pub fn set(
+        &mut self,
+        config: &ConsentConfig,
+        changes: &[(String, bool)],
+        source: &str,
+        now_ms: f64,
+    ) -> Result<ConsentChange, String> {
+        for (id, _) in changes {
+            if config.categories.iter().all(|c| c.id != *id) {
+                let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
+                return Err(super::diagnostic::unknown("consent category", id, &known));
+            }
+        }
+        let mut change = ConsentChange::default();
+        for (id, want) in changes {
+            let required = config.categories.iter().any(|c| c.id == *id && c.required);
+            let Some(slot) = self.granted.get_mut(id) else { continue };
+            if required || *slot == *want {
+                continue;
+            }
+            *slot = *want;
+            if *want {
+                change.granted.push(id.clone());
+            } else {
+                change.withdrawn.push(id.clone());
+            }
+        }
+        self.records.push(ConsentRecord {
+            time_ms: now_ms,
+            version: self.version,
+            state: self.granted.clone(),
+            source: source.to_owned(),
+        });
+        let excess = self.records.len().saturating_sub(MAX_RECORDS);
+        self.records.drain(..excess);
+        Ok(change)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::Config;
+    use crate::engine::value::Value;
+
+    fn config(version: u32) -> ConsentConfig {
+        let v: Value = serde_json::from_str(&format!(r#"{{"consent": {{"version": {version}}}}}"#)).unwrap();
+        Config::parse(&v).unwrap().consent
+    }
+
+    #[test]
+    fn opt_in_by_default() {
+        let c = config(1);
+        let s = ConsentStore::restore(&c, None);
+        assert!(s.is_granted("necessary"));
+        assert!(!s.is_granted("personalization"));
+        assert!(!s.is_granted("nonexistent"));
+    }
+
+    #[test]
+    fn changes_are_recorded_and_required_cannot_be_refused() {
+        let c = config(1);
+        let mut s = ConsentStore::restore(&c, None);
+        let change = s
+            .set(&c, &[("personalization".into(), true), ("necessary".into(), false)], "api", 5.0)
+            .unwrap();
+        assert_eq!(change.granted, ["personalization"]);
+        assert!(s.is_granted("necessary"));
+        assert_eq!(s.records.len(), 1);
+        assert_eq!(s.records[0].source, "api");
+        assert_eq!(s.records[0].state.get("personalization"), Some(&true));
+        assert!(s.set(&c, &[("personalisation".into(), true)], "api", 6.0).unwrap_err().contains("did you mean"));
+    }
+
+    #[test]
+    fn raising_the_version_asks_again_but_keeps_proof() {
+        let mut s = ConsentStore::restore(&config(1), None);
+        s.set(&config(1), &[("marketing".into(), true)], "panel", 1.0).unwrap();
+        let again = ConsentStore::restore(&config(2), Some(s.clone()));
+        assert!(!again.is_granted("marketing"));
+        assert_eq!(again.records.len(), 1);
+        let same = ConsentStore::restore(&config(1), Some(s));
+        assert!(same.is_granted("marketing"));
+    }
+
+    #[test]
+    fn records_are_bounded() {
+        let c = config(1);
+        let mut s = ConsentStore::restore(&c, None);
+        for i in 0..(MAX_RECORDS + 10) {
+            s.set(&c, &[("analytics".into(), i % 2 == 0)], "api", i as f64).unwrap();
+        }
+        assert_eq!(s.records.len(), MAX_RECORDS);
+        assert_eq!(s.records[0].time_ms, 10.0);
+    }
+}

@@ -1,0 +1,113 @@
+//! Problems a site owner can fix, reported as data.
+//!
+//! Config validation never stops at the first problem: it collects every one as a
+//! `{path, message}` pair (the way oxc reports diagnostics), so a site owner sees the
+//! whole list at once and each entry points at the exact field, e.g.
+//! `rules[3].when.cart.total: unknown operator "$gtt" (did you mean "$gt"?)`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Where the problem is: `rules[0].actions[1].selector`; empty for the root.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Collects diagnostics while validation walks the document.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn error(&mut self, path: &str, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// `parent.key`, or `key` at the root.
+pub fn field(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// `parent[index]`.
+pub fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+/// The closest candidate within two edits, for "did you mean" hints.
+pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// The message for an unknown name, with a hint when one is close.
+pub fn unknown(what: &str, word: &str, candidates: &[&str]) -> String {
+    match suggest(word, candidates) {
+        Some(s) => format!("unknown {what} \"{word}\" (did you mean \"{s}\"?)"),
+        None => format!("unknown {what} \"{word}\""),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(suggest("$gtt", &["$gt", "$gte", "$lt"]), Some("$gt"));
+        assert_eq!(suggest("$banana", &["$gt", "$in"]), None);
+        assert_eq!(
+            unknown("operator", "$gtt", &["$gt"]),
+            "unknown operator \"$gtt\" (did you mean \"$gt\"?)"
+        );
+    }
+
+    #[test]
+    fn paths_compose() {
+        assert_eq!(field(&index("rules", 3), "when"), "rules[3].when");
+        assert_eq!(field("", "rules"), "rules");
+    }
+}

@@ -1,0 +1,20 @@
+//! The pure engine: every decision vitrine makes, with no browser in sight.
+//!
+//! Nothing here uses web-sys or js-sys, reads the clock, draws random numbers or does
+//! I/O; the browser shell passes time and ids in and carries plans out. That keeps
+//! every behaviour replayable and testable with plain `cargo test`.
+
+pub mod condition;
+pub mod config;
+pub mod consent;
+pub mod diagnostic;
+pub mod html_policy;
+pub mod plan;
+pub mod profile;
+pub mod runtime;
+pub mod signal;
+pub mod value;
+
+pub use config::Config;
+pub use runtime::Engine;
+pub use value::Value;

@@ -1,0 +1,51 @@
+//! The plan: the set of DOM operations the page should have applied right now.
+//!
+//! The engine never touches the DOM. It computes the desired operations in the
+//! order they must be applied (so that, on one element, the winning rule writes
+//! last) and diffs them against what is applied; the shell executes the diff.
+
+/// One action of one rule: `rules[rule].actions[action]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OpId {
+    pub rule: u32,
+    pub action: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diff {
+    /// Operations to undo, newest first.
+    pub revert: Vec<OpId>,
+    /// Operations to apply, in order.
+    pub apply: Vec<OpId>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.revert.is_empty() && self.apply.is_empty()
+    }
+}
+
+/// What must change to go from `applied` to `desired`.
+pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
+    Diff {
+        revert: applied.iter().rev().filter(|op| !desired.contains(op)).copied().collect(),
+        apply: desired.iter().filter(|op| !applied.contains(op)).copied().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(rule: u32) -> OpId {
+        OpId { rule, action: 0 }
+    }
+
+    #[test]
+    fn diff_reverts_newest_first_and_applies_in_order() {
+        let d = diff(&[op(1), op(2), op(3)], &[op(2), op(4), op(5)]);
+        assert_eq!(d.revert, [op(3), op(1)]);
+        assert_eq!(d.apply, [op(4), op(5)]);
+        assert!(diff(&[op(1)], &[op(1)]).is_empty());
+    }
+}

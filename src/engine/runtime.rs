@@ -1,0 +1,376 @@
+//! The engine: config + profile + consent + page context → plan, and what to store.
+//!
+//! This is where every decision is made, and where the three consent gates are
+//! enforced: a signal whose category is not granted is dropped (collection); only
+//! granted partitions are written, and withdrawn ones are purged (storage); a rule
+//! applies only while all its categories are granted (action). Time and the fresh
+//! visitor id are arguments, so the engine is deterministic.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::{Action, Config, NECESSARY};
+use super::consent::{ConsentChange, ConsentStore};
+use super::plan::{diff, Diff, OpId};
+use super::profile::{bump, truncate, Aggregate, Profile, MAX_KEY_LEN};
+use super::signal::{Context, Signal};
+use super::value::{object, Value};
+
+/// Version of the stored partition format; data of another version is discarded.
+pub const SCHEMA: u32 = 1;
+
+/// One consent category's share of the stored data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Partition {
+    pub schema: u32,
+    #[serde(skip_serializing_if = "is_empty_profile")]
+    pub profile: Profile,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentStore>,
+}
+
+fn is_empty_profile(p: &Profile) -> bool {
+    *p == Profile::default()
+}
+
+/// Storage work the shell must do: write these partitions, delete those.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StorageWrites {
+    pub write: Vec<(String, Partition)>,
+    pub remove: Vec<String>,
+}
+
+/// Everything stored about the visitor, for `profile.export()` (portability).
+#[derive(Debug, Clone, Serialize)]
+pub struct Export {
+    pub schema: u32,
+    pub exported_at_ms: f64,
+    pub profile: Profile,
+    pub consent: ConsentStore,
+    /// The consent category each aggregate of `profile` is stored under.
+    pub categories: Vec<(String, String)>,
+}
+
+pub struct Engine {
+    config: Config,
+    profile: Profile,
+    consent: ConsentStore,
+    context: Context,
+    page_dwell_ms: f64,
+    fresh_id: String,
+    now_ms: f64,
+    applied: Vec<OpId>,
+    dirty: BTreeSet<String>,
+    purged: BTreeSet<String>,
+}
+
+impl Engine {
+    /// Starts from a validated config and the partitions read from storage. Returns
+    /// warnings for stored data that had to be discarded.
+    pub fn new(config: Config, stored: Vec<(String, Partition)>, fresh_id: &str, context: Context, now_ms: f64) -> (Engine, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut stored_consent = None;
+        let mut others = Vec::new();
+        for (category, partition) in stored {
+            if partition.schema != SCHEMA {
+                warnings.push(format!("stored \"{category}\" data has schema {} (expected {SCHEMA}); discarded", partition.schema));
+                continue;
+            }
+            if category == NECESSARY {
+                stored_consent = partition.consent.clone();
+            }
+            others.push((category, partition));
+        }
+        let consent = ConsentStore::restore(&config.consent, stored_consent);
+        let mut engine = Engine {
+            config,
+            profile: Profile::default(),
+            consent,
+            context,
+            page_dwell_ms: 0.0,
+            fresh_id: truncate(fresh_id, MAX_KEY_LEN),
+            now_ms,
+            applied: Vec::new(),
+            dirty: BTreeSet::new(),
+            purged: BTreeSet::new(),
+        };
+        for (category, partition) in others {
+            if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category) {
+                // Left over from a consent that no longer holds (or a category the
+                // config dropped): it must not survive.
+                engine.purged.insert(category);
+                continue;
+            }
+            let config = &engine.config;
+            engine
+                .profile
+                .merge_from(partition.profile.bounded(), |a| config.category_of(a) == category);
+        }
+        engine.count_page_view();
+        (engine, warnings)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn consent(&self) -> &ConsentStore {
+        &self.consent
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    fn allows(&self, aggregate: Aggregate) -> bool {
+        self.consent.is_granted(self.config.category_of(aggregate))
+    }
+
+    fn touch(&mut self, aggregate: Aggregate) {
+        let category = self.config.category_of(aggregate).to_owned();
+        self.purged.remove(&category);
+        self.dirty.insert(category);
+    }
+
+    fn count_page_view(&mut self) {
+        if self.allows(Aggregate::Visitor) {
+            self.profile.page_view(&self.fresh_id, self.now_ms);
+            self.touch(Aggregate::Visitor);
+        }
+    }
+
+    /// A new page view in the same document (SPA navigation).
+    pub fn page_view(&mut self, context: Context, now_ms: f64) {
+        self.now_ms = now_ms;
+        self.context = context;
+        self.page_dwell_ms = 0.0;
+        self.count_page_view();
+    }
+
+    /// Feeds a signal; returns false when consent for it is missing (it is dropped).
+    pub fn signal(&mut self, signal: Signal, now_ms: f64) -> bool {
+        self.now_ms = now_ms;
+        if let Signal::Dwell { active_ms } = signal {
+            // Page dwell describes this page view and is kept in memory regardless;
+            // only the lifetime total is profile data.
+            if active_ms.is_finite() && active_ms > 0.0 {
+                self.page_dwell_ms += active_ms;
+            }
+        }
+        let aggregate = signal.aggregate();
+        if !self.allows(aggregate) {
+            return false;
+        }
+        match signal {
+            Signal::Click { key } => bump(&mut self.profile.clicks, &key),
+            Signal::Track { name } => bump(&mut self.profile.events, &name),
+            Signal::CartAdd(item) => self.profile.cart_add(item),
+            Signal::CartRemove { id } => {
+                if !self.profile.cart_remove(&id) {
+                    return true;
+                }
+            }
+            Signal::Dwell { active_ms } => {
+                if !(active_ms.is_finite() && active_ms > 0.0) {
+                    return true;
+                }
+                self.profile.dwell.get_or_insert_with(Default::default).total_ms += active_ms;
+            }
+        }
+        if let Some(v) = self.profile.visitor.as_mut() {
+            v.last_seen_ms = now_ms;
+        }
+        self.touch(aggregate);
+        true
+    }
+
+    /// Changes consent. Withdrawn categories are purged from memory at once and
+    /// queued for deletion from storage; the next `update` reverts their rules.
+    pub fn set_consent(&mut self, changes: &[(String, bool)], source: &str, now_ms: f64) -> Result<ConsentChange, String> {
+        self.now_ms = now_ms;
+        let was_counting = self.allows(Aggregate::Visitor);
+        let change = self.consent.set(&self.config.consent, changes, source, now_ms)?;
+        self.dirty.insert(NECESSARY.to_owned());
+        for category in &change.withdrawn {
+            for aggregate in Aggregate::ALL {
+                if self.config.category_of(aggregate) == category {
+                    self.profile.clear(aggregate);
+                }
+            }
+            self.dirty.remove(category);
+            self.purged.insert(category.clone());
+        }
+        if !was_counting && self.allows(Aggregate::Visitor) {
+            // The page view that is under way counts from the moment it may.
+            self.count_page_view();
+        }
+        Ok(change)
+    }
+
+    /// Deletes everything about the visitor, consent choices included (back to opt-in).
+    pub fn erase(&mut self) {
+        self.profile = Profile::default();
+        self.consent = ConsentStore::restore(&self.config.consent, None);
+        self.dirty.clear();
+        self.purged = self.config.consent.categories.iter().map(|c| c.id.clone()).collect();
+    }
+
+    /// The attribute document conditions read.
+    pub fn attributes(&self) -> Value {
+        let p = &self.profile;
+        let counters = |map: &std::collections::BTreeMap<String, u32>| {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), Value::Number(f64::from(*v)))).collect())
+        };
+        let visitor = match &p.visitor {
+            Some(v) => {
+                let day = 86_400_000.0;
+                let since = |t: f64| ((self.now_ms - t) / day).floor().max(0.0);
+                object([
+                    ("visits", Value::Number(f64::from(v.visits))),
+                    ("sessions", Value::Number(f64::from(v.sessions))),
+                    ("returning", Value::Bool(v.visits > 1)),
+                    ("days_since_first", Value::Number(since(v.first_seen_ms))),
+                    (
+                        "days_since_last",
+                        v.previous_session_ms.map(|t| Value::Number(since(t))).unwrap_or(Value::Null),
+                    ),
+                ])
+            }
+            None => object::<&str>([]),
+        };
+        let items = p
+            .cart_items()
+            .iter()
+            .map(|i| {
+                object([
+                    ("id", Value::from(i.id.as_str())),
+                    ("name", Value::from(i.name.as_str())),
+                    ("category", Value::from(i.category.as_str())),
+                    ("price", Value::Number(i.price)),
+                    ("quantity", Value::Number(f64::from(i.quantity))),
+                ])
+            })
+            .collect();
+        let consent = Value::Object(self.consent.granted.iter().map(|(k, v)| (k.clone(), Value::Bool(*v))).collect());
+        let mut doc: Vec<(String, Value)> = self.context.attributes().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        doc.extend([
+            ("visitor".to_owned(), visitor),
+            ("clicks".to_owned(), counters(&p.clicks)),
+            (
+                "cart".to_owned(),
+                object([
+                    ("count", Value::Number(f64::from(p.cart_count()))),
+                    ("total", Value::Number(p.cart_total())),
+                    ("items", Value::Array(items)),
+                    ("currency", Value::from("BRL")),
+                ]),
+            ),
+            (
+                "dwell".to_owned(),
+                object([
+                    ("page_ms", Value::Number(self.page_dwell_ms.round())),
+                    ("total_ms", Value::Number(p.dwell.as_ref().map_or(0.0, |d| d.total_ms.round()))),
+                ]),
+            ),
+            ("events".to_owned(), counters(&p.events)),
+            ("consent".to_owned(), consent),
+        ]);
+        Value::Object(doc)
+    }
+
+    /// The operations that should be applied now, in application order: lower
+    /// priority first so that the higher priority writes last and wins; on equal
+    /// priority the rule earlier in the config wins.
+    pub fn plan(&self) -> Vec<OpId> {
+        let attributes = self.attributes();
+        let mut rules: Vec<(usize, &super::config::Rule)> = self
+            .config
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.consent.iter().all(|c| self.consent.is_granted(c)))
+            .filter(|(_, r)| r.when.as_ref().is_none_or(|w| w.eval(&attributes)))
+            .collect();
+        rules.sort_by_key(|(i, r)| (r.priority, std::cmp::Reverse(*i)));
+        rules
+            .iter()
+            .flat_map(|(i, r)| {
+                (0..r.actions.len()).map(move |a| OpId {
+                    rule: *i as u32,
+                    action: a as u32,
+                })
+            })
+            .collect()
+    }
+
+    /// Computes the plan and returns what must change on the page; from then on the
+    /// engine assumes the diff was applied.
+    pub fn update(&mut self) -> Diff {
+        let desired = self.plan();
+        let d = diff(&self.applied, &desired);
+        self.applied = desired;
+        d
+    }
+
+    /// Forgets what is applied (the shell reverted everything, e.g. on stop).
+    pub fn reset_applied(&mut self) {
+        self.applied.clear();
+    }
+
+    pub fn action(&self, op: OpId) -> Option<&Action> {
+        self.config.rules.get(op.rule as usize)?.actions.get(op.action as usize)
+    }
+
+    pub fn rule_id(&self, op: OpId) -> &str {
+        self.config.rules.get(op.rule as usize).map_or("", |r| r.id.as_str())
+    }
+
+    /// Ids of the rules currently applied.
+    pub fn applied_rules(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.applied.iter().map(|op| self.rule_id(*op)).collect();
+        ids.dedup();
+        ids
+    }
+
+    /// Takes the pending storage work (coalesced since the last call).
+    pub fn take_storage_writes(&mut self) -> StorageWrites {
+        let mut writes = StorageWrites::default();
+        for category in std::mem::take(&mut self.dirty) {
+            if !self.consent.is_granted(&category) {
+                continue;
+            }
+            let config = &self.config;
+            let partition = Partition {
+                schema: SCHEMA,
+                profile: self.profile.only(|a| config.category_of(a) == category),
+                consent: (category == NECESSARY).then(|| self.consent.clone()),
+            };
+            if is_empty_profile(&partition.profile) && partition.consent.is_none() {
+                writes.remove.push(category);
+            } else {
+                writes.write.push((category, partition));
+            }
+        }
+        writes.remove.extend(std::mem::take(&mut self.purged));
+        writes
+    }
+
+    pub fn has_pending_writes(&self) -> bool {
+        !self.dirty.is_empty() || !self.purged.is_empty()
+    }
+
+    pub fn export(&self, now_ms: f64) -> Export {
+        Export {
+            schema: SCHEMA,
+            exported_at_ms: now_ms,
+            profile: self.profile.clone(),
+            consent: self.consent.clone(),
+            categories: Aggregate::ALL
+                .iter()
+                .map(|a| (a.name().to_owned(), self.config.category_of(*a).to_owned()))
+                .collect(),
+        }
+    }
+}

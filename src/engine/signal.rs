@@ -1,0 +1,195 @@
+//! Signals: what the browser shell observed, translated into engine terms.
+//!
+//! A signal carries no time and no randomness of its own; the shell passes `now_ms`
+//! alongside, so a sequence of signals replays identically in tests. The page context
+//! (URL, referrer, local time) is parsed here rather than in the shell so the same
+//! rules (UTM extraction, bounds) hold natively and in the browser.
+
+use super::profile::{truncate, Aggregate, CartItem};
+use super::value::{object, Value};
+
+const MAX_URL_LEN: usize = 2048;
+const MAX_PARAMS: usize = 50;
+const MAX_PARAM_LEN: usize = 256;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// A click on (or inside) an element marked `data-vitrine-track="key"`.
+    Click { key: String },
+    CartAdd(CartItem),
+    CartRemove { id: String },
+    /// Active (visible) time spent on the page since the previous dwell signal.
+    Dwell { active_ms: f64 },
+    /// A custom event from `track(name, props)`.
+    Track { name: String },
+}
+
+impl Signal {
+    /// The profile aggregate the signal feeds, and so the consent category it needs.
+    pub fn aggregate(&self) -> Aggregate {
+        match self {
+            Signal::Click { .. } => Aggregate::Clicks,
+            Signal::CartAdd(_) | Signal::CartRemove { .. } => Aggregate::Cart,
+            Signal::Dwell { .. } => Aggregate::Dwell,
+            Signal::Track { .. } => Aggregate::Events,
+        }
+    }
+}
+
+/// Where the visitor is now. Not stored: it describes the page, not the person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    pub url: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub referrer: String,
+    pub title: String,
+    /// Local hour 0–23 and weekday 0 (Sunday)–6, from the visitor's clock.
+    pub hour: u8,
+    pub weekday: u8,
+    pub language: String,
+    /// `mobile`, `tablet` or `desktop`.
+    pub device: String,
+}
+
+impl Context {
+    /// Builds the context from what the page reports; every field is bounded.
+    pub fn from_page(url: &str, referrer: &str, title: &str, hour: u8, weekday: u8, language: &str, viewport_width: f64) -> Context {
+        let url = truncate(url, MAX_URL_LEN);
+        let without_fragment = url.split('#').next().unwrap_or("");
+        let (before_query, query) = without_fragment.split_once('?').unwrap_or((without_fragment, ""));
+        let path = match before_query.find("://") {
+            Some(i) => before_query[i + 3..].find('/').map(|j| &before_query[i + 3 + j..]).unwrap_or("/"),
+            None => before_query,
+        };
+        let device = if viewport_width < 768.0 {
+            "mobile"
+        } else if viewport_width < 1024.0 {
+            "tablet"
+        } else {
+            "desktop"
+        };
+        Context {
+            path: percent_decode(path),
+            query: parse_query(query),
+            referrer: truncate(referrer, MAX_URL_LEN),
+            title: truncate(title, 200),
+            hour: hour.min(23),
+            weekday: weekday.min(6),
+            language: truncate(language, 35),
+            device: device.into(),
+            url,
+        }
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The `page`, `utm`, `time` and `device` attributes.
+    pub fn attributes(&self) -> Vec<(&'static str, Value)> {
+        let query = Value::Object(self.query.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect());
+        let utm = Value::Object(
+            self.query
+                .iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix("utm_")?.to_owned(), Value::from(v.as_str()))))
+                .collect(),
+        );
+        vec![
+            (
+                "page",
+                object([
+                    ("url", Value::from(self.url.as_str())),
+                    ("path", Value::from(self.path.as_str())),
+                    ("query", query),
+                    ("referrer", Value::from(self.referrer.as_str())),
+                    ("title", Value::from(self.title.as_str())),
+                ]),
+            ),
+            ("utm", utm),
+            (
+                "time",
+                object([
+                    ("hour", Value::Number(f64::from(self.hour))),
+                    ("weekday", Value::Number(f64::from(self.weekday))),
+                ]),
+            ),
+            (
+                "device",
+                object([
+                    ("type", Value::from(self.device.as_str())),
+                    ("language", Value::from(self.language.as_str())),
+                ]),
+            ),
+        ]
+    }
+}
+
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        if out.len() >= MAX_PARAMS {
+            break;
+        }
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = truncate(&percent_decode(&k.replace('+', " ")), MAX_PARAM_LEN);
+        let v = truncate(&percent_decode(&v.replace('+', " ")), MAX_PARAM_LEN);
+        // The first occurrence wins, as URLSearchParams.get does.
+        if !out.iter().any(|(key, _)| *key == k) {
+            out.push((k, v));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept/replaced, never fatal.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_path_query_and_utm() {
+        let c = Context::from_page(
+            "https://loja.example/caf%C3%A9s/?utm_source=news&utm_medium=email&q=a+b&q=c#x",
+            "",
+            "Loja",
+            25,
+            3,
+            "pt-BR",
+            1200.0,
+        );
+        assert_eq!(c.path, "/cafés/");
+        assert_eq!(c.param("q"), Some("a b"));
+        assert_eq!(c.param("utm_medium"), Some("email"));
+        assert_eq!(c.hour, 23);
+        assert_eq!(c.device, "desktop");
+        let attrs = c.attributes();
+        assert_eq!(attrs[1].1.get("source"), Some(&Value::from("news")));
+    }
+
+    #[test]
+    fn bad_escapes_are_harmless() {
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%ff"), "\u{fffd}");
+        assert_eq!(Context::from_page("/p", "", "", 0, 0, "", 500.0).path, "/p");
+    }
+}
