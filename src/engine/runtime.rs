@@ -73,9 +73,11 @@ impl Engine {
         let mut warnings = Vec::new();
         let mut stored_consent = None;
         let mut others = Vec::new();
+        let mut discarded = BTreeSet::new();
         for (category, partition) in stored {
             if partition.schema != SCHEMA {
                 warnings.push(format!("stored \"{category}\" data has schema {} (expected {SCHEMA}); discarded", partition.schema));
+                discarded.insert(category);
                 continue;
             }
             if category == NECESSARY {
@@ -94,7 +96,7 @@ impl Engine {
             now_ms,
             applied: Vec::new(),
             dirty: BTreeSet::new(),
-            purged: BTreeSet::new(),
+            purged: discarded,
         };
         for (category, partition) in others {
             if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category) {
@@ -152,13 +154,6 @@ impl Engine {
     /// Feeds a signal; returns false when consent for it is missing (it is dropped).
     pub fn signal(&mut self, signal: Signal, now_ms: f64) -> bool {
         self.now_ms = now_ms;
-        if let Signal::Dwell { active_ms } = signal {
-            // Page dwell describes this page view and is kept in memory regardless;
-            // only the lifetime total is profile data.
-            if active_ms.is_finite() && active_ms > 0.0 {
-                self.page_dwell_ms += active_ms;
-            }
-        }
         let aggregate = signal.aggregate();
         if !self.allows(aggregate) {
             return false;
@@ -176,6 +171,8 @@ impl Engine {
                 if !(active_ms.is_finite() && active_ms > 0.0) {
                     return true;
                 }
+                // Page dwell lives in memory for this page view; the total is profile data.
+                self.page_dwell_ms += active_ms;
                 self.profile.dwell.get_or_insert_with(Default::default).total_ms += active_ms;
             }
         }
@@ -197,6 +194,9 @@ impl Engine {
             for aggregate in Aggregate::ALL {
                 if self.config.category_of(aggregate) == category {
                     self.profile.clear(aggregate);
+                    if aggregate == Aggregate::Dwell {
+                        self.page_dwell_ms = 0.0;
+                    }
                 }
             }
             self.dirty.remove(category);
@@ -212,6 +212,7 @@ impl Engine {
     /// Deletes everything about the visitor, consent choices included (back to opt-in).
     pub fn erase(&mut self) {
         self.profile = Profile::default();
+        self.page_dwell_ms = 0.0;
         self.consent = ConsentStore::restore(&self.config.consent, None);
         self.dirty.clear();
         self.purged = self.config.consent.categories.iter().map(|c| c.id.clone()).collect();
@@ -353,7 +354,11 @@ impl Engine {
                 writes.write.push((category, partition));
             }
         }
-        writes.remove.extend(std::mem::take(&mut self.purged));
+        let purged = std::mem::take(&mut self.purged);
+        let written: Vec<String> = writes.write.iter().map(|(c, _)| c.clone()).collect();
+        writes
+            .remove
+            .extend(purged.into_iter().filter(|c| !written.contains(c)));
         writes
     }
 

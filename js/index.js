@@ -1,0 +1,131 @@
+// vitrine: the ESM entry of the npm package.
+//
+// A thin, hand-written layer over the wasm-bindgen output (vitrine_core.js): it
+// loads the wasm once, fetches a config given by URL, and shapes the instance into
+// the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
+// in the wasm; nothing here inspects the visitor.
+import initWasm, { Vitrine, validateConfig as validateCore } from './vitrine_core.js';
+
+let loading = null;
+let ready = false;
+
+/**
+ * Loads and instantiates the wasm module (once). In browsers and bundlers the
+ * default location next to this file is used; in Node pass the bytes:
+ * `await init(await readFile(new URL('./vitrine_core_bg.wasm', import.meta.resolve('vitrine'))))`.
+ */
+export function init(wasm) {
+  if (!loading) {
+    const source = wasm ?? new URL('./vitrine_core_bg.wasm', import.meta.url);
+    loading = initWasm({ module_or_path: source }).then(
+      () => { ready = true; },
+      (error) => { loading = null; throw vitrineError(`could not load the wasm module: ${error?.message ?? error}`); },
+    );
+  }
+  return loading;
+}
+
+function vitrineError(message, name = 'VitrineError') {
+  const error = new Error(`vitrine: ${message}`);
+  error.name = name;
+  return error;
+}
+
+function configError(message) {
+  const error = vitrineError(`invalid config: ${message}`, 'VitrineConfigError');
+  error.errors = [{ path: '', message }];
+  return error;
+}
+
+async function loadConfig(config) {
+  if (config && typeof config === 'object' && !(config instanceof URL)) return config;
+  if (typeof config !== 'string' && !(config instanceof URL)) {
+    throw vitrineError('start({ config }) needs a config object or the URL of a JSON config');
+  }
+  const url = new URL(config, globalThis.document?.baseURI ?? undefined);
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin' });
+  } catch (error) {
+    throw vitrineError(`could not fetch the config from ${url}: ${error?.message ?? error}`);
+  }
+  if (!response.ok) throw vitrineError(`could not fetch the config from ${url}: HTTP ${response.status}`);
+  try {
+    return await response.json();
+  } catch (error) {
+    throw configError(`${url} is not valid JSON (${error?.message ?? error})`);
+  }
+}
+
+/**
+ * Starts vitrine on this page. Resolves to the instance; rejects with a
+ * `VitrineConfigError` (its `errors` lists `{path, message}`) when the config is
+ * invalid, in which case the page is left exactly as it was.
+ */
+export async function start(options = {}) {
+  const { config, debug = false, wasm } = options;
+  await init(wasm);
+  const json = await loadConfig(config);
+  const listeners = new Map();
+  const emit = (name, detail) => {
+    for (const callback of [...(listeners.get(name) ?? [])]) {
+      try {
+        callback(detail);
+      } catch (error) {
+        // A failing site callback must never break vitrine or the page.
+        if (debug) console.error(`[vitrine] a "${name}" callback threw`, error);
+      }
+    }
+  };
+  const core = Vitrine.start(json, emit, Boolean(debug));
+  let stopped = false;
+  const live = (fn) => (...args) => {
+    if (stopped) throw vitrineError('this vitrine was stopped');
+    return fn(...args);
+  };
+  const setAll = (granted) => {
+    const changes = {};
+    for (const category of Object.keys(core.consentGet())) changes[category] = granted;
+    return core.consentSet(changes, 'api');
+  };
+  return {
+    track: live((name, _props) => core.track(String(name ?? ''))),
+    cart: {
+      add: live((item) => core.cartAdd(item)),
+      remove: live((id) => core.cartRemove(String(id))),
+      get: live(() => core.cartGet()),
+    },
+    consent: {
+      get: live(() => core.consentGet()),
+      set: live((changes) => core.consentSet(changes, 'api')),
+      acceptAll: live(() => setAll(true)),
+      rejectAll: live(() => setAll(false)),
+    },
+    profile: {
+      export: live(() => core.profileExport()),
+      erase: live(() => core.profileErase()),
+    },
+    attributes: live(() => core.attributes()),
+    applied: live(() => core.applied()),
+    on(name, callback) {
+      if (typeof callback !== 'function') throw vitrineError('on(name, callback): callback must be a function');
+      const set = listeners.get(name) ?? new Set();
+      set.add(callback);
+      listeners.set(name, set);
+      return () => set.delete(callback);
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      core.stop();
+      core.free();
+      listeners.clear();
+    },
+  };
+}
+
+/** Checks a config without starting: `{ok, errors: [{path, message}]}`. Call `init()` first. */
+export function validateConfig(config) {
+  if (!ready) throw vitrineError('call `await init()` before validateConfig()');
+  return validateCore(config);
+}

@@ -1,0 +1,58 @@
+// Builds the publishable npm package into pkg/: runs wasm-pack (release, web
+// target) into target/wasm-pack, then assembles pkg/ from its output plus the
+// hand-written entry (js/index.js), the script-tag loader (js/vitrine.js) and a
+// package.json. Generated files are copied as they are, never edited.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { report } from './size.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'target', 'wasm-pack');
+const pkg = join(root, 'pkg');
+const profile = process.argv.includes('--dev') ? '--dev' : '--release';
+
+const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
+
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg, { recursive: true });
+for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
+  cpSync(join(out, file), join(pkg, file));
+}
+for (const file of ['index.js', 'index.d.ts', 'vitrine.js']) cpSync(join(root, 'js', file), join(pkg, file));
+cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
+cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
+
+const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+const version = /^version = "([^"]+)"/m.exec(cargo)[1];
+const manifest = {
+  name: 'vitrine',
+  version,
+  description: 'On-page personalization in the visitor\'s browser: consent-aware rules and content swaps, in Rust compiled to WebAssembly.',
+  license: 'MIT',
+  type: 'module',
+  main: './index.js',
+  module: './index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': { types: './index.d.ts', default: './index.js' },
+    './vitrine.js': './vitrine.js',
+    './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
+    './package.json': './package.json',
+  },
+  unpkg: './vitrine.js',
+  jsdelivr: './vitrine.js',
+  files: ['index.js', 'index.d.ts', 'vitrine.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  sideEffects: ['./vitrine.js'],
+  engines: { node: '>=20' },
+  keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],
+};
+writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+console.log(`\nbuilt pkg/ (vitrine ${version}, ${profile.slice(2)})\n`);
+report({ enforce: false });

@@ -1,0 +1,30 @@
+// The size report: gzip size of each file a page loads through the script tag
+// (loader, ESM entry, wasm-bindgen glue, wasm) and their sum, against the budget
+// kept in package.json ("sizeBudget"). Run as a script it fails over budget.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const PAGE_FILES = ['vitrine.js', 'index.js', 'vitrine_core.js', 'vitrine_core_bg.wasm'];
+
+export function report({ enforce }) {
+  const budget = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).sizeBudget.gzipBytes;
+  const rows = PAGE_FILES.map((file) => {
+    const bytes = readFileSync(join(root, 'pkg', file));
+    return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
+  const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
+  console.log('| file                    |       raw |      gzip |');
+  console.log('|-------------------------|-----------|-----------|');
+  for (const r of rows) console.log(`| ${r.file.padEnd(23)} | ${kb(r.raw)} | ${kb(r.gzip)} |`);
+  console.log(`| ${'total (page loads)'.padEnd(23)} | ${kb(total.raw)} | ${kb(total.gzip)} |`);
+  const over = total.gzip > budget;
+  console.log(`budget: ${kb(budget).trim()} gzip — ${over ? 'OVER BUDGET' : `${((100 * total.gzip) / budget).toFixed(0)}% used`}`);
+  if (over && enforce) process.exitCode = 1;
+  return { rows, total, budget };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) report({ enforce: true });

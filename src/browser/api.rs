@@ -1,0 +1,156 @@
+//! The `Vitrine` instance JavaScript holds: the methods behind `track`, `cart`,
+//! `consent`, `profile` and `stop`. The hand-written `js/index.js` wraps it into the
+//! idiomatic nested API (`v.cart.add(...)`, `v.on(...)`); this file only checks
+//! arguments and hands them to the shell.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::engine::profile::{truncate, CartItem, MAX_KEY_LEN};
+use crate::engine::signal::Signal;
+use crate::engine::Config;
+
+use super::error;
+use super::page;
+use super::shell::{check_selectors, to_js, with_shell, Shared, Shell};
+
+/// A running vitrine. Create it with `start()` from the package entry.
+#[wasm_bindgen]
+pub struct Vitrine {
+    shell: Option<Shared>,
+}
+
+#[derive(Serialize)]
+struct CartView<'a> {
+    items: &'a [CartItem],
+    count: u32,
+    total: f64,
+    currency: &'a str,
+}
+
+fn busy() -> JsValue {
+    error::usage("vitrine is busy; call it again outside this callback")
+}
+
+#[wasm_bindgen]
+impl Vitrine {
+    /// Validates `config` (a parsed JSON object), restores the stored profile, applies
+    /// the rules that match, and starts collecting what consent allows.
+    /// `emit(name, detail)` receives every event. Throws a `VitrineConfigError`
+    /// (with `errors: [{path, message}]`) when the config is invalid; the page is
+    /// then left untouched.
+    pub fn start(config: JsValue, emit: js_sys::Function, debug: bool) -> Result<Vitrine, JsValue> {
+        let value: crate::engine::Value = serde_wasm_bindgen::from_value(config)
+            .map_err(|e| error::config(&[crate::engine::diagnostic::Diagnostic { path: String::new(), message: format!("config is not a JSON document: {e}") }]))?;
+        let config = Config::parse(&value).map_err(|d| error::config(&d))?;
+        let selector_problems = check_selectors(&config);
+        if !selector_problems.is_empty() {
+            return Err(error::config(&selector_problems));
+        }
+        let shell = Shell::start(config, emit, debug)?;
+        Ok(Vitrine { shell: Some(shell) })
+    }
+
+    fn run<R>(&self, f: impl FnOnce(&mut Shell) -> Result<R, JsValue>) -> Result<R, JsValue> {
+        let shell = self.shell.as_ref().ok_or_else(|| error::usage("this vitrine was stopped"))?;
+        with_shell(shell, f).unwrap_or_else(|| Err(busy()))
+    }
+
+    /// Counts a custom event by name (at most 64 characters are kept).
+    pub fn track(&self, name: String) -> Result<bool, JsValue> {
+        if name.trim().is_empty() {
+            return Err(error::usage("track(name): name must be a non-empty string"));
+        }
+        self.run(|shell| Ok(shell.signal(Signal::Track { name: truncate(&name, MAX_KEY_LEN) })))
+    }
+
+    /// Adds an item (`{id, name, category, price, quantity}`) to the cart.
+    #[wasm_bindgen(js_name = cartAdd)]
+    pub fn cart_add(&self, item: JsValue) -> Result<bool, JsValue> {
+        let item: CartItem = serde_wasm_bindgen::from_value(item)
+            .map_err(|e| error::usage(format!("cart.add(item): item must be {{id, name, category, price, quantity}}: {e}")))?;
+        let item = item.checked().map_err(|e| error::usage(format!("cart.add(item): {e}")))?;
+        self.run(|shell| Ok(shell.signal(Signal::CartAdd(item))))
+    }
+
+    /// Removes the cart line with this id.
+    #[wasm_bindgen(js_name = cartRemove)]
+    pub fn cart_remove(&self, id: String) -> Result<bool, JsValue> {
+        self.run(|shell| Ok(shell.signal(Signal::CartRemove { id })))
+    }
+
+    /// `{items, count, total, currency}` as vitrine sees the cart.
+    #[wasm_bindgen(js_name = cartGet)]
+    pub fn cart_get(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| {
+            let profile = shell.engine().profile();
+            Ok(to_js(&CartView {
+                items: profile.cart_items(),
+                count: profile.cart_count(),
+                total: profile.cart_total(),
+                currency: "BRL",
+            }))
+        })
+    }
+
+    /// `{category: granted}` for every category of the config.
+    #[wasm_bindgen(js_name = consentGet)]
+    pub fn consent_get(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| Ok(to_js(&shell.engine().consent().granted)))
+    }
+
+    /// Grants or withdraws categories (`{personalization: true}`); withdrawal purges
+    /// the category's stored data and reverts its rules before this returns.
+    #[wasm_bindgen(js_name = consentSet)]
+    pub fn consent_set(&self, changes: JsValue, source: Option<String>) -> Result<JsValue, JsValue> {
+        let changes: std::collections::BTreeMap<String, bool> = serde_wasm_bindgen::from_value(changes)
+            .map_err(|e| error::usage(format!("consent.set(changes): expected {{category: true|false}}: {e}")))?;
+        let changes: Vec<(String, bool)> = changes.into_iter().collect();
+        let source = source.unwrap_or_else(|| "api".into());
+        let source = match source.as_str() {
+            "api" | "panel" => source,
+            _ => "api".into(),
+        };
+        self.run(|shell| {
+            let change = shell
+                .engine_mut()
+                .set_consent(&changes, &source, page::now_ms())
+                .map_err(|e| error::usage(format!("consent.set: {e}")))?;
+            shell.consent_changed(&source);
+            Ok(to_js(&(change.granted, change.withdrawn)))
+        })
+    }
+
+    /// Everything stored about the visitor, as one JSON-compatible object.
+    #[wasm_bindgen(js_name = profileExport)]
+    pub fn profile_export(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| Ok(to_js(&shell.engine().export(page::now_ms()))))
+    }
+
+    /// Deletes everything stored about the visitor (consent included) and reverts.
+    #[wasm_bindgen(js_name = profileErase)]
+    pub fn profile_erase(&self) -> Result<(), JsValue> {
+        self.run(|shell| {
+            shell.erase();
+            Ok(())
+        })
+    }
+
+    /// The attribute document conditions currently see (for debugging rules).
+    pub fn attributes(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| Ok(to_js(&shell.engine().attributes())))
+    }
+
+    /// Ids of the rules applied right now.
+    pub fn applied(&self) -> Result<Vec<String>, JsValue> {
+        self.run(|shell| Ok(shell.engine().applied_rules().iter().map(|s| (*s).to_owned()).collect()))
+    }
+
+    /// Writes pending data, reverts every change, detaches every listener.
+    /// Calling it twice is harmless.
+    pub fn stop(&mut self) {
+        if let Some(shell) = self.shell.take() {
+            with_shell(&shell, Shell::stop);
+        }
+    }
+}

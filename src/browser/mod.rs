@@ -1,0 +1,16 @@
+//! The browser shell (wasm32 only): translates between the page and the engine.
+//!
+//! Listeners turn DOM events into engine signals, the applier turns the engine's
+//! plan into DOM changes it can undo, storage persists the engine's partitions.
+//! No decision is made here. Every handle (listener, timer, applied change) undoes
+//! itself on drop, so stopping vitrine leaves the page as it found it.
+
+pub mod api;
+pub mod applier;
+pub mod error;
+pub mod listener;
+pub mod page;
+pub mod sanitize;
+pub mod shell;
+pub mod storage;
+pub mod validate;

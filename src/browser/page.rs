@@ -1,0 +1,47 @@
+//! What the page can tell the engine about itself: URL, referrer, local time,
+//! language, viewport, and a fresh random id. Read defensively: in a sandboxed iframe
+//! or a test harness any of these may be missing.
+
+use crate::engine::signal::Context;
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The context of the page view under way.
+pub fn context() -> Context {
+    let Some(window) = window() else {
+        return Context::default();
+    };
+    let document = window.document();
+    let url = window.location().href().unwrap_or_default();
+    let referrer = document.as_ref().map(|d| d.referrer()).unwrap_or_default();
+    let title = document.as_ref().map(|d| d.title()).unwrap_or_default();
+    let date = js_sys::Date::new_0();
+    let language = window.navigator().language().unwrap_or_default();
+    let width = window.inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1280.0);
+    Context::from_page(&url, &referrer, &title, date.get_hours() as u8, date.get_day() as u8, &language, width)
+}
+
+/// 128 random bits as hex, from the browser's CSPRNG (works outside secure contexts,
+/// unlike `crypto.randomUUID`).
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No CSPRNG: an id that is unique enough for bucketing, not for secrets.
+        let seed = (js_sys::Math::random() * 1e15) as u64 ^ (now_ms() as u64);
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

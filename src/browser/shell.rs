@@ -1,0 +1,342 @@
+//! One running vitrine on one page: the engine plus its browser handles.
+//!
+//! The shell owns the engine, the applier, storage, the collectors (listeners and
+//! timers, attached only while their consent category is granted) and the page
+//! lifecycle hooks that flush storage. It is shared as `Rc<RefCell<Shell>>` between
+//! the API object and the callbacks; events for the site's callbacks are queued
+//! while the shell is borrowed and delivered after, so a callback may call back into
+//! vitrine. A callback that runs while the shell is busy is skipped, never panics.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::{Interval, Timeout};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::engine::config::Config;
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::profile::Aggregate;
+use crate::engine::runtime::Engine;
+use crate::engine::signal::Signal;
+
+use super::applier::Applier;
+use super::listener::EventListener;
+use super::page;
+use super::storage::Storage;
+
+pub type Shared = Rc<RefCell<Shell>>;
+
+/// How long changes may wait before they are written (coalescing writes).
+const FLUSH_DELAY_MS: u32 = 1_000;
+/// How often visible time on the page is added to dwell.
+const DWELL_TICK_MS: u32 = 1_000;
+
+pub struct Shell {
+    engine: Engine,
+    applier: Applier,
+    storage: Option<Storage>,
+    emit: js_sys::Function,
+    debug: bool,
+    outbox: Vec<(&'static str, JsValue)>,
+    click_collector: Option<EventListener>,
+    dwell_collector: Option<Interval>,
+    last_tick_ms: f64,
+    lifecycle: Vec<EventListener>,
+    flush_timer: Option<Timeout>,
+    weak: Weak<RefCell<Shell>>,
+}
+
+/// Plain JS object from pairs.
+pub fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(k), v);
+    }
+    object.into()
+}
+
+/// A serde value as a plain JSON-compatible JS value (objects, not Maps).
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Checks every action selector with the browser's own selector parser, so a typo
+/// is a config error with a path rather than a failure on the page later.
+pub fn check_selectors(config: &Config) -> Vec<Diagnostic> {
+    let Some(document) = page::document() else { return Vec::new() };
+    let probe = document.create_document_fragment();
+    let mut problems = Vec::new();
+    for (r, rule) in config.rules.iter().enumerate() {
+        for (a, action) in rule.actions.iter().enumerate() {
+            if probe.query_selector(&action.selector).is_err() {
+                problems.push(Diagnostic {
+                    path: format!("rules[{r}].actions[{a}].selector"),
+                    message: format!("invalid CSS selector \"{}\"", action.selector),
+                });
+            }
+        }
+    }
+    problems
+}
+
+impl Shell {
+    /// Starts on the current page: restores storage, applies the plan, attaches
+    /// collectors for granted categories.
+    pub fn start(config: Config, emit: js_sys::Function, debug: bool) -> Result<Shared, JsValue> {
+        let document = page::document().ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
+        let mut warnings = Vec::new();
+        let storage = match Storage::detect() {
+            Ok(s) => Some(s),
+            Err(why) => {
+                warnings.push(format!("localStorage is unavailable ({why}); running from memory only"));
+                None
+            }
+        };
+        let (stored, read_warnings) = storage.as_ref().map(Storage::read_all).unwrap_or_default();
+        warnings.extend(read_warnings);
+        let (engine, engine_warnings) = Engine::new(config, stored, &page::random_id(), page::context(), page::now_ms());
+        warnings.extend(engine_warnings);
+        let shared = Rc::new_cyclic(|weak| {
+            RefCell::new(Shell {
+                engine,
+                applier: Applier::new(document.clone()),
+                storage,
+                emit,
+                debug,
+                outbox: Vec::new(),
+                click_collector: None,
+                dwell_collector: None,
+                last_tick_ms: page::now_ms(),
+                lifecycle: Vec::new(),
+                flush_timer: None,
+                weak: weak.clone(),
+            })
+        });
+        with_shell(&shared, |shell| {
+            for w in warnings {
+                shell.warn(w);
+            }
+            shell.update();
+            shell.flush();
+            shell.attach_lifecycle(&document);
+            shell.sync_collectors();
+        });
+        Ok(shared)
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
+    /// Queues an event for the site's `on(...)` callbacks.
+    pub fn queue(&mut self, name: &'static str, detail: JsValue) {
+        self.outbox.push((name, detail));
+    }
+
+    /// Something went wrong that the page can live with: logged in debug mode,
+    /// always available as a `warning` event.
+    pub fn warn(&mut self, message: String) {
+        if self.debug {
+            web_sys::console::warn_1(&format!("[vitrine] {message}").into());
+        }
+        self.queue("warning", js_object(&[("message", message.into())]));
+    }
+
+    /// Feeds a signal, then re-plans and schedules a write if it was accepted.
+    pub fn signal(&mut self, signal: Signal) -> bool {
+        let accepted = self.engine.signal(signal, page::now_ms());
+        if accepted {
+            self.update();
+            self.schedule_flush();
+        }
+        accepted
+    }
+
+    /// Brings the page in line with the engine's plan.
+    pub fn update(&mut self) {
+        let before: Vec<String> = self.engine.applied_rules().iter().map(|s| (*s).to_owned()).collect();
+        let diff = self.engine.update();
+        if diff.is_empty() {
+            return;
+        }
+        for op in &diff.revert {
+            self.applier.revert(*op);
+        }
+        for op in &diff.apply {
+            let Some(action) = self.engine.action(*op).cloned() else { continue };
+            if let Err(why) = self.applier.apply(*op, &action) {
+                let rule = self.engine.rule_id(*op).to_owned();
+                self.warn(format!("rule \"{rule}\": {why}"));
+            }
+        }
+        let after: Vec<String> = self.engine.applied_rules().iter().map(|s| (*s).to_owned()).collect();
+        for rule in before.iter().filter(|r| !after.contains(r)) {
+            self.queue("revert", js_object(&[("rule", rule.as_str().into())]));
+        }
+        for rule in after.iter().filter(|r| !before.contains(r)) {
+            self.queue("apply", js_object(&[("rule", rule.as_str().into())]));
+        }
+    }
+
+    /// After a consent change: purge and revert at once, attach or detach collectors.
+    pub fn consent_changed(&mut self, source: &str) {
+        self.update();
+        self.flush();
+        self.sync_collectors();
+        let state = to_js(&self.engine.consent().granted);
+        self.queue("consent", js_object(&[("state", state), ("source", source.into())]));
+    }
+
+    fn granted(&self, aggregate: Aggregate) -> bool {
+        let engine = &self.engine;
+        engine.consent().is_granted(engine.config().category_of(aggregate))
+    }
+
+    /// Collectors exist only while their category is granted (collection gate).
+    fn sync_collectors(&mut self) {
+        let Some(document) = page::document() else { return };
+        if self.granted(Aggregate::Clicks) {
+            if self.click_collector.is_none() {
+                let weak = self.weak.clone();
+                self.click_collector = Some(EventListener::new(&document, "click", true, move |event| {
+                    let key = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest("[data-vitrine-track]").ok().flatten())
+                        .and_then(|el| el.get_attribute("data-vitrine-track"));
+                    if let (Some(key), Some(shared)) = (key, weak.upgrade()) {
+                        if !key.is_empty() {
+                            with_shell(&shared, |shell| {
+                                shell.signal(Signal::Click { key });
+                            });
+                        }
+                    }
+                }));
+            }
+        } else {
+            self.click_collector = None;
+        }
+        if self.granted(Aggregate::Dwell) {
+            if self.dwell_collector.is_none() {
+                self.last_tick_ms = page::now_ms();
+                let weak = self.weak.clone();
+                self.dwell_collector = Some(Interval::new(DWELL_TICK_MS, move || {
+                    if let Some(shared) = weak.upgrade() {
+                        with_shell(&shared, Shell::dwell_tick);
+                    }
+                }));
+            }
+        } else {
+            self.dwell_collector = None;
+        }
+    }
+
+    fn dwell_tick(&mut self) {
+        let now = page::now_ms();
+        let elapsed = now - self.last_tick_ms;
+        self.last_tick_ms = now;
+        let visible = page::document().is_some_and(|d| !d.hidden());
+        // A long gap means the tab was frozen or the machine slept: that is not dwell.
+        if visible && elapsed > 0.0 && elapsed < f64::from(DWELL_TICK_MS) * 3.0 {
+            self.signal(Signal::Dwell { active_ms: elapsed });
+        }
+    }
+
+    fn attach_lifecycle(&mut self, document: &web_sys::Document) {
+        let Some(window) = page::window() else { return };
+        let flush_now = |weak: Weak<RefCell<Shell>>| {
+            move |_event: web_sys::Event| {
+                if let Some(shared) = weak.upgrade() {
+                    with_shell(&shared, Shell::flush);
+                }
+            }
+        };
+        self.lifecycle.push(EventListener::new(&window, "pagehide", false, flush_now(self.weak.clone())));
+        self.lifecycle.push(EventListener::new(document, "visibilitychange", false, flush_now(self.weak.clone())));
+        if document.ready_state() == "loading" {
+            // Elements parsed after start are reached once the document is complete.
+            let weak = self.weak.clone();
+            self.lifecycle.push(EventListener::new(document, "DOMContentLoaded", false, move |_| {
+                if let Some(shared) = weak.upgrade() {
+                    with_shell(&shared, |shell| shell.applier.refresh());
+                }
+            }));
+        }
+    }
+
+    fn schedule_flush(&mut self) {
+        if self.flush_timer.is_some() {
+            return;
+        }
+        let weak = self.weak.clone();
+        self.flush_timer = Some(Timeout::new(FLUSH_DELAY_MS, move || {
+            if let Some(shared) = weak.upgrade() {
+                with_shell(&shared, Shell::flush);
+            }
+        }));
+    }
+
+    /// Writes what changed since the last flush; deletes purged partitions first.
+    pub fn flush(&mut self) {
+        self.flush_timer = None;
+        let writes = self.engine.take_storage_writes();
+        let Some(storage) = self.storage.as_ref() else { return };
+        for category in &writes.remove {
+            storage.remove(category);
+        }
+        let mut failures = Vec::new();
+        for (category, partition) in &writes.write {
+            if let Err(why) = storage.write(category, partition) {
+                failures.push(why);
+            }
+        }
+        for why in failures {
+            self.warn(why);
+        }
+    }
+
+    /// Deletes every vitrine key, including ones this config does not know.
+    pub fn erase(&mut self) {
+        self.engine.erase();
+        self.update();
+        self.flush();
+        if let Some(storage) = self.storage.as_ref() {
+            storage.clear();
+        }
+        self.sync_collectors();
+        self.queue("erase", JsValue::UNDEFINED);
+    }
+
+    /// Writes pending data, reverts the page, detaches everything.
+    pub fn stop(&mut self) {
+        self.flush();
+        self.click_collector = None;
+        self.dwell_collector = None;
+        self.lifecycle.clear();
+        self.applier.revert_all();
+        self.engine.reset_applied();
+    }
+}
+
+/// Runs `f` with the shell borrowed, then delivers the queued events. Returns `None`
+/// when the shell is already borrowed (a callback re-entered from inside vitrine).
+pub fn with_shell<R>(shared: &Shared, f: impl FnOnce(&mut Shell) -> R) -> Option<R> {
+    let (result, emit, events) = {
+        let mut shell = shared.try_borrow_mut().ok()?;
+        let result = f(&mut shell);
+        let events = std::mem::take(&mut shell.outbox);
+        (result, shell.emit.clone(), events)
+    };
+    for (name, detail) in events {
+        // The JS side catches errors thrown by the site's callbacks.
+        let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+    }
+    Some(result)
+}
