@@ -34,6 +34,12 @@ export interface Cart {
 /** `{categoryId: granted}` for every consent category of the config. */
 export type ConsentState = Record<string, boolean>;
 
+/** What a consent change did. */
+export interface ConsentChange {
+  granted: string[];
+  withdrawn: string[];
+}
+
 export interface VitrineEvents {
   apply: { rule: string };
   revert: { rule: string };
@@ -58,14 +64,17 @@ export interface VitrineInstance {
     /** Throws a VitrineError for an invalid item. Returns false when consent is missing. */
     add(item: CartItem): boolean;
     remove(id: string): boolean;
+    /** Replaces the whole cart (for sites whose own cart is the source of truth). */
+    set(items: CartItem[]): boolean;
+    clear(): boolean;
     get(): Cart;
   };
   consent: {
     get(): ConsentState;
     /** Grants or withdraws; withdrawal purges and reverts before it returns. */
-    set(changes: ConsentState): [granted: string[], withdrawn: string[]];
-    acceptAll(): [granted: string[], withdrawn: string[]];
-    rejectAll(): [granted: string[], withdrawn: string[]];
+    set(changes: ConsentState): ConsentChange;
+    acceptAll(): ConsentChange;
+    rejectAll(): ConsentChange;
   };
   profile: {
     /** Everything stored about the visitor, as one JSON document. */

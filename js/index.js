@@ -93,6 +93,8 @@ export async function start(options = {}) {
     cart: {
       add: live((item) => core.cartAdd(item)),
       remove: live((id) => core.cartRemove(String(id))),
+      set: live((items) => core.cartSet(items)),
+      clear: live(() => core.cartSet([])),
       get: live(() => core.cartGet()),
     },
     consent: {

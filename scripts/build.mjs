@@ -13,7 +13,13 @@ const out = join(root, 'target', 'wasm-pack');
 const pkg = join(root, 'pkg');
 const profile = process.argv.includes('--dev') ? '--dev' : '--release';
 
-const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+// wasm-opt comes from the npm package `binaryen` (node_modules/.bin, first on PATH):
+// Debian's binaryen 108 writes a wrong table index for wasm-bindgen's externref
+// table export, producing a module that fails to instantiate.
+const env = {
+  ...process.env,
+  PATH: `${join(root, 'node_modules', '.bin')}:${process.env.HOME}/.cargo/bin:${process.env.PATH}`,
+};
 execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core'], {
   cwd: root,
   stdio: 'inherit',

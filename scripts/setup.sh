@@ -44,7 +44,8 @@ if [[ "$(wasm-pack --version 2>/dev/null || true)" != "wasm-pack $wasm_pack_vers
   cargo install wasm-pack --version "=$wasm_pack_version" --locked --force --quiet
 fi
 
-command -v wasm-opt >/dev/null || apt_install binaryen
+# wasm-opt: from the npm package "binaryen" (see package.json), not Debian's, whose
+# version 108 corrupts wasm-bindgen's externref table export.
 
 if [[ $want_test == 1 ]]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

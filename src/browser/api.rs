@@ -3,16 +3,18 @@
 //! idiomatic nested API (`v.cart.add(...)`, `v.on(...)`); this file only checks
 //! arguments and hands them to the shell.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::engine::consent::state_value;
 use crate::engine::profile::{truncate, CartItem, MAX_KEY_LEN};
 use crate::engine::signal::Signal;
-use crate::engine::Config;
+use crate::engine::value::object;
+use crate::engine::{Config, Value};
 
 use super::error;
+use super::json::{from_js, to_js};
 use super::page;
-use super::shell::{check_selectors, to_js, with_shell, Shared, Shell};
+use super::shell::{check_selectors, with_shell, Shared, Shell};
 
 /// A running vitrine. Create it with `start()` from the package entry.
 #[wasm_bindgen]
@@ -20,12 +22,9 @@ pub struct Vitrine {
     shell: Option<Shared>,
 }
 
-#[derive(Serialize)]
-struct CartView<'a> {
-    items: &'a [CartItem],
-    count: u32,
-    total: f64,
-    currency: &'a str,
+/// Reads an argument into an engine value; `what` names it in the error.
+fn argument(value: JsValue, what: &str) -> Result<Value, JsValue> {
+    from_js(&value).map_err(|e| error::usage(format!("{what}: {e}")))
 }
 
 fn busy() -> JsValue {
@@ -40,8 +39,12 @@ impl Vitrine {
     /// (with `errors: [{path, message}]`) when the config is invalid; the page is
     /// then left untouched.
     pub fn start(config: JsValue, emit: js_sys::Function, debug: bool) -> Result<Vitrine, JsValue> {
-        let value: crate::engine::Value = serde_wasm_bindgen::from_value(config)
-            .map_err(|e| error::config(&[crate::engine::diagnostic::Diagnostic { path: String::new(), message: format!("config is not a JSON document: {e}") }]))?;
+        let value = from_js(&config).map_err(|e| {
+            error::config(&[crate::engine::diagnostic::Diagnostic {
+                path: String::new(),
+                message: format!("config is not JSON data: {e}"),
+            }])
+        })?;
         let config = Config::parse(&value).map_err(|d| error::config(&d))?;
         let selector_problems = check_selectors(&config);
         if !selector_problems.is_empty() {
@@ -52,7 +55,10 @@ impl Vitrine {
     }
 
     fn run<R>(&self, f: impl FnOnce(&mut Shell) -> Result<R, JsValue>) -> Result<R, JsValue> {
-        let shell = self.shell.as_ref().ok_or_else(|| error::usage("this vitrine was stopped"))?;
+        let shell = self
+            .shell
+            .as_ref()
+            .ok_or_else(|| error::usage("this vitrine was stopped"))?;
         with_shell(shell, f).unwrap_or_else(|| Err(busy()))
     }
 
@@ -61,16 +67,36 @@ impl Vitrine {
         if name.trim().is_empty() {
             return Err(error::usage("track(name): name must be a non-empty string"));
         }
-        self.run(|shell| Ok(shell.signal(Signal::Track { name: truncate(&name, MAX_KEY_LEN) })))
+        self.run(|shell| {
+            Ok(shell.signal(Signal::Track {
+                name: truncate(&name, MAX_KEY_LEN),
+            }))
+        })
     }
 
     /// Adds an item (`{id, name, category, price, quantity}`) to the cart.
     #[wasm_bindgen(js_name = cartAdd)]
     pub fn cart_add(&self, item: JsValue) -> Result<bool, JsValue> {
-        let item: CartItem = serde_wasm_bindgen::from_value(item)
-            .map_err(|e| error::usage(format!("cart.add(item): item must be {{id, name, category, price, quantity}}: {e}")))?;
-        let item = item.checked().map_err(|e| error::usage(format!("cart.add(item): {e}")))?;
+        let item = CartItem::from_value(&argument(item, "cart.add(item)")?)
+            .map_err(|e| error::usage(format!("cart.add(item): {e}")))?;
         self.run(|shell| Ok(shell.signal(Signal::CartAdd(item))))
+    }
+
+    /// Replaces the cart with these items (`[]` empties it).
+    #[wasm_bindgen(js_name = cartSet)]
+    pub fn cart_set(&self, items: JsValue) -> Result<bool, JsValue> {
+        let Value::Array(items) = argument(items, "cart.set(items)")? else {
+            return Err(error::usage("cart.set(items): items must be an array"));
+        };
+        let items = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                CartItem::from_value(item)
+                    .map_err(|e| error::usage(format!("cart.set(items): items[{i}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.run(|shell| Ok(shell.signal(Signal::CartSet(items))))
     }
 
     /// Removes the cart line with this id.
@@ -84,28 +110,49 @@ impl Vitrine {
     pub fn cart_get(&self) -> Result<JsValue, JsValue> {
         self.run(|shell| {
             let profile = shell.engine().profile();
-            Ok(to_js(&CartView {
-                items: profile.cart_items(),
-                count: profile.cart_count(),
-                total: profile.cart_total(),
-                currency: "BRL",
-            }))
+            Ok(to_js(&object([
+                (
+                    "items",
+                    Value::Array(
+                        profile
+                            .cart_items()
+                            .iter()
+                            .map(CartItem::to_value)
+                            .collect(),
+                    ),
+                ),
+                ("count", Value::Number(f64::from(profile.cart_count()))),
+                ("total", Value::Number(profile.cart_total())),
+                ("currency", Value::from("BRL")),
+            ])))
         })
     }
 
     /// `{category: granted}` for every category of the config.
     #[wasm_bindgen(js_name = consentGet)]
     pub fn consent_get(&self) -> Result<JsValue, JsValue> {
-        self.run(|shell| Ok(to_js(&shell.engine().consent().granted)))
+        self.run(|shell| Ok(to_js(&state_value(&shell.engine().consent().granted))))
     }
 
     /// Grants or withdraws categories (`{personalization: true}`); withdrawal purges
     /// the category's stored data and reverts its rules before this returns.
     #[wasm_bindgen(js_name = consentSet)]
-    pub fn consent_set(&self, changes: JsValue, source: Option<String>) -> Result<JsValue, JsValue> {
-        let changes: std::collections::BTreeMap<String, bool> = serde_wasm_bindgen::from_value(changes)
-            .map_err(|e| error::usage(format!("consent.set(changes): expected {{category: true|false}}: {e}")))?;
-        let changes: Vec<(String, bool)> = changes.into_iter().collect();
+    pub fn consent_set(
+        &self,
+        changes: JsValue,
+        source: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let bad = || error::usage("consent.set(changes): expected {category: true|false}");
+        let Value::Object(entries) = argument(changes, "consent.set(changes)")? else {
+            return Err(bad());
+        };
+        let changes = entries
+            .into_iter()
+            .map(|(category, granted)| match granted {
+                Value::Bool(g) => Ok((category, g)),
+                _ => Err(bad()),
+            })
+            .collect::<Result<Vec<(String, bool)>, JsValue>>()?;
         let source = source.unwrap_or_else(|| "api".into());
         let source = match source.as_str() {
             "api" | "panel" => source,
@@ -117,7 +164,11 @@ impl Vitrine {
                 .set_consent(&changes, &source, page::now_ms())
                 .map_err(|e| error::usage(format!("consent.set: {e}")))?;
             shell.consent_changed(&source);
-            Ok(to_js(&(change.granted, change.withdrawn)))
+            let list = |ids: Vec<String>| Value::Array(ids.into_iter().map(Value::from).collect());
+            Ok(to_js(&object([
+                ("granted", list(change.granted)),
+                ("withdrawn", list(change.withdrawn)),
+            ])))
         })
     }
 
@@ -143,7 +194,14 @@ impl Vitrine {
 
     /// Ids of the rules applied right now.
     pub fn applied(&self) -> Result<Vec<String>, JsValue> {
-        self.run(|shell| Ok(shell.engine().applied_rules().iter().map(|s| (*s).to_owned()).collect()))
+        self.run(|shell| {
+            Ok(shell
+                .engine()
+                .applied_rules()
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect())
+        })
     }
 
     /// Writes pending data, reverts every change, detaches every listener.

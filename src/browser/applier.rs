@@ -23,10 +23,23 @@ struct Entry {
 }
 
 enum Undo {
-    Children { element: Element, original: Vec<Node> },
-    Attr { element: Element, name: String, previous: Option<String> },
-    Class { element: Element, class: String },
-    Style { element: Element, previous: Option<String> },
+    Children {
+        element: Element,
+        original: Vec<Node>,
+    },
+    Attr {
+        element: Element,
+        name: String,
+        previous: Option<String>,
+    },
+    Class {
+        element: Element,
+        class: String,
+    },
+    Style {
+        element: Element,
+        previous: Option<String>,
+    },
 }
 
 pub struct Applier {
@@ -36,20 +49,29 @@ pub struct Applier {
 
 impl Applier {
     pub fn new(document: Document) -> Applier {
-        Applier { document, entries: Vec::new() }
+        Applier {
+            document,
+            entries: Vec::new(),
+        }
     }
 
     /// Applies an operation to every element its selector matches now.
     pub fn apply(&mut self, op: OpId, action: &Action) -> Result<usize, String> {
         let undo = apply_action(&self.document, action)?;
         let count = undo.len();
-        self.entries.push(Entry { op, action: action.clone(), undo });
+        self.entries.push(Entry {
+            op,
+            action: action.clone(),
+            undo,
+        });
         Ok(count)
     }
 
     /// Reverts one operation, leaving the ones applied after it in place.
     pub fn revert(&mut self, op: OpId) {
-        let Some(index) = self.entries.iter().position(|e| e.op == op) else { return };
+        let Some(index) = self.entries.iter().position(|e| e.op == op) else {
+            return;
+        };
         let above: Vec<Entry> = self.entries.drain(index + 1..).collect();
         for entry in above.iter().rev() {
             undo_all(&entry.undo);
@@ -96,7 +118,11 @@ fn undo_all(undo: &[Undo]) {
                     let _ = element.append_child(node);
                 }
             }
-            Undo::Attr { element, name, previous } => {
+            Undo::Attr {
+                element,
+                name,
+                previous,
+            } => {
                 let _ = match previous {
                     Some(v) => element.set_attribute(name, v),
                     None => element.remove_attribute(name),
@@ -105,7 +131,8 @@ fn undo_all(undo: &[Undo]) {
             Undo::Class { element, class } => {
                 let _ = element.class_list().remove_1(class);
             }
-            Undo::Style { element, previous } => match (previous, element.dyn_ref::<HtmlElement>()) {
+            Undo::Style { element, previous } => match (previous, element.dyn_ref::<HtmlElement>())
+            {
                 // CSSOM, not setAttribute("style"), so a strict style-src CSP allows it.
                 (Some(css), Some(html)) => html.style().set_css_text(css),
                 _ => {
@@ -131,7 +158,9 @@ fn apply_action(document: &Document, action: &Action) -> Result<Vec<Undo>, Strin
         .map_err(|_| format!("invalid CSS selector \"{}\"", action.selector))?;
     let mut undo = Vec::new();
     for i in 0..matches.length() {
-        let Some(element) = matches.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+        let Some(element) = matches.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
         match &action.kind {
             ActionKind::SetText(text) => {
                 let original = take_children(&element);
@@ -147,18 +176,29 @@ fn apply_action(document: &Document, action: &Action) -> Result<Vec<Undo>, Strin
             ActionKind::SetAttr { name, value } => {
                 let previous = element.get_attribute(name);
                 let _ = element.set_attribute(name, value);
-                undo.push(Undo::Attr { element, name: name.clone(), previous });
+                undo.push(Undo::Attr {
+                    element,
+                    name: name.clone(),
+                    previous,
+                });
             }
             ActionKind::AddClass(class) => {
                 if !element.class_list().contains(class) {
                     let _ = element.class_list().add_1(class);
-                    undo.push(Undo::Class { element, class: class.clone() });
+                    undo.push(Undo::Class {
+                        element,
+                        class: class.clone(),
+                    });
                 }
             }
             ActionKind::Hide => {
-                let Some(html) = element.dyn_ref::<HtmlElement>() else { continue };
+                let Some(html) = element.dyn_ref::<HtmlElement>() else {
+                    continue;
+                };
                 let previous = element.get_attribute("style");
-                let _ = html.style().set_property_with_priority("display", "none", "important");
+                let _ = html
+                    .style()
+                    .set_property_with_priority("display", "none", "important");
                 undo.push(Undo::Style { element, previous });
             }
         }

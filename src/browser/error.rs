@@ -25,6 +25,12 @@ pub fn config(diagnostics: &[Diagnostic]) -> JsValue {
     let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     let message = format!("vitrine: invalid config: {}", lines.join("; "));
     let error = named_error("VitrineConfigError", &message);
+    let _ = js_sys::Reflect::set(&error, &"errors".into(), &diagnostics_to_js(diagnostics));
+    error.into()
+}
+
+/// `[{path, message}]`.
+pub fn diagnostics_to_js(diagnostics: &[Diagnostic]) -> JsValue {
     let list = js_sys::Array::new();
     for d in diagnostics {
         let entry = js_sys::Object::new();
@@ -32,8 +38,7 @@ pub fn config(diagnostics: &[Diagnostic]) -> JsValue {
         let _ = js_sys::Reflect::set(&entry, &"message".into(), &d.message.as_str().into());
         list.push(&entry);
     }
-    let _ = js_sys::Reflect::set(&error, &"errors".into(), &list);
-    error.into()
+    list.into()
 }
 
 /// Text of whatever a JS call threw, for warnings.

@@ -15,7 +15,12 @@ pub struct EventListener {
 
 impl EventListener {
     /// Listens passively; `capture` sees events even when the page stops propagation.
-    pub fn new(target: &EventTarget, kind: &'static str, capture: bool, handler: impl FnMut(Event) + 'static) -> EventListener {
+    pub fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        capture: bool,
+        handler: impl FnMut(Event) + 'static,
+    ) -> EventListener {
         let callback = Closure::<dyn FnMut(Event)>::new(handler);
         let options = AddEventListenerOptions::new();
         options.set_capture(capture);

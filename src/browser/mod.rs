@@ -8,6 +8,8 @@
 pub mod api;
 pub mod applier;
 pub mod error;
+pub mod host;
+pub mod json;
 pub mod listener;
 pub mod page;
 pub mod sanitize;

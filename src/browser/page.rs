@@ -27,8 +27,20 @@ pub fn context() -> Context {
     let title = document.as_ref().map(|d| d.title()).unwrap_or_default();
     let date = js_sys::Date::new_0();
     let language = window.navigator().language().unwrap_or_default();
-    let width = window.inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1280.0);
-    Context::from_page(&url, &referrer, &title, date.get_hours() as u8, date.get_day() as u8, &language, width)
+    let width = window
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1280.0);
+    Context::from_page(
+        &url,
+        &referrer,
+        &title,
+        date.get_hours() as u8,
+        date.get_day() as u8,
+        &language,
+        width,
+    )
 }
 
 /// 128 random bits as hex, from the browser's CSPRNG (works outside secure contexts,

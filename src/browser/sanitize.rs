@@ -9,7 +9,9 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DocumentFragment, DomParser, Element, Node, SupportedType};
 
-use crate::engine::html_policy::{is_allowed_attribute, is_allowed_element, is_dropped_with_content};
+use crate::engine::html_policy::{
+    is_allowed_attribute, is_allowed_element, is_dropped_with_content,
+};
 
 /// Deeper markup is cut off: nobody needs it and it costs stack.
 const MAX_DEPTH: usize = 32;
@@ -33,14 +35,18 @@ fn copy_children(document: &Document, from: &Node, to: &Node, depth: usize) {
     }
     let children = from.child_nodes();
     for i in 0..children.length() {
-        let Some(child) = children.item(i) else { continue };
+        let Some(child) = children.item(i) else {
+            continue;
+        };
         match child.node_type() {
             Node::TEXT_NODE => {
                 let text = document.create_text_node(&child.text_content().unwrap_or_default());
                 let _ = to.append_child(&text);
             }
             Node::ELEMENT_NODE => {
-                let Some(element) = child.dyn_ref::<Element>() else { continue };
+                let Some(element) = child.dyn_ref::<Element>() else {
+                    continue;
+                };
                 copy_element(document, element, to, depth);
             }
             // Comments, processing instructions, CDATA: dropped.
@@ -63,10 +69,14 @@ fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize)
         copy_children(document, element, to, depth + 1);
         return;
     }
-    let Ok(copy) = document.create_element(&tag) else { return };
+    let Ok(copy) = document.create_element(&tag) else {
+        return;
+    };
     let attributes = element.attributes();
     for i in 0..attributes.length() {
-        let Some(attr) = attributes.item(i) else { continue };
+        let Some(attr) = attributes.item(i) else {
+            continue;
+        };
         let name = attr.name().to_ascii_lowercase();
         let value = attr.value();
         if is_allowed_attribute(&tag, &name, &value) {

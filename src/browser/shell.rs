@@ -11,7 +11,6 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::{Interval, Timeout};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::config::Config;
@@ -21,6 +20,7 @@ use crate::engine::runtime::Engine;
 use crate::engine::signal::Signal;
 
 use super::applier::Applier;
+use super::json::to_js;
 use super::listener::EventListener;
 use super::page;
 use super::storage::Storage;
@@ -56,17 +56,12 @@ pub fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
     object.into()
 }
 
-/// A serde value as a plain JSON-compatible JS value (objects, not Maps).
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
-}
-
 /// Checks every action selector with the browser's own selector parser, so a typo
 /// is a config error with a path rather than a failure on the page later.
 pub fn check_selectors(config: &Config) -> Vec<Diagnostic> {
-    let Some(document) = page::document() else { return Vec::new() };
+    let Some(document) = page::document() else {
+        return Vec::new();
+    };
     let probe = document.create_document_fragment();
     let mut problems = Vec::new();
     for (r, rule) in config.rules.iter().enumerate() {
@@ -86,18 +81,27 @@ impl Shell {
     /// Starts on the current page: restores storage, applies the plan, attaches
     /// collectors for granted categories.
     pub fn start(config: Config, emit: js_sys::Function, debug: bool) -> Result<Shared, JsValue> {
-        let document = page::document().ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
+        let document = page::document()
+            .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
         let mut warnings = Vec::new();
         let storage = match Storage::detect() {
             Ok(s) => Some(s),
             Err(why) => {
-                warnings.push(format!("localStorage is unavailable ({why}); running from memory only"));
+                warnings.push(format!(
+                    "localStorage is unavailable ({why}); running from memory only"
+                ));
                 None
             }
         };
         let (stored, read_warnings) = storage.as_ref().map(Storage::read_all).unwrap_or_default();
         warnings.extend(read_warnings);
-        let (engine, engine_warnings) = Engine::new(config, stored, &page::random_id(), page::context(), page::now_ms());
+        let (engine, engine_warnings) = Engine::new(
+            config,
+            stored,
+            &page::random_id(),
+            page::context(),
+            page::now_ms(),
+        );
         warnings.extend(engine_warnings);
         let shared = Rc::new_cyclic(|weak| {
             RefCell::new(Shell {
@@ -161,7 +165,12 @@ impl Shell {
 
     /// Brings the page in line with the engine's plan.
     pub fn update(&mut self) {
-        let before: Vec<String> = self.engine.applied_rules().iter().map(|s| (*s).to_owned()).collect();
+        let before: Vec<String> = self
+            .engine
+            .applied_rules()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         let diff = self.engine.update();
         if diff.is_empty() {
             return;
@@ -170,13 +179,20 @@ impl Shell {
             self.applier.revert(*op);
         }
         for op in &diff.apply {
-            let Some(action) = self.engine.action(*op).cloned() else { continue };
+            let Some(action) = self.engine.action(*op).cloned() else {
+                continue;
+            };
             if let Err(why) = self.applier.apply(*op, &action) {
                 let rule = self.engine.rule_id(*op).to_owned();
                 self.warn(format!("rule \"{rule}\": {why}"));
             }
         }
-        let after: Vec<String> = self.engine.applied_rules().iter().map(|s| (*s).to_owned()).collect();
+        let after: Vec<String> = self
+            .engine
+            .applied_rules()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         for rule in before.iter().filter(|r| !after.contains(r)) {
             self.queue("revert", js_object(&[("rule", rule.as_str().into())]));
         }
@@ -190,35 +206,45 @@ impl Shell {
         self.update();
         self.flush();
         self.sync_collectors();
-        let state = to_js(&self.engine.consent().granted);
-        self.queue("consent", js_object(&[("state", state), ("source", source.into())]));
+        let state = to_js(&crate::engine::consent::state_value(
+            &self.engine.consent().granted,
+        ));
+        self.queue(
+            "consent",
+            js_object(&[("state", state), ("source", source.into())]),
+        );
     }
 
     fn granted(&self, aggregate: Aggregate) -> bool {
         let engine = &self.engine;
-        engine.consent().is_granted(engine.config().category_of(aggregate))
+        engine
+            .consent()
+            .is_granted(engine.config().category_of(aggregate))
     }
 
     /// Collectors exist only while their category is granted (collection gate).
     fn sync_collectors(&mut self) {
-        let Some(document) = page::document() else { return };
+        let Some(document) = page::document() else {
+            return;
+        };
         if self.granted(Aggregate::Clicks) {
             if self.click_collector.is_none() {
                 let weak = self.weak.clone();
-                self.click_collector = Some(EventListener::new(&document, "click", true, move |event| {
-                    let key = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .and_then(|el| el.closest("[data-vitrine-track]").ok().flatten())
-                        .and_then(|el| el.get_attribute("data-vitrine-track"));
-                    if let (Some(key), Some(shared)) = (key, weak.upgrade()) {
-                        if !key.is_empty() {
-                            with_shell(&shared, |shell| {
-                                shell.signal(Signal::Click { key });
-                            });
+                self.click_collector =
+                    Some(EventListener::new(&document, "click", true, move |event| {
+                        let key = event
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|el| el.closest("[data-vitrine-track]").ok().flatten())
+                            .and_then(|el| el.get_attribute("data-vitrine-track"));
+                        if let (Some(key), Some(shared)) = (key, weak.upgrade()) {
+                            if !key.is_empty() {
+                                with_shell(&shared, |shell| {
+                                    shell.signal(Signal::Click { key });
+                                });
+                            }
                         }
-                    }
-                }));
+                    }));
             }
         } else {
             self.click_collector = None;
@@ -258,16 +284,31 @@ impl Shell {
                 }
             }
         };
-        self.lifecycle.push(EventListener::new(&window, "pagehide", false, flush_now(self.weak.clone())));
-        self.lifecycle.push(EventListener::new(document, "visibilitychange", false, flush_now(self.weak.clone())));
+        self.lifecycle.push(EventListener::new(
+            &window,
+            "pagehide",
+            false,
+            flush_now(self.weak.clone()),
+        ));
+        self.lifecycle.push(EventListener::new(
+            document,
+            "visibilitychange",
+            false,
+            flush_now(self.weak.clone()),
+        ));
         if document.ready_state() == "loading" {
             // Elements parsed after start are reached once the document is complete.
             let weak = self.weak.clone();
-            self.lifecycle.push(EventListener::new(document, "DOMContentLoaded", false, move |_| {
-                if let Some(shared) = weak.upgrade() {
-                    with_shell(&shared, |shell| shell.applier.refresh());
-                }
-            }));
+            self.lifecycle.push(EventListener::new(
+                document,
+                "DOMContentLoaded",
+                false,
+                move |_| {
+                    if let Some(shared) = weak.upgrade() {
+                        with_shell(&shared, |shell| shell.applier.refresh());
+                    }
+                },
+            ));
         }
     }
 
@@ -287,7 +328,9 @@ impl Shell {
     pub fn flush(&mut self) {
         self.flush_timer = None;
         let writes = self.engine.take_storage_writes();
-        let Some(storage) = self.storage.as_ref() else { return };
+        let Some(storage) = self.storage.as_ref() else {
+            return;
+        };
         for category in &writes.remove {
             storage.remove(category);
         }

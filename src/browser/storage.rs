@@ -6,10 +6,11 @@
 //! that does not parse or does not fit the schema is deleted with a warning, never
 //! thrown. JSON goes through the browser's own `JSON.parse`/`JSON.stringify`.
 
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::engine::runtime::Partition;
+
+use super::json::{from_js, to_js};
 
 pub const PREFIX: &str = "vitrine:";
 
@@ -26,7 +27,9 @@ impl Storage {
             .map_err(|e| super::error::describe(&e))?
             .ok_or("localStorage is not available")?;
         let probe = format!("{PREFIX}probe");
-        local.set_item(&probe, "1").map_err(|e| super::error::describe(&e))?;
+        local
+            .set_item(&probe, "1")
+            .map_err(|e| super::error::describe(&e))?;
         let _ = local.remove_item(&probe);
         Ok(Storage { local })
     }
@@ -36,12 +39,18 @@ impl Storage {
         let mut partitions = Vec::new();
         let mut warnings = Vec::new();
         for key in self.keys() {
-            let Some(category) = key.strip_prefix(PREFIX) else { continue };
-            let Ok(Some(text)) = self.local.get_item(&key) else { continue };
+            let Some(category) = key.strip_prefix(PREFIX) else {
+                continue;
+            };
+            let Ok(Some(text)) = self.local.get_item(&key) else {
+                continue;
+            };
             match decode(&text) {
                 Ok(partition) => partitions.push((category.to_owned(), partition)),
                 Err(why) => {
-                    warnings.push(format!("stored \"{category}\" data could not be read ({why}); discarded"));
+                    warnings.push(format!(
+                        "stored \"{category}\" data could not be read ({why}); discarded"
+                    ));
                     let _ = self.local.remove_item(&key);
                 }
             }
@@ -50,12 +59,16 @@ impl Storage {
     }
 
     pub fn write(&self, category: &str, partition: &Partition) -> Result<(), String> {
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let value = partition.serialize(&serializer).map_err(|e| e.to_string())?;
-        let text = js_sys::JSON::stringify(&value).map_err(|e| super::error::describe(&e))?;
+        let text = js_sys::JSON::stringify(&to_js(&partition.to_value()))
+            .map_err(|e| super::error::describe(&e))?;
         self.local
             .set_item(&format!("{PREFIX}{category}"), &String::from(text))
-            .map_err(|e| format!("could not store \"{category}\" data: {}", super::error::describe(&e)))
+            .map_err(|e| {
+                format!(
+                    "could not store \"{category}\" data: {}",
+                    super::error::describe(&e)
+                )
+            })
     }
 
     pub fn remove(&self, category: &str) {
@@ -84,5 +97,5 @@ fn decode(text: &str) -> Result<Partition, String> {
     if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err("not an object".into());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    Partition::from_value(&from_js(&value)?)
 }

@@ -21,9 +21,32 @@ use super::value::Value;
 pub const MAX_DEPTH: usize = 24;
 
 const OPERATORS: &[&str] = &[
-    "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$ini", "$nini", "$all", "$alli",
-    "$exists", "$type", "$elemMatch", "$size", "$not", "$and", "$or", "$nor", "$veq", "$vne",
-    "$vgt", "$vgte", "$vlt", "$vlte",
+    "$eq",
+    "$ne",
+    "$gt",
+    "$gte",
+    "$lt",
+    "$lte",
+    "$in",
+    "$nin",
+    "$ini",
+    "$nini",
+    "$all",
+    "$alli",
+    "$exists",
+    "$type",
+    "$elemMatch",
+    "$size",
+    "$not",
+    "$and",
+    "$or",
+    "$nor",
+    "$veq",
+    "$vne",
+    "$vgt",
+    "$vgte",
+    "$vlt",
+    "$vlte",
 ];
 
 const TYPES: &[&str] = &[
@@ -119,7 +142,11 @@ fn get_path<'a>(root: &'a Value, path: &[String]) -> Cow<'a, Value> {
             Value::Array(items) if part == "length" => {
                 let len = Value::Number(items.len() as f64);
                 // A number has no properties, so `length` must be the last step.
-                return Cow::Owned(if step + 1 == path.len() { len } else { Value::Null });
+                return Cow::Owned(if step + 1 == path.len() {
+                    len
+                } else {
+                    Value::Null
+                });
             }
             Value::Array(items) => match part.parse::<usize>() {
                 Ok(i) if i.to_string() == *part && i < items.len() => &items[i],
@@ -134,11 +161,17 @@ fn get_path<'a>(root: &'a Value, path: &[String]) -> Cow<'a, Value> {
 fn compile_doc(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize) -> Condition {
     let mut clauses = Vec::new();
     if depth > MAX_DEPTH {
-        diags.error(path, format!("condition nested deeper than {MAX_DEPTH} levels"));
+        diags.error(
+            path,
+            format!("condition nested deeper than {MAX_DEPTH} levels"),
+        );
         return Condition { clauses };
     }
     let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected a condition object, found {}", value.kind()));
+        diags.error(
+            path,
+            format!("expected a condition object, found {}", value.kind()),
+        );
         return Condition { clauses };
     };
     for (key, arg) in map {
@@ -154,7 +187,10 @@ fn compile_doc(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize)
             }
             "$not" => Clause::Not(Box::new(compile_doc(arg, &here, diags, depth + 1))),
             k if k.starts_with('$') => {
-                diags.error(path, unknown("operator", k, &["$or", "$nor", "$and", "$not"]));
+                diags.error(
+                    path,
+                    unknown("operator", k, &["$or", "$nor", "$and", "$not"]),
+                );
                 continue;
             }
             k => {
@@ -170,7 +206,12 @@ fn compile_doc(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize)
     Condition { clauses }
 }
 
-fn compile_list(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize) -> Vec<Condition> {
+fn compile_list(
+    value: &Value,
+    path: &str,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Vec<Condition> {
     match value.as_array() {
         Some(items) => items
             .iter()
@@ -178,7 +219,10 @@ fn compile_list(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize
             .map(|(i, item)| compile_doc(item, &index(path, i), diags, depth + 1))
             .collect(),
         None => {
-            diags.error(path, format!("expected an array of conditions, found {}", value.kind()));
+            diags.error(
+                path,
+                format!("expected an array of conditions, found {}", value.kind()),
+            );
             Vec::new()
         }
     }
@@ -190,7 +234,10 @@ fn is_operator_object(value: &Value) -> bool {
 
 fn compile_test(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize) -> Test {
     if depth > MAX_DEPTH {
-        diags.error(path, format!("condition nested deeper than {MAX_DEPTH} levels"));
+        diags.error(
+            path,
+            format!("condition nested deeper than {MAX_DEPTH} levels"),
+        );
         return Test::Null;
     }
     match value {
@@ -214,13 +261,22 @@ fn compile_test(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize
     }
 }
 
-fn compile_op(op: &str, arg: &Value, path: &str, diags: &mut Diagnostics, depth: usize) -> Option<Op> {
+fn compile_op(
+    op: &str,
+    arg: &Value,
+    path: &str,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<Op> {
     let here = field(path, op);
     let array = |diags: &mut Diagnostics| -> Option<Vec<Value>> {
         match arg {
             Value::Array(items) => Some(items.clone()),
             _ => {
-                diags.error(&here, format!("{op} expects an array, found {}", arg.kind()));
+                diags.error(
+                    &here,
+                    format!("{op} expects an array, found {}", arg.kind()),
+                );
                 None
             }
         }
@@ -262,7 +318,10 @@ fn compile_op(op: &str, arg: &Value, path: &str, diags: &mut Diagnostics, depth:
                 return None;
             }
             None => {
-                diags.error(&here, format!("$type expects a type name, found {}", arg.kind()));
+                diags.error(
+                    &here,
+                    format!("$type expects a type name, found {}", arg.kind()),
+                );
                 return None;
             }
         },
@@ -278,7 +337,10 @@ fn compile_op(op: &str, arg: &Value, path: &str, diags: &mut Diagnostics, depth:
             }
         }
         "$regex" | "$regexi" => {
-            diags.error(&here, format!("{op} is not supported by this version of vitrine"));
+            diags.error(
+                &here,
+                format!("{op} is not supported by this version of vitrine"),
+            );
             return None;
         }
         _ => {
@@ -292,9 +354,7 @@ fn compile_op(op: &str, arg: &Value, path: &str, diags: &mut Diagnostics, depth:
 impl Test {
     fn eval(&self, actual: &Value, insensitive: bool) -> bool {
         match self {
-            Test::Str(s) if insensitive => {
-                actual.to_js_string().to_lowercase() == s.to_lowercase()
-            }
+            Test::Str(s) if insensitive => lower(&actual.to_js_string()) == lower(s),
             Test::Str(s) => actual.to_js_string() == *s,
             Test::Num(n) => actual.to_js_number() == *n,
             Test::Bool(b) => !matches!(actual, Value::Null) && actual.truthy() == *b,
@@ -350,6 +410,11 @@ impl Op {
     }
 }
 
+/// JavaScript's `toLowerCase`, through the host.
+fn lower(s: &str) -> String {
+    (super::host::get().to_lowercase)(s)
+}
+
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -382,7 +447,7 @@ fn same_value_zero(a: &Value, b: &Value) -> bool {
 
 fn is_in(actual: &Value, expected: &[Value], insensitive: bool) -> bool {
     let fold = |v: &Value| match v {
-        Value::String(s) if insensitive => Value::String(s.to_lowercase()),
+        Value::String(s) if insensitive => Value::String(lower(s)),
         other => other.clone(),
     };
     let contains = |el: &Value| {

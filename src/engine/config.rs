@@ -76,7 +76,10 @@ pub enum ActionKind {
     SetText(String),
     /// Markup, sanitized against `html_policy` when applied.
     SetHtml(String),
-    SetAttr { name: String, value: String },
+    SetAttr {
+        name: String,
+        value: String,
+    },
     AddClass(String),
     Hide,
 }
@@ -84,7 +87,14 @@ pub enum ActionKind {
 const ROOT_FIELDS: &[&str] = &["$schema", "version", "consent", "signals", "rules"];
 const CONSENT_FIELDS: &[&str] = &["categories", "version"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
-const RULE_FIELDS: &[&str] = &["id", "description", "consent", "when", "actions", "priority"];
+const RULE_FIELDS: &[&str] = &[
+    "id",
+    "description",
+    "consent",
+    "when",
+    "actions",
+    "priority",
+];
 const OPS: &[&str] = &["setText", "setHtml", "setAttr", "addClass", "hide"];
 
 impl Config {
@@ -112,7 +122,12 @@ impl Config {
     }
 }
 
-fn object<'a>(value: &'a Value, path: &str, allowed: &[&str], diags: &mut Diagnostics) -> Option<&'a Map> {
+fn object<'a>(
+    value: &'a Value,
+    path: &str,
+    allowed: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<&'a Map> {
     let Some(map) = value.as_object() else {
         diags.error(path, format!("expected an object, found {}", value.kind()));
         return None;
@@ -149,7 +164,10 @@ fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Stri
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
     if !valid {
-        diags.error(path, format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"));
+        diags.error(
+            path,
+            format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"),
+        );
         return None;
     }
     Some(s)
@@ -159,7 +177,13 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let map = object(value, "", ROOT_FIELDS, diags)?;
     if let Some(v) = get(map, "version") {
         if v.as_f64() != Some(1.0) {
-            diags.error("version", format!("unsupported config version {}; this vitrine reads version 1", v.to_json()));
+            diags.error(
+                "version",
+                format!(
+                    "unsupported config version {}; this vitrine reads version 1",
+                    v.to_json()
+                ),
+            );
         }
     }
     let consent = parse_consent(get(map, "consent"), diags);
@@ -168,7 +192,10 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let rules = match get(map, "rules") {
         None => Vec::new(),
         Some(Value::Array(items)) if items.len() > MAX_RULES => {
-            diags.error("rules", format!("has {} rules; the limit is {MAX_RULES}", items.len()));
+            diags.error(
+                "rules",
+                format!("has {} rules; the limit is {MAX_RULES}", items.len()),
+            );
             Vec::new()
         }
         Some(Value::Array(items)) => items
@@ -177,13 +204,19 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
             .filter_map(|(i, r)| parse_rule(r, &index("rules", i), &known, diags))
             .collect(),
         Some(other) => {
-            diags.error("rules", format!("expected an array, found {}", other.kind()));
+            diags.error(
+                "rules",
+                format!("expected an array, found {}", other.kind()),
+            );
             Vec::new()
         }
     };
     for (i, rule) in rules.iter().enumerate() {
         if rules[..i].iter().any(|r| r.id == rule.id) {
-            diags.error(&format!("rules[{i}].id"), format!("duplicate rule id \"{}\"", rule.id));
+            diags.error(
+                &format!("rules[{i}].id"),
+                format!("duplicate rule id \"{}\"", rule.id),
+            );
         }
     }
     Some(Config {
@@ -212,42 +245,71 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
     };
     if let Some(v) = get(map, "version") {
         match v.as_f64() {
-            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => config.version = n as u32,
-            _ => diags.error("consent.version", format!("expected a whole number of at least 1, found {}", v.to_json())),
+            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
+                config.version = n as u32
+            }
+            _ => diags.error(
+                "consent.version",
+                format!(
+                    "expected a whole number of at least 1, found {}",
+                    v.to_json()
+                ),
+            ),
         }
     }
     if let Some(v) = get(map, "categories") {
         let Some(items) = v.as_array() else {
-            diags.error("consent.categories", format!("expected an array, found {}", v.kind()));
+            diags.error(
+                "consent.categories",
+                format!("expected an array, found {}", v.kind()),
+            );
             return config;
         };
         if items.len() > MAX_CATEGORIES {
-            diags.error("consent.categories", format!("has {} categories; the limit is {MAX_CATEGORIES}", items.len()));
+            diags.error(
+                "consent.categories",
+                format!(
+                    "has {} categories; the limit is {MAX_CATEGORIES}",
+                    items.len()
+                ),
+            );
             return config;
         }
         let mut categories: Vec<Category> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = index("consent.categories", i);
-            let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else { continue };
-            let Some(id) = get(map, "id").and_then(|v| identifier(v, &field(&path, "id"), diags)) else {
+            let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else {
+                continue;
+            };
+            let Some(id) = get(map, "id").and_then(|v| identifier(v, &field(&path, "id"), diags))
+            else {
                 if get(map, "id").is_none() {
                     diags.error(&path, "missing field \"id\"");
                 }
                 continue;
             };
             if categories.iter().any(|c| c.id == id) {
-                diags.error(&field(&path, "id"), format!("duplicate category id \"{id}\""));
+                diags.error(
+                    &field(&path, "id"),
+                    format!("duplicate category id \"{id}\""),
+                );
             }
             let required = match get(map, "required") {
                 None => id == NECESSARY,
                 Some(Value::Bool(b)) => *b,
                 Some(other) => {
-                    diags.error(&field(&path, "required"), format!("expected a boolean, found {}", other.kind()));
+                    diags.error(
+                        &field(&path, "required"),
+                        format!("expected a boolean, found {}", other.kind()),
+                    );
                     false
                 }
             };
             if id == NECESSARY && !required {
-                diags.error(&field(&path, "required"), "the \"necessary\" category is always required");
+                diags.error(
+                    &field(&path, "required"),
+                    "the \"necessary\" category is always required",
+                );
             }
             categories.push(Category {
                 label: texts(get(map, "label"), &field(&path, "label"), diags),
@@ -257,7 +319,10 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
             });
         }
         if !categories.iter().any(|c| c.id == NECESSARY) {
-            diags.error("consent.categories", "must include the \"necessary\" category");
+            diags.error(
+                "consent.categories",
+                "must include the \"necessary\" category",
+            );
         }
         config.categories = categories;
     }
@@ -273,16 +338,28 @@ fn texts(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<(Str
             .unwrap_or_default(),
         Some(Value::Object(map)) => map
             .iter()
-            .filter_map(|(lang, v)| Some((lang.clone(), string(v, &field(path, lang), 500, diags)?)))
+            .filter_map(|(lang, v)| {
+                Some((lang.clone(), string(v, &field(path, lang), 500, diags)?))
+            })
             .collect(),
         Some(other) => {
-            diags.error(path, format!("expected a string or an object of translations, found {}", other.kind()));
+            diags.error(
+                path,
+                format!(
+                    "expected a string or an object of translations, found {}",
+                    other.kind()
+                ),
+            );
             Vec::new()
         }
     }
 }
 
-fn parse_signals(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> Vec<(Aggregate, String)> {
+fn parse_signals(
+    value: Option<&Value>,
+    known: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<(Aggregate, String)> {
     let mut signals: Vec<(Aggregate, String)> = Aggregate::ALL
         .iter()
         .map(|a| (*a, DEFAULT_RULE_CATEGORY.to_owned()))
@@ -292,7 +369,9 @@ fn parse_signals(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics)
         if let Some(map) = object(value, "signals", &names, diags) {
             for (key, v) in map {
                 let path = field("signals", key);
-                let Some(agg) = Aggregate::ALL.iter().find(|a| a.name() == key) else { continue };
+                let Some(agg) = Aggregate::ALL.iter().find(|a| a.name() == key) else {
+                    continue;
+                };
                 if let Some(cat) = category_ref(v, &path, known, diags) {
                     if let Some(slot) = signals.iter_mut().find(|(a, _)| a == agg) {
                         slot.1 = cat;
@@ -303,12 +382,20 @@ fn parse_signals(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics)
     }
     // A config with its own categories and no "personalization" must say where signals go.
     if value.is_none() && !known.contains(&DEFAULT_RULE_CATEGORY) {
-        diags.error("signals", "required when the consent categories do not include \"personalization\"");
+        diags.error(
+            "signals",
+            "required when the consent categories do not include \"personalization\"",
+        );
     }
     signals
 }
 
-fn category_ref(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<String> {
+fn category_ref(
+    value: &Value,
+    path: &str,
+    known: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let id = string(value, path, MAX_ID_LEN, diags)?;
     if !known.contains(&id.as_str()) {
         diags.error(path, unknown("consent category", &id, known));
@@ -341,14 +428,22 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
             .enumerate()
             .filter_map(|(i, v)| category_ref(v, &index(&consent_path, i), known, diags))
             .collect(),
-        Some(v) => category_ref(v, &consent_path, known, diags).into_iter().collect(),
+        Some(v) => category_ref(v, &consent_path, known, diags)
+            .into_iter()
+            .collect(),
     };
     let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
     let priority = match get(map, "priority") {
         None => 0,
         Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
         Some(v) => {
-            diags.error(&field(path, "priority"), format!("expected a whole number between -1000000 and 1000000, found {}", v.to_json()));
+            diags.error(
+                &field(path, "priority"),
+                format!(
+                    "expected a whole number between -1000000 and 1000000, found {}",
+                    v.to_json()
+                ),
+            );
             0
         }
     };
@@ -363,7 +458,10 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
             Vec::new()
         }
         Some(Value::Array(items)) if items.len() > MAX_ACTIONS => {
-            diags.error(&actions_path, format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()));
+            diags.error(
+                &actions_path,
+                format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()),
+            );
             Vec::new()
         }
         Some(Value::Array(items)) => items
@@ -372,7 +470,10 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
             .filter_map(|(i, a)| parse_action(a, &index(&actions_path, i), diags))
             .collect(),
         Some(other) => {
-            diags.error(&actions_path, format!("expected an array, found {}", other.kind()));
+            diags.error(
+                &actions_path,
+                format!("expected an array, found {}", other.kind()),
+            );
             Vec::new()
         }
     };
@@ -397,7 +498,10 @@ fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Ac
             return None;
         }
         Some(other) => {
-            diags.error(&field(path, "op"), format!("expected a string, found {}", other.kind()));
+            diags.error(
+                &field(path, "op"),
+                format!("expected a string, found {}", other.kind()),
+            );
             return None;
         }
         None => {
@@ -434,17 +538,30 @@ fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Ac
             let value = required("value", MAX_TEXT_LEN, diags)?;
             let name_path = field(path, "name");
             let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
             if !valid_name {
-                diags.error(&name_path, format!("\"{name}\" is not a valid attribute name"));
+                diags.error(
+                    &name_path,
+                    format!("\"{name}\" is not a valid attribute name"),
+                );
                 return None;
             }
             if name.starts_with("on") || matches!(name.as_str(), "style" | "srcdoc" | "is") {
-                diags.error(&name_path, format!("setting \"{name}\" is not allowed (it can run code or restyle the page)"));
+                diags.error(
+                    &name_path,
+                    format!(
+                        "setting \"{name}\" is not allowed (it can run code or restyle the page)"
+                    ),
+                );
                 return None;
             }
             if is_url_attribute(&name) && !is_safe_url(&value) {
-                diags.error(&field(path, "value"), "URL must be http(s), relative, mailto: or tel:");
+                diags.error(
+                    &field(path, "value"),
+                    "URL must be http(s), relative, mailto: or tel:",
+                );
                 return None;
             }
             ActionKind::SetAttr { name, value }
@@ -452,14 +569,20 @@ fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Ac
         "addClass" => {
             let class = required("class", 128, diags)?;
             if class.is_empty() || class.chars().any(char::is_whitespace) {
-                diags.error(&field(path, "class"), "must be one class name, without spaces");
+                diags.error(
+                    &field(path, "class"),
+                    "must be one class name, without spaces",
+                );
                 return None;
             }
             ActionKind::AddClass(class)
         }
         _ => ActionKind::Hide,
     };
-    Some(Action { selector: selector?, kind })
+    Some(Action {
+        selector: selector?,
+        kind,
+    })
 }
 
 #[cfg(test)]
@@ -516,19 +639,30 @@ mod tests {
                 "rules: expected an array, found an object"
             ]
         );
-        assert_eq!(parse("[]").unwrap_err(), ["expected an object, found an array"]);
+        assert_eq!(
+            parse("[]").unwrap_err(),
+            ["expected an object, found an array"]
+        );
     }
 
     #[test]
     fn custom_categories_must_keep_necessary() {
-        let errors = parse(r#"{"consent": {"categories": [{"id": "stats"}]}, "signals": {"clicks": "stats"}}"#).unwrap_err();
-        assert_eq!(errors, ["consent.categories: must include the \"necessary\" category"]);
+        let errors = parse(
+            r#"{"consent": {"categories": [{"id": "stats"}]}, "signals": {"clicks": "stats"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            ["consent.categories: must include the \"necessary\" category"]
+        );
     }
 
     #[test]
     fn too_many_rules_is_an_error() {
         let rules: Vec<String> = (0..=MAX_RULES)
-            .map(|i| format!(r##"{{"id": "r{i}", "actions": [{{"op": "hide", "selector": "#a"}}]}}"##))
+            .map(|i| {
+                format!(r##"{{"id": "r{i}", "actions": [{{"op": "hide", "selector": "#a"}}]}}"##)
+            })
             .collect();
         let errors = parse(&format!(r#"{{"rules": [{}]}}"#, rules.join(","))).unwrap_err();
         assert_eq!(errors, ["rules: has 1001 rules; the limit is 1000"]);

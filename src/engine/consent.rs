@@ -5,31 +5,30 @@
 //! is itself necessary). Consent given to an older `consent.version` of the config
 //! does not carry over: raising the version asks again. Records are bounded.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
+use super::codec;
 use super::config::ConsentConfig;
+use super::value::{object, Value};
+
+/// `(category, granted)` in the config's category order.
+pub type ConsentState = Vec<(String, bool)>;
 
 pub const MAX_RECORDS: usize = 50;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConsentStore {
     /// The config consent version these choices were made under.
     pub version: u32,
-    pub granted: BTreeMap<String, bool>,
+    pub granted: ConsentState,
     /// Proof of consent: newest last, at most `MAX_RECORDS`.
     pub records: Vec<ConsentRecord>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConsentRecord {
     pub time_ms: f64,
     pub version: u32,
     /// The state of every category after the change.
-    pub state: BTreeMap<String, bool>,
+    pub state: ConsentState,
     /// Who made the change: `api`, `panel`, `consent-mode`, `tcf`, `gpc`, `storage`.
     pub source: String,
 }
@@ -62,7 +61,7 @@ impl ConsentStore {
         if let Some(stored) = stored {
             if stored.version == config.version {
                 for (id, granted) in stored.granted {
-                    if let Some(slot) = store.granted.get_mut(&id) {
+                    if let Some((_, slot)) = store.granted.iter_mut().find(|(c, _)| *c == id) {
                         *slot = *slot || granted;
                     }
                 }
@@ -76,7 +75,58 @@ impl ConsentStore {
     }
 
     pub fn is_granted(&self, category: &str) -> bool {
-        self.granted.get(category).copied().unwrap_or(false)
+        self.granted.iter().any(|(c, g)| c == category && *g)
+    }
+
+    pub fn to_value(&self) -> Value {
+        let records = self
+            .records
+            .iter()
+            .map(|r| {
+                object([
+                    ("time_ms", Value::Number(r.time_ms)),
+                    ("version", Value::Number(f64::from(r.version))),
+                    ("state", state_value(&r.state)),
+                    ("source", Value::from(r.source.as_str())),
+                ])
+            })
+            .collect();
+        object([
+            ("version", Value::Number(f64::from(self.version))),
+            ("granted", state_value(&self.granted)),
+            ("records", Value::Array(records)),
+        ])
+    }
+
+    /// Reads the stored form; a field of the wrong type is an error naming it.
+    pub fn from_value(value: &Value) -> Result<ConsentStore, String> {
+        let map = codec::object(value, "consent")?;
+        let records = match codec::field(map, "records") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| {
+                    let r = codec::object(item, "consent record")?;
+                    Ok(ConsentRecord {
+                        time_ms: codec::number(r, "time_ms", 0.0)?,
+                        version: codec::count(r, "version")?,
+                        state: read_state(r, "state")?,
+                        source: codec::string(r, "source")?,
+                    })
+                })
+                .collect::<Result<_, String>>()?,
+            Some(other) => {
+                return Err(format!(
+                    "\"records\" must be an array, found {}",
+                    other.kind()
+                ))
+            }
+        };
+        Ok(ConsentStore {
+            version: codec::count(map, "version")?,
+            granted: read_state(map, "granted")?,
+            records,
+        })
     }
 
     /// Applies changes to known, non-required categories and records the result.
@@ -97,7 +147,9 @@ impl ConsentStore {
         let mut change = ConsentChange::default();
         for (id, want) in changes {
             let required = config.categories.iter().any(|c| c.id == *id && c.required);
-            let Some(slot) = self.granted.get_mut(id) else { continue };
+            let Some((_, slot)) = self.granted.iter_mut().find(|(c, _)| c == id) else {
+                continue;
+            };
             if required || *slot == *want {
                 continue;
             }
@@ -120,6 +172,32 @@ impl ConsentStore {
     }
 }
 
+/// `{category: granted}`.
+pub fn state_value(state: &ConsentState) -> Value {
+    Value::Object(
+        state
+            .iter()
+            .map(|(c, g)| (c.clone(), Value::Bool(*g)))
+            .collect(),
+    )
+}
+
+fn read_state(map: &super::value::Map, key: &str) -> Result<ConsentState, String> {
+    let Some(value) = codec::field(map, key) else {
+        return Ok(Vec::new());
+    };
+    codec::object(value, key)?
+        .iter()
+        .map(|(c, g)| match g {
+            Value::Bool(b) => Ok((c.clone(), *b)),
+            other => Err(format!(
+                "\"{key}.{c}\" must be a boolean, found {}",
+                other.kind()
+            )),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,7 +205,8 @@ mod tests {
     use crate::engine::value::Value;
 
     fn config(version: u32) -> ConsentConfig {
-        let v: Value = serde_json::from_str(&format!(r#"{{"consent": {{"version": {version}}}}}"#)).unwrap();
+        let v: Value =
+            serde_json::from_str(&format!(r#"{{"consent": {{"version": {version}}}}}"#)).unwrap();
         Config::parse(&v).unwrap().consent
     }
 
@@ -145,20 +224,35 @@ mod tests {
         let c = config(1);
         let mut s = ConsentStore::restore(&c, None);
         let change = s
-            .set(&c, &[("personalization".into(), true), ("necessary".into(), false)], "api", 5.0)
+            .set(
+                &c,
+                &[
+                    ("personalization".into(), true),
+                    ("necessary".into(), false),
+                ],
+                "api",
+                5.0,
+            )
             .unwrap();
         assert_eq!(change.granted, ["personalization"]);
         assert!(s.is_granted("necessary"));
         assert_eq!(s.records.len(), 1);
         assert_eq!(s.records[0].source, "api");
-        assert_eq!(s.records[0].state.get("personalization"), Some(&true));
-        assert!(s.set(&c, &[("personalisation".into(), true)], "api", 6.0).unwrap_err().contains("did you mean"));
+        assert!(s.records[0]
+            .state
+            .contains(&("personalization".to_owned(), true)));
+        assert_eq!(ConsentStore::from_value(&s.to_value()).unwrap(), s);
+        assert!(s
+            .set(&c, &[("personalisation".into(), true)], "api", 6.0)
+            .unwrap_err()
+            .contains("did you mean"));
     }
 
     #[test]
     fn raising_the_version_asks_again_but_keeps_proof() {
         let mut s = ConsentStore::restore(&config(1), None);
-        s.set(&config(1), &[("marketing".into(), true)], "panel", 1.0).unwrap();
+        s.set(&config(1), &[("marketing".into(), true)], "panel", 1.0)
+            .unwrap();
         let again = ConsentStore::restore(&config(2), Some(s.clone()));
         assert!(!again.is_granted("marketing"));
         assert_eq!(again.records.len(), 1);
@@ -171,7 +265,8 @@ mod tests {
         let c = config(1);
         let mut s = ConsentStore::restore(&c, None);
         for i in 0..(MAX_RECORDS + 10) {
-            s.set(&c, &[("analytics".into(), i % 2 == 0)], "api", i as f64).unwrap();
+            s.set(&c, &[("analytics".into(), i % 2 == 0)], "api", i as f64)
+                .unwrap();
         }
         assert_eq!(s.records.len(), MAX_RECORDS);
         assert_eq!(s.records[0].time_ms, 10.0);

@@ -7,9 +7,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Where the problem is: `rules[0].actions[1].selector`; empty for the root.
     pub path: String,

@@ -8,28 +8,123 @@
 
 /// Elements copied with their allowed attributes.
 const ALLOWED_ELEMENTS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
-    "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture",
-    "pre", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 
 /// Elements dropped together with everything inside them; any other element that
 /// is not allowed is unwrapped (its text kept, the tag dropped).
 const DROPPED_WITH_CONTENT: &[&str] = &[
-    "script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "noscript", "noembed", "noframes", "xmp", "plaintext", "textarea", "title", "svg", "math",
-    "select", "option", "link", "meta", "base", "form", "button", "input", "video", "audio",
-    "source", "track", "canvas", "portal", "dialog",
+    "script",
+    "style",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noscript",
+    "noembed",
+    "noframes",
+    "xmp",
+    "plaintext",
+    "textarea",
+    "title",
+    "svg",
+    "math",
+    "select",
+    "option",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "button",
+    "input",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "canvas",
+    "portal",
+    "dialog",
 ];
 
 const GLOBAL_ATTRIBUTES: &[&str] = &["class", "title", "lang", "dir", "role", "translate"];
 
 /// Attributes whose value is a URL and must pass `is_safe_url`.
 const URL_ATTRIBUTES: &[&str] = &[
-    "href", "src", "action", "formaction", "poster", "cite", "background", "data", "xlink:href",
-    "longdesc", "manifest", "ping", "srcset", "codebase", "usemap",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "cite",
+    "background",
+    "data",
+    "xlink:href",
+    "longdesc",
+    "manifest",
+    "ping",
+    "srcset",
+    "codebase",
+    "usemap",
 ];
 
 pub fn is_allowed_element(tag: &str) -> bool {
@@ -57,7 +152,10 @@ pub fn is_allowed_attribute(tag: &str, name: &str, value: &str) -> bool {
     }
     let allowed = match tag {
         "a" => matches!(name, "href" | "hreflang" | "rel" | "target"),
-        "img" => matches!(name, "src" | "alt" | "width" | "height" | "loading" | "decoding"),
+        "img" => matches!(
+            name,
+            "src" | "alt" | "width" | "height" | "loading" | "decoding"
+        ),
         "td" | "th" => matches!(name, "colspan" | "rowspan" | "scope" | "headers"),
         "col" | "colgroup" => name == "span",
         "ol" => matches!(name, "start" | "reversed" | "type"),
@@ -87,8 +185,13 @@ pub fn is_safe_url(url: &str) -> bool {
     match scheme_end {
         Some(i) if cleaned[i..].starts_with(':') => {
             let scheme = cleaned[..i].to_ascii_lowercase();
-            let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            let is_scheme = scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
             // Not a scheme by the URL grammar means the browser reads it as a relative path.
             !is_scheme || matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
         }
@@ -102,10 +205,27 @@ mod tests {
 
     #[test]
     fn urls() {
-        for ok in ["https://a.b/c", "/cart", "cart?x=1", "#top", "mailto:a@b.c", "tel:+55", "HTTP://X", "//cdn.x/y.png"] {
+        for ok in [
+            "https://a.b/c",
+            "/cart",
+            "cart?x=1",
+            "#top",
+            "mailto:a@b.c",
+            "tel:+55",
+            "HTTP://X",
+            "//cdn.x/y.png",
+        ] {
             assert!(is_safe_url(ok), "{ok}");
         }
-        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:x", "\u{1}javascript:x", "data:text/html,x", "vbscript:x", "blob:https://x/y"] {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:x",
+            "\u{1}javascript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "blob:https://x/y",
+        ] {
             assert!(!is_safe_url(bad), "{bad:?}");
         }
     }

@@ -4,10 +4,12 @@
 //! I/O; the browser shell passes time and ids in and carries plans out. That keeps
 //! every behaviour replayable and testable with plain `cargo test`.
 
+pub mod codec;
 pub mod condition;
 pub mod config;
 pub mod consent;
 pub mod diagnostic;
+pub mod host;
 pub mod html_policy;
 pub mod plan;
 pub mod profile;

@@ -28,8 +28,17 @@ impl Diff {
 /// What must change to go from `applied` to `desired`.
 pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
     Diff {
-        revert: applied.iter().rev().filter(|op| !desired.contains(op)).copied().collect(),
-        apply: desired.iter().filter(|op| !applied.contains(op)).copied().collect(),
+        revert: applied
+            .iter()
+            .rev()
+            .filter(|op| !desired.contains(op))
+            .copied()
+            .collect(),
+        apply: desired
+            .iter()
+            .filter(|op| !applied.contains(op))
+            .copied()
+            .collect(),
     }
 }
 

@@ -6,9 +6,11 @@
 //! on its own. Every collection is capped and every string truncated, both when a
 //! signal arrives and when stored data is read back (storage is untrusted too).
 
-use std::collections::BTreeMap;
+use super::codec;
+use super::value::{object, Value};
 
-use serde::{Deserialize, Serialize};
+/// Counters by key, in first-seen order (small: at most `MAX_KEYS`).
+pub type Counters = Vec<(String, u32)>;
 
 pub const MAX_KEYS: usize = 200;
 pub const MAX_KEY_LEN: usize = 64;
@@ -49,23 +51,16 @@ impl Aggregate {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor: Option<Visitor>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub clicks: BTreeMap<String, u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clicks: Counters,
     pub cart: Option<Vec<CartItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dwell: Option<Dwell>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub events: BTreeMap<String, u32>,
+    pub events: Counters,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Visitor {
     /// Random, made by the browser shell; never derived from anything about the person.
     pub id: String,
@@ -76,20 +71,16 @@ pub struct Visitor {
     pub first_seen_ms: f64,
     pub last_seen_ms: f64,
     /// When the previous session ended, for `visitor.days_since_last`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_session_ms: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dwell {
     pub total_ms: f64,
 }
 
-/// One line of the cart. `Deserialize` accepts what a developer passes to
-/// `cart.add`; `CartItem::checked` then validates and bounds it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// One line of the cart; `CartItem::checked` validates and bounds one from outside.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CartItem {
     pub id: String,
     pub name: String,
@@ -99,19 +90,66 @@ pub struct CartItem {
 }
 
 impl CartItem {
+    /// Reads an item (`{id, name, category, price, quantity}`) from outside and
+    /// validates it; the error says what to fix.
+    pub fn from_value(value: &Value) -> Result<CartItem, String> {
+        let map = codec::object(value, "cart item")?;
+        let id = match codec::field(map, "id") {
+            Some(Value::Number(n)) => Value::Number(*n).to_js_string(),
+            _ => codec::string(map, "id")?,
+        };
+        let quantity = codec::number(map, "quantity", 1.0)?;
+        if quantity.fract() != 0.0 || !(1.0..=f64::from(MAX_QUANTITY)).contains(&quantity) {
+            return Err(format!(
+                "cart item \"{}\": quantity must be a whole number from 1 to {MAX_QUANTITY}",
+                truncate(&id, MAX_KEY_LEN)
+            ));
+        }
+        if codec::field(map, "price").is_none() {
+            return Err(format!(
+                "cart item \"{}\" needs a \"price\"",
+                truncate(&id, MAX_KEY_LEN)
+            ));
+        }
+        CartItem {
+            name: codec::string(map, "name")?,
+            category: codec::string(map, "category")?,
+            price: codec::number(map, "price", 0.0)?,
+            quantity: quantity as u32,
+            id,
+        }
+        .checked()
+    }
+
+    pub fn to_value(&self) -> Value {
+        object([
+            ("id", Value::from(self.id.as_str())),
+            ("name", Value::from(self.name.as_str())),
+            ("category", Value::from(self.category.as_str())),
+            ("price", Value::Number(self.price)),
+            ("quantity", Value::Number(f64::from(self.quantity))),
+        ])
+    }
+
     /// Validates an item from outside; the error says what to fix.
     pub fn checked(mut self) -> Result<CartItem, String> {
         if self.id.is_empty() {
             return Err("cart item needs a non-empty \"id\"".into());
         }
         if !self.price.is_finite() || self.price < 0.0 || self.price > MAX_PRICE {
-            return Err(format!("cart item \"{}\": price must be a number between 0 and {MAX_PRICE}", truncate(&self.id, MAX_KEY_LEN)));
+            return Err(format!(
+                "cart item \"{}\": price must be a number from 0 to 1000000000",
+                truncate(&self.id, MAX_KEY_LEN)
+            ));
         }
         if self.quantity == 0 {
             self.quantity = 1;
         }
         if self.quantity > MAX_QUANTITY {
-            return Err(format!("cart item \"{}\": quantity must be between 1 and {MAX_QUANTITY}", truncate(&self.id, MAX_KEY_LEN)));
+            return Err(format!(
+                "cart item \"{}\": quantity must be between 1 and {MAX_QUANTITY}",
+                truncate(&self.id, MAX_KEY_LEN)
+            ));
         }
         self.id = truncate(&self.id, MAX_KEY_LEN);
         self.name = truncate(&self.name, MAX_NAME_LEN);
@@ -128,25 +166,125 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// Adds one to a bounded counter map; past the cap, new keys are not recorded.
-pub fn bump(map: &mut BTreeMap<String, u32>, key: &str) {
+/// Adds one to a bounded counter; past the cap, new keys are not recorded.
+pub fn bump(counters: &mut Counters, key: &str) {
     let key = truncate(key, MAX_KEY_LEN);
-    if let Some(n) = map.get_mut(&key) {
+    if let Some((_, n)) = counters.iter_mut().find(|(k, _)| *k == key) {
         *n = n.saturating_add(1);
-    } else if map.len() < MAX_KEYS {
-        map.insert(key, 1);
+    } else if counters.len() < MAX_KEYS {
+        counters.push((key, 1));
     }
 }
 
+/// The count under `key`, 0 if absent.
+pub fn count_of(counters: &Counters, key: &str) -> u32 {
+    counters
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or(0, |(_, n)| *n)
+}
+
 impl Profile {
+    /// The stored form: only the aggregates present.
+    pub fn to_value(&self) -> Value {
+        let mut map = Vec::new();
+        if let Some(v) = &self.visitor {
+            let mut fields = vec![
+                ("id".to_owned(), Value::from(v.id.as_str())),
+                ("visits".to_owned(), Value::Number(f64::from(v.visits))),
+                ("sessions".to_owned(), Value::Number(f64::from(v.sessions))),
+                ("first_seen_ms".to_owned(), Value::Number(v.first_seen_ms)),
+                ("last_seen_ms".to_owned(), Value::Number(v.last_seen_ms)),
+            ];
+            if let Some(t) = v.previous_session_ms {
+                fields.push(("previous_session_ms".to_owned(), Value::Number(t)));
+            }
+            map.push(("visitor".to_owned(), Value::Object(fields)));
+        }
+        if !self.clicks.is_empty() {
+            map.push(("clicks".to_owned(), codec::counters_value(&self.clicks)));
+        }
+        if let Some(items) = &self.cart {
+            map.push((
+                "cart".to_owned(),
+                Value::Array(items.iter().map(CartItem::to_value).collect()),
+            ));
+        }
+        if let Some(d) = &self.dwell {
+            map.push((
+                "dwell".to_owned(),
+                object([("total_ms", Value::Number(d.total_ms))]),
+            ));
+        }
+        if !self.events.is_empty() {
+            map.push(("events".to_owned(), codec::counters_value(&self.events)));
+        }
+        Value::Object(map)
+    }
+
+    /// Reads the stored form; a field of the wrong type is an error naming it.
+    /// The result still has to go through `bounded`.
+    pub fn from_value(value: &Value) -> Result<Profile, String> {
+        let map = codec::object(value, "profile")?;
+        let visitor = match codec::field(map, "visitor") {
+            None => None,
+            Some(v) => {
+                let m = codec::object(v, "visitor")?;
+                Some(Visitor {
+                    id: codec::string(m, "id")?,
+                    visits: codec::count(m, "visits")?,
+                    sessions: codec::count(m, "sessions")?,
+                    first_seen_ms: codec::number(m, "first_seen_ms", 0.0)?,
+                    last_seen_ms: codec::number(m, "last_seen_ms", 0.0)?,
+                    previous_session_ms: codec::field(m, "previous_session_ms")
+                        .map(|_| codec::number(m, "previous_session_ms", 0.0))
+                        .transpose()?,
+                })
+            }
+        };
+        let cart = match codec::field(map, "cart") {
+            None => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .filter_map(|i| CartItem::from_value(i).ok())
+                    .collect(),
+            ),
+            Some(other) => {
+                return Err(format!("\"cart\" must be an array, found {}", other.kind()))
+            }
+        };
+        let dwell = match codec::field(map, "dwell") {
+            None => None,
+            Some(d) => Some(Dwell {
+                total_ms: codec::number(codec::object(d, "dwell")?, "total_ms", 0.0)?,
+            }),
+        };
+        Ok(Profile {
+            visitor,
+            clicks: codec::counters(map, "clicks")?,
+            cart,
+            dwell,
+            events: codec::counters(map, "events")?,
+        })
+    }
+
     /// Keeps only the aggregates `keep` accepts (one storage partition's share).
     pub fn only(&self, keep: impl Fn(Aggregate) -> bool) -> Profile {
         Profile {
             visitor: self.visitor.clone().filter(|_| keep(Aggregate::Visitor)),
-            clicks: if keep(Aggregate::Clicks) { self.clicks.clone() } else { BTreeMap::new() },
+            clicks: if keep(Aggregate::Clicks) {
+                self.clicks.clone()
+            } else {
+                Vec::new()
+            },
             cart: self.cart.clone().filter(|_| keep(Aggregate::Cart)),
             dwell: self.dwell.clone().filter(|_| keep(Aggregate::Dwell)),
-            events: if keep(Aggregate::Events) { self.events.clone() } else { BTreeMap::new() },
+            events: if keep(Aggregate::Events) {
+                self.events.clone()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -182,12 +320,15 @@ impl Profile {
     /// Re-applies every cap to data read back from storage, which may have been
     /// edited by hand or written by a hostile script.
     pub fn bounded(mut self) -> Profile {
-        let clamp_map = |map: BTreeMap<String, u32>| -> BTreeMap<String, u32> {
-            map.into_iter()
-                .filter(|(k, _)| !k.is_empty())
-                .take(MAX_KEYS)
-                .map(|(k, v)| (truncate(&k, MAX_KEY_LEN), v))
-                .collect()
+        let clamp_map = |map: Counters| -> Counters {
+            let mut out = Counters::new();
+            for (k, v) in map.into_iter().filter(|(k, _)| !k.is_empty()) {
+                let k = truncate(&k, MAX_KEY_LEN);
+                if out.len() < MAX_KEYS && !out.iter().any(|(seen, _)| *seen == k) {
+                    out.push((k, v));
+                }
+            }
+            out
         };
         self.clicks = clamp_map(self.clicks);
         self.events = clamp_map(self.events);
@@ -240,7 +381,10 @@ impl Profile {
     pub fn cart_add(&mut self, item: CartItem) {
         let items = self.cart.get_or_insert_with(Vec::new);
         if let Some(line) = items.iter_mut().find(|l| l.id == item.id) {
-            line.quantity = line.quantity.saturating_add(item.quantity).min(MAX_QUANTITY);
+            line.quantity = line
+                .quantity
+                .saturating_add(item.quantity)
+                .min(MAX_QUANTITY);
             line.price = item.price;
         } else if items.len() < MAX_CART_ITEMS {
             items.push(item);
@@ -249,7 +393,9 @@ impl Profile {
 
     /// Removes the line with this id; returns whether there was one.
     pub fn cart_remove(&mut self, id: &str) -> bool {
-        let Some(items) = self.cart.as_mut() else { return false };
+        let Some(items) = self.cart.as_mut() else {
+            return false;
+        };
         let before = items.len();
         items.retain(|l| l.id != id);
         before != items.len()
@@ -274,7 +420,12 @@ mod tests {
     use super::*;
 
     fn item(id: &str, price: f64, quantity: u32) -> CartItem {
-        CartItem { id: id.into(), price, quantity, ..CartItem::default() }
+        CartItem {
+            id: id.into(),
+            price,
+            quantity,
+            ..CartItem::default()
+        }
     }
 
     #[test]
@@ -286,7 +437,10 @@ mod tests {
         assert_eq!((v.id.as_str(), v.visits, v.sessions), ("id1", 2, 1));
         p.page_view("ignored", 2_000.0 + SESSION_GAP_MS + 1.0);
         let v = p.visitor.unwrap();
-        assert_eq!((v.visits, v.sessions, v.previous_session_ms), (3, 2, Some(2_000.0)));
+        assert_eq!(
+            (v.visits, v.sessions, v.previous_session_ms),
+            (3, 2, Some(2_000.0))
+        );
     }
 
     #[test]
@@ -304,21 +458,27 @@ mod tests {
     #[test]
     fn bad_items_are_refused_with_a_reason() {
         assert!(item("", 1.0, 1).checked().unwrap_err().contains("id"));
-        assert!(item("x", f64::NAN, 1).checked().unwrap_err().contains("price"));
+        assert!(item("x", f64::NAN, 1)
+            .checked()
+            .unwrap_err()
+            .contains("price"));
         assert!(item("x", -1.0, 1).checked().unwrap_err().contains("price"));
-        assert!(item("x", 1.0, 10_000).checked().unwrap_err().contains("quantity"));
+        assert!(item("x", 1.0, 10_000)
+            .checked()
+            .unwrap_err()
+            .contains("quantity"));
         assert_eq!(item("x", 1.0, 0).checked().unwrap().quantity, 1);
     }
 
     #[test]
     fn counters_are_capped_and_keys_truncated() {
-        let mut map = BTreeMap::new();
+        let mut map = Counters::new();
         for i in 0..(MAX_KEYS + 50) {
             bump(&mut map, &format!("k{i}"));
         }
         bump(&mut map, &"x".repeat(500));
         assert_eq!(map.len(), MAX_KEYS);
-        assert!(map.keys().all(|k| k.chars().count() <= MAX_KEY_LEN));
+        assert!(map.iter().all(|(k, _)| k.chars().count() <= MAX_KEY_LEN));
         assert_eq!(truncate("ação", 2), "aç");
     }
 
@@ -331,6 +491,38 @@ mod tests {
         assert!(clicks_only.visitor.is_none());
         let mut q = Profile::default();
         q.merge_from(clicks_only, |_| true);
-        assert_eq!(q.clicks.get("promo"), Some(&1));
+        assert_eq!(count_of(&q.clicks, "promo"), 1);
+    }
+
+    #[test]
+    fn stored_form_round_trips_and_rejects_wrong_types() {
+        let mut p = Profile::default();
+        p.page_view("id", 1.5);
+        bump(&mut p.clicks, "promo");
+        bump(&mut p.events, "signup");
+        p.cart_add(item("a", 9.9, 2));
+        p.dwell = Some(Dwell { total_ms: 1234.0 });
+        assert_eq!(Profile::from_value(&p.to_value()).unwrap(), p);
+        let bad: Value = serde_json::from_str(r#"{"clicks": {"x": -1}}"#).unwrap();
+        assert!(Profile::from_value(&bad).unwrap_err().contains("\"x\""));
+        let bad: Value = serde_json::from_str(r#"{"visitor": "me"}"#).unwrap();
+        assert!(Profile::from_value(&bad).is_err());
+    }
+
+    #[test]
+    fn cart_items_from_outside() {
+        let v: Value =
+            serde_json::from_str(r#"{"id": 7, "price": 10, "quantity": 2, "name": "X"}"#).unwrap();
+        let i = CartItem::from_value(&v).unwrap();
+        assert_eq!((i.id.as_str(), i.quantity), ("7", 2));
+        for bad in [
+            r#"{"id": "a"}"#,
+            r#"{"id": "a", "price": "10"}"#,
+            r#"{"id": "a", "price": 1, "quantity": 1.5}"#,
+            r#"[]"#,
+        ] {
+            let v: Value = serde_json::from_str(bad).unwrap();
+            assert!(CartItem::from_value(&v).is_err(), "{bad}");
+        }
     }
 }

@@ -6,10 +6,6 @@
 //! applies only while all its categories are granted (action). Time and the fresh
 //! visitor id are arguments, so the engine is deterministic.
 
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
-
 use super::config::{Action, Config, NECESSARY};
 use super::consent::{ConsentChange, ConsentStore};
 use super::plan::{diff, Diff, OpId};
@@ -21,14 +17,45 @@ use super::value::{object, Value};
 pub const SCHEMA: u32 = 1;
 
 /// One consent category's share of the stored data.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Partition {
     pub schema: u32,
-    #[serde(skip_serializing_if = "is_empty_profile")]
     pub profile: Profile,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent: Option<ConsentStore>,
+}
+
+impl Partition {
+    /// The stored form: `{"schema": 1, "profile": {...}, "consent": {...}}`.
+    pub fn to_value(&self) -> Value {
+        let mut map = vec![("schema".to_owned(), Value::Number(f64::from(self.schema)))];
+        if !is_empty_profile(&self.profile) {
+            map.push(("profile".to_owned(), self.profile.to_value()));
+        }
+        if let Some(consent) = &self.consent {
+            map.push(("consent".to_owned(), consent.to_value()));
+        }
+        Value::Object(map)
+    }
+
+    /// Reads stored data. Any other schema version is refused before the rest is
+    /// read, so a future format is never misread as this one.
+    pub fn from_value(value: &Value) -> Result<Partition, String> {
+        let map = super::codec::object(value, "stored data")?;
+        let schema = super::codec::count(map, "schema")?;
+        if schema != SCHEMA {
+            return Err(format!("schema {schema} is not {SCHEMA}"));
+        }
+        Ok(Partition {
+            schema,
+            profile: match super::codec::field(map, "profile") {
+                Some(p) => Profile::from_value(p)?,
+                None => Profile::default(),
+            },
+            consent: super::codec::field(map, "consent")
+                .map(ConsentStore::from_value)
+                .transpose()?,
+        })
+    }
 }
 
 fn is_empty_profile(p: &Profile) -> bool {
@@ -42,17 +69,6 @@ pub struct StorageWrites {
     pub remove: Vec<String>,
 }
 
-/// Everything stored about the visitor, for `profile.export()` (portability).
-#[derive(Debug, Clone, Serialize)]
-pub struct Export {
-    pub schema: u32,
-    pub exported_at_ms: f64,
-    pub profile: Profile,
-    pub consent: ConsentStore,
-    /// The consent category each aggregate of `profile` is stored under.
-    pub categories: Vec<(String, String)>,
-}
-
 pub struct Engine {
     config: Config,
     profile: Profile,
@@ -62,22 +78,40 @@ pub struct Engine {
     fresh_id: String,
     now_ms: f64,
     applied: Vec<OpId>,
-    dirty: BTreeSet<String>,
-    purged: BTreeSet<String>,
+    /// Categories whose partition changed since the last write.
+    dirty: Vec<String>,
+    /// Categories whose partition must be deleted.
+    purged: Vec<String>,
+}
+
+/// Adds to a small set kept as a vector.
+fn add(set: &mut Vec<String>, item: &str) {
+    if !set.iter().any(|s| s == item) {
+        set.push(item.to_owned());
+    }
 }
 
 impl Engine {
     /// Starts from a validated config and the partitions read from storage. Returns
     /// warnings for stored data that had to be discarded.
-    pub fn new(config: Config, stored: Vec<(String, Partition)>, fresh_id: &str, context: Context, now_ms: f64) -> (Engine, Vec<String>) {
+    pub fn new(
+        config: Config,
+        stored: Vec<(String, Partition)>,
+        fresh_id: &str,
+        context: Context,
+        now_ms: f64,
+    ) -> (Engine, Vec<String>) {
         let mut warnings = Vec::new();
         let mut stored_consent = None;
         let mut others = Vec::new();
-        let mut discarded = BTreeSet::new();
+        let mut discarded = Vec::new();
         for (category, partition) in stored {
             if partition.schema != SCHEMA {
-                warnings.push(format!("stored \"{category}\" data has schema {} (expected {SCHEMA}); discarded", partition.schema));
-                discarded.insert(category);
+                warnings.push(format!(
+                    "stored \"{category}\" data has schema {} (expected {SCHEMA}); discarded",
+                    partition.schema
+                ));
+                add(&mut discarded, &category);
                 continue;
             }
             if category == NECESSARY {
@@ -95,20 +129,21 @@ impl Engine {
             fresh_id: truncate(fresh_id, MAX_KEY_LEN),
             now_ms,
             applied: Vec::new(),
-            dirty: BTreeSet::new(),
+            dirty: Vec::new(),
             purged: discarded,
         };
         for (category, partition) in others {
-            if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category) {
+            if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category)
+            {
                 // Left over from a consent that no longer holds (or a category the
                 // config dropped): it must not survive.
-                engine.purged.insert(category);
+                add(&mut engine.purged, &category);
                 continue;
             }
             let config = &engine.config;
-            engine
-                .profile
-                .merge_from(partition.profile.bounded(), |a| config.category_of(a) == category);
+            engine.profile.merge_from(partition.profile.bounded(), |a| {
+                config.category_of(a) == category
+            });
         }
         engine.count_page_view();
         (engine, warnings)
@@ -132,8 +167,8 @@ impl Engine {
 
     fn touch(&mut self, aggregate: Aggregate) {
         let category = self.config.category_of(aggregate).to_owned();
-        self.purged.remove(&category);
-        self.dirty.insert(category);
+        self.purged.retain(|c| *c != category);
+        add(&mut self.dirty, &category);
     }
 
     fn count_page_view(&mut self) {
@@ -162,6 +197,12 @@ impl Engine {
             Signal::Click { key } => bump(&mut self.profile.clicks, &key),
             Signal::Track { name } => bump(&mut self.profile.events, &name),
             Signal::CartAdd(item) => self.profile.cart_add(item),
+            Signal::CartSet(items) => {
+                self.profile.cart = None;
+                for item in items {
+                    self.profile.cart_add(item);
+                }
+            }
             Signal::CartRemove { id } => {
                 if !self.profile.cart_remove(&id) {
                     return true;
@@ -173,7 +214,10 @@ impl Engine {
                 }
                 // Page dwell lives in memory for this page view; the total is profile data.
                 self.page_dwell_ms += active_ms;
-                self.profile.dwell.get_or_insert_with(Default::default).total_ms += active_ms;
+                self.profile
+                    .dwell
+                    .get_or_insert_with(Default::default)
+                    .total_ms += active_ms;
             }
         }
         if let Some(v) = self.profile.visitor.as_mut() {
@@ -185,11 +229,18 @@ impl Engine {
 
     /// Changes consent. Withdrawn categories are purged from memory at once and
     /// queued for deletion from storage; the next `update` reverts their rules.
-    pub fn set_consent(&mut self, changes: &[(String, bool)], source: &str, now_ms: f64) -> Result<ConsentChange, String> {
+    pub fn set_consent(
+        &mut self,
+        changes: &[(String, bool)],
+        source: &str,
+        now_ms: f64,
+    ) -> Result<ConsentChange, String> {
         self.now_ms = now_ms;
         let was_counting = self.allows(Aggregate::Visitor);
-        let change = self.consent.set(&self.config.consent, changes, source, now_ms)?;
-        self.dirty.insert(NECESSARY.to_owned());
+        let change = self
+            .consent
+            .set(&self.config.consent, changes, source, now_ms)?;
+        add(&mut self.dirty, NECESSARY);
         for category in &change.withdrawn {
             for aggregate in Aggregate::ALL {
                 if self.config.category_of(aggregate) == category {
@@ -199,8 +250,8 @@ impl Engine {
                     }
                 }
             }
-            self.dirty.remove(category);
-            self.purged.insert(category.clone());
+            self.dirty.retain(|c| c != category);
+            add(&mut self.purged, category);
         }
         if !was_counting && self.allows(Aggregate::Visitor) {
             // The page view that is under way counts from the moment it may.
@@ -215,15 +266,19 @@ impl Engine {
         self.page_dwell_ms = 0.0;
         self.consent = ConsentStore::restore(&self.config.consent, None);
         self.dirty.clear();
-        self.purged = self.config.consent.categories.iter().map(|c| c.id.clone()).collect();
+        self.purged = self
+            .config
+            .consent
+            .categories
+            .iter()
+            .map(|c| c.id.clone())
+            .collect();
     }
 
     /// The attribute document conditions read.
     pub fn attributes(&self) -> Value {
         let p = &self.profile;
-        let counters = |map: &std::collections::BTreeMap<String, u32>| {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), Value::Number(f64::from(*v)))).collect())
-        };
+        let counters = super::codec::counters_value;
         let visitor = match &p.visitor {
             Some(v) => {
                 let day = 86_400_000.0;
@@ -235,7 +290,9 @@ impl Engine {
                     ("days_since_first", Value::Number(since(v.first_seen_ms))),
                     (
                         "days_since_last",
-                        v.previous_session_ms.map(|t| Value::Number(since(t))).unwrap_or(Value::Null),
+                        v.previous_session_ms
+                            .map(|t| Value::Number(since(t)))
+                            .unwrap_or(Value::Null),
                     ),
                 ])
             }
@@ -244,18 +301,15 @@ impl Engine {
         let items = p
             .cart_items()
             .iter()
-            .map(|i| {
-                object([
-                    ("id", Value::from(i.id.as_str())),
-                    ("name", Value::from(i.name.as_str())),
-                    ("category", Value::from(i.category.as_str())),
-                    ("price", Value::Number(i.price)),
-                    ("quantity", Value::Number(f64::from(i.quantity))),
-                ])
-            })
+            .map(super::profile::CartItem::to_value)
             .collect();
-        let consent = Value::Object(self.consent.granted.iter().map(|(k, v)| (k.clone(), Value::Bool(*v))).collect());
-        let mut doc: Vec<(String, Value)> = self.context.attributes().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let consent = super::consent::state_value(&self.consent.granted);
+        let mut doc: Vec<(String, Value)> = self
+            .context
+            .attributes()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
         doc.extend([
             ("visitor".to_owned(), visitor),
             ("clicks".to_owned(), counters(&p.clicks)),
@@ -272,7 +326,10 @@ impl Engine {
                 "dwell".to_owned(),
                 object([
                     ("page_ms", Value::Number(self.page_dwell_ms.round())),
-                    ("total_ms", Value::Number(p.dwell.as_ref().map_or(0.0, |d| d.total_ms.round()))),
+                    (
+                        "total_ms",
+                        Value::Number(p.dwell.as_ref().map_or(0.0, |d| d.total_ms.round())),
+                    ),
                 ]),
             ),
             ("events".to_owned(), counters(&p.events)),
@@ -294,7 +351,8 @@ impl Engine {
             .filter(|(_, r)| r.consent.iter().all(|c| self.consent.is_granted(c)))
             .filter(|(_, r)| r.when.as_ref().is_none_or(|w| w.eval(&attributes)))
             .collect();
-        rules.sort_by_key(|(i, r)| (r.priority, std::cmp::Reverse(*i)));
+        // Keys are unique (the index is part of them), so an unstable sort is exact.
+        rules.sort_unstable_by_key(|(i, r)| (r.priority, std::cmp::Reverse(*i)));
         rules
             .iter()
             .flat_map(|(i, r)| {
@@ -321,11 +379,18 @@ impl Engine {
     }
 
     pub fn action(&self, op: OpId) -> Option<&Action> {
-        self.config.rules.get(op.rule as usize)?.actions.get(op.action as usize)
+        self.config
+            .rules
+            .get(op.rule as usize)?
+            .actions
+            .get(op.action as usize)
     }
 
     pub fn rule_id(&self, op: OpId) -> &str {
-        self.config.rules.get(op.rule as usize).map_or("", |r| r.id.as_str())
+        self.config
+            .rules
+            .get(op.rule as usize)
+            .map_or("", |r| r.id.as_str())
     }
 
     /// Ids of the rules currently applied.
@@ -366,16 +431,27 @@ impl Engine {
         !self.dirty.is_empty() || !self.purged.is_empty()
     }
 
-    pub fn export(&self, now_ms: f64) -> Export {
-        Export {
-            schema: SCHEMA,
-            exported_at_ms: now_ms,
-            profile: self.profile.clone(),
-            consent: self.consent.clone(),
-            categories: Aggregate::ALL
+    /// Everything known about the visitor as one document (data portability):
+    /// the profile, the consent state with its proof, and which consent category
+    /// each part of the profile is kept under.
+    pub fn export(&self, now_ms: f64) -> Value {
+        let categories = Value::Object(
+            Aggregate::ALL
                 .iter()
-                .map(|a| (a.name().to_owned(), self.config.category_of(*a).to_owned()))
+                .map(|a| {
+                    (
+                        a.name().to_owned(),
+                        Value::from(self.config.category_of(*a)),
+                    )
+                })
                 .collect(),
-        }
+        );
+        object([
+            ("schema", Value::Number(f64::from(SCHEMA))),
+            ("exported_at_ms", Value::Number(now_ms)),
+            ("profile", self.profile.to_value()),
+            ("consent", self.consent.to_value()),
+            ("stored_under", categories),
+        ])
     }
 }

@@ -15,13 +15,23 @@ const MAX_PARAM_LEN: usize = 256;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Signal {
     /// A click on (or inside) an element marked `data-vitrine-track="key"`.
-    Click { key: String },
+    Click {
+        key: String,
+    },
     CartAdd(CartItem),
-    CartRemove { id: String },
+    CartRemove {
+        id: String,
+    },
+    /// Replaces the whole cart (the site's cart is the source of truth).
+    CartSet(Vec<CartItem>),
     /// Active (visible) time spent on the page since the previous dwell signal.
-    Dwell { active_ms: f64 },
+    Dwell {
+        active_ms: f64,
+    },
     /// A custom event from `track(name, props)`.
-    Track { name: String },
+    Track {
+        name: String,
+    },
 }
 
 impl Signal {
@@ -29,7 +39,7 @@ impl Signal {
     pub fn aggregate(&self) -> Aggregate {
         match self {
             Signal::Click { .. } => Aggregate::Clicks,
-            Signal::CartAdd(_) | Signal::CartRemove { .. } => Aggregate::Cart,
+            Signal::CartAdd(_) | Signal::CartRemove { .. } | Signal::CartSet(_) => Aggregate::Cart,
             Signal::Dwell { .. } => Aggregate::Dwell,
             Signal::Track { .. } => Aggregate::Events,
         }
@@ -54,12 +64,25 @@ pub struct Context {
 
 impl Context {
     /// Builds the context from what the page reports; every field is bounded.
-    pub fn from_page(url: &str, referrer: &str, title: &str, hour: u8, weekday: u8, language: &str, viewport_width: f64) -> Context {
+    pub fn from_page(
+        url: &str,
+        referrer: &str,
+        title: &str,
+        hour: u8,
+        weekday: u8,
+        language: &str,
+        viewport_width: f64,
+    ) -> Context {
         let url = truncate(url, MAX_URL_LEN);
         let without_fragment = url.split('#').next().unwrap_or("");
-        let (before_query, query) = without_fragment.split_once('?').unwrap_or((without_fragment, ""));
+        let (before_query, query) = without_fragment
+            .split_once('?')
+            .unwrap_or((without_fragment, ""));
         let path = match before_query.find("://") {
-            Some(i) => before_query[i + 3..].find('/').map(|j| &before_query[i + 3 + j..]).unwrap_or("/"),
+            Some(i) => before_query[i + 3..]
+                .find('/')
+                .map(|j| &before_query[i + 3 + j..])
+                .unwrap_or("/"),
             None => before_query,
         };
         let device = if viewport_width < 768.0 {
@@ -83,16 +106,26 @@ impl Context {
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The `page`, `utm`, `time` and `device` attributes.
     pub fn attributes(&self) -> Vec<(&'static str, Value)> {
-        let query = Value::Object(self.query.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect());
+        let query = Value::Object(
+            self.query
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                .collect(),
+        );
         let utm = Value::Object(
             self.query
                 .iter()
-                .filter_map(|(k, v)| Some((k.strip_prefix("utm_")?.to_owned(), Value::from(v.as_str()))))
+                .filter_map(|(k, v)| {
+                    Some((k.strip_prefix("utm_")?.to_owned(), Value::from(v.as_str())))
+                })
                 .collect(),
         );
         vec![

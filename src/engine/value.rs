@@ -183,7 +183,9 @@ fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// ECMAScript `Number::toString` for the values configs and profiles hold.
+/// ECMAScript `Number::toString`. Integers are formatted here; other numbers go
+/// through the host (`super::host`), which in the browser is JavaScript itself, so the
+/// wasm build carries no float-formatting code.
 pub fn js_number_to_string(n: f64) -> String {
     if n.is_nan() {
         return "NaN".into();
@@ -194,22 +196,32 @@ pub fn js_number_to_string(n: f64) -> String {
     if n == 0.0 {
         return "0".into();
     }
-    let abs = n.abs();
-    if (1e-7..1e21).contains(&abs) {
-        // Rust's shortest round-trip digits match JavaScript's in this range.
-        return format!("{n}");
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        let mut digits = Vec::new();
+        let mut rest = n.abs();
+        while rest >= 1.0 {
+            digits.push(b'0' + (rest % 10.0) as u8);
+            rest = (rest / 10.0).floor();
+        }
+        if n < 0.0 {
+            digits.push(b'-');
+        }
+        digits.reverse();
+        return String::from_utf8(digits).unwrap_or_default();
     }
-    // Exponent form: JavaScript writes 1e+21, Rust writes 1e21.
-    let s = format!("{n:e}");
-    match s.split_once('e') {
-        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
-        _ => s,
-    }
+    (super::host::get().number_to_string)(n)
+}
+
+/// ECMAScript `StringToNumber`, through the host (JavaScript's `Number(s)` in the
+/// browser; `parse_js_number` natively).
+pub fn string_to_number(s: &str) -> f64 {
+    (super::host::get().string_to_number)(s)
 }
 
 /// ECMAScript `StringToNumber`: decimal literals, `0x`/`0o`/`0b` integers,
 /// `Infinity`, surrounding white space; anything else is NaN.
-pub fn string_to_number(s: &str) -> f64 {
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_js_number(s: &str) -> f64 {
     let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if t.is_empty() {
         return 0.0;
@@ -327,7 +339,9 @@ impl DepthGuard {
         });
         let guard = DepthGuard;
         if depth > MAX_NESTING {
-            return Err(E::custom(format!("nested deeper than {MAX_NESTING} levels")));
+            return Err(E::custom(format!(
+                "nested deeper than {MAX_NESTING} levels"
+            )));
         }
         Ok(guard)
     }
@@ -365,6 +379,23 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
         Ok(Value::Number(n as f64))
     }
+    fn visit_i128<E: de::Error>(self, n: i128) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+    fn visit_u128<E: de::Error>(self, n: u128) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+    // The visits below only exist so that serde's default `invalid_type` errors,
+    // whose messages format floats and escape strings, are never compiled in.
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
+        Err(E::custom("binary data is not JSON"))
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Deserialize::deserialize(d)
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<Value, A::Error> {
+        Err(de::Error::custom("an enum is not JSON"))
+    }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
         Ok(Value::Number(n))
     }
@@ -385,7 +416,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let _guard = DepthGuard::enter()?;
         let mut map: Map = Vec::new();
-        while let Some((k, v)) = access.next_entry::<String, Value>()? {
+        while let Some((Key(k), v)) = access.next_entry::<Key, Value>()? {
             // Duplicate keys: the last one wins, as in JSON.parse.
             if let Some(slot) = map.iter_mut().find(|(key, _)| *key == k) {
                 slot.1 = v;
@@ -394,6 +425,50 @@ impl<'de> Visitor<'de> for ValueVisitor {
             }
         }
         Ok(Value::Object(map))
+    }
+}
+
+/// An object key. Read with its own visitor (not `String`'s) for the same reason as
+/// the extra visits above: serde's default errors would pull float formatting in.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_string(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Key, E> {
+        Ok(Key(s.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Key, E> {
+        Ok(Key(s))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Key, E> {
+        Err(E::custom("object keys must be strings"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Key, E> {
+        Err(E::custom("object keys must be strings"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Key, E> {
+        Err(E::custom("object keys must be strings"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Key, E> {
+        Err(E::custom("object keys must be strings"))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Key, E> {
+        Err(E::custom("object keys must be strings"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
+        Err(E::custom("object keys must be strings"))
     }
 }
 

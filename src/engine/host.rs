@@ -1,0 +1,94 @@
+//! The few things the engine borrows from its host instead of carrying itself.
+//!
+//! Formatting a non-integer number the way JavaScript does and Unicode lower-casing
+//! are large in Rust (float-printing and case tables) and already present in every
+//! browser. The engine calls them through this table: natively it is filled with
+//! Rust's implementations (same results for the values configs hold), and the
+//! browser shell installs JavaScript's at start. The engine stays free of js-sys.
+
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy)]
+pub struct Host {
+    /// ECMAScript `Number::toString` for finite, non-integer numbers.
+    pub number_to_string: fn(f64) -> String,
+    /// ECMAScript `String.prototype.toLowerCase`.
+    pub to_lowercase: fn(&str) -> String,
+    /// ECMAScript `Number(string)`.
+    pub string_to_number: fn(&str) -> f64,
+}
+
+static HOST: OnceLock<Host> = OnceLock::new();
+
+/// Installs the host's implementations; the first call wins.
+pub fn install(host: Host) {
+    let _ = HOST.set(host);
+}
+
+pub fn get() -> &'static Host {
+    HOST.get_or_init(default_host)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_host() -> Host {
+    Host {
+        number_to_string: native_number_to_string,
+        to_lowercase: |s| s.to_lowercase(),
+        string_to_number: super::value::parse_js_number,
+    }
+}
+
+/// Without an installed host (never the case in the browser shell), stay correct
+/// for ASCII and approximate otherwise rather than link the large Rust versions.
+#[cfg(target_arch = "wasm32")]
+fn default_host() -> Host {
+    Host {
+        number_to_string: |n| {
+            let whole = n.trunc();
+            let frac = ((n - whole).abs() * 1e6).round() as u64;
+            let mut s = super::value::js_number_to_string(whole);
+            if frac > 0 {
+                let f = format!("{frac:06}");
+                s.push('.');
+                s.push_str(f.trim_end_matches('0'));
+            }
+            s
+        },
+        to_lowercase: |s| s.to_ascii_lowercase(),
+        string_to_number: |s| {
+            let t = s.trim();
+            let (negative, digits) = match t.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, t.strip_prefix('+').unwrap_or(t)),
+            };
+            if t.is_empty() {
+                return 0.0;
+            }
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return f64::NAN;
+            }
+            let n = digits
+                .bytes()
+                .fold(0.0, |acc, b| acc * 10.0 + f64::from(b - b'0'));
+            if negative {
+                -n
+            } else {
+                n
+            }
+        },
+    }
+}
+
+/// Rust's shortest round-trip digits, in JavaScript's notation.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn native_number_to_string(n: f64) -> String {
+    let abs = n.abs();
+    if (1e-7..1e21).contains(&abs) {
+        return format!("{n}");
+    }
+    let s = format!("{n:e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+        _ => s,
+    }
+}

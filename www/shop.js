@@ -1,0 +1,138 @@
+// The demo shop's own code: product grid, category filter, cart and consent panel.
+// The shop works on its own; when vitrine is ready it mirrors the cart into it and
+// wires the consent panel. If vitrine fails to load, the shop still works.
+const PRODUCTS = [
+  { id: 'cafe-bourbon', name: 'Café Bourbon Amarelo 250 g', category: 'cafes', price: 49.9 },
+  { id: 'cafe-catuai', name: 'Café Catuaí Vermelho 250 g', category: 'cafes', price: 44.9 },
+  { id: 'cafe-geisha', name: 'Café Geisha 250 g', category: 'cafes', price: 129.0 },
+  { id: 'cafe-arara', name: 'Café Arara 250 g', category: 'cafes', price: 54.9 },
+  { id: 'cha-sencha', name: 'Chá Verde Sencha 100 g', category: 'chas', price: 32.0 },
+  { id: 'cha-mate', name: 'Chá Mate Tostado 100 g', category: 'chas', price: 18.5 },
+  { id: 'cha-hibisco', name: 'Chá de Hibisco 100 g', category: 'chas', price: 24.9 },
+  { id: 'cha-earl-grey', name: 'Chá Earl Grey 100 g', category: 'chas', price: 29.9 },
+  { id: 'prensa', name: 'Prensa Francesa 600 ml', category: 'acessorios', price: 149.0 },
+  { id: 'moedor', name: 'Moedor Manual de Cerâmica', category: 'acessorios', price: 189.0 },
+  { id: 'coador-v60', name: 'Coador V60', category: 'acessorios', price: 89.9 },
+  { id: 'caneca', name: 'Caneca Esmaltada', category: 'acessorios', price: 39.9 },
+];
+const CATEGORY_NAMES = { cafes: 'Cafés', chas: 'Chás', acessorios: 'Acessórios' };
+const brl = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
+
+// The shop's cart lives in sessionStorage, as a real shop keeps its own cart.
+let cart = [];
+try {
+  cart = JSON.parse(sessionStorage.getItem('shop-cart') ?? '[]');
+  if (!Array.isArray(cart)) cart = [];
+} catch {
+  cart = [];
+}
+
+const vitrine = () => window.vitrine;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function renderProducts(filter = 'all') {
+  const list = document.getElementById('products');
+  list.replaceChildren(
+    ...PRODUCTS.filter((p) => filter === 'all' || p.category === filter).map((p) =>
+      el(
+        'li',
+        { class: 'card', 'data-product-id': p.id, 'data-category': p.category, 'data-price': String(p.price) },
+        el('span', { class: 'card-category' }, CATEGORY_NAMES[p.category]),
+        el('h3', {}, p.name),
+        el('p', { class: 'price' }, brl.format(p.price)),
+        el('button', { type: 'button', class: 'add', 'data-add': p.id }, 'Adicionar'),
+      ),
+    ),
+  );
+}
+
+function renderCart() {
+  const items = document.getElementById('cart-items');
+  items.replaceChildren(
+    ...cart.map((line) =>
+      el(
+        'li',
+        { 'data-line': line.id },
+        `${line.quantity}× ${line.name} — ${brl.format(line.price * line.quantity)} `,
+        el('button', { type: 'button', class: 'remove', 'data-remove': line.id, 'aria-label': `Remover ${line.name}` }, 'Remover'),
+      ),
+    ),
+  );
+  const total = cart.reduce((sum, l) => sum + l.price * l.quantity, 0);
+  document.getElementById('cart-total').textContent = brl.format(total);
+  document.getElementById('cart-count').textContent = String(cart.reduce((n, l) => n + l.quantity, 0));
+  sessionStorage.setItem('shop-cart', JSON.stringify(cart));
+}
+
+function addToCart(id) {
+  const product = PRODUCTS.find((p) => p.id === id);
+  if (!product) return;
+  const line = cart.find((l) => l.id === id);
+  if (line) line.quantity += 1;
+  else cart.push({ ...product, quantity: 1 });
+  renderCart();
+  vitrine()?.cart.add({ ...product, quantity: 1 });
+}
+
+function removeFromCart(id) {
+  cart = cart.filter((l) => l.id !== id);
+  renderCart();
+  vitrine()?.cart.remove(id);
+}
+
+function showConsent() {
+  const v = vitrine();
+  if (!v) return;
+  const state = v.consent.get();
+  for (const box of document.querySelectorAll('#consent-form input[type=checkbox]')) {
+    box.checked = Boolean(state[box.name]);
+  }
+  const on = Object.entries(state).filter(([, g]) => g).map(([c]) => c);
+  document.getElementById('consent-status').textContent = `Ativos: ${on.join(', ')}`;
+}
+
+function wireVitrine() {
+  const v = vitrine();
+  // vitrine mirrors the shop's cart; the shop stays the source of truth.
+  v.cart.set(cart.map(({ id, name, category, price, quantity }) => ({ id, name, category, price, quantity })));
+  v.on('consent', () => {
+    // Granting personalization mid-visit: hand vitrine the cart it may now see.
+    v.cart.set(cart.map(({ id, name, category, price, quantity }) => ({ id, name, category, price, quantity })));
+    showConsent();
+  });
+  showConsent();
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const add = target?.closest('[data-add]');
+  if (add) return addToCart(add.getAttribute('data-add'));
+  const remove = target?.closest('[data-remove]');
+  if (remove) return removeFromCart(remove.getAttribute('data-remove'));
+  const filter = target?.closest('[data-filter]');
+  if (filter) {
+    for (const b of document.querySelectorAll('[data-filter]')) b.classList.toggle('is-active', b === filter);
+    renderProducts(filter.getAttribute('data-filter'));
+  }
+});
+
+const form = document.getElementById('consent-form');
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const changes = {};
+  for (const box of form.querySelectorAll('input[type=checkbox]:not([disabled])')) changes[box.name] = box.checked;
+  vitrine()?.consent.set(changes);
+});
+document.getElementById('consent-accept').addEventListener('click', () => vitrine()?.consent.acceptAll());
+document.getElementById('consent-reject').addEventListener('click', () => vitrine()?.consent.rejectAll());
+
+renderProducts();
+renderCart();
+if (window.vitrine) wireVitrine();
+else document.addEventListener('vitrine:ready', wireVitrine, { once: true });
