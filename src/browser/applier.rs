@@ -131,11 +131,19 @@ fn undo_all(undo: &[Undo]) {
             Undo::Class { element, class } => {
                 let _ = element.class_list().remove_1(class);
             }
-            Undo::Style { element, previous } => match (previous, element.dyn_ref::<HtmlElement>())
-            {
-                // CSSOM, not setAttribute("style"), so a strict style-src CSP allows it.
-                (Some(css), Some(html)) => html.style().set_css_text(css),
-                _ => {
+            Undo::Style { element, previous } => match previous {
+                Some(css) => {
+                    // The attribute text comes back exactly. Under a CSP that forbids
+                    // inline style attributes the browser does not apply it; the
+                    // CSSOM is allowed, so fall back to it when nothing took effect.
+                    let _ = element.set_attribute("style", css);
+                    if let Some(html) = element.dyn_ref::<HtmlElement>() {
+                        if html.style().css_text().is_empty() && !css.trim().is_empty() {
+                            html.style().set_css_text(css);
+                        }
+                    }
+                }
+                None => {
                     let _ = element.remove_attribute("style");
                 }
             },

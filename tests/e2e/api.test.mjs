@@ -1,0 +1,304 @@
+// The ESM API and the script tag on small test pages served by the test itself:
+// config errors name the field and leave the page alone, inline configs need no
+// fetch, events, stop(), erase(), and unreadable storage.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, page as htmlPage, startServer, vitrineKeys, vitrineReady } from './helpers.mjs';
+
+const BODY = `
+  <h1 id="title">Original title</h1>
+  <p id="note" class="note">Original <em>note</em></p>
+  <a id="link" href="/a">link</a>
+  <div id="box" style="color: red">box</div>
+  <button id="buy" data-vitrine-track="buy">Buy</button>`;
+
+const GOOD_CONFIG = {
+  version: 1,
+  rules: [
+    { id: 'title', when: { 'events.signup': { $gte: 1 } }, actions: [{ op: 'setText', selector: '#title', text: 'Signed up' }] },
+    {
+      id: 'many',
+      when: { 'clicks.buy': { $gte: 2 } },
+      actions: [
+        { op: 'setHtml', selector: '#note', html: '<b onclick="alert(1)">Bold</b><script>window.pwned = 1</script><img src="x" onerror="window.pwned = 1">' },
+        { op: 'setAttr', selector: '#link', name: 'href', value: '/b' },
+        { op: 'addClass', selector: '#note', class: 'hot' },
+        { op: 'hide', selector: '#box' },
+      ],
+    },
+    { id: 'always', consent: ['necessary'], actions: [{ op: 'setAttr', selector: '#title', name: 'data-seen', value: 'yes' }] },
+  ],
+};
+
+// Embedded in a <script>: escape "<" so markup inside the config cannot end the element.
+const embed = (value) => JSON.stringify(value).replaceAll('<', '\\u003c');
+
+const esmPage = (config) => `<!doctype html><html><head><link rel="icon" href="data:,"></head><body>${BODY}
+<script type="module">
+  import { start } from '/pkg/index.js';
+  window.events = [];
+  try {
+    window.v = await start({ config: ${embed(config)} });
+    for (const name of ['apply', 'revert', 'consent', 'warning']) window.v.on(name, (d) => window.events.push([name, d]));
+    window.started = true;
+  } catch (error) {
+    window.failure = { name: error.name, message: error.message, errors: error.errors, isError: error instanceof Error };
+  }
+</script></body></html>`;
+
+const scriptTagPage = (configJson, attrs = '') => `<!doctype html><html><head><link rel="icon" href="data:,">
+<script type="application/json" id="vitrine-config">${configJson}</script>
+<script src="/pkg/vitrine.js" ${attrs}></script></head><body>${BODY}</body></html>`;
+
+let browser;
+let site;
+before(async () => {
+  site = await startServer({
+    routes: {
+      '/esm.html': htmlPage(esmPage(GOOD_CONFIG)),
+      '/esm-url.html': htmlPage(esmPage('/good.json')),
+      '/esm-bad.html': htmlPage(esmPage({ version: 1, rules: [{ id: 'r', when: { 'cart.total': { $gtt: 100 } }, actions: [{ op: 'setText', selector: '#title', text: 'x' }] }] })),
+      '/esm-bad-selector.html': htmlPage(esmPage({ rules: [{ id: 'r', actions: [{ op: 'hide', selector: '#title[' }] }] })),
+      '/good.json': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(GOOD_CONFIG));
+      },
+      '/tag-inline.html': htmlPage(scriptTagPage(embed(GOOD_CONFIG))),
+      '/tag-bad.html': htmlPage(scriptTagPage(JSON.stringify({ rules: [{ id: 'r', consent: ['personalisation'], actions: [{ op: 'setText', selector: '#title', text: 'x' }] }] }))),
+      '/tag-not-json.html': htmlPage(scriptTagPage('{ "rules": [ ')),
+    },
+  });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function open(path, { context } = {}) {
+  const ctx = context ?? (await browser.newContext());
+  const page = await ctx.newPage();
+  const log = { console: [], errors: [], requests: [] };
+  page.on('console', (m) => log.console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => log.errors.push(e.message));
+  page.on('request', (r) => log.requests.push(new URL(r.url()).pathname));
+  await page.goto(site.origin + path);
+  return { page, log, context: ctx };
+}
+
+const bodyHtml = (page) => page.evaluate(() => document.body.innerHTML.replace(/<script[\s\S]*<\/script>/, ''));
+
+describe('ESM start()', () => {
+  test('a bad field rejects with its path and leaves the page untouched', async () => {
+    const { page, context } = await open('/esm-bad.html');
+    await page.waitForFunction(() => window.failure || window.started);
+    const failure = await page.evaluate(() => window.failure);
+    assert.equal(failure.isError, true);
+    assert.equal(failure.name, 'VitrineConfigError');
+    assert.match(failure.message, /rules\[0\]\.when\.cart\.total: unknown operator "\$gtt" \(did you mean "\$gt"\?\)/);
+    assert.deepEqual(failure.errors, [{ path: 'rules[0].when.cart.total', message: 'unknown operator "$gtt" (did you mean "$gt"?)' }]);
+    assert.equal(await page.textContent('#title'), 'Original title');
+    assert.deepEqual(await vitrineKeys(page), []);
+    await context.close();
+  });
+
+  test('an invalid CSS selector is a config error with its path', async () => {
+    const { page, context } = await open('/esm-bad-selector.html');
+    await page.waitForFunction(() => window.failure || window.started);
+    const failure = await page.evaluate(() => window.failure);
+    assert.deepEqual(failure.errors, [{ path: 'rules[0].actions[0].selector', message: 'invalid CSS selector "#title["' }]);
+    await context.close();
+  });
+
+  test('operations apply, sanitize, and revert exactly; events and stop()', async () => {
+    const { page, context, log } = await open('/esm.html');
+    await page.waitForFunction(() => window.started);
+    const pristine = await page.evaluate(() => {
+      const clone = document.body.cloneNode(true);
+      clone.querySelector('#title').removeAttribute('data-seen');
+      clone.querySelectorAll('script').forEach((s) => s.remove());
+      return clone.innerHTML;
+    });
+    // The necessary-only rule applies without any consent.
+    assert.equal(await page.getAttribute('#title', 'data-seen'), 'yes');
+    await page.evaluate(() => window.v.consent.set({ personalization: true }));
+    await page.click('#buy');
+    assert.equal(await page.textContent('#note'), 'Original note', 'one click is not enough');
+    await page.click('#buy');
+    assert.equal(await page.innerHTML('#note'), '<b>Bold</b><img src="x">', 'script and event handlers are gone; the image keeps its safe src');
+    assert.equal(await page.getAttribute('#link', 'href'), '/b');
+    assert.equal(await page.getAttribute('#note', 'class'), 'note hot');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('box')).display), 'none');
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.evaluate(() => window.v.track('signup')), true);
+    assert.equal(await page.textContent('#title'), 'Signed up');
+    const events = await page.evaluate(() => window.events.map(([n, d]) => `${n}:${d.rule ?? d.source}`));
+    assert.deepEqual(events, ['consent:api', 'apply:many', 'apply:title']);
+
+    // A throwing callback does not break vitrine; unsubscribe works.
+    await page.evaluate(() => {
+      window.v.on('revert', () => {
+        throw new Error('site bug');
+      });
+      const off = window.v.on('revert', () => window.events.push(['late']));
+      off();
+    });
+    await page.evaluate(() => window.v.consent.set({ personalization: false }));
+    assert.equal(await page.textContent('#title'), 'Original title');
+    assert.equal(await page.getAttribute('#title', 'data-seen'), 'yes', 'necessary rule stays');
+    assert.ok(!(await page.evaluate(() => window.events.some(([n]) => n === 'late'))));
+
+    await page.evaluate(() => window.v.stop());
+    assert.equal(await bodyHtml(page), pristine, 'stop() restores the page byte for byte');
+    const after = await page.evaluate(() => {
+      try {
+        window.v.track('x');
+        return 'no error';
+      } catch (e) {
+        return e.message;
+      }
+    });
+    assert.equal(after, 'vitrine: this vitrine was stopped');
+    await page.click('#buy');
+    assert.deepEqual(log.errors, []);
+    await context.close();
+  });
+
+  test('config by URL; API arguments are checked with clear errors', async () => {
+    const { page, context, log } = await open('/esm-url.html');
+    await page.waitForFunction(() => window.started);
+    assert.ok(log.requests.includes('/good.json'));
+    const messages = await page.evaluate(() => {
+      const attempt = (fn) => {
+        try {
+          fn();
+          return 'no error';
+        } catch (e) {
+          return `${e.name}: ${e.message}`;
+        }
+      };
+      return [
+        attempt(() => window.v.cart.add({ id: 'a', price: -5 })),
+        attempt(() => window.v.cart.add({ id: 'a' })),
+        attempt(() => window.v.cart.add('nope')),
+        attempt(() => window.v.consent.set({ personalisation: true })),
+        attempt(() => window.v.track('')),
+        attempt(() => window.v.on('apply', 'not a function')),
+      ];
+    });
+    assert.deepEqual(messages, [
+      'VitrineError: vitrine: cart.add(item): cart item "a": price must be a number from 0 to 1000000000',
+      'VitrineError: vitrine: cart.add(item): cart item "a" needs a "price"',
+      'VitrineError: vitrine: cart.add(item): cart item must be an object, found a string',
+      'VitrineError: vitrine: consent.set: unknown consent category "personalisation" (did you mean "personalization"?)',
+      'VitrineError: vitrine: track(name): name must be a non-empty string',
+      'VitrineError: vitrine: on(name, callback): callback must be a function',
+    ]);
+    await context.close();
+  });
+
+  test('export returns everything stored; erase deletes it everywhere', async () => {
+    const { page, context } = await open('/esm.html');
+    await page.waitForFunction(() => window.started);
+    await page.evaluate(() => {
+      window.v.consent.set({ personalization: true });
+      window.v.cart.add({ id: 'sku-1', name: 'Café', category: 'cafes', price: 10.5, quantity: 2 });
+      window.v.track('signup');
+    });
+    const exported = await page.evaluate(() => window.v.profile.export());
+    assert.equal(exported.profile.cart[0].id, 'sku-1');
+    assert.equal(exported.profile.events.signup, 1);
+    assert.equal(exported.profile.visitor.visits, 1);
+    assert.equal(exported.consent.granted.personalization, true);
+    assert.equal(exported.consent.records.length, 1);
+    assert.equal(exported.stored_under.cart, 'personalization');
+    await page.evaluate(() => window.v.stop());
+    assert.deepEqual(await vitrineKeys(page), ['vitrine:necessary', 'vitrine:personalization']);
+
+    await page.reload();
+    await page.waitForFunction(() => window.started);
+    assert.equal(await page.textContent('#title'), 'Signed up', 'restored from storage');
+    await page.evaluate(() => window.v.profile.erase());
+    assert.deepEqual(await vitrineKeys(page), []);
+    assert.equal(await page.textContent('#title'), 'Original title');
+    assert.deepEqual(await page.evaluate(() => window.v.consent.get().personalization), false);
+    await context.close();
+  });
+
+  test('unreadable stored data is discarded with a warning; the page keeps working', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      if (sessionStorage.getItem('seeded')) return;
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('vitrine:necessary', '{"schema":1,"consent":{"version":1,"granted":{"personalization":true}}}');
+      localStorage.setItem('vitrine:personalization', '{not json');
+      localStorage.setItem('vitrine:marketing', '{"schema":99}');
+    });
+    const { page } = await open('/esm.html', { context });
+    await page.waitForFunction(() => window.started);
+    assert.equal(await page.evaluate(() => window.v.consent.get().personalization), true, 'the readable partition is kept');
+    assert.deepEqual(await vitrineKeys(page), ['vitrine:necessary', 'vitrine:personalization']);
+    const visitor = JSON.parse(await page.evaluate(() => localStorage.getItem('vitrine:personalization'))).profile.visitor;
+    assert.equal(visitor.visits, 1, 'rebuilt from scratch');
+    await page.click('#buy');
+    await page.click('#buy');
+    assert.equal(await page.innerHTML('#note'), '<b>Bold</b><img src="x">');
+    await context.close();
+  });
+});
+
+describe('script tag', () => {
+  test('inline config: starts with no config fetch, exposes window.vitrine, fires vitrine:ready', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      document.addEventListener('vitrine:ready', (e) => {
+        window.readyDetail = e.detail === window.vitrine;
+      });
+    });
+    const { page, log } = await open('/tag-inline.html', { context });
+    await vitrineReady(page);
+    await page.waitForFunction(() => window.readyDetail !== undefined);
+    assert.equal(await page.evaluate(() => window.readyDetail), true);
+    assert.equal(await page.getAttribute('#title', 'data-seen'), 'yes');
+    assert.deepEqual(
+      [...new Set(log.requests)].sort(),
+      ['/pkg/index.js', '/pkg/vitrine.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm', '/tag-inline.html'],
+    );
+    await context.close();
+  });
+
+  test('a bad field is logged with its path; the page keeps its content', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      document.addEventListener('vitrine:error', (e) => {
+        window.vitrineError = e.detail.errors;
+      });
+    });
+    const { page, log } = await open('/tag-bad.html', { context });
+    await page.waitForFunction(() => window.vitrineError);
+    assert.deepEqual(await page.evaluate(() => window.vitrineError), [
+      { path: 'rules[0].consent[0]', message: 'unknown consent category "personalisation" (did you mean "personalization"?)' },
+    ]);
+    assert.ok(log.console.some((l) => l.startsWith('error: vitrine: invalid config: rules[0].consent[0]: unknown consent category')), log.console.join('\n'));
+    assert.equal(await page.evaluate(() => window.vitrine), undefined);
+    assert.equal(await page.textContent('#title'), 'Original title');
+    assert.deepEqual(log.errors, [], 'nothing thrown into the page');
+    await context.close();
+  });
+
+  test('an inline config that is not JSON is reported, not thrown', async () => {
+    const { page, log, context } = await open('/tag-not-json.html');
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').length >= 1);
+    await page.waitForTimeout(0);
+    // The loader fails before loading any module.
+    const deadline = Date.now() + 5000;
+    while (!log.console.some((l) => l.includes('#vitrine-config is not valid JSON')) && Date.now() < deadline) {
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+    }
+    assert.ok(log.console.some((l) => l.startsWith('error: vitrine: invalid config: #vitrine-config is not valid JSON')), log.console.join('\n'));
+    assert.deepEqual(log.errors, []);
+    assert.equal(await page.textContent('#title'), 'Original title');
+    await context.close();
+  });
+});

@@ -1,0 +1,160 @@
+// The demo shop in real Chromium: the three rules, persistence, consent withdrawal,
+// and the exact list of network requests the page makes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startServer, vitrineKeys, vitrineReady } from './helpers.mjs';
+
+const ORIGINAL_HERO = 'Cafés especiais, do produtor à sua xícara';
+const WELCOME = 'Que bom te ver de novo! Seus cafés favoritos estão te esperando.';
+const ORIGINAL_BANNER = 'Frete grátis em compras acima de R$ 150,00';
+const FREE_SHIPPING = 'Parabéns! Seu pedido ganhou frete grátis.';
+
+let browser;
+let site;
+before(async () => {
+  site = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function openShop(context) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${site.origin}/`);
+  await vitrineReady(page);
+  return { page, errors };
+}
+
+async function grantPersonalization(page) {
+  await page.check('#consent-form input[name=personalization]');
+  await page.click('#consent-save');
+  await page.waitForFunction(() => window.vitrine.consent.get().personalization === true);
+}
+
+describe('demo shop', () => {
+  test('free-shipping banner appears exactly when the cart reaches R$ 150', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openShop(context);
+    await grantPersonalization(page);
+    const banner = page.locator('#shipping-banner');
+    await page.click('[data-add="cafe-geisha"]'); // 129.00
+    assert.equal(await banner.textContent(), ORIGINAL_BANNER);
+    await page.click('[data-add="cha-mate"]'); // 147.50
+    assert.equal(await banner.textContent(), ORIGINAL_BANNER);
+    assert.equal(await page.evaluate(() => window.vitrine.cart.get().total), 147.5);
+    await page.click('[data-add="caneca"]'); // 187.40
+    assert.equal(await banner.textContent(), FREE_SHIPPING);
+    assert.match(await banner.getAttribute('class'), /banner--success/);
+    // Removing an item drops below the threshold: the banner reverts exactly.
+    await page.click('[data-remove="cafe-geisha"]');
+    assert.equal(await banner.textContent(), ORIGINAL_BANNER);
+    assert.equal(await banner.getAttribute('class'), 'banner');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('reloading shows "welcome back"; withdrawing consent reverts and purges', async () => {
+    const context = await browser.newContext();
+    const { page } = await openShop(context);
+    const pristine = {
+      hero: await page.locator('#hero').innerHTML(),
+      banner: await page.locator('#shipping-banner').evaluate((e) => e.outerHTML),
+    };
+    assert.equal(await page.textContent('#hero-title'), ORIGINAL_HERO);
+    await grantPersonalization(page);
+    for (const id of ['cafe-geisha', 'caneca']) await page.click(`[data-add="${id}"]`);
+    assert.equal(await page.textContent('#shipping-banner'), FREE_SHIPPING);
+    // First visit with consent: no welcome yet.
+    assert.equal(await page.textContent('#hero-title'), ORIGINAL_HERO);
+
+    await page.reload();
+    await vitrineReady(page);
+    assert.equal(await page.textContent('#hero-title'), WELCOME, 'the profile survived the reload');
+    assert.equal(await page.textContent('#shipping-banner'), FREE_SHIPPING);
+    assert.deepEqual(await vitrineKeys(page), ['vitrine:necessary', 'vitrine:personalization']);
+
+    await page.uncheck('#consent-form input[name=personalization]');
+    await page.click('#consent-save');
+    // Reverted at once to the original markup, byte for byte.
+    assert.equal(await page.locator('#hero').innerHTML(), pristine.hero);
+    assert.equal(await page.locator('#shipping-banner').evaluate((e) => e.outerHTML), pristine.banner);
+    // Only necessary data (the consent record) is left.
+    assert.deepEqual(await vitrineKeys(page), ['vitrine:necessary']);
+    const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('vitrine:necessary')));
+    assert.deepEqual(Object.keys(stored).sort(), ['consent', 'schema']);
+    assert.equal(stored.consent.granted.personalization, false);
+    assert.deepEqual(stored.consent.records.map((r) => r.state.personalization), [true, false]);
+    // Nothing of the personalization profile survives in memory either.
+    assert.deepEqual(await page.evaluate(() => window.vitrine.cart.get().items), []);
+
+    // And after a reload nothing comes back.
+    await page.reload();
+    await vitrineReady(page);
+    assert.equal(await page.textContent('#hero-title'), ORIGINAL_HERO);
+    assert.deepEqual(await vitrineKeys(page), ['vitrine:necessary']);
+    await context.close();
+  });
+
+  test('without consent no rule applies and nothing is stored', async () => {
+    const context = await browser.newContext();
+    const { page } = await openShop(context);
+    for (const id of ['moedor', 'prensa']) await page.click(`[data-add="${id}"]`);
+    await page.click('[data-filter=cafes]');
+    assert.equal(await page.textContent('#shipping-banner'), ORIGINAL_BANNER);
+    assert.equal(await page.textContent('#promo'), 'Confira as ofertas da semana.');
+    assert.deepEqual(await page.evaluate(() => window.vitrine.applied()), []);
+    assert.equal(await page.evaluate(() => window.vitrine.cart.add({ id: 'x', price: 1 })), false);
+    assert.deepEqual(await vitrineKeys(page), []);
+    await page.reload();
+    await vitrineReady(page);
+    assert.equal(await page.textContent('#hero-title'), ORIGINAL_HERO);
+    await context.close();
+  });
+
+  test('clicking a category shows its promo; the higher priority wins', async () => {
+    const context = await browser.newContext();
+    const { page } = await openShop(context);
+    await grantPersonalization(page);
+    await page.click('[data-filter=chas]');
+    assert.equal(await page.textContent('#promo strong'), 'Semana do chá:');
+    await page.click('[data-filter=cafes]');
+    assert.equal(await page.textContent('#promo strong'), 'Cafés da semana:');
+    assert.deepEqual((await page.evaluate(() => window.vitrine.applied())).sort(), ['promo-cafes', 'promo-chas']);
+    const clicks = await page.evaluate(() => window.vitrine.attributes().clicks);
+    assert.deepEqual(clicks, { 'cat-chas': 1, 'cat-cafes': 1 });
+    // "Tudo" is not tracked.
+    await page.click('[data-filter=all]');
+    assert.deepEqual(await page.evaluate(() => window.vitrine.attributes().clicks), clicks);
+    await context.close();
+  });
+
+  test('the page requests nothing beyond itself, the SDK files and the config', async () => {
+    const context = await browser.newContext();
+    const requests = [];
+    context.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    const { page } = await openShop(context);
+    await grantPersonalization(page);
+    await page.click('[data-add="moedor"]');
+    await page.click('[data-filter=acessorios]');
+    await page.reload();
+    await vitrineReady(page);
+    const expected = [
+      '/',
+      '/shop.css',
+      '/pkg/vitrine.js',
+      '/shop.js',
+      '/pkg/index.js',
+      '/pkg/vitrine_core.js',
+      '/vitrine.json',
+      '/pkg/vitrine_core_bg.wasm',
+    ].sort();
+    assert.deepEqual([...new Set(requests)].sort(), expected);
+    // Each file once per page load, two loads.
+    assert.equal(requests.length, expected.length * 2);
+    await context.close();
+  });
+});
