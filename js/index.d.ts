@@ -98,3 +98,5 @@ export function init(wasm?: unknown): Promise<void>;
 export function start(options: StartOptions): Promise<VitrineInstance>;
 /** Checks a config without starting. Call `init()` first. */
 export function validateConfig(config: unknown): { ok: boolean; errors: ConfigProblem[] };
+/** GrowthBook-compatible condition evaluation. Call `init()` first; throws a VitrineConfigError for a malformed condition. */
+export function evalCondition(attributes: Record<string, unknown>, condition: Record<string, unknown>): boolean;

@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, evalCondition as evalCore, validateConfig as validateCore } from './vitrine_core.js';
 
 let loading = null;
 let ready = false;
@@ -126,8 +126,21 @@ export async function start(options = {}) {
   };
 }
 
+function assertReady(name) {
+  if (!ready) throw vitrineError(`call \`await init()\` before ${name}()`);
+}
+
 /** Checks a config without starting: `{ok, errors: [{path, message}]}`. Call `init()` first. */
 export function validateConfig(config) {
-  if (!ready) throw vitrineError('call `await init()` before validateConfig()');
+  assertReady('validateConfig');
   return validateCore(config);
+}
+
+/**
+ * GrowthBook's `evalCondition(attributes, condition)` with the same semantics.
+ * Call `init()` first. Throws a `VitrineConfigError` for a malformed condition.
+ */
+export function evalCondition(attributes, condition) {
+  assertReady('evalCondition');
+  return evalCore(attributes, condition);
 }

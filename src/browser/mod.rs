@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod applier;
+pub mod condition;
 pub mod error;
 pub mod host;
 pub mod json;

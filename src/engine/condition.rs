@@ -398,11 +398,11 @@ impl Op {
                 _ => false,
             },
             Op::ElemMatchValue(test) => match actual {
-                Value::Array(items) => items.iter().any(|v| v.truthy() && test.eval(v, false)),
+                Value::Array(items) => items.iter().any(|v| !matches!(v, Value::Null) && test.eval(v, false)),
                 _ => false,
             },
             Op::ElemMatchDoc(cond) => match actual {
-                Value::Array(items) => items.iter().any(|v| v.truthy() && cond.eval(v)),
+                Value::Array(items) => items.iter().any(|v| !matches!(v, Value::Null) && cond.eval(v)),
                 _ => false,
             },
             Op::Type(t) => type_name(actual) == t,

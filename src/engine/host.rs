@@ -83,7 +83,7 @@ fn default_host() -> Host {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn native_number_to_string(n: f64) -> String {
     let abs = n.abs();
-    if (1e-7..1e21).contains(&abs) {
+    if (1e-6..1e21).contains(&abs) {
         return format!("{n}");
     }
     let s = format!("{n:e}");
