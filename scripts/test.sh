@@ -22,5 +22,5 @@ step "release build (npm run build)"
 node scripts/build.mjs
 step "size budget (npm run size)"
 node scripts/size.mjs
-step "end-to-end tests in Chromium (node --test)"
-node --test --test-concurrency=1 tests/e2e/
+step "package tests in Node and end-to-end tests in Chromium (node --test)"
+node --test --test-concurrency=1 tests/node/ tests/e2e/

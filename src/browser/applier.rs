@@ -2,7 +2,7 @@
 //!
 //! Each applied operation keeps what it replaced: the original child nodes
 //! themselves (moved out, not copied, so listeners and identity survive), the
-//! previous attribute value or its absence, whether a class was already there, the
+//! previous attribute value or its absence (the class attribute included), the
 //! previous inline style. Operations form a stack; reverting one in the middle first
 //! unwinds the ones above it and then re-applies them, so several rules touching one
 //! element in turn still revert to the exact original. Dropping the applier reverts
@@ -31,10 +31,6 @@ enum Undo {
         element: Element,
         name: String,
         previous: Option<String>,
-    },
-    Class {
-        element: Element,
-        class: String,
     },
     Style {
         element: Element,
@@ -128,9 +124,6 @@ fn undo_all(undo: &[Undo]) {
                     None => element.remove_attribute(name),
                 };
             }
-            Undo::Class { element, class } => {
-                let _ = element.class_list().remove_1(class);
-            }
             Undo::Style { element, previous } => match previous {
                 Some(css) => {
                     // The attribute text comes back exactly. Under a CSP that forbids
@@ -192,10 +185,14 @@ fn apply_action(document: &Document, action: &Action) -> Result<Vec<Undo>, Strin
             }
             ActionKind::AddClass(class) => {
                 if !element.class_list().contains(class) {
+                    // DOMTokenList re-serializes the attribute (white space collapsed),
+                    // so the undo keeps the attribute text, not just the token.
+                    let previous = element.get_attribute("class");
                     let _ = element.class_list().add_1(class);
-                    undo.push(Undo::Class {
+                    undo.push(Undo::Attr {
                         element,
-                        class: class.clone(),
+                        name: "class".into(),
+                        previous,
                     });
                 }
             }

@@ -15,7 +15,10 @@ use super::json::from_js;
 #[wasm_bindgen(js_name = evalCondition)]
 pub fn eval_condition(attributes: JsValue, condition: JsValue) -> Result<bool, JsValue> {
     let not_json = |what: &str, e: String| {
-        error::config(&[Diagnostic { path: String::new(), message: format!("{what}: {e}") }])
+        error::config(&[Diagnostic {
+            path: String::new(),
+            message: format!("{what}: {e}"),
+        }])
     };
     let attributes = from_js(&attributes).map_err(|e| not_json("attributes", e))?;
     let condition = from_js(&condition).map_err(|e| not_json("condition", e))?;

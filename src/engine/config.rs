@@ -585,7 +585,7 @@ fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Ac
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

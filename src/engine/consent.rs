@@ -198,7 +198,7 @@ fn read_state(map: &super::value::Map, key: &str) -> Result<ConsentState, String
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::engine::config::Config;

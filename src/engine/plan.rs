@@ -42,7 +42,7 @@ pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -477,7 +477,7 @@ pub fn object<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> V
     Value::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -1,0 +1,249 @@
+//! In-browser tests (wasm-bindgen-test in headless Chromium): the browser shell's
+//! pieces against the real DOM and real localStorage, and the shared condition cases
+//! run through the browser's own JSON.parse and number formatting.
+#![cfg(target_arch = "wasm32")]
+
+use vitrine::browser::applier::Applier;
+use vitrine::browser::json::from_js;
+use vitrine::browser::sanitize::sanitized_fragment;
+use vitrine::browser::storage::Storage;
+use vitrine::engine::condition::Condition;
+use vitrine::engine::config::{Action, ActionKind};
+use vitrine::engine::diagnostic::Diagnostics;
+use vitrine::engine::plan::OpId;
+use vitrine::engine::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh fixture in the body; returns its container.
+fn fixture(html: &str) -> web_sys::Element {
+    let doc = document();
+    let host = doc.create_element("div").unwrap();
+    // Test-owned markup, not untrusted input.
+    host.set_inner_html(html);
+    doc.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn op(rule: u32, action: u32) -> OpId {
+    OpId { rule, action }
+}
+
+fn action(selector: &str, kind: ActionKind) -> Action {
+    Action {
+        selector: selector.into(),
+        kind,
+    }
+}
+
+#[wasm_bindgen_test]
+fn shared_condition_cases_through_the_browser() {
+    vitrine::browser::host::install_js_host();
+    let parsed = js_sys::JSON::parse(include_str!("cases/conditions.json")).unwrap();
+    let cases = from_js(&parsed).unwrap();
+    let cases = cases.as_array().unwrap();
+    assert!(cases.len() >= 100);
+    for case in cases {
+        let name = case.get("name").and_then(Value::as_str).unwrap();
+        let mut d = Diagnostics::default();
+        let condition = Condition::compile(case.get("condition").unwrap(), "", &mut d).unwrap();
+        let expected = case.get("expected") == Some(&Value::Bool(true));
+        assert_eq!(
+            condition.eval(case.get("attributes").unwrap()),
+            expected,
+            "{name}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_operation_reverts_to_the_exact_original() {
+    let host = fixture(
+        r#"<section id="t1"><h2 class="a  b" title="x">Hello <em>world</em></h2><p style="color: red">p</p><a href="/a">a</a></section>"#,
+    );
+    let before = host.inner_html();
+    let mut applier = Applier::new(document());
+    let ops = [
+        action("#t1 h2", ActionKind::SetText("Olá".into())),
+        action(
+            "#t1 h2",
+            ActionKind::SetHtml("<strong>Oi</strong> <i>você</i>".into()),
+        ),
+        action("#t1 h2", ActionKind::AddClass("hot".into())),
+        action("#t1 h2", ActionKind::AddClass("a".into())),
+        action(
+            "#t1 a",
+            ActionKind::SetAttr {
+                name: "href".into(),
+                value: "/b".into(),
+            },
+        ),
+        action(
+            "#t1 a",
+            ActionKind::SetAttr {
+                name: "data-new".into(),
+                value: "1".into(),
+            },
+        ),
+        action("#t1 p", ActionKind::Hide),
+    ];
+    for (i, a) in ops.iter().enumerate() {
+        applier.apply(op(0, i as u32), a).unwrap();
+    }
+    let h2 = host.query_selector("h2").unwrap().unwrap();
+    assert_eq!(h2.inner_html(), "<strong>Oi</strong> <i>você</i>");
+    assert_eq!(h2.get_attribute("class").unwrap(), "a b hot");
+    assert_eq!(
+        host.query_selector("a")
+            .unwrap()
+            .unwrap()
+            .get_attribute("href")
+            .unwrap(),
+        "/b"
+    );
+    // Revert one in the middle: the ones above stay applied.
+    applier.revert(op(0, 0));
+    assert_eq!(h2.inner_html(), "<strong>Oi</strong> <i>você</i>");
+    applier.revert(op(0, 1));
+    assert_eq!(h2.inner_html(), "Hello <em>world</em>");
+    applier.revert_all();
+    assert_eq!(host.inner_html(), before);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn reverting_restores_the_original_nodes_not_copies() {
+    let host = fixture(r#"<div id="t2"><span>keep me</span></div>"#);
+    let span = host.query_selector("span").unwrap().unwrap();
+    let mut applier = Applier::new(document());
+    applier
+        .apply(op(0, 0), &action("#t2", ActionKind::SetText("x".into())))
+        .unwrap();
+    assert!(!span.is_connected());
+    drop(applier); // dropping reverts
+    assert!(span.is_connected(), "the very same node is back");
+    assert_eq!(
+        host.inner_html(),
+        r#"<div id="t2"><span>keep me</span></div>"#
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn invalid_selector_is_an_error_not_a_panic() {
+    let mut applier = Applier::new(document());
+    let err = applier
+        .apply(op(0, 0), &action("div[", ActionKind::Hide))
+        .unwrap_err();
+    assert!(err.contains("invalid CSS selector"));
+}
+
+#[wasm_bindgen_test]
+fn sanitizer_keeps_text_and_safe_markup_only() {
+    let doc = document();
+    let cases = [
+        ("<b>ok</b>", "<b>ok</b>"),
+        ("<script>alert(1)</script>after", "after"),
+        ("<img src=x onerror=alert(1)>", r#"<img src="x">"#),
+        (r#"<a href="javascript:alert(1)">x</a>"#, "<a>x</a>"),
+        (r#"<a href=" java&#9;script:alert(1)">x</a>"#, "<a>x</a>"),
+        (
+            r#"<a href="https://ok.example/" target="_blank">x</a>"#,
+            r#"<a href="https://ok.example/" target="_blank" rel="noopener noreferrer">x</a>"#,
+        ),
+        ("<svg><script>alert(1)</script></svg>text", "text"),
+        (
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "",
+        ),
+        (
+            r#"<iframe srcdoc="<script>alert(1)</script>"></iframe>"#,
+            "",
+        ),
+        (
+            r#"<div style="background:url(javascript:alert(1))" id="x" class="c">d</div>"#,
+            r#"<div class="c">d</div>"#,
+        ),
+        ("<custom-el>inner <u>u</u></custom-el>", "inner <u>u</u>"),
+        ("<!-- c --><p>p</p>", "<p>p</p>"),
+        (
+            r#"<form action="/x"><button formaction="javascript:alert(1)">b</button></form>"#,
+            "",
+        ),
+        // The inert parser has scripting off, so this stays an attribute: text, not markup.
+        (
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+            r#"<p title="&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;"></p>"#,
+        ),
+    ];
+    for (input, expected) in cases {
+        let fragment = sanitized_fragment(&doc, input).unwrap();
+        let holder = doc.create_element("div").unwrap();
+        holder.append_child(&fragment).unwrap();
+        assert_eq!(holder.inner_html(), expected, "input: {input}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn unreadable_storage_is_discarded_with_a_warning() {
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local
+        .set_item("vitrine:personalization", "{broken")
+        .unwrap();
+    local
+        .set_item(
+            "vitrine:analytics",
+            r#"{"schema":1,"profile":{"clicks":{"x":"many"}}}"#,
+        )
+        .unwrap();
+    local
+        .set_item(
+            "vitrine:necessary",
+            r#"{"schema":1,"consent":{"version":1,"granted":{"personalization":true}}}"#,
+        )
+        .unwrap();
+    local.set_item("unrelated", "kept").unwrap();
+    let storage = Storage::detect().unwrap();
+    let (partitions, warnings) = storage.read_all();
+    assert_eq!(partitions.len(), 1);
+    assert_eq!(partitions[0].0, "necessary");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("\"personalization\"") && w.contains("not JSON")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.contains("\"x\" must be a finite number")));
+    assert_eq!(local.get_item("vitrine:personalization").unwrap(), None);
+    assert_eq!(
+        local.get_item("unrelated").unwrap().as_deref(),
+        Some("kept")
+    );
+    storage.clear();
+    assert_eq!(storage.keys(), Vec::<String>::new());
+    assert_eq!(
+        local.get_item("unrelated").unwrap().as_deref(),
+        Some("kept")
+    );
+    local.remove_item("unrelated").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn js_values_that_are_not_json_are_refused_with_a_path() {
+    let object = js_sys::Object::new();
+    let inner = js_sys::Object::new();
+    js_sys::Reflect::set(&inner, &"n".into(), &js_sys::BigInt::from(5u32).into()).unwrap();
+    js_sys::Reflect::set(&object, &"a".into(), &inner).unwrap();
+    let err = from_js(&object).unwrap_err();
+    assert_eq!(err, "a.n is not JSON data (a function, symbol or BigInt)");
+    let cyclic = js_sys::Object::new();
+    js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    assert!(from_js(&cyclic).unwrap_err().contains("nested deeper"));
+    let _ = object.dyn_ref::<js_sys::Object>();
+}
