@@ -4,7 +4,9 @@
 //! comparison come with the rule-engine work.
 #![cfg(not(target_arch = "wasm32"))]
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
 use vitrine::engine::config::Config;
 use vitrine::engine::runtime::Engine;
 use vitrine::engine::signal::{Context, Signal};
