@@ -110,7 +110,7 @@ impl Vitrine {
     pub fn cart_get(&self) -> Result<JsValue, JsValue> {
         self.run(|shell| {
             let profile = shell.engine().profile();
-            Ok(to_js(&object([
+            Ok(to_js(&object(vec![
                 (
                     "items",
                     Value::Array(
@@ -165,7 +165,7 @@ impl Vitrine {
                 .map_err(|e| error::usage(format!("consent.set: {e}")))?;
             shell.consent_changed(&source);
             let list = |ids: Vec<String>| Value::Array(ids.into_iter().map(Value::from).collect());
-            Ok(to_js(&object([
+            Ok(to_js(&object(vec![
                 ("granted", list(change.granted)),
                 ("withdrawn", list(change.withdrawn)),
             ])))

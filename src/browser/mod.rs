@@ -5,6 +5,7 @@
 //! No decision is made here. Every handle (listener, timer, applied change) undoes
 //! itself on drop, so stopping vitrine leaves the page as it found it.
 
+pub mod allocator;
 pub mod api;
 pub mod applier;
 pub mod condition;

@@ -83,7 +83,7 @@ impl ConsentStore {
             .records
             .iter()
             .map(|r| {
-                object([
+                object(vec![
                     ("time_ms", Value::Number(r.time_ms)),
                     ("version", Value::Number(f64::from(r.version))),
                     ("state", state_value(&r.state)),
@@ -91,7 +91,7 @@ impl ConsentStore {
                 ])
             })
             .collect();
-        object([
+        object(vec![
             ("version", Value::Number(f64::from(self.version))),
             ("granted", state_value(&self.granted)),
             ("records", Value::Array(records)),

@@ -122,7 +122,7 @@ impl CartItem {
     }
 
     pub fn to_value(&self) -> Value {
-        object([
+        object(vec![
             ("id", Value::from(self.id.as_str())),
             ("name", Value::from(self.name.as_str())),
             ("category", Value::from(self.category.as_str())),
@@ -213,7 +213,7 @@ impl Profile {
         if let Some(d) = &self.dwell {
             map.push((
                 "dwell".to_owned(),
-                object([("total_ms", Value::Number(d.total_ms))]),
+                object(vec![("total_ms", Value::Number(d.total_ms))]),
             ));
         }
         if !self.events.is_empty() {

@@ -283,7 +283,7 @@ impl Engine {
             Some(v) => {
                 let day = 86_400_000.0;
                 let since = |t: f64| ((self.now_ms - t) / day).floor().max(0.0);
-                object([
+                object(vec![
                     ("visits", Value::Number(f64::from(v.visits))),
                     ("sessions", Value::Number(f64::from(v.sessions))),
                     ("returning", Value::Bool(v.visits > 1)),
@@ -296,7 +296,7 @@ impl Engine {
                     ),
                 ])
             }
-            None => object::<&str>([]),
+            None => object(Vec::new()),
         };
         let items = p
             .cart_items()
@@ -315,7 +315,7 @@ impl Engine {
             ("clicks".to_owned(), counters(&p.clicks)),
             (
                 "cart".to_owned(),
-                object([
+                object(vec![
                     ("count", Value::Number(f64::from(p.cart_count()))),
                     ("total", Value::Number(p.cart_total())),
                     ("items", Value::Array(items)),
@@ -324,7 +324,7 @@ impl Engine {
             ),
             (
                 "dwell".to_owned(),
-                object([
+                object(vec![
                     ("page_ms", Value::Number(self.page_dwell_ms.round())),
                     (
                         "total_ms",
@@ -446,7 +446,7 @@ impl Engine {
                 })
                 .collect(),
         );
-        object([
+        object(vec![
             ("schema", Value::Number(f64::from(SCHEMA))),
             ("exported_at_ms", Value::Number(now_ms)),
             ("profile", self.profile.to_value()),

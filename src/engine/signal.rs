@@ -131,7 +131,7 @@ impl Context {
         vec![
             (
                 "page",
-                object([
+                object(vec![
                     ("url", Value::from(self.url.as_str())),
                     ("path", Value::from(self.path.as_str())),
                     ("query", query),
@@ -142,14 +142,14 @@ impl Context {
             ("utm", utm),
             (
                 "time",
-                object([
+                object(vec![
                     ("hour", Value::Number(f64::from(self.hour))),
                     ("weekday", Value::Number(f64::from(self.weekday))),
                 ]),
             ),
             (
                 "device",
-                object([
+                object(vec![
                     ("type", Value::from(self.device.as_str())),
                     ("language", Value::from(self.language.as_str())),
                 ]),

@@ -473,8 +473,10 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// Builds an object value from pairs; used where the engine assembles attributes.
-pub fn object<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+/// Takes a `Vec` rather than any iterator so the wasm holds one copy of this code,
+/// not one per call site.
+pub fn object(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -520,7 +522,7 @@ mod tests {
 
     #[test]
     fn json_stringify_keeps_order_and_escapes() {
-        let v = object([
+        let v = object(vec![
             ("b", Value::Number(1.0)),
             ("a", Value::from("x\"\n")),
             ("n", Value::Number(f64::NAN)),
