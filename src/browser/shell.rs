@@ -155,10 +155,15 @@ impl Shell {
 
     /// Feeds a signal, then re-plans and schedules a write if it was accepted.
     pub fn signal(&mut self, signal: Signal) -> bool {
+        // Dwell ticks every second; its total is written with the next other change
+        // or when the page is hidden, not once a second.
+        let is_tick = matches!(signal, Signal::Dwell { .. });
         let accepted = self.engine.signal(signal, page::now_ms());
         if accepted {
             self.update();
-            self.schedule_flush();
+            if !is_tick {
+                self.schedule_flush();
+            }
         }
         accepted
     }

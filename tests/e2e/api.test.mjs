@@ -27,6 +27,7 @@ const GOOD_CONFIG = {
       ],
     },
     { id: 'always', consent: ['necessary'], actions: [{ op: 'setAttr', selector: '#title', name: 'data-seen', value: 'yes' }] },
+    { id: 'dwelled', when: { 'dwell.page_ms': { $gte: 1500 } }, actions: [{ op: 'addClass', selector: '#link', class: 'dwelled' }] },
   ],
 };
 
@@ -132,7 +133,10 @@ describe('ESM start()', () => {
     assert.equal(await page.evaluate(() => window.pwned), undefined);
     assert.equal(await page.evaluate(() => window.v.track('signup')), true);
     assert.equal(await page.textContent('#title'), 'Signed up');
-    const events = await page.evaluate(() => window.events.map(([n, d]) => `${n}:${d.rule ?? d.source}`));
+    // (The dwell rule may fire at any moment once consent is given; it is tested on its own.)
+    const events = await page.evaluate(() =>
+      window.events.map(([n, d]) => `${n}:${d.rule ?? d.source}`).filter((e) => !e.endsWith(':dwelled')),
+    );
     assert.deepEqual(events, ['consent:api', 'apply:many', 'apply:title']);
 
     // A throwing callback does not break vitrine; unsubscribe works.
@@ -245,6 +249,24 @@ describe('ESM start()', () => {
     assert.equal(await page.innerHTML('#note'), '<b>Bold</b><img src="x">');
     await context.close();
   });
+});
+
+test('visible time on the page counts as dwell only with consent, and rules react to it', async () => {
+  const { page, context } = await open('/esm.html');
+  await page.waitForFunction(() => window.started);
+  // Without consent there is no dwell collector: the attribute stays 0.
+  await page.waitForFunction(() => performance.now() > 2500);
+  assert.equal(await page.evaluate(() => window.v.attributes().dwell.page_ms), 0);
+  await page.evaluate(() => window.v.consent.set({ personalization: true }));
+  await page.waitForFunction(() => window.v.attributes().dwell.page_ms >= 1500, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.getElementById('link').classList.contains('dwelled'));
+  assert.ok(await page.evaluate(() => window.v.applied().includes('dwelled')));
+  // The total is persisted when the page is hidden / unloaded.
+  await page.reload();
+  await page.waitForFunction(() => window.started);
+  assert.ok((await page.evaluate(() => window.v.attributes().dwell.total_ms)) >= 1500);
+  assert.equal(await page.evaluate(() => window.v.attributes().dwell.page_ms), 0, 'a new page view starts at 0');
+  await context.close();
 });
 
 describe('script tag', () => {
