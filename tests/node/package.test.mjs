@@ -1,0 +1,93 @@
+// The npm package as a developer gets it: `npm pack ./pkg`, installed into a fresh
+// project, imported by its name in Node, and its TypeScript types checked against
+// a usage file with `tsc --strict`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let project;
+let packed;
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), 'vitrine-consumer-'));
+  const out = execFileSync('npm', ['pack', join(root, 'pkg'), '--json', '--pack-destination', project], { encoding: 'utf8' });
+  packed = JSON.parse(out)[0];
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(project, packed.filename)], { cwd: project, stdio: 'pipe' });
+});
+
+after(() => rmSync(project, { recursive: true, force: true }));
+
+test('the tarball holds the entry, the loader, the wasm and the types', () => {
+  const files = packed.files.map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    'LICENSE',
+    'README.md',
+    'index.d.ts',
+    'index.js',
+    'package.json',
+    'vitrine.js',
+    'vitrine_core.d.ts',
+    'vitrine_core.js',
+    'vitrine_core_bg.wasm',
+    'vitrine_core_bg.wasm.d.ts',
+  ]);
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/vitrine/package.json'), 'utf8'));
+  assert.equal(manifest.unpkg, './vitrine.js');
+  assert.equal(manifest.jsdelivr, './vitrine.js');
+  assert.equal(manifest.types, './index.d.ts');
+});
+
+test("the README's Node snippet works against the installed package", () => {
+  writeFileSync(
+    join(project, 'check.mjs'),
+    `import { readFile } from 'node:fs/promises';
+import { init, evalCondition, validateConfig } from 'vitrine';
+await init(await readFile(new URL(import.meta.resolve('vitrine/vitrine_core_bg.wasm'))));
+const ok = evalCondition({ cart: { total: 180 } }, { 'cart.total': { $gte: 150 } });
+const result = validateConfig({ version: 1, rules: [{ id: 'x', actions: [] }] });
+console.log(JSON.stringify({ ok, result }));
+`,
+  );
+  const out = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: project, encoding: 'utf8' }));
+  assert.deepEqual(out, {
+    ok: true,
+    result: { ok: false, errors: [{ path: 'rules[0].actions', message: 'needs at least one action' }] },
+  });
+});
+
+test('the TypeScript types accept correct use and reject wrong use', () => {
+  const good = `import { start, type VitrineInstance } from 'vitrine';
+const v: VitrineInstance = await start({ config: '/vitrine.json', debug: true });
+v.cart.add({ id: 'a', name: 'A', price: 10 });
+const off: () => void = v.on('apply', ({ rule }) => console.log(rule.toUpperCase()));
+off();
+const change = v.consent.set({ personalization: true });
+console.log(change.granted.length, v.cart.get().total.toFixed(2));
+v.stop();
+`;
+  const bad = `import { start } from 'vitrine';
+const v = await start({ config: {} });
+v.cart.add({ id: 'a' });
+`;
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const check = (file, source) => {
+    writeFileSync(join(project, file), source);
+    try {
+      execFileSync('node', [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', file], {
+        cwd: project,
+        encoding: 'utf8',
+      });
+      return '';
+    } catch (error) {
+      return error.stdout;
+    }
+  };
+  assert.equal(check('good.mts', good), '');
+  assert.match(check('bad.mts', bad), /Property 'price' is missing/);
+});
