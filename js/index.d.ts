@@ -100,3 +100,5 @@ export function start(options: StartOptions): Promise<VitrineInstance>;
 export function validateConfig(config: unknown): { ok: boolean; errors: ConfigProblem[] };
 /** GrowthBook-compatible condition evaluation. Call `init()` first; throws a VitrineConfigError for a malformed condition. */
 export function evalCondition(attributes: Record<string, unknown>, condition: Record<string, unknown>): boolean;
+/** GrowthBook-compatible bucketing hash: a number in [0, 1), or null for an unknown version. Call `init()` first. */
+export function hash(seed: string, value: string, version: number): number | null;

@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, evalCondition as evalCore, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, evalCondition as evalCore, hash as hashCore, validateConfig as validateCore } from './vitrine_core.js';
 
 let loading = null;
 let ready = false;
@@ -143,4 +143,13 @@ export function validateConfig(config) {
 export function evalCondition(attributes, condition) {
   assertReady('evalCondition');
   return evalCore(attributes, condition);
+}
+
+/**
+ * GrowthBook's `hash(seed, value, version)`: FNV-1a over UTF-16 code units; a
+ * number in [0, 1), or `null` for an unknown version. Call `init()` first.
+ */
+export function hash(seed, value, version) {
+  assertReady('hash');
+  return hashCore(seed, value, version) ?? null;
 }

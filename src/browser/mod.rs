@@ -10,6 +10,7 @@ pub mod api;
 pub mod applier;
 pub mod condition;
 pub mod error;
+pub mod hashing;
 pub mod host;
 pub mod json;
 pub mod listener;

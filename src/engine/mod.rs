@@ -4,6 +4,7 @@
 //! I/O; the browser shell passes time and ids in and carries plans out. That keeps
 //! every behaviour replayable and testable with plain `cargo test`.
 
+pub mod bucket;
 pub mod codec;
 pub mod condition;
 pub mod config;
