@@ -1,9 +1,50 @@
 //! Gives the engine JavaScript's own number formatting and lower-casing (see
 //! `engine::host`), installed once when the wasm module is instantiated.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
 use crate::engine::host::{install, Host};
+
+std::thread_local! {
+    /// Compiled expressions by pattern and flags, like GrowthBook's regex cache.
+    static COMPILED: RefCell<Vec<(String, bool, js_sys::RegExp)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn compile_regex(pattern: &str, insensitive: bool) -> Result<u32, String> {
+    COMPILED.with(|compiled| {
+        let mut compiled = compiled.borrow_mut();
+        if let Some(i) = compiled
+            .iter()
+            .position(|(p, ci, _)| p == pattern && *ci == insensitive)
+        {
+            return Ok(i as u32);
+        }
+        // `new RegExp` throws a SyntaxError for an invalid pattern; catch it.
+        let constructor: js_sys::Function =
+            js_sys::Reflect::get(&js_sys::global(), &"RegExp".into())
+                .map_err(|e| super::error::describe(&e))?
+                .into();
+        let args = js_sys::Array::of2(
+            &pattern.into(),
+            &(if insensitive { "i" } else { "" }).into(),
+        );
+        let regex = js_sys::Reflect::construct(&constructor, &args)
+            .map_err(|e| super::error::describe(&e))?;
+        compiled.push((pattern.to_owned(), insensitive, regex.into()));
+        Ok((compiled.len() - 1) as u32)
+    })
+}
+
+fn regex_test(handle: u32, subject: &str) -> bool {
+    COMPILED.with(|compiled| {
+        compiled
+            .borrow()
+            .get(handle as usize)
+            .is_some_and(|(_, _, regex)| regex.test(subject))
+    })
+}
 
 #[wasm_bindgen(start)]
 pub fn install_js_host() {
@@ -17,5 +58,7 @@ pub fn install_js_host() {
         },
         to_lowercase: |s| String::from(js_sys::JsString::from(s).to_lower_case()),
         string_to_number: |s| js_sys::Number::from(JsValue::from_str(s)).value_of(),
+        compile_regex,
+        regex_test,
     });
 }

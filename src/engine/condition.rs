@@ -47,6 +47,8 @@ const OPERATORS: &[&str] = &[
     "$vgte",
     "$vlt",
     "$vlte",
+    "$regex",
+    "$regexi",
 ];
 
 const TYPES: &[&str] = &[
@@ -104,6 +106,8 @@ enum Op {
     ElemMatchValue(Box<Test>),
     ElemMatchDoc(Condition),
     Type(String),
+    /// A handle from the host's `compile_regex`.
+    Regex(u32),
 }
 
 impl Condition {
@@ -337,11 +341,23 @@ fn compile_op(
             }
         }
         "$regex" | "$regexi" => {
-            diags.error(
-                &here,
-                format!("{op} is not supported by this version of vitrine"),
-            );
-            return None;
+            let Some(pattern) = arg.as_str() else {
+                diags.error(
+                    &here,
+                    format!(
+                        "{op} expects a regular expression string, found {}",
+                        arg.kind()
+                    ),
+                );
+                return None;
+            };
+            match (super::host::get().compile_regex)(pattern, op == "$regexi") {
+                Ok(handle) => Op::Regex(handle),
+                Err(why) => {
+                    diags.error(&here, format!("invalid regular expression: {why}"));
+                    return None;
+                }
+            }
         }
         _ => {
             diags.error(path, unknown("operator", op, OPERATORS));
@@ -410,6 +426,8 @@ impl Op {
                 _ => false,
             },
             Op::Type(t) => type_name(actual) == t,
+            // RegExp.prototype.test reads its argument with String().
+            Op::Regex(handle) => (super::host::get().regex_test)(*handle, &actual.to_js_string()),
         }
     }
 }
@@ -543,6 +561,29 @@ mod tests {
         let mut d = Diagnostics::default();
         assert!(Condition::compile(&v, "when", &mut d).is_none());
         assert!(d.items[0].message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn invalid_regular_expressions_are_config_errors() {
+        for (json, message) in [
+            (
+                r#"{"s": {"$regex": "(unclosed"}}"#,
+                "when.s.$regex: invalid regular expression",
+            ),
+            (
+                r#"{"s": {"$regexi": 5}}"#,
+                "when.s.$regexi: $regexi expects a regular expression string, found a number",
+            ),
+        ] {
+            let v: Value = serde_json::from_str(json).unwrap();
+            let mut d = Diagnostics::default();
+            assert!(Condition::compile(&v, "when", &mut d).is_none());
+            assert!(
+                d.items[0].to_string().starts_with(message),
+                "{}",
+                d.items[0]
+            );
+        }
     }
 
     #[test]

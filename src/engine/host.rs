@@ -1,8 +1,8 @@
 //! The few things the engine borrows from its host instead of carrying itself.
 //!
-//! Formatting a non-integer number the way JavaScript does and Unicode lower-casing
-//! are large in Rust (float-printing and case tables) and already present in every
-//! browser. The engine calls them through this table: natively it is filled with
+//! Formatting a non-integer number the way JavaScript does, Unicode lower-casing and
+//! ECMAScript regular expressions are large in Rust (float printing, case tables, a
+//! regex engine) and already present in every browser. The engine calls them through this table: natively it is filled with
 //! Rust's implementations (same results for the values configs hold), and the
 //! browser shell installs JavaScript's at start. The engine stays free of js-sys.
 
@@ -16,6 +16,12 @@ pub struct Host {
     pub to_lowercase: fn(&str) -> String,
     /// ECMAScript `Number(string)`.
     pub string_to_number: fn(&str) -> f64,
+    /// Compiles an ECMAScript regular expression (flags: `i` or none, never `u`);
+    /// returns a handle for `regex_test`, or why the pattern is invalid. The same
+    /// pattern and flags give the same handle, so handles stay few.
+    pub compile_regex: fn(&str, bool) -> Result<u32, String>,
+    /// `RegExp.prototype.test` of a compiled expression.
+    pub regex_test: fn(u32, &str) -> bool,
 }
 
 static HOST: OnceLock<Host> = OnceLock::new();
@@ -35,6 +41,43 @@ fn default_host() -> Host {
         number_to_string: native_number_to_string,
         to_lowercase: |s| s.to_lowercase(),
         string_to_number: super::value::parse_js_number,
+        compile_regex: native_regex::compile,
+        regex_test: native_regex::test,
+    }
+}
+
+/// ECMAScript regular expressions natively, with the `regress` crate.
+#[cfg(not(target_arch = "wasm32"))]
+mod native_regex {
+    use std::cell::RefCell;
+
+    std::thread_local! {
+        static COMPILED: RefCell<Vec<(String, bool, regress::Regex)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub fn compile(pattern: &str, insensitive: bool) -> Result<u32, String> {
+        COMPILED.with(|compiled| {
+            let mut compiled = compiled.borrow_mut();
+            if let Some(i) = compiled
+                .iter()
+                .position(|(p, ci, _)| p == pattern && *ci == insensitive)
+            {
+                return Ok(i as u32);
+            }
+            let regex = regress::Regex::with_flags(pattern, if insensitive { "i" } else { "" })
+                .map_err(|e| e.to_string())?;
+            compiled.push((pattern.to_owned(), insensitive, regex));
+            Ok((compiled.len() - 1) as u32)
+        })
+    }
+
+    pub fn test(handle: u32, subject: &str) -> bool {
+        COMPILED.with(|compiled| {
+            compiled
+                .borrow()
+                .get(handle as usize)
+                .is_some_and(|(_, _, regex)| regex.find(subject).is_some())
+        })
     }
 }
 
@@ -55,6 +98,8 @@ fn default_host() -> Host {
             s
         },
         to_lowercase: |s| s.to_ascii_lowercase(),
+        compile_regex: |_, _| Err("regular expressions need the browser host".into()),
+        regex_test: |_, _| false,
         string_to_number: |s| {
             let t = s.trim();
             let (negative, digits) = match t.strip_prefix('-') {

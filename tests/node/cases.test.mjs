@@ -38,3 +38,12 @@ test('validateConfig works in Node and reports every problem', () => {
     { path: 'rules[0].actions[0]', message: 'missing field "text" (required by setText)' },
   ]);
 });
+
+test('an invalid regular expression is a config error, not a silent false', () => {
+  assert.throws(() => evalCondition({ s: 'x' }, { s: { $regex: '(unclosed' } }), (error) => {
+    assert.equal(error.name, 'VitrineConfigError');
+    assert.equal(error.errors[0].path, 's.$regex');
+    assert.match(error.errors[0].message, /^invalid regular expression: .*Invalid regular expression/);
+    return true;
+  });
+});
