@@ -399,7 +399,7 @@ impl Op {
                 js_compare(actual, expected),
                 Some(Ordering::Greater | Ordering::Equal)
             ),
-            Op::Exists(want) => !matches!(actual, Value::Null) == *want,
+            Op::Exists(want) => matches!(actual, Value::Null) != *want,
             Op::In(list, insensitive) => is_in(actual, list, *insensitive),
             Op::NotIn(list, insensitive) => !is_in(actual, list, *insensitive),
             Op::All(tests, insensitive) => match actual {
