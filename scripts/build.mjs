@@ -31,7 +31,7 @@ mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
-for (const file of ['index.js', 'index.d.ts', 'vitrine.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.js', 'index.d.ts', 'vitrine.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
@@ -52,9 +52,10 @@ const manifest = {
     './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
     './package.json': './package.json',
   },
+  bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'vitrine.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'vitrine.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -28,6 +28,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
   assert.deepEqual(files, [
     'LICENSE',
     'README.md',
+    'cli.js',
     'index.d.ts',
     'index.js',
     'package.json',
@@ -90,4 +91,33 @@ v.cart.add({ id: 'a' });
   };
   assert.equal(check('good.mts', good), '');
   assert.match(check('bad.mts', bad), /Property 'price' is missing/);
+});
+
+test('`vitrine validate` prints every problem and exits non-zero', () => {
+  const cli = join(project, 'node_modules/.bin/vitrine');
+  writeFileSync(join(project, 'good.json'), JSON.stringify({ version: 1, rules: [{ id: 'a', actions: [{ op: 'hide', selector: '#a' }] }] }));
+  writeFileSync(
+    join(project, 'bad.json'),
+    JSON.stringify({ version: 1, rules: [{ id: 'a', when: { 'cart.total': { $gtt: 1 } }, actions: [{ op: 'hide' }] }] }),
+  );
+  writeFileSync(join(project, 'broken.json'), '{ "rules": [');
+  const run = (...args) => {
+    try {
+      return { code: 0, out: execFileSync(cli, args, { cwd: project, encoding: 'utf8', stdio: 'pipe' }) };
+    } catch (error) {
+      return { code: error.status, out: error.stderr };
+    }
+  };
+  assert.deepEqual(run('validate', 'good.json'), { code: 0, out: 'good.json: valid (1 rule)\n' });
+  assert.deepEqual(run('validate', 'bad.json'), {
+    code: 1,
+    out:
+      'bad.json: rules[0].when.cart.total: unknown operator "$gtt" (did you mean "$gt"?)\n' +
+      'bad.json: rules[0].actions[0]: missing field "selector" (required by hide)\n' +
+      '2 problems\n',
+  });
+  const broken = run('validate', 'broken.json');
+  assert.equal(broken.code, 1);
+  assert.match(broken.out, /^broken\.json: not valid JSON/);
+  assert.equal(run('check', 'good.json').code, 2);
 });
