@@ -40,8 +40,22 @@ export interface ConsentChange {
   withdrawn: string[];
 }
 
+/** Why a rule or experiment is applied or not. */
+export interface Decision {
+  kind: 'rule' | 'experiment';
+  id: string;
+  applied: boolean;
+  /** The experiment variant, when one was chosen. */
+  variant?: string;
+  /** `applied`, `assigned`, `assigned (sticky)`, `forced by URL`, `consent missing: <category>`,
+   * `condition not met: <path>`, `overridden by <id> on <selector>`, `outside the experiment's coverage`, ... */
+  reason: string;
+}
+
 export interface VitrineEvents {
   apply: { rule: string };
+  /** The visitor now sees a rule or an experiment variant. */
+  exposure: Decision;
   revert: { rule: string };
   consent: { state: ConsentState; source: string };
   warning: { message: string };
@@ -55,6 +69,8 @@ export interface StartOptions {
   debug?: boolean;
   /** Where to load the wasm from (URL, Response, bytes or a compiled module). */
   wasm?: unknown;
+  /** Event callbacks registered before start, so they also see the start's own events. */
+  on?: { [K in keyof VitrineEvents]?: (detail: VitrineEvents[K]) => void };
 }
 
 export interface VitrineInstance {
@@ -84,8 +100,10 @@ export interface VitrineInstance {
   };
   /** The attribute document conditions see right now. */
   attributes(): Record<string, unknown>;
-  /** Ids of the rules applied right now. */
+  /** Ids of the rules and experiments applied right now. */
   applied(): string[];
+  /** Why each rule and experiment is applied or not (rules first, config order). */
+  decisions(): Decision[];
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof VitrineEvents>(name: K, callback: (detail: VitrineEvents[K]) => void): () => void;
   /** Reverts every change, detaches every listener, writes pending data. */

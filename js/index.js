@@ -63,10 +63,16 @@ async function loadConfig(config) {
  * invalid, in which case the page is left exactly as it was.
  */
 export async function start(options = {}) {
-  const { config, debug = false, wasm } = options;
+  const { config, debug = false, wasm, on = {} } = options;
   await init(wasm);
   const json = await loadConfig(config);
   const listeners = new Map();
+  // Callbacks given to start() also see the events of the start itself (the
+  // exposures of rules applied on load, warnings about stored data).
+  for (const [name, callback] of Object.entries(on)) {
+    if (typeof callback !== 'function') throw vitrineError(`start({ on }): "${name}" must be a function`);
+    listeners.set(name, new Set([callback]));
+  }
   const emit = (name, detail) => {
     for (const callback of [...(listeners.get(name) ?? [])]) {
       try {
@@ -109,6 +115,7 @@ export async function start(options = {}) {
     },
     attributes: live(() => core.attributes()),
     applied: live(() => core.applied()),
+    decisions: live(() => core.decisions()),
     on(name, callback) {
       if (typeof callback !== 'function') throw vitrineError('on(name, callback): callback must be a function');
       const set = listeners.get(name) ?? new Set();

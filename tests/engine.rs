@@ -86,8 +86,12 @@ fn granting_counts_the_visit_and_applies_rules_at_once() {
     assert_eq!(applied(&e), ["low", "always"]);
     assert!(e.signal(item("b", 60.0), 2_200.0));
     e.update();
-    // Higher priority is applied later, so it wins on the shared element.
-    assert_eq!(applied(&e), ["low", "always", "shipping"]);
+    // "low" and "shipping" both set the banner's text: the higher priority wins and
+    // the loser is not applied, with the reason recorded.
+    assert_eq!(applied(&e), ["always", "shipping"]);
+    let low = e.decisions().iter().find(|d| d.id == "low").unwrap();
+    assert!(!low.applied);
+    assert_eq!(low.reason, "overridden by shipping on #banner");
     let writes = e.take_storage_writes();
     let mut written: Vec<&str> = writes.write.iter().map(|(c, _)| c.as_str()).collect();
     written.sort();
@@ -104,11 +108,7 @@ fn withdrawal_purges_memory_and_storage_and_reverts() {
     assert!(applied(&e).contains(&"shipping".to_string()));
     grant(&mut e, "personalization", false);
     let diff = e.update();
-    assert_eq!(
-        diff.revert.len(),
-        3,
-        "both shipping actions and the low rule revert"
-    );
+    assert_eq!(diff.revert.len(), 2, "both shipping actions revert");
     assert_eq!(applied(&e), ["always"]);
     assert!(e.profile().cart.is_none() && e.profile().visitor.is_none());
     let writes = e.take_storage_writes();
@@ -245,4 +245,41 @@ fn export_holds_everything_and_erase_removes_it() {
         "every category's partition is deleted"
     );
     assert!(!e.consent().is_granted("personalization"));
+}
+
+#[test]
+fn decisions_explain_every_rule() {
+    let mut e = engine(Vec::new());
+    e.update();
+    let reasons: Vec<(String, bool, String)> = e
+        .decisions()
+        .iter()
+        .map(|d| (d.id.clone(), d.applied, d.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "welcome".into(),
+                false,
+                "consent missing: personalization".into()
+            ),
+            (
+                "shipping".into(),
+                false,
+                "consent missing: personalization".into()
+            ),
+            (
+                "low".into(),
+                false,
+                "consent missing: personalization".into()
+            ),
+            ("clicky".into(), false, "consent missing: analytics".into()),
+            ("always".into(), true, "applied".into()),
+        ]
+    );
+    grant(&mut e, "personalization", true);
+    e.update();
+    let welcome = &e.decisions()[0];
+    assert_eq!(welcome.reason, "condition not met: visitor.visits");
 }

@@ -31,8 +31,12 @@ fn fixture(html: &str) -> web_sys::Element {
     host
 }
 
-fn op(rule: u32, action: u32) -> OpId {
-    OpId { rule, action }
+fn op(source: u32, action: u32) -> OpId {
+    OpId {
+        source,
+        variant: 0,
+        action,
+    }
 }
 
 fn action(selector: &str, kind: ActionKind) -> Action {

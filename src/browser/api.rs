@@ -192,6 +192,20 @@ impl Vitrine {
         self.run(|shell| Ok(to_js(&shell.engine().attributes())))
     }
 
+    /// Why each rule and experiment is applied or not:
+    /// `[{kind, id, applied, variant?, reason}]`, rules first, in config order.
+    pub fn decisions(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| {
+            let list = shell
+                .engine()
+                .decisions()
+                .iter()
+                .map(|d| d.to_value())
+                .collect();
+            Ok(to_js(&Value::Array(list)))
+        })
+    }
+
     /// Ids of the rules applied right now.
     pub fn applied(&self) -> Result<Vec<String>, JsValue> {
         self.run(|shell| {

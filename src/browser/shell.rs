@@ -176,10 +176,9 @@ impl Shell {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
+        // No early return on an empty diff: an experiment's control variant changes
+        // nothing on the page but is still an exposure.
         let diff = self.engine.update();
-        if diff.is_empty() {
-            return;
-        }
         for op in &diff.revert {
             self.applier.revert(*op);
         }
@@ -188,7 +187,7 @@ impl Shell {
                 continue;
             };
             if let Err(why) = self.applier.apply(*op, &action) {
-                let rule = self.engine.rule_id(*op).to_owned();
+                let rule = self.engine.source_id(*op).to_owned();
                 self.warn(format!("rule \"{rule}\": {why}"));
             }
         }
@@ -203,14 +202,17 @@ impl Shell {
         }
         for rule in after.iter().filter(|r| !before.contains(r)) {
             self.queue("apply", js_object(&[("rule", rule.as_str().into())]));
+            // An exposure: the visitor now sees this rule or experiment variant.
+            if let Some(d) = self.engine.decisions().iter().find(|d| d.id == *rule) {
+                let detail = to_js(&d.to_value());
+                self.queue("exposure", detail);
+            }
         }
     }
 
     /// After a consent change: purge and revert at once, attach or detach collectors.
     pub fn consent_changed(&mut self, source: &str) {
-        self.update();
-        self.flush();
-        self.sync_collectors();
+        // The consent event comes first, then the applies/reverts it caused.
         let state = to_js(&crate::engine::consent::state_value(
             &self.engine.consent().granted,
         ));
@@ -218,6 +220,9 @@ impl Shell {
             "consent",
             js_object(&[("state", state), ("source", source.into())]),
         );
+        self.update();
+        self.flush();
+        self.sync_collectors();
     }
 
     fn granted(&self, aggregate: Aggregate) -> bool {

@@ -120,12 +120,26 @@ impl Condition {
 
     /// Evaluates against an attribute document.
     pub fn eval(&self, attributes: &Value) -> bool {
-        self.clauses.iter().all(|clause| match clause {
-            Clause::Or(list) => eval_or(list, attributes),
-            Clause::Nor(list) => !eval_or(list, attributes),
-            Clause::And(list) => list.iter().all(|c| c.eval(attributes)),
-            Clause::Not(c) => !c.eval(attributes),
-            Clause::Path(path, test) => test.eval(&get_path(attributes, path), false),
+        self.first_failure(attributes).is_none()
+    }
+
+    /// The first top-level clause that does not hold (its attribute path, or the
+    /// operator: `$or`, `$and`, ...), for explaining decisions; `None` if all hold.
+    pub fn first_failure(&self, attributes: &Value) -> Option<String> {
+        self.clauses.iter().find_map(|clause| {
+            let (holds, name) = match clause {
+                Clause::Or(list) => (eval_or(list, attributes), "$or"),
+                Clause::Nor(list) => (!eval_or(list, attributes), "$nor"),
+                Clause::And(list) => (list.iter().all(|c| c.eval(attributes)), "$and"),
+                Clause::Not(c) => (!c.eval(attributes), "$not"),
+                Clause::Path(path, test) => {
+                    if test.eval(&get_path(attributes, path), false) {
+                        return None;
+                    }
+                    return Some(path.join("."));
+                }
+            };
+            (!holds).then(|| name.to_owned())
         })
     }
 }

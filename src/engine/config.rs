@@ -36,7 +36,10 @@ pub struct Config {
     pub consent: ConsentConfig,
     /// The consent category each profile aggregate is collected and stored under.
     pub signals: Vec<(Aggregate, String)>,
+    /// In evaluation order: every segment after the segments it uses.
+    pub segments: Vec<super::segment::Segment>,
     pub rules: Vec<Rule>,
+    pub experiments: Vec<super::experiment::Experiment>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +87,15 @@ pub enum ActionKind {
     Hide,
 }
 
-const ROOT_FIELDS: &[&str] = &["$schema", "version", "consent", "signals", "rules"];
+const ROOT_FIELDS: &[&str] = &[
+    "$schema",
+    "version",
+    "consent",
+    "signals",
+    "segments",
+    "rules",
+    "experiments",
+];
 const CONSENT_FIELDS: &[&str] = &["categories", "version"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
 const RULE_FIELDS: &[&str] = &[
@@ -122,7 +133,7 @@ impl Config {
     }
 }
 
-fn object<'a>(
+pub(super) fn object<'a>(
     value: &'a Value,
     path: &str,
     allowed: &[&str],
@@ -140,11 +151,16 @@ fn object<'a>(
     Some(map)
 }
 
-fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
+pub(super) fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
     map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) -> Option<String> {
+pub(super) fn string(
+    value: &Value,
+    path: &str,
+    max: usize,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     match value {
         Value::String(s) if s.chars().count() > max => {
             diags.error(path, format!("is longer than {max} characters"));
@@ -158,7 +174,7 @@ fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) -> Opt
     }
 }
 
-fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
+pub(super) fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
     let s = string(value, path, MAX_ID_LEN, diags)?;
     let valid = !s.is_empty()
         && s.chars()
@@ -189,6 +205,8 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let consent = parse_consent(get(map, "consent"), diags);
     let known: Vec<&str> = consent.categories.iter().map(|c| c.id.as_str()).collect();
     let signals = parse_signals(get(map, "signals"), &known, diags);
+    let segments = super::segment::parse(get(map, "segments"), diags);
+    let segment_ids: Vec<&str> = segments.iter().map(|s| s.id.as_str()).collect();
     let rules = match get(map, "rules") {
         None => Vec::new(),
         Some(Value::Array(items)) if items.len() > MAX_RULES => {
@@ -198,11 +216,22 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
             );
             Vec::new()
         }
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| parse_rule(r, &index("rules", i), &known, diags))
-            .collect(),
+        Some(Value::Array(items)) => {
+            let mut rules = Vec::new();
+            for (i, r) in items.iter().enumerate() {
+                let path = index("rules", i);
+                if let Some(when) = r.get("when") {
+                    super::segment::check_references(
+                        when,
+                        &field(&path, "when"),
+                        &segment_ids,
+                        diags,
+                    );
+                }
+                rules.extend(parse_rule(r, &path, &known, diags));
+            }
+            rules
+        }
         Some(other) => {
             diags.error(
                 "rules",
@@ -211,6 +240,8 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
             Vec::new()
         }
     };
+    let experiments =
+        super::experiment::parse(get(map, "experiments"), &known, &segment_ids, diags);
     for (i, rule) in rules.iter().enumerate() {
         if rules[..i].iter().any(|r| r.id == rule.id) {
             diags.error(
@@ -222,7 +253,9 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     Some(Config {
         consent,
         signals,
+        segments,
         rules,
+        experiments,
     })
 }
 
@@ -390,7 +423,7 @@ fn parse_signals(
     signals
 }
 
-fn category_ref(
+pub(super) fn category_ref(
     value: &Value,
     path: &str,
     known: &[&str],
@@ -416,24 +449,52 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
     if let Some(v) = get(map, "description") {
         string(v, &field(path, "description"), 2000, diags);
     }
+    let consent = consent_list(map, path, known, diags);
+    let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
+    let priority = priority(map, path, diags);
+    let actions = actions(get(map, "actions"), &field(path, "actions"), false, diags);
+    Some(Rule {
+        id: id?,
+        consent,
+        when,
+        actions,
+        priority,
+    })
+}
+
+/// `consent`: one category or a list; absent means `personalization`.
+pub(super) fn consent_list(
+    map: &Map,
+    path: &str,
+    known: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<String> {
     let consent_path = field(path, "consent");
-    let consent = match get(map, "consent") {
+    match get(map, "consent") {
         None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
         None => {
-            diags.error(path, "missing field \"consent\" (there is no \"personalization\" category to default to)");
+            diags.error(
+                path,
+                "missing field \"consent\" (there is no \"personalization\" category to default to)",
+            );
             Vec::new()
         }
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| category_ref(v, &index(&consent_path, i), known, diags))
-            .collect(),
+        Some(Value::Array(items)) => {
+            let mut list = Vec::new();
+            for (i, v) in items.iter().enumerate() {
+                list.extend(category_ref(v, &index(&consent_path, i), known, diags));
+            }
+            list
+        }
         Some(v) => category_ref(v, &consent_path, known, diags)
             .into_iter()
             .collect(),
-    };
-    let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
-    let priority = match get(map, "priority") {
+    }
+}
+
+/// `priority`: a whole number, default 0.
+pub(super) fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
+    match get(map, "priority") {
         None => 0,
         Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
         Some(v) => {
@@ -446,47 +507,50 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
             );
             0
         }
-    };
-    let actions_path = field(path, "actions");
-    let actions = match get(map, "actions") {
+    }
+}
+
+/// A list of actions at `path`; `may_be_empty` for experiment variants (a control
+/// variant changes nothing).
+pub(super) fn actions(
+    value: Option<&Value>,
+    path: &str,
+    may_be_empty: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Action> {
+    match value {
+        None if may_be_empty => Vec::new(),
         None => {
-            diags.error(path, "missing field \"actions\"");
+            let (parent, _) = path.rsplit_once('.').unwrap_or(("", path));
+            diags.error(parent, "missing field \"actions\"");
             Vec::new()
         }
-        Some(Value::Array(items)) if items.is_empty() => {
-            diags.error(&actions_path, "needs at least one action");
+        Some(Value::Array(items)) if items.is_empty() && !may_be_empty => {
+            diags.error(path, "needs at least one action");
             Vec::new()
         }
         Some(Value::Array(items)) if items.len() > MAX_ACTIONS => {
             diags.error(
-                &actions_path,
+                path,
                 format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()),
             );
             Vec::new()
         }
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| parse_action(a, &index(&actions_path, i), diags))
-            .collect(),
+        Some(Value::Array(items)) => {
+            let mut list = Vec::new();
+            for (i, a) in items.iter().enumerate() {
+                list.extend(parse_action(a, &index(path, i), diags));
+            }
+            list
+        }
         Some(other) => {
-            diags.error(
-                &actions_path,
-                format!("expected an array, found {}", other.kind()),
-            );
+            diags.error(path, format!("expected an array, found {}", other.kind()));
             Vec::new()
         }
-    };
-    Some(Rule {
-        id: id?,
-        consent,
-        when,
-        actions,
-        priority,
-    })
+    }
 }
 
-fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
+pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
     let Some(map) = value.as_object() else {
         diags.error(path, format!("expected an object, found {}", value.kind()));
         return None;

@@ -9,12 +9,15 @@ pub mod codec;
 pub mod condition;
 pub mod config;
 pub mod consent;
+pub mod decide;
 pub mod diagnostic;
+pub mod experiment;
 pub mod host;
 pub mod html_policy;
 pub mod plan;
 pub mod profile;
 pub mod runtime;
+pub mod segment;
 pub mod signal;
 pub mod value;
 

@@ -4,10 +4,13 @@
 //! order they must be applied (so that, on one element, the winning rule writes
 //! last) and diffs them against what is applied; the shell executes the diff.
 
-/// One action of one rule: `rules[rule].actions[action]`.
+/// One action of one rule or experiment variant. `source` counts the config's
+/// rules first, then its experiments: `rules[source].actions[action]`, or
+/// `experiments[source - rules].variants[variant].actions[action]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OpId {
-    pub rule: u32,
+    pub source: u32,
+    pub variant: u32,
     pub action: u32,
 }
 
@@ -46,8 +49,12 @@ pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
 mod tests {
     use super::*;
 
-    fn op(rule: u32) -> OpId {
-        OpId { rule, action: 0 }
+    fn op(source: u32) -> OpId {
+        OpId {
+            source,
+            variant: 0,
+            action: 0,
+        }
     }
 
     #[test]

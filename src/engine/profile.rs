@@ -28,15 +28,18 @@ pub enum Aggregate {
     Cart,
     Dwell,
     Events,
+    /// Sticky experiment assignments.
+    Experiments,
 }
 
 impl Aggregate {
-    pub const ALL: [Aggregate; 5] = [
+    pub const ALL: [Aggregate; 6] = [
         Aggregate::Visitor,
         Aggregate::Clicks,
         Aggregate::Cart,
         Aggregate::Dwell,
         Aggregate::Events,
+        Aggregate::Experiments,
     ];
 
     /// The name used in the config's `signals` section.
@@ -47,6 +50,7 @@ impl Aggregate {
             Aggregate::Cart => "cart",
             Aggregate::Dwell => "dwell",
             Aggregate::Events => "events",
+            Aggregate::Experiments => "experiments",
         }
     }
 }
@@ -58,6 +62,8 @@ pub struct Profile {
     pub cart: Option<Vec<CartItem>>,
     pub dwell: Option<Dwell>,
     pub events: Counters,
+    /// `(experiment, variant)`, kept so a visitor stays in the variant first given.
+    pub assignments: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -219,6 +225,13 @@ impl Profile {
         if !self.events.is_empty() {
             map.push(("events".to_owned(), codec::counters_value(&self.events)));
         }
+        if !self.assignments.is_empty() {
+            let pairs = self
+                .assignments
+                .iter()
+                .map(|(e, v)| (e.clone(), Value::from(v.as_str())));
+            map.push(("experiments".to_owned(), Value::Object(pairs.collect())));
+        }
         Value::Object(map)
     }
 
@@ -266,6 +279,19 @@ impl Profile {
             cart,
             dwell,
             events: codec::counters(map, "events")?,
+            assignments: match codec::field(map, "experiments") {
+                None => Vec::new(),
+                Some(v) => codec::object(v, "experiments")?
+                    .iter()
+                    .map(|(e, variant)| match variant {
+                        Value::String(s) => Ok((e.clone(), s.clone())),
+                        other => Err(format!(
+                            "\"experiments.{e}\" must be a string, found {}",
+                            other.kind()
+                        )),
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
         })
     }
 
@@ -282,6 +308,11 @@ impl Profile {
             dwell: self.dwell.clone().filter(|_| keep(Aggregate::Dwell)),
             events: if keep(Aggregate::Events) {
                 self.events.clone()
+            } else {
+                Vec::new()
+            },
+            assignments: if keep(Aggregate::Experiments) {
+                self.assignments.clone()
             } else {
                 Vec::new()
             },
@@ -305,6 +336,9 @@ impl Profile {
         if take(Aggregate::Events) && !other.events.is_empty() {
             self.events = other.events;
         }
+        if take(Aggregate::Experiments) && !other.assignments.is_empty() {
+            self.assignments = other.assignments;
+        }
     }
 
     pub fn clear(&mut self, aggregate: Aggregate) {
@@ -314,6 +348,7 @@ impl Profile {
             Aggregate::Cart => self.cart = None,
             Aggregate::Dwell => self.dwell = None,
             Aggregate::Events => self.events.clear(),
+            Aggregate::Experiments => self.assignments.clear(),
         }
     }
 
@@ -331,6 +366,11 @@ impl Profile {
             out
         };
         self.clicks = clamp_map(self.clicks);
+        self.assignments.truncate(MAX_KEYS);
+        for (e, v) in &mut self.assignments {
+            *e = truncate(e, MAX_KEY_LEN);
+            *v = truncate(v, MAX_KEY_LEN);
+        }
         self.events = clamp_map(self.events);
         if let Some(items) = self.cart.take() {
             let items: Vec<CartItem> = items

@@ -8,8 +8,10 @@
 
 use super::config::{Action, Config, NECESSARY};
 use super::consent::{ConsentChange, ConsentStore};
+use super::decide::{self, Decision, Evaluation};
+use super::experiment::FORCE_PARAM;
 use super::plan::{diff, Diff, OpId};
-use super::profile::{bump, truncate, Aggregate, Profile, MAX_KEY_LEN};
+use super::profile::{bump, truncate, Aggregate, Profile, MAX_KEYS, MAX_KEY_LEN};
 use super::signal::{Context, Signal};
 use super::value::{object, Value};
 
@@ -78,6 +80,7 @@ pub struct Engine {
     fresh_id: String,
     now_ms: f64,
     applied: Vec<OpId>,
+    decisions: Vec<Decision>,
     /// Categories whose partition changed since the last write.
     dirty: Vec<String>,
     /// Categories whose partition must be deleted.
@@ -129,6 +132,7 @@ impl Engine {
             fresh_id: truncate(fresh_id, MAX_KEY_LEN),
             now_ms,
             applied: Vec::new(),
+            decisions: Vec::new(),
             dirty: Vec::new(),
             purged: discarded,
         };
@@ -334,43 +338,69 @@ impl Engine {
             ),
             ("events".to_owned(), counters(&p.events)),
             ("consent".to_owned(), consent),
+            (
+                "experiments".to_owned(),
+                Value::Object(
+                    p.assignments
+                        .iter()
+                        .map(|(e, v)| (e.clone(), Value::from(v.as_str())))
+                        .collect(),
+                ),
+            ),
         ]);
-        Value::Object(doc)
+        let mut doc = Value::Object(doc);
+        super::segment::evaluate(&self.config.segments, &mut doc);
+        doc
     }
 
-    /// The operations that should be applied now, in application order: lower
-    /// priority first so that the higher priority writes last and wins; on equal
-    /// priority the rule earlier in the config wins.
-    pub fn plan(&self) -> Vec<OpId> {
+    /// Decides every rule and experiment against the current attributes.
+    pub fn evaluate(&self) -> Evaluation {
         let attributes = self.attributes();
-        let mut rules: Vec<(usize, &super::config::Rule)> = self
-            .config
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.consent.iter().all(|c| self.consent.is_granted(c)))
-            .filter(|(_, r)| r.when.as_ref().is_none_or(|w| w.eval(&attributes)))
-            .collect();
-        // Keys are unique (the index is part of them), so an unstable sort is exact.
-        rules.sort_unstable_by_key(|(i, r)| (r.priority, std::cmp::Reverse(*i)));
-        rules
-            .iter()
-            .flat_map(|(i, r)| {
-                (0..r.actions.len()).map(move |a| OpId {
-                    rule: *i as u32,
-                    action: a as u32,
-                })
-            })
-            .collect()
+        let visitor_id = self
+            .profile
+            .visitor
+            .as_ref()
+            .map(|v| v.id.as_str())
+            .filter(|_| self.allows(Aggregate::Visitor));
+        decide::evaluate(
+            &self.config,
+            &attributes,
+            &self.consent,
+            decide::Visitor {
+                id: visitor_id,
+                assignments: &self.profile.assignments,
+                force: self.context.param(FORCE_PARAM),
+            },
+        )
+    }
+
+    /// The operations that should be applied now, in application order.
+    pub fn plan(&self) -> Vec<OpId> {
+        self.evaluate().ops
     }
 
     /// Computes the plan and returns what must change on the page; from then on the
-    /// engine assumes the diff was applied.
+    /// engine assumes the diff was applied. New experiment assignments are kept
+    /// (sticky) when the experiments' data may be stored.
     pub fn update(&mut self) -> Diff {
-        let desired = self.plan();
-        let d = diff(&self.applied, &desired);
-        self.applied = desired;
+        let evaluation = self.evaluate();
+        if !evaluation.new_assignments.is_empty() && self.allows(Aggregate::Experiments) {
+            for assignment in evaluation.new_assignments {
+                if self.profile.assignments.len() < MAX_KEYS {
+                    self.profile.assignments.push(assignment);
+                }
+            }
+            self.touch(Aggregate::Experiments);
+        }
+        let d = diff(&self.applied, &evaluation.ops);
+        self.applied = evaluation.ops;
+        self.decisions = evaluation.decisions;
         d
+    }
+
+    /// Why each rule and experiment is applied or not, as of the last `update`.
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
     }
 
     /// Forgets what is applied (the shell reverted everything, e.g. on stop).
@@ -379,24 +409,48 @@ impl Engine {
     }
 
     pub fn action(&self, op: OpId) -> Option<&Action> {
+        let rules = self.config.rules.len();
+        let source = op.source as usize;
+        if source < rules {
+            return self.config.rules[source].actions.get(op.action as usize);
+        }
         self.config
-            .rules
-            .get(op.rule as usize)?
+            .experiments
+            .get(source - rules)?
+            .variants
+            .get(op.variant as usize)?
             .actions
             .get(op.action as usize)
     }
 
-    pub fn rule_id(&self, op: OpId) -> &str {
+    /// The id of the rule or experiment an operation belongs to.
+    pub fn source_id(&self, op: OpId) -> &str {
+        let rules = self.config.rules.len();
+        let source = op.source as usize;
+        if source < rules {
+            return &self.config.rules[source].id;
+        }
         self.config
-            .rules
-            .get(op.rule as usize)
-            .map_or("", |r| r.id.as_str())
+            .experiments
+            .get(source - rules)
+            .map_or("", |e| e.id.as_str())
     }
 
-    /// Ids of the rules currently applied.
+    /// Ids of the rules and experiments applied right now.
     pub fn applied_rules(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self.applied.iter().map(|op| self.rule_id(*op)).collect();
-        ids.dedup();
+        let mut ids: Vec<&str> = Vec::new();
+        for op in &self.applied {
+            let id = self.source_id(*op);
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        // An applied experiment variant with no actions (a control) has no ops.
+        for d in &self.decisions {
+            if d.applied && d.kind == "experiment" && !ids.contains(&d.id.as_str()) {
+                ids.push(&d.id);
+            }
+        }
         ids
     }
 

@@ -29,6 +29,10 @@ const GOOD_CONFIG = {
     { id: 'always', consent: ['necessary'], actions: [{ op: 'setAttr', selector: '#title', name: 'data-seen', value: 'yes' }] },
     { id: 'dwelled', when: { 'dwell.page_ms': { $gte: 1500 } }, actions: [{ op: 'addClass', selector: '#link', class: 'dwelled' }] },
   ],
+  experiments: [
+    // Everyone in control: a variant that changes nothing is still an exposure.
+    { id: 'exp', variants: [{ id: 'control', weight: 1 }, { id: 'b', weight: 0, actions: [{ op: 'hide', selector: '#title' }] }] },
+  ],
 };
 
 // Embedded in a <script>: escape "<" so markup inside the config cannot end the element.
@@ -39,7 +43,8 @@ const esmPage = (config) => `<!doctype html><html><head><link rel="icon" href="d
   import { start } from '/pkg/index.js';
   window.events = [];
   try {
-    window.v = await start({ config: ${embed(config)} });
+    window.early = [];
+    window.v = await start({ config: ${embed(config)}, on: { exposure: (d) => window.early.push(d), apply: (d) => window.early.push(d) } });
     for (const name of ['apply', 'revert', 'consent', 'warning']) window.v.on(name, (d) => window.events.push([name, d]));
     window.started = true;
   } catch (error) {
@@ -137,7 +142,12 @@ describe('ESM start()', () => {
     const events = await page.evaluate(() =>
       window.events.map(([n, d]) => `${n}:${d.rule ?? d.source}`).filter((e) => !e.endsWith(':dwelled')),
     );
-    assert.deepEqual(events, ['consent:api', 'apply:many', 'apply:title']);
+    assert.deepEqual(events, ['consent:api', 'apply:exp', 'apply:many', 'apply:title']);
+    // Callbacks given to start() saw the start itself (the necessary rule) and the
+    // experiment's control exposure.
+    const early = await page.evaluate(() => window.early);
+    assert.deepEqual(early.slice(0, 2), [{ rule: 'always' }, { kind: 'rule', id: 'always', applied: true, reason: 'applied' }]);
+    assert.ok(early.some((d) => d.kind === 'experiment' && d.id === 'exp' && d.variant === 'control' && d.reason === 'assigned'));
 
     // A throwing callback does not break vitrine; unsubscribe works.
     await page.evaluate(() => {

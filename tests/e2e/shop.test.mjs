@@ -123,12 +123,55 @@ describe('demo shop', () => {
     assert.equal(await page.textContent('#promo strong'), 'Semana do chá:');
     await page.click('[data-filter=cafes]');
     assert.equal(await page.textContent('#promo strong'), 'Cafés da semana:');
-    assert.deepEqual((await page.evaluate(() => window.vitrine.applied())).sort(), ['promo-cafes', 'promo-chas']);
+    // Both promos match; they change the same slot, so the higher priority wins and
+    // the other is reported as overridden.
+    const applied = await page.evaluate(() => window.vitrine.applied());
+    assert.ok(applied.includes('promo-cafes') && !applied.includes('promo-chas'));
+    const chas = await page.evaluate(() => window.vitrine.decisions().find((d) => d.id === 'promo-chas'));
+    assert.deepEqual(chas, { kind: 'rule', id: 'promo-chas', applied: false, reason: 'overridden by promo-cafes on #promo' });
+    assert.ok((await page.evaluate(() => window.vitrine.attributes().segments)).includes('coffee-lover'));
     const clicks = await page.evaluate(() => window.vitrine.attributes().clicks);
     assert.deepEqual(clicks, { 'cat-chas': 1, 'cat-cafes': 1 });
     // "Tudo" is not tracked.
     await page.click('[data-filter=all]');
     assert.deepEqual(await page.evaluate(() => window.vitrine.attributes().clicks), clicks);
+    await context.close();
+  });
+
+  test('the hero experiment: assigned once, sticky, forced by URL, exposure reported', async () => {
+    const context = await browser.newContext();
+    const { page } = await openShop(context);
+    await page.evaluate(() => {
+      window.exposures = [];
+      window.vitrine.on('exposure', (d) => window.exposures.push(d));
+    });
+    let decision = await page.evaluate(() => window.vitrine.decisions().find((d) => d.id === 'hero-subtitle'));
+    assert.deepEqual(decision, { kind: 'experiment', id: 'hero-subtitle', applied: false, reason: 'consent missing: personalization' });
+    await grantPersonalization(page);
+    decision = await page.evaluate(() => window.vitrine.decisions().find((d) => d.id === 'hero-subtitle'));
+    assert.equal(decision.applied, true);
+    // Assigned when consent arrived (the shop's next cart sync already sees it as sticky).
+    assert.ok(['assigned', 'assigned (sticky)'].includes(decision.reason), decision.reason);
+    const variant = decision.variant;
+    const subtitle = await page.textContent('#hero-sub');
+    assert.equal(subtitle.startsWith('Frete grátis'), variant === 'frete');
+    const exposures = await page.evaluate(() => window.exposures);
+    assert.deepEqual(
+      exposures.filter((d) => d.id === 'hero-subtitle').map((d) => [d.variant, d.reason]),
+      [[variant, 'assigned']],
+      'one exposure, at the first assignment',
+    );
+    await page.reload();
+    await vitrineReady(page);
+    decision = await page.evaluate(() => window.vitrine.decisions().find((d) => d.id === 'hero-subtitle'));
+    assert.deepEqual([decision.variant, decision.reason], [variant, 'assigned (sticky)']);
+    // QA: force the other variant with the URL parameter.
+    const other = variant === 'frete' ? 'control' : 'frete';
+    await page.goto(`${site.origin}/?vitrine_force=hero-subtitle:${other}`);
+    await vitrineReady(page);
+    decision = await page.evaluate(() => window.vitrine.decisions().find((d) => d.id === 'hero-subtitle'));
+    assert.deepEqual([decision.variant, decision.reason], [other, 'forced by URL']);
+    assert.equal((await page.textContent('#hero-sub')).startsWith('Frete grátis'), other === 'frete');
     await context.close();
   });
 
