@@ -104,6 +104,8 @@ export interface VitrineInstance {
   applied(): string[];
   /** Why each rule and experiment is applied or not (rules first, config order). */
   decisions(): Decision[];
+  /** Re-evaluates everything and re-applies to the DOM as it is now (e.g. after a re-render). */
+  refresh(): void;
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof VitrineEvents>(name: K, callback: (detail: VitrineEvents[K]) => void): () => void;
   /** Reverts every change, detaches every listener, writes pending data. */

@@ -116,6 +116,7 @@ export async function start(options = {}) {
     attributes: live(() => core.attributes()),
     applied: live(() => core.applied()),
     decisions: live(() => core.decisions()),
+    refresh: live(() => core.refresh()),
     on(name, callback) {
       if (typeof callback !== 'function') throw vitrineError('on(name, callback): callback must be a function');
       const set = listeners.get(name) ?? new Set();

@@ -89,9 +89,12 @@ fn granting_counts_the_visit_and_applies_rules_at_once() {
     // "low" and "shipping" both set the banner's text: the higher priority wins and
     // the loser is not applied, with the reason recorded.
     assert_eq!(applied(&e), ["always", "shipping"]);
-    let low = e.decisions().iter().find(|d| d.id == "low").unwrap();
-    assert!(!low.applied);
-    assert_eq!(low.reason, "overridden by shipping on #banner");
+    let low = e.decision_value("low").unwrap();
+    assert_eq!(low.get("applied"), Some(&Value::Bool(false)));
+    assert_eq!(
+        low.get("reason").and_then(Value::as_str),
+        Some("overridden by shipping on #banner")
+    );
     let writes = e.take_storage_writes();
     let mut written: Vec<&str> = writes.write.iter().map(|(c, _)| c.as_str()).collect();
     written.sort();
@@ -252,9 +255,16 @@ fn decisions_explain_every_rule() {
     let mut e = engine(Vec::new());
     e.update();
     let reasons: Vec<(String, bool, String)> = e
-        .decisions()
+        .decision_values()
         .iter()
-        .map(|d| (d.id.clone(), d.applied, d.reason.clone()))
+        .map(|d| {
+            let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+            (
+                text("id"),
+                d.get("applied") == Some(&Value::Bool(true)),
+                text("reason"),
+            )
+        })
         .collect();
     assert_eq!(
         reasons,
@@ -280,6 +290,9 @@ fn decisions_explain_every_rule() {
     );
     grant(&mut e, "personalization", true);
     e.update();
-    let welcome = &e.decisions()[0];
-    assert_eq!(welcome.reason, "condition not met: visitor.visits");
+    let welcome = e.decision_value("welcome").unwrap();
+    assert_eq!(
+        welcome.get("reason").and_then(Value::as_str),
+        Some("condition not met: visitor.visits")
+    );
 }

@@ -39,8 +39,13 @@ fn grant(e: &mut Engine) {
 }
 
 fn decision(e: &Engine, id: &str) -> (bool, Option<String>, String) {
-    let d = e.decisions().iter().find(|d| d.id == id).unwrap();
-    (d.applied, d.variant.clone(), d.reason.clone())
+    let d = e.decision_value(id).unwrap();
+    let text = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_owned);
+    (
+        d.get("applied") == Some(&Value::Bool(true)),
+        text("variant"),
+        text("reason").unwrap_or_default(),
+    )
 }
 
 #[test]

@@ -195,14 +195,15 @@ impl Vitrine {
     /// Why each rule and experiment is applied or not:
     /// `[{kind, id, applied, variant?, reason}]`, rules first, in config order.
     pub fn decisions(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| Ok(to_js(&Value::Array(shell.engine().decision_values()))))
+    }
+
+    /// Re-evaluates every rule and experiment and re-applies the plan to the DOM as
+    /// it is now (after a framework re-rendered a section, for example).
+    pub fn refresh(&self) -> Result<(), JsValue> {
         self.run(|shell| {
-            let list = shell
-                .engine()
-                .decisions()
-                .iter()
-                .map(|d| d.to_value())
-                .collect();
-            Ok(to_js(&Value::Array(list)))
+            shell.refresh();
+            Ok(())
         })
     }
 

@@ -197,17 +197,34 @@ impl Shell {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-        for rule in before.iter().filter(|r| !after.contains(r)) {
+        // Sorted copies: with hundreds of applied rules, `contains` would be quadratic.
+        let mut before_sorted = before.clone();
+        before_sorted.sort_unstable();
+        let mut after_sorted = after.clone();
+        after_sorted.sort_unstable();
+        for rule in before
+            .iter()
+            .filter(|r| after_sorted.binary_search(r).is_err())
+        {
             self.queue("revert", js_object(&[("rule", rule.as_str().into())]));
         }
-        for rule in after.iter().filter(|r| !before.contains(r)) {
+        for rule in after
+            .iter()
+            .filter(|r| before_sorted.binary_search(r).is_err())
+        {
             self.queue("apply", js_object(&[("rule", rule.as_str().into())]));
             // An exposure: the visitor now sees this rule or experiment variant.
-            if let Some(d) = self.engine.decisions().iter().find(|d| d.id == *rule) {
-                let detail = to_js(&d.to_value());
+            if let Some(decision) = self.engine.decision_value(rule) {
+                let detail = to_js(&decision);
                 self.queue("exposure", detail);
             }
         }
+    }
+
+    /// Full re-evaluation, then every applied operation re-applied to the current DOM.
+    pub fn refresh(&mut self) {
+        self.update();
+        self.applier.refresh();
     }
 
     /// After a consent change: purge and revert at once, attach or detach collectors.

@@ -123,24 +123,28 @@ impl Condition {
         self.first_failure(attributes).is_none()
     }
 
-    /// The first top-level clause that does not hold (its attribute path, or the
-    /// operator: `$or`, `$and`, ...), for explaining decisions; `None` if all hold.
-    pub fn first_failure(&self, attributes: &Value) -> Option<String> {
-        self.clauses.iter().find_map(|clause| {
-            let (holds, name) = match clause {
-                Clause::Or(list) => (eval_or(list, attributes), "$or"),
-                Clause::Nor(list) => (!eval_or(list, attributes), "$nor"),
-                Clause::And(list) => (list.iter().all(|c| c.eval(attributes)), "$and"),
-                Clause::Not(c) => (!c.eval(attributes), "$not"),
-                Clause::Path(path, test) => {
-                    if test.eval(&get_path(attributes, path), false) {
-                        return None;
-                    }
-                    return Some(path.join("."));
-                }
-            };
-            (!holds).then(|| name.to_owned())
+    /// The index of the first top-level clause that does not hold, for explaining
+    /// decisions (see `clause_label`); `None` if all hold. Allocates nothing.
+    pub fn first_failure(&self, attributes: &Value) -> Option<usize> {
+        self.clauses.iter().position(|clause| match clause {
+            Clause::Or(list) => !eval_or(list, attributes),
+            Clause::Nor(list) => eval_or(list, attributes),
+            Clause::And(list) => !list.iter().all(|c| c.eval(attributes)),
+            Clause::Not(c) => c.eval(attributes),
+            Clause::Path(path, test) => !test.eval(&get_path(attributes, path), false),
         })
+    }
+
+    /// What a top-level clause tests: its attribute path, or its operator.
+    pub fn clause_label(&self, index: usize) -> String {
+        match self.clauses.get(index) {
+            Some(Clause::Or(_)) => "$or".into(),
+            Some(Clause::Nor(_)) => "$nor".into(),
+            Some(Clause::And(_)) => "$and".into(),
+            Some(Clause::Not(_)) => "$not".into(),
+            Some(Clause::Path(path, _)) => path.join("."),
+            None => String::new(),
+        }
     }
 }
 

@@ -9,6 +9,9 @@
 //! all or nothing) and its decision names the winner. Selectors are compared as
 //! written: two different selectors that happen to match one element are not
 //! detected as a conflict, and the later-applied one wins on that element.
+//!
+//! Evaluation runs on every signal, so decisions hold indexes into the config and
+//! their reasons are only put into words when someone asks (`describe`).
 
 use super::config::{Action, ActionKind, Config};
 use super::consent::ConsentStore;
@@ -16,26 +19,97 @@ use super::experiment::forced;
 use super::plan::OpId;
 use super::value::{object, Value};
 
-#[derive(Debug, Clone, PartialEq)]
+/// Why a rule or experiment is (not) applied. Indexes point into the config.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    Applied,
+    Assigned,
+    Sticky,
+    Forced,
+    /// `consent[i]` of the rule or experiment is not granted.
+    ConsentMissing(usize),
+    /// Top-level clause `i` of its condition does not hold.
+    ConditionNotMet(usize),
+    /// Decision `winner` changes action `action`'s selector in the same way.
+    Overridden {
+        winner: usize,
+        action: usize,
+    },
+    OutsideCoverage,
+    NoVisitorId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decision {
-    /// `rule` or `experiment`.
-    pub kind: &'static str,
-    pub id: String,
+    /// Index of the rule, or (when `experiment`) of the experiment.
+    pub index: usize,
+    pub experiment: bool,
     pub applied: bool,
-    pub variant: Option<String>,
-    pub reason: String,
+    pub variant: Option<usize>,
+    pub reason: Reason,
 }
 
 impl Decision {
-    pub fn to_value(&self) -> Value {
+    pub fn id<'a>(&self, config: &'a Config) -> &'a str {
+        if self.experiment {
+            &config.experiments[self.index].id
+        } else {
+            &config.rules[self.index].id
+        }
+    }
+
+    /// The reason in words: `applied`, `consent missing: personalization`, ...
+    pub fn describe(&self, config: &Config, all: &[Decision]) -> String {
+        let (consent, when, actions) = if self.experiment {
+            let e = &config.experiments[self.index];
+            let actions = self.variant.map_or(&[][..], |v| &e.variants[v].actions[..]);
+            (&e.consent, e.when.as_ref(), actions)
+        } else {
+            let r = &config.rules[self.index];
+            (&r.consent, r.when.as_ref(), &r.actions[..])
+        };
+        match self.reason {
+            Reason::Applied => "applied".into(),
+            Reason::Assigned => "assigned".into(),
+            Reason::Sticky => "assigned (sticky)".into(),
+            Reason::Forced => "forced by URL".into(),
+            Reason::ConsentMissing(i) => format!("consent missing: {}", consent[i]),
+            Reason::ConditionNotMet(i) => {
+                format!(
+                    "condition not met: {}",
+                    when.map(|w| w.clause_label(i)).unwrap_or_default()
+                )
+            }
+            Reason::Overridden { winner, action } => format!(
+                "overridden by {} on {}",
+                all[winner].id(config),
+                actions.get(action).map_or("", |a| a.selector.as_str())
+            ),
+            Reason::OutsideCoverage => "outside the experiment's coverage".into(),
+            Reason::NoVisitorId => "no visitor id (its consent category is not granted)".into(),
+        }
+    }
+
+    /// `{kind, id, applied, variant?, reason}`.
+    pub fn to_value(&self, config: &Config, all: &[Decision]) -> Value {
         let mut fields = vec![
-            ("kind", Value::from(self.kind)),
-            ("id", Value::from(self.id.as_str())),
+            (
+                "kind",
+                Value::from(if self.experiment {
+                    "experiment"
+                } else {
+                    "rule"
+                }),
+            ),
+            ("id", Value::from(self.id(config))),
             ("applied", Value::Bool(self.applied)),
-            ("reason", Value::from(self.reason.as_str())),
+            ("reason", Value::from(self.describe(config, all))),
         ];
-        if let Some(v) = &self.variant {
-            fields.push(("variant", Value::from(v.as_str())));
+        if let Some(v) = self.variant {
+            fields.push((
+                "variant",
+                Value::from(config.experiments[self.index].variants[v].id.as_str()),
+            ));
         }
         object(fields)
     }
@@ -69,20 +143,25 @@ struct Candidate<'a> {
 }
 
 /// The kind of change an action makes, for conflict detection.
-fn way(action: &Action) -> String {
+#[derive(PartialEq)]
+enum Way<'a> {
+    Content,
+    Attribute(&'a str),
+    Class(&'a str),
+    Visibility,
+}
+
+fn way(action: &Action) -> Way<'_> {
     match &action.kind {
-        ActionKind::SetText(_) | ActionKind::SetHtml(_) => "content".into(),
-        ActionKind::SetAttr { name, .. } => format!("attribute {name}"),
-        ActionKind::AddClass(class) => format!("class {class}"),
-        ActionKind::Hide => "visibility".into(),
+        ActionKind::SetText(_) | ActionKind::SetHtml(_) => Way::Content,
+        ActionKind::SetAttr { name, .. } => Way::Attribute(name),
+        ActionKind::AddClass(class) => Way::Class(class),
+        ActionKind::Hide => Way::Visibility,
     }
 }
 
-fn missing_consent(needed: &[String], consent: &ConsentStore) -> Option<String> {
-    needed
-        .iter()
-        .find(|c| !consent.is_granted(c))
-        .map(|c| format!("consent missing: {c}"))
+fn missing_consent(needed: &[String], consent: &ConsentStore) -> Option<usize> {
+    needed.iter().position(|c| !consent.is_granted(c))
 }
 
 pub fn evaluate(
@@ -93,14 +172,12 @@ pub fn evaluate(
 ) -> Evaluation {
     let mut out = Evaluation::default();
     let mut candidates: Vec<Candidate> = Vec::new();
-    let blocked = |reason: String| (false, None, reason);
 
     for (i, rule) in config.rules.iter().enumerate() {
-        let (applied, variant, reason) = if let Some(why) = missing_consent(&rule.consent, consent)
-        {
-            blocked(why)
-        } else if let Some(path) = rule.when.as_ref().and_then(|w| w.first_failure(attributes)) {
-            blocked(format!("condition not met: {path}"))
+        let reason = if let Some(c) = missing_consent(&rule.consent, consent) {
+            Reason::ConsentMissing(c)
+        } else if let Some(clause) = rule.when.as_ref().and_then(|w| w.first_failure(attributes)) {
+            Reason::ConditionNotMet(clause)
         } else {
             candidates.push(Candidate {
                 source: i as u32,
@@ -109,57 +186,63 @@ pub fn evaluate(
                 decision: out.decisions.len(),
                 actions: &rule.actions,
             });
-            (true, None, "applied".to_owned())
+            Reason::Applied
         };
         out.decisions.push(Decision {
-            kind: "rule",
-            id: rule.id.clone(),
-            applied,
-            variant,
+            index: i,
+            experiment: false,
+            applied: reason == Reason::Applied,
+            variant: None,
             reason,
         });
     }
 
     let forced = forced(visitor.force);
     for (e, experiment) in config.experiments.iter().enumerate() {
-        let chosen: Result<(usize, &str), String> =
-            if let Some(why) = missing_consent(&experiment.consent, consent) {
-                Err(why)
-            } else if let Some(path) = experiment
+        let chosen: Result<(usize, Reason), Reason> =
+            if let Some(c) = missing_consent(&experiment.consent, consent) {
+                Err(Reason::ConsentMissing(c))
+            } else if let Some(clause) = experiment
                 .when
                 .as_ref()
                 .and_then(|w| w.first_failure(attributes))
             {
-                Err(format!("condition not met: {path}"))
+                Err(Reason::ConditionNotMet(clause))
             } else if let Some(v) = forced
                 .iter()
                 .find(|(id, _)| *id == experiment.id)
                 .and_then(|(_, v)| experiment.variant_index(v))
             {
-                Ok((v, "forced by URL"))
+                Ok((v, Reason::Forced))
             } else if let Some(v) = visitor
                 .assignments
                 .iter()
                 .find(|(id, _)| *id == experiment.id)
                 .and_then(|(_, v)| experiment.variant_index(v))
             {
-                Ok((v, "assigned (sticky)"))
+                Ok((v, Reason::Sticky))
             } else {
                 match visitor.id {
-                    None => Err("no visitor id (its consent category is not granted)".into()),
+                    None => Err(Reason::NoVisitorId),
                     Some(id) => match experiment.bucket(id) {
-                        None => Err("outside the experiment's coverage".into()),
+                        None => Err(Reason::OutsideCoverage),
                         Some(v) => {
                             out.new_assignments
                                 .push((experiment.id.clone(), experiment.variants[v].id.clone()));
-                            Ok((v, "assigned"))
+                            Ok((v, Reason::Assigned))
                         }
                     },
                 }
             };
-        let (applied, variant, reason) = match chosen {
-            Err(why) => blocked(why),
-            Ok((v, how)) => {
+        let decision = match chosen {
+            Err(reason) => Decision {
+                index: e,
+                experiment: true,
+                applied: false,
+                variant: None,
+                reason,
+            },
+            Ok((v, reason)) => {
                 candidates.push(Candidate {
                     source: (config.rules.len() + e) as u32,
                     variant: v as u32,
@@ -167,43 +250,46 @@ pub fn evaluate(
                     decision: out.decisions.len(),
                     actions: &experiment.variants[v].actions,
                 });
-                (
-                    true,
-                    Some(experiment.variants[v].id.clone()),
-                    how.to_owned(),
-                )
+                Decision {
+                    index: e,
+                    experiment: true,
+                    applied: true,
+                    variant: Some(v),
+                    reason,
+                }
             }
         };
-        out.decisions.push(Decision {
-            kind: "experiment",
-            id: experiment.id.clone(),
-            applied,
-            variant,
-            reason,
-        });
+        out.decisions.push(decision);
     }
 
     // Winners first: higher priority, then earlier in the config.
     candidates.sort_unstable_by_key(|c| (std::cmp::Reverse(c.priority), c.decision));
-    let mut claimed: Vec<(&str, String, usize)> = Vec::new();
+    // Claimed (selector, way) pairs, kept sorted by selector for binary search.
+    let mut claimed: Vec<(&str, Way, usize)> = Vec::new();
     let mut accepted: Vec<&Candidate> = Vec::new();
     for candidate in &candidates {
-        let conflict = candidate.actions.iter().find_map(|a| {
-            let w = way(a);
-            claimed
-                .iter()
-                .find(|(selector, way, _)| *selector == a.selector && *way == w)
-                .map(|(selector, _, owner)| (selector.to_string(), *owner))
-        });
-        if let Some((selector, owner)) = conflict {
-            let winner = out.decisions[owner].id.clone();
+        let conflict = candidate
+            .actions
+            .iter()
+            .enumerate()
+            .find_map(|(a, action)| {
+                let w = way(action);
+                let from = claimed.partition_point(|(s, _, _)| *s < action.selector.as_str());
+                claimed[from..]
+                    .iter()
+                    .take_while(|(s, _, _)| *s == action.selector)
+                    .find(|(_, way, _)| *way == w)
+                    .map(|(_, _, owner)| (a, *owner))
+            });
+        if let Some((action, winner)) = conflict {
             let loser = &mut out.decisions[candidate.decision];
             loser.applied = false;
-            loser.reason = format!("overridden by {winner} on {selector}");
+            loser.reason = Reason::Overridden { winner, action };
             continue;
         }
         for a in candidate.actions {
-            claimed.push((a.selector.as_str(), way(a), candidate.decision));
+            let at = claimed.partition_point(|(s, _, _)| *s < a.selector.as_str());
+            claimed.insert(at, (a.selector.as_str(), way(a), candidate.decision));
         }
         accepted.push(candidate);
     }

@@ -30,16 +30,21 @@ impl Diff {
 
 /// What must change to go from `applied` to `desired`.
 pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
+    // Sorted copies for O(n log n) membership: plans can hold thousands of ops.
+    let mut applied_sorted = applied.to_vec();
+    applied_sorted.sort_unstable();
+    let mut desired_sorted = desired.to_vec();
+    desired_sorted.sort_unstable();
     Diff {
         revert: applied
             .iter()
             .rev()
-            .filter(|op| !desired.contains(op))
+            .filter(|op| desired_sorted.binary_search(op).is_err())
             .copied()
             .collect(),
         apply: desired
             .iter()
-            .filter(|op| !applied.contains(op))
+            .filter(|op| applied_sorted.binary_search(op).is_err())
             .copied()
             .collect(),
     }

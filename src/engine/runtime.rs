@@ -436,22 +436,45 @@ impl Engine {
             .map_or("", |e| e.id.as_str())
     }
 
-    /// Ids of the rules and experiments applied right now.
+    /// Ids of the rules and experiments applied right now, in application order.
     pub fn applied_rules(&self) -> Vec<&str> {
         let mut ids: Vec<&str> = Vec::new();
+        let mut last = None;
         for op in &self.applied {
-            let id = self.source_id(*op);
-            if !ids.contains(&id) {
-                ids.push(id);
+            // A source's operations are contiguous in the plan.
+            if last != Some(op.source) {
+                ids.push(self.source_id(*op));
+                last = Some(op.source);
             }
         }
         // An applied experiment variant with no actions (a control) has no ops.
         for d in &self.decisions {
-            if d.applied && d.kind == "experiment" && !ids.contains(&d.id.as_str()) {
-                ids.push(&d.id);
+            if d.applied
+                && d.experiment
+                && self.config.experiments[d.index].variants[d.variant.unwrap_or(0)]
+                    .actions
+                    .is_empty()
+            {
+                ids.push(d.id(&self.config));
             }
         }
         ids
+    }
+
+    /// The decisions as `{kind, id, applied, variant?, reason}` values.
+    pub fn decision_values(&self) -> Vec<Value> {
+        self.decisions
+            .iter()
+            .map(|d| d.to_value(&self.config, &self.decisions))
+            .collect()
+    }
+
+    /// The decision about one rule or experiment, as a value.
+    pub fn decision_value(&self, id: &str) -> Option<Value> {
+        self.decisions
+            .iter()
+            .find(|d| d.id(&self.config) == id)
+            .map(|d| d.to_value(&self.config, &self.decisions))
     }
 
     /// Takes the pending storage work (coalesced since the last call).
