@@ -170,14 +170,8 @@ impl Shell {
 
     /// Brings the page in line with the engine's plan.
     pub fn update(&mut self) {
-        let before: Vec<String> = self
-            .engine
-            .applied_rules()
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        // No early return on an empty diff: an experiment's control variant changes
-        // nothing on the page but is still an exposure.
+        // No early return on an empty op diff: an experiment's control variant
+        // changes nothing on the page but is still an exposure.
         let diff = self.engine.update();
         for op in &diff.revert {
             self.applier.revert(*op);
@@ -191,38 +185,23 @@ impl Shell {
                 self.warn(format!("rule \"{rule}\": {why}"));
             }
         }
-        let after: Vec<String> = self
-            .engine
-            .applied_rules()
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        // Sorted copies: with hundreds of applied rules, `contains` would be quadratic.
-        let mut before_sorted = before.clone();
-        before_sorted.sort_unstable();
-        let mut after_sorted = after.clone();
-        after_sorted.sort_unstable();
-        for rule in before
-            .iter()
-            .filter(|r| after_sorted.binary_search(r).is_err())
-        {
+        for &i in &diff.stopped {
+            let rule = self.engine.decision_id(i).to_owned();
             self.queue("revert", js_object(&[("rule", rule.as_str().into())]));
         }
-        for rule in after
-            .iter()
-            .filter(|r| before_sorted.binary_search(r).is_err())
-        {
+        for &i in &diff.started {
+            let rule = self.engine.decision_id(i).to_owned();
             self.queue("apply", js_object(&[("rule", rule.as_str().into())]));
             // An exposure: the visitor now sees this rule or experiment variant.
-            if let Some(decision) = self.engine.decision_value(rule) {
-                let detail = to_js(&decision);
-                self.queue("exposure", detail);
+            if let Some(decision) = self.engine.decision_value_at(i) {
+                self.queue("exposure", to_js(&decision));
             }
         }
     }
 
     /// Full re-evaluation, then every applied operation re-applied to the current DOM.
     pub fn refresh(&mut self) {
+        self.engine.invalidate();
         self.update();
         self.applier.refresh();
     }

@@ -135,6 +135,32 @@ impl Condition {
         })
     }
 
+    /// The top-level attribute names the condition reads (`cart` for `cart.total`),
+    /// so evaluation can skip it when none of them changed.
+    pub fn roots(&self) -> Vec<String> {
+        let mut roots = Vec::new();
+        self.collect_roots(&mut roots);
+        roots
+    }
+
+    fn collect_roots(&self, roots: &mut Vec<String>) {
+        for clause in &self.clauses {
+            match clause {
+                Clause::Or(list) | Clause::Nor(list) | Clause::And(list) => {
+                    list.iter().for_each(|c| c.collect_roots(roots))
+                }
+                Clause::Not(c) => c.collect_roots(roots),
+                Clause::Path(path, _) => {
+                    if let Some(root) = path.first() {
+                        if !roots.contains(root) {
+                            roots.push(root.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// What a top-level clause tests: its attribute path, or its operator.
     pub fn clause_label(&self, index: usize) -> String {
         match self.clauses.get(index) {

@@ -66,6 +66,9 @@ pub struct Rule {
     pub when: Option<Condition>,
     pub actions: Vec<Action>,
     pub priority: i32,
+    /// The top-level attributes `when` reads, `segments` expanded to what the
+    /// segments read (for incremental evaluation).
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +251,17 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
                 &format!("rules[{i}].id"),
                 format!("duplicate rule id \"{}\"", rule.id),
             );
+        }
+    }
+    let mut rules = rules;
+    let segment_reads = super::decide::segment_roots(&segments);
+    for rule in &mut rules {
+        if rule.reads.iter().any(|r| r == "segments") {
+            for r in &segment_reads {
+                if !rule.reads.contains(r) {
+                    rule.reads.push(r.clone());
+                }
+            }
         }
     }
     Some(Config {
@@ -453,12 +467,14 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
     let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
     let priority = priority(map, path, diags);
     let actions = actions(get(map, "actions"), &field(path, "actions"), false, diags);
+    let reads = when.as_ref().map(Condition::roots).unwrap_or_default();
     Some(Rule {
         id: id?,
         consent,
         when,
         actions,
         priority,
+        reads,
     })
 }
 

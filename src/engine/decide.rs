@@ -125,6 +125,33 @@ pub struct Evaluation {
     pub new_assignments: Vec<(String, String)>,
 }
 
+/// What changed since the previous evaluation, for incremental evaluation.
+pub struct Changes<'a> {
+    pub previous: &'a Evaluation,
+    /// Top-level attributes that changed; rules reading none of them keep their
+    /// previous outcome.
+    pub roots: &'a [&'a str],
+}
+
+/// Whether a rule must be evaluated again after `changes`.
+fn stale(rule: &super::config::Rule, roots: &[&str]) -> bool {
+    rule.reads.iter().any(|r| roots.contains(&r.as_str()))
+}
+
+/// The attribute roots the segments read (the `segments` attribute changes when
+/// any of them does).
+pub fn segment_roots(segments: &[super::segment::Segment]) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    for segment in segments {
+        for r in segment.when.roots() {
+            if !roots.contains(&r) {
+                roots.push(r);
+            }
+        }
+    }
+    roots
+}
+
 /// What the evaluation needs to know about the visitor besides attributes.
 pub struct Visitor<'a> {
     /// `None` while the visitor id may not be kept: no experiment assignment then.
@@ -169,12 +196,34 @@ pub fn evaluate(
     attributes: &Value,
     consent: &ConsentStore,
     visitor: Visitor,
+    changes: Option<Changes>,
 ) -> Evaluation {
     let mut out = Evaluation::default();
     let mut candidates: Vec<Candidate> = Vec::new();
 
     for (i, rule) in config.rules.iter().enumerate() {
-        let reason = if let Some(c) = missing_consent(&rule.consent, consent) {
+        // Incremental: a rule that reads none of the changed attributes keeps its
+        // previous outcome (consent changes always come as a full evaluation).
+        let previous = changes
+            .as_ref()
+            .filter(|c| !stale(rule, c.roots))
+            .and_then(|c| c.previous.decisions.get(i))
+            .map(|d| match d.reason {
+                Reason::Overridden { .. } => Reason::Applied,
+                other => other,
+            });
+        let reason = if let Some(reason) = previous {
+            if reason == Reason::Applied {
+                candidates.push(Candidate {
+                    source: i as u32,
+                    variant: 0,
+                    priority: rule.priority,
+                    decision: out.decisions.len(),
+                    actions: &rule.actions,
+                });
+            }
+            reason
+        } else if let Some(c) = missing_consent(&rule.consent, consent) {
             Reason::ConsentMissing(c)
         } else if let Some(clause) = rule.when.as_ref().and_then(|w| w.first_failure(attributes)) {
             Reason::ConditionNotMet(clause)
@@ -260,6 +309,37 @@ pub fn evaluate(
             }
         };
         out.decisions.push(decision);
+    }
+
+    // Nothing matched differently from last time: the previous plan stands as is.
+    if let Some(c) = &changes {
+        let same = |a: &Decision, b: &Decision| {
+            let matched = |d: &Decision| {
+                matches!(d.reason, Reason::Applied | Reason::Overridden { .. }) || d.applied
+            };
+            matched(a) == matched(b)
+                && a.variant == b.variant
+                && (matched(a) || a.reason == b.reason)
+        };
+        if out.new_assignments.is_empty()
+            && c.previous.decisions.len() == out.decisions.len()
+            && out
+                .decisions
+                .iter()
+                .zip(&c.previous.decisions)
+                .all(|(a, b)| same(a, b))
+        {
+            let mut kept = c.previous.clone();
+            kept.new_assignments.clear();
+            // Reasons may have changed without changing the outcome (another
+            // failing clause, a now-sticky assignment): keep them current.
+            for (k, d) in kept.decisions.iter_mut().enumerate() {
+                if !matches!(d.reason, Reason::Overridden { .. }) {
+                    d.reason = out.decisions[k].reason;
+                }
+            }
+            return kept;
+        }
     }
 
     // Winners first: higher priority, then earlier in the config.

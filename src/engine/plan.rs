@@ -20,11 +20,18 @@ pub struct Diff {
     pub revert: Vec<OpId>,
     /// Operations to apply, in order.
     pub apply: Vec<OpId>,
+    /// Decisions (by index) that stopped / started applying with this update, for
+    /// `revert`/`apply`/`exposure` events (filled in by the engine).
+    pub stopped: Vec<usize>,
+    pub started: Vec<usize>,
 }
 
 impl Diff {
     pub fn is_empty(&self) -> bool {
-        self.revert.is_empty() && self.apply.is_empty()
+        self.revert.is_empty()
+            && self.apply.is_empty()
+            && self.started.is_empty()
+            && self.stopped.is_empty()
     }
 }
 
@@ -36,6 +43,8 @@ pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
     let mut desired_sorted = desired.to_vec();
     desired_sorted.sort_unstable();
     Diff {
+        stopped: Vec::new(),
+        started: Vec::new(),
         revert: applied
             .iter()
             .rev()

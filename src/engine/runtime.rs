@@ -80,7 +80,12 @@ pub struct Engine {
     fresh_id: String,
     now_ms: f64,
     applied: Vec<OpId>,
-    decisions: Vec<Decision>,
+    /// The last evaluation, the base of the next incremental one.
+    last: Option<Evaluation>,
+    /// Top-level attributes changed since the last evaluation (see `decide`).
+    changed: Vec<&'static str>,
+    /// Everything may have changed (page view, consent, erasure, start).
+    changed_all: bool,
     /// Categories whose partition changed since the last write.
     dirty: Vec<String>,
     /// Categories whose partition must be deleted.
@@ -132,7 +137,9 @@ impl Engine {
             fresh_id: truncate(fresh_id, MAX_KEY_LEN),
             now_ms,
             applied: Vec::new(),
-            decisions: Vec::new(),
+            last: None,
+            changed: Vec::new(),
+            changed_all: true,
             dirty: Vec::new(),
             purged: discarded,
         };
@@ -188,6 +195,7 @@ impl Engine {
         self.context = context;
         self.page_dwell_ms = 0.0;
         self.count_page_view();
+        self.changed_all = true;
     }
 
     /// Feeds a signal; returns false when consent for it is missing (it is dropped).
@@ -228,6 +236,20 @@ impl Engine {
             v.last_seen_ms = now_ms;
         }
         self.touch(aggregate);
+        let root = match aggregate {
+            Aggregate::Clicks => "clicks",
+            Aggregate::Cart => "cart",
+            Aggregate::Dwell => "dwell",
+            Aggregate::Events => "events",
+            Aggregate::Visitor => "visitor",
+            Aggregate::Experiments => "experiments",
+        };
+        // `visitor.days_since_*` move with the clock, which every signal advances.
+        for r in [root, "visitor"] {
+            if !self.changed.contains(&r) {
+                self.changed.push(r);
+            }
+        }
         true
     }
 
@@ -245,6 +267,7 @@ impl Engine {
             .consent
             .set(&self.config.consent, changes, source, now_ms)?;
         add(&mut self.dirty, NECESSARY);
+        self.changed_all = true;
         for category in &change.withdrawn {
             for aggregate in Aggregate::ALL {
                 if self.config.category_of(aggregate) == category {
@@ -266,6 +289,7 @@ impl Engine {
 
     /// Deletes everything about the visitor, consent choices included (back to opt-in).
     pub fn erase(&mut self) {
+        self.changed_all = true;
         self.profile = Profile::default();
         self.page_dwell_ms = 0.0;
         self.consent = ConsentStore::restore(&self.config.consent, None);
@@ -353,8 +377,13 @@ impl Engine {
         doc
     }
 
-    /// Decides every rule and experiment against the current attributes.
+    /// Decides every rule and experiment against the current attributes, from
+    /// scratch (what an incremental `update` must always agree with).
     pub fn evaluate(&self) -> Evaluation {
+        self.evaluate_with(None)
+    }
+
+    fn evaluate_with(&self, changes: Option<decide::Changes>) -> Evaluation {
         let attributes = self.attributes();
         let visitor_id = self
             .profile
@@ -371,6 +400,7 @@ impl Engine {
                 assignments: &self.profile.assignments,
                 force: self.context.param(FORCE_PARAM),
             },
+            changes,
         )
     }
 
@@ -380,32 +410,91 @@ impl Engine {
     }
 
     /// Computes the plan and returns what must change on the page; from then on the
-    /// engine assumes the diff was applied. New experiment assignments are kept
-    /// (sticky) when the experiments' data may be stored.
+    /// engine assumes the diff was applied. Only rules reading attributes that
+    /// changed since the last update are evaluated again. New experiment
+    /// assignments are kept (sticky) when the experiments' data may be stored.
     pub fn update(&mut self) -> Diff {
-        let evaluation = self.evaluate();
+        let mut evaluation = match (&self.last, self.changed_all) {
+            (Some(previous), false) => self.evaluate_with(Some(decide::Changes {
+                previous,
+                roots: &self.changed,
+            })),
+            _ => self.evaluate(),
+        };
+        self.changed.clear();
+        self.changed_all = false;
         if !evaluation.new_assignments.is_empty() && self.allows(Aggregate::Experiments) {
-            for assignment in evaluation.new_assignments {
+            let assigned = std::mem::take(&mut evaluation.new_assignments);
+            for assignment in &assigned {
                 if self.profile.assignments.len() < MAX_KEYS {
-                    self.profile.assignments.push(assignment);
+                    self.profile.assignments.push(assignment.clone());
                 }
             }
             self.touch(Aggregate::Experiments);
+            // Rules may target `experiments.<id>`: decide again with the assignment,
+            // still reporting it as made now (not yet "sticky").
+            evaluation = self.evaluate();
+            for d in &mut evaluation.decisions {
+                if d.experiment
+                    && d.reason == decide::Reason::Sticky
+                    && assigned
+                        .iter()
+                        .any(|(e, _)| *e == self.config.experiments[d.index].id)
+                {
+                    d.reason = decide::Reason::Assigned;
+                }
+            }
         }
-        let d = diff(&self.applied, &evaluation.ops);
-        self.applied = evaluation.ops;
-        self.decisions = evaluation.decisions;
+        let mut d = diff(&self.applied, &evaluation.ops);
+        let previous = self.decisions();
+        for (i, now) in evaluation.decisions.iter().enumerate() {
+            let before = previous.get(i).filter(|p| p.applied);
+            let same = before.is_some_and(|p| p.variant == now.variant);
+            if before.is_some() && !(now.applied && same) {
+                d.stopped.push(i);
+            }
+            if now.applied && !same {
+                d.started.push(i);
+            }
+        }
+        self.applied = evaluation.ops.clone();
+        self.last = Some(evaluation);
         d
+    }
+
+    /// The id of the rule or experiment of decision `index`.
+    pub fn decision_id(&self, index: usize) -> &str {
+        self.decisions()
+            .get(index)
+            .map_or("", |d| d.id(&self.config))
+    }
+
+    /// Decision `index` as a value (for `exposure` events).
+    pub fn decision_value_at(&self, index: usize) -> Option<Value> {
+        let all = self.decisions();
+        all.get(index).map(|d| d.to_value(&self.config, all))
     }
 
     /// Why each rule and experiment is applied or not, as of the last `update`.
     pub fn decisions(&self) -> &[Decision] {
-        &self.decisions
+        self.last.as_ref().map_or(&[], |e| &e.decisions)
+    }
+
+    /// Makes the next `update` evaluate everything from scratch.
+    pub fn invalidate(&mut self) {
+        self.changed_all = true;
+    }
+
+    /// The operations applied as of the last `update`, in application order.
+    pub fn applied_ops(&self) -> &[OpId] {
+        &self.applied
     }
 
     /// Forgets what is applied (the shell reverted everything, e.g. on stop).
     pub fn reset_applied(&mut self) {
         self.applied.clear();
+        self.last = None;
+        self.changed_all = true;
     }
 
     pub fn action(&self, op: OpId) -> Option<&Action> {
@@ -448,7 +537,7 @@ impl Engine {
             }
         }
         // An applied experiment variant with no actions (a control) has no ops.
-        for d in &self.decisions {
+        for d in self.decisions() {
             if d.applied
                 && d.experiment
                 && self.config.experiments[d.index].variants[d.variant.unwrap_or(0)]
@@ -463,18 +552,16 @@ impl Engine {
 
     /// The decisions as `{kind, id, applied, variant?, reason}` values.
     pub fn decision_values(&self) -> Vec<Value> {
-        self.decisions
-            .iter()
-            .map(|d| d.to_value(&self.config, &self.decisions))
-            .collect()
+        let all = self.decisions();
+        all.iter().map(|d| d.to_value(&self.config, all)).collect()
     }
 
     /// The decision about one rule or experiment, as a value.
     pub fn decision_value(&self, id: &str) -> Option<Value> {
-        self.decisions
-            .iter()
+        let all = self.decisions();
+        all.iter()
             .find(|d| d.id(&self.config) == id)
-            .map(|d| d.to_value(&self.config, &self.decisions))
+            .map(|d| d.to_value(&self.config, all))
     }
 
     /// Takes the pending storage work (coalesced since the last call).
