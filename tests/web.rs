@@ -49,11 +49,13 @@ fn action(selector: &str, kind: ActionKind) -> Action {
 #[wasm_bindgen_test]
 fn shared_condition_cases_through_the_browser() {
     vitrine::browser::host::install_js_host();
-    let parsed = js_sys::JSON::parse(include_str!("cases/conditions.json")).unwrap();
-    let cases = from_js(&parsed).unwrap();
-    let cases = cases.as_array().unwrap();
-    assert!(cases.len() >= 100);
-    for case in cases {
+    let mut cases = Vec::new();
+    for json in [include_str!("cases/conditions.json"), include_str!("cases/generated.json")] {
+        let parsed = js_sys::JSON::parse(json).unwrap();
+        cases.extend(from_js(&parsed).unwrap().as_array().unwrap().to_vec());
+    }
+    assert!(cases.len() >= 3000);
+    for case in &cases {
         let name = case.get("name").and_then(Value::as_str).unwrap();
         let mut d = Diagnostics::default();
         let condition = Condition::compile(case.get("condition").unwrap(), "", &mut d).unwrap();

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { evalCondition as growthbook } from '@growthbook/growthbook';
 import { evalCondition, init, validateConfig } from '../../pkg/index.js';
 
-const cases = JSON.parse(await readFile(new URL('../cases/conditions.json', import.meta.url), 'utf8'));
+const load = async (file) => JSON.parse(await readFile(new URL(`../cases/${file}`, import.meta.url), 'utf8'));
+const cases = [...(await load('conditions.json')), ...(await load('generated.json'))];
 await init(await readFile(new URL('../../pkg/vitrine_core_bg.wasm', import.meta.url)));
 
 test(`${cases.length} shared cases agree with GrowthBook's evalCondition`, () => {
