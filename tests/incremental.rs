@@ -30,7 +30,16 @@ const CONFIG: &str = r##"{
     { "id": "path", "when": { "page.path": { "$regex": "^/p/" } }, "actions": [{ "op": "setText", "selector": "#g", "text": "p" }] },
     { "id": "mix", "consent": ["analytics", "personalization"], "when": { "$and": [{ "clicks.k2": { "$gte": 1 } }, { "cart.count": { "$gte": 1 } }] },
       "actions": [{ "op": "setText", "selector": "#h", "text": "mix" }] },
-    { "id": "always", "actions": [{ "op": "setAttr", "selector": "#i", "name": "data-v", "value": "1" }] }
+    { "id": "always", "actions": [{ "op": "setAttr", "selector": "#i", "name": "data-v", "value": "1" }] },
+    { "id": "trig", "trigger": { "event": "e1" }, "when": { "cart.count": { "$gte": 1 } },
+      "actions": [{ "op": "setText", "selector": "#j", "text": "t" }] },
+    { "id": "capped", "frequency": { "max": 1, "per": "pageview" }, "when": { "clicks.k0": { "$gte": 1 } },
+      "actions": [{ "op": "setText", "selector": "#k", "text": "once" }] },
+    { "id": "capped-on-cart", "frequency": { "max": 2, "per": "session" }, "when": { "cart.total": { "$gte": 50 } },
+      "actions": [{ "op": "setText", "selector": "#l", "text": "twice" }] },
+    { "id": "scrolled", "trigger": { "scroll": 50 }, "actions": [{ "op": "hide", "selector": "#m" }] },
+    { "id": "held", "holdout": 0.5, "when": { "events.e0": { "$gte": 1 } }, "actions": [{ "op": "hide", "selector": "#n" }] },
+    { "id": "sched", "schedule": { "start": "1970-01-01T00:00:30Z", "hours": [9, 17] }, "actions": [{ "op": "hide", "selector": "#o" }] }
   ],
   "experiments": [
     { "id": "hero", "variants": [{ "id": "a" }, { "id": "b", "actions": [{ "op": "setText", "selector": "#a", "text": "exp" }] }] }
@@ -131,7 +140,16 @@ fn incremental_equals_full_evaluation() {
                     );
                 }
                 10 => {
-                    e.signal(Signal::CartSet(Vec::new()), now);
+                    if rng.below(2) == 0 {
+                        e.signal(Signal::CartSet(Vec::new()), now);
+                    } else {
+                        e.signal(
+                            Signal::Scroll {
+                                max_pct: rng.below(100) as f64,
+                            },
+                            now,
+                        );
+                    }
                 }
                 _ => {
                     // No signal: several changes may pile up before the next update.

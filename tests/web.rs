@@ -50,7 +50,10 @@ fn action(selector: &str, kind: ActionKind) -> Action {
 fn shared_condition_cases_through_the_browser() {
     vitrine::browser::host::install_js_host();
     let mut cases = Vec::new();
-    for json in [include_str!("cases/conditions.json"), include_str!("cases/generated.json")] {
+    for json in [
+        include_str!("cases/conditions.json"),
+        include_str!("cases/generated.json"),
+    ] {
         let parsed = js_sys::JSON::parse(json).unwrap();
         cases.extend(from_js(&parsed).unwrap().as_array().unwrap().to_vec());
     }

@@ -69,6 +69,8 @@ pub struct Rule {
     /// The top-level attributes `when` reads, `segments` expanded to what the
     /// segments read (for incremental evaluation).
     pub reads: Vec<String>,
+    /// Trigger, frequency cap, schedule, holdout.
+    pub gates: super::gates::Gates,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +107,10 @@ const RULE_FIELDS: &[&str] = &[
     "id",
     "description",
     "consent",
+    "trigger",
+    "frequency",
+    "schedule",
+    "holdout",
     "when",
     "actions",
     "priority",
@@ -467,7 +473,18 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
     let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
     let priority = priority(map, path, diags);
     let actions = actions(get(map, "actions"), &field(path, "actions"), false, diags);
-    let reads = when.as_ref().map(Condition::roots).unwrap_or_default();
+    let gates = super::gates::parse(map, path, diags);
+    let mut reads = when.as_ref().map(Condition::roots).unwrap_or_default();
+    // Gates read attributes too; incremental evaluation must know.
+    let gate_reads = [
+        gates.trigger.reads(),
+        gates.frequency.as_ref().map(|_| "frequency"),
+        gates.schedule.as_ref().map(|_| "time"),
+        gates.schedule.as_ref().map(|_| "clock"),
+    ];
+    for r in gate_reads.into_iter().flatten() {
+        reads.push(r.to_owned());
+    }
     Some(Rule {
         id: id?,
         consent,
@@ -475,6 +492,7 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
         actions,
         priority,
         reads,
+        gates,
     })
 }
 

@@ -37,6 +37,14 @@ pub enum Reason {
     },
     OutsideCoverage,
     NoVisitorId,
+    /// The rule's schedule is closed now.
+    OutOfSchedule,
+    /// The rule's trigger has not fired in this page view.
+    NotTriggered,
+    /// The visitor is in the rule's holdout.
+    HeldOut,
+    /// The rule was shown as often as its frequency allows in this window.
+    FrequencyCapped,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,6 +95,10 @@ impl Decision {
             ),
             Reason::OutsideCoverage => "outside the experiment's coverage".into(),
             Reason::NoVisitorId => "no visitor id (its consent category is not granted)".into(),
+            Reason::OutOfSchedule => "outside its schedule".into(),
+            Reason::NotTriggered => "waiting for its trigger".into(),
+            Reason::HeldOut => "visitor in the holdout".into(),
+            Reason::FrequencyCapped => "frequency cap reached".into(),
         }
     }
 
@@ -159,6 +171,53 @@ pub struct Visitor<'a> {
     pub assignments: &'a [(String, String)],
     /// The page URL's `vitrine_force` parameter.
     pub force: Option<&'a str>,
+    /// This page view so far, for triggers.
+    pub page: &'a super::gates::PageState,
+    /// The clock and the visitor's local hour and weekday, for schedules.
+    pub now_ms: f64,
+    pub hour: u8,
+    pub weekday: u8,
+    /// Page views and sessions so far, and exposure counts, for frequency caps.
+    pub page_views: u32,
+    pub sessions: u32,
+    pub exposures: &'a [(String, u64, u32)],
+    /// The previous decisions: a capped rule already showing stays.
+    pub previous: &'a [Decision],
+}
+
+/// The first gate (schedule, trigger, holdout, frequency) that holds a matching
+/// rule back.
+fn gate(rule: &super::config::Rule, index: usize, visitor: &Visitor) -> Option<Reason> {
+    let g = &rule.gates;
+    if g.schedule
+        .as_ref()
+        .is_some_and(|s| !s.open(visitor.now_ms, visitor.hour, visitor.weekday))
+    {
+        return Some(Reason::OutOfSchedule);
+    }
+    if !g.trigger.fired(visitor.page) {
+        return Some(Reason::NotTriggered);
+    }
+    if visitor
+        .id
+        .is_some_and(|id| super::gates::held_out(&rule.id, id, g.holdout))
+    {
+        return Some(Reason::HeldOut);
+    }
+    if let Some(f) = &g.frequency {
+        let showing = visitor.previous.get(index).is_some_and(|d| d.applied);
+        let window =
+            super::gates::window(f.per, visitor.page_views, visitor.sessions, visitor.now_ms);
+        let shown = visitor
+            .exposures
+            .iter()
+            .find(|(r, w, _)| *r == rule.id && *w == window)
+            .map_or(0, |(_, _, n)| *n);
+        if !showing && shown >= f.max {
+            return Some(Reason::FrequencyCapped);
+        }
+    }
+    None
 }
 
 struct Candidate<'a> {
@@ -227,6 +286,8 @@ pub fn evaluate(
             Reason::ConsentMissing(c)
         } else if let Some(clause) = rule.when.as_ref().and_then(|w| w.first_failure(attributes)) {
             Reason::ConditionNotMet(clause)
+        } else if let Some(held) = gate(rule, i, &visitor) {
+            held
         } else {
             candidates.push(Candidate {
                 source: i as u32,

@@ -12,6 +12,7 @@ pub mod consent;
 pub mod decide;
 pub mod diagnostic;
 pub mod experiment;
+pub mod gates;
 pub mod host;
 pub mod html_policy;
 pub mod plan;

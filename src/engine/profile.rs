@@ -64,6 +64,9 @@ pub struct Profile {
     pub events: Counters,
     /// `(experiment, variant)`, kept so a visitor stays in the variant first given.
     pub assignments: Vec<(String, String)>,
+    /// `(rule, window, count)`: how often a rule with a frequency cap was shown in
+    /// its current window (stored with the experiments' data).
+    pub exposures: Vec<(String, u64, u32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -225,6 +228,16 @@ impl Profile {
         if !self.events.is_empty() {
             map.push(("events".to_owned(), codec::counters_value(&self.events)));
         }
+        if !self.exposures.is_empty() {
+            let entries = self.exposures.iter().map(|(rule, window, count)| {
+                let pair = vec![
+                    Value::Number(*window as f64),
+                    Value::Number(f64::from(*count)),
+                ];
+                (rule.clone(), Value::Array(pair))
+            });
+            map.push(("exposures".to_owned(), Value::Object(entries.collect())));
+        }
         if !self.assignments.is_empty() {
             let pairs = self
                 .assignments
@@ -279,6 +292,24 @@ impl Profile {
             cart,
             dwell,
             events: codec::counters(map, "events")?,
+            exposures: match codec::field(map, "exposures") {
+                None => Vec::new(),
+                Some(v) => codec::object(v, "exposures")?
+                    .iter()
+                    .map(|(rule, pair)| match pair.as_array() {
+                        Some([Value::Number(w), Value::Number(c)])
+                            if *w >= 0.0
+                                && w.fract() == 0.0
+                                && *c >= 0.0
+                                && c.fract() == 0.0
+                                && *c <= f64::from(u32::MAX) =>
+                        {
+                            Ok((rule.clone(), *w as u64, *c as u32))
+                        }
+                        _ => Err(format!("\"exposures.{rule}\" must be [window, count]")),
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
             assignments: match codec::field(map, "experiments") {
                 None => Vec::new(),
                 Some(v) => codec::object(v, "experiments")?
@@ -316,6 +347,11 @@ impl Profile {
             } else {
                 Vec::new()
             },
+            exposures: if keep(Aggregate::Experiments) {
+                self.exposures.clone()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -339,6 +375,9 @@ impl Profile {
         if take(Aggregate::Experiments) && !other.assignments.is_empty() {
             self.assignments = other.assignments;
         }
+        if take(Aggregate::Experiments) && !other.exposures.is_empty() {
+            self.exposures = other.exposures;
+        }
     }
 
     pub fn clear(&mut self, aggregate: Aggregate) {
@@ -348,7 +387,10 @@ impl Profile {
             Aggregate::Cart => self.cart = None,
             Aggregate::Dwell => self.dwell = None,
             Aggregate::Events => self.events.clear(),
-            Aggregate::Experiments => self.assignments.clear(),
+            Aggregate::Experiments => {
+                self.assignments.clear();
+                self.exposures.clear();
+            }
         }
     }
 
@@ -367,6 +409,7 @@ impl Profile {
         };
         self.clicks = clamp_map(self.clicks);
         self.assignments.truncate(MAX_KEYS);
+        self.exposures.truncate(MAX_KEYS);
         for (e, v) in &mut self.assignments {
             *e = truncate(e, MAX_KEY_LEN);
             *v = truncate(v, MAX_KEY_LEN);

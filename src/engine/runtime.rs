@@ -10,6 +10,7 @@ use super::config::{Action, Config, NECESSARY};
 use super::consent::{ConsentChange, ConsentStore};
 use super::decide::{self, Decision, Evaluation};
 use super::experiment::FORCE_PARAM;
+use super::gates::PageState;
 use super::plan::{diff, Diff, OpId};
 use super::profile::{bump, truncate, Aggregate, Profile, MAX_KEYS, MAX_KEY_LEN};
 use super::signal::{Context, Signal};
@@ -76,7 +77,8 @@ pub struct Engine {
     profile: Profile,
     consent: ConsentStore,
     context: Context,
-    page_dwell_ms: f64,
+    /// What this page view has seen (dwell, scroll, events...), for triggers.
+    page: PageState,
     fresh_id: String,
     now_ms: f64,
     applied: Vec<OpId>,
@@ -133,7 +135,7 @@ impl Engine {
             profile: Profile::default(),
             consent,
             context,
-            page_dwell_ms: 0.0,
+            page: PageState::default(),
             fresh_id: truncate(fresh_id, MAX_KEY_LEN),
             now_ms,
             applied: Vec::new(),
@@ -193,21 +195,69 @@ impl Engine {
     pub fn page_view(&mut self, context: Context, now_ms: f64) {
         self.now_ms = now_ms;
         self.context = context;
-        self.page_dwell_ms = 0.0;
+        self.page = PageState::default();
         self.count_page_view();
         self.changed_all = true;
     }
 
+    /// Moves the engine's clock. Attributes and gates that depend on time
+    /// (`visitor.days_since_*`, schedules) may change with it, even when the signal
+    /// that brought the time is dropped for lack of consent.
+    fn advance_clock(&mut self, now_ms: f64) {
+        if now_ms != self.now_ms {
+            self.now_ms = now_ms;
+            for r in ["visitor", "clock"] {
+                if !self.changed.contains(&r) {
+                    self.changed.push(r);
+                }
+            }
+        }
+    }
+
     /// Feeds a signal; returns false when consent for it is missing (it is dropped).
     pub fn signal(&mut self, signal: Signal, now_ms: f64) -> bool {
-        self.now_ms = now_ms;
+        self.advance_clock(now_ms);
         let aggregate = signal.aggregate();
         if !self.allows(aggregate) {
             return false;
         }
+        let root = match &signal {
+            Signal::Click { .. } => "clicks",
+            Signal::CartAdd(_) | Signal::CartRemove { .. } | Signal::CartSet(_) => "cart",
+            Signal::Dwell { .. } => "dwell",
+            Signal::Track { .. } => "events",
+            Signal::Scroll { .. } => "scroll",
+            Signal::ExitIntent => "exit",
+            Signal::Idle { .. } => "idle",
+        };
+        if !self.changed.contains(&root) {
+            self.changed.push(root);
+        }
         match signal {
             Signal::Click { key } => bump(&mut self.profile.clicks, &key),
-            Signal::Track { name } => bump(&mut self.profile.events, &name),
+            Signal::Track { name } => {
+                if !self.page.events.contains(&name) && self.page.events.len() < MAX_KEYS {
+                    self.page.events.push(truncate(&name, MAX_KEY_LEN));
+                }
+                bump(&mut self.profile.events, &name)
+            }
+            // Engagement of this page view only: nothing to store.
+            Signal::Scroll { max_pct } => {
+                if max_pct.is_finite() {
+                    self.page.scroll_pct = self.page.scroll_pct.max(max_pct.clamp(0.0, 100.0));
+                }
+                return true;
+            }
+            Signal::ExitIntent => {
+                self.page.exit = true;
+                return true;
+            }
+            Signal::Idle { idle_ms } => {
+                if idle_ms.is_finite() {
+                    self.page.idle_ms = self.page.idle_ms.max(idle_ms);
+                }
+                return true;
+            }
             Signal::CartAdd(item) => self.profile.cart_add(item),
             Signal::CartSet(items) => {
                 self.profile.cart = None;
@@ -225,7 +275,7 @@ impl Engine {
                     return true;
                 }
                 // Page dwell lives in memory for this page view; the total is profile data.
-                self.page_dwell_ms += active_ms;
+                self.page.dwell_ms += active_ms;
                 self.profile
                     .dwell
                     .get_or_insert_with(Default::default)
@@ -236,20 +286,6 @@ impl Engine {
             v.last_seen_ms = now_ms;
         }
         self.touch(aggregate);
-        let root = match aggregate {
-            Aggregate::Clicks => "clicks",
-            Aggregate::Cart => "cart",
-            Aggregate::Dwell => "dwell",
-            Aggregate::Events => "events",
-            Aggregate::Visitor => "visitor",
-            Aggregate::Experiments => "experiments",
-        };
-        // `visitor.days_since_*` move with the clock, which every signal advances.
-        for r in [root, "visitor"] {
-            if !self.changed.contains(&r) {
-                self.changed.push(r);
-            }
-        }
         true
     }
 
@@ -273,7 +309,7 @@ impl Engine {
                 if self.config.category_of(aggregate) == category {
                     self.profile.clear(aggregate);
                     if aggregate == Aggregate::Dwell {
-                        self.page_dwell_ms = 0.0;
+                        self.page = PageState::default();
                     }
                 }
             }
@@ -291,7 +327,7 @@ impl Engine {
     pub fn erase(&mut self) {
         self.changed_all = true;
         self.profile = Profile::default();
-        self.page_dwell_ms = 0.0;
+        self.page = PageState::default();
         self.consent = ConsentStore::restore(&self.config.consent, None);
         self.dirty.clear();
         self.purged = self
@@ -353,7 +389,7 @@ impl Engine {
             (
                 "dwell".to_owned(),
                 object(vec![
-                    ("page_ms", Value::Number(self.page_dwell_ms.round())),
+                    ("page_ms", Value::Number(self.page.dwell_ms.round())),
                     (
                         "total_ms",
                         Value::Number(p.dwell.as_ref().map_or(0.0, |d| d.total_ms.round())),
@@ -361,6 +397,18 @@ impl Engine {
                 ]),
             ),
             ("events".to_owned(), counters(&p.events)),
+            (
+                "scroll".to_owned(),
+                object(vec![("max_pct", Value::Number(self.page.scroll_pct))]),
+            ),
+            (
+                "idle".to_owned(),
+                object(vec![("ms", Value::Number(self.page.idle_ms))]),
+            ),
+            (
+                "exit".to_owned(),
+                object(vec![("intent", Value::Bool(self.page.exit))]),
+            ),
             ("consent".to_owned(), consent),
             (
                 "experiments".to_owned(),
@@ -399,6 +447,14 @@ impl Engine {
                 id: visitor_id,
                 assignments: &self.profile.assignments,
                 force: self.context.param(FORCE_PARAM),
+                page: &self.page,
+                now_ms: self.now_ms,
+                hour: self.context.hour,
+                weekday: self.context.weekday,
+                page_views: self.profile.visitor.as_ref().map_or(0, |v| v.visits),
+                sessions: self.profile.visitor.as_ref().map_or(0, |v| v.sessions),
+                exposures: &self.profile.exposures,
+                previous: self.decisions(),
             },
             changes,
         )
@@ -446,6 +502,7 @@ impl Engine {
             }
         }
         let mut d = diff(&self.applied, &evaluation.ops);
+        self.count_exposures(&evaluation);
         let previous = self.decisions();
         for (i, now) in evaluation.decisions.iter().enumerate() {
             let before = previous.get(i).filter(|p| p.applied);
@@ -460,6 +517,45 @@ impl Engine {
         self.applied = evaluation.ops.clone();
         self.last = Some(evaluation);
         d
+    }
+
+    /// Counts, for rules with a frequency cap, each time they start showing.
+    fn count_exposures(&mut self, evaluation: &Evaluation) {
+        let mut counted = false;
+        for (i, rule) in self.config.rules.iter().enumerate() {
+            let Some(f) = &rule.gates.frequency else {
+                continue;
+            };
+            let started = evaluation.decisions.get(i).is_some_and(|d| d.applied)
+                && !self.decisions().get(i).is_some_and(|d| d.applied);
+            if !started {
+                continue;
+            }
+            let visitor = self.profile.visitor.as_ref();
+            let window = super::gates::window(
+                f.per,
+                visitor.map_or(0, |v| v.visits),
+                visitor.map_or(0, |v| v.sessions),
+                self.now_ms,
+            );
+            let exposures = &mut self.profile.exposures;
+            match exposures.iter().position(|(r, _, _)| *r == rule.id) {
+                Some(k) if exposures[k].1 == window => {
+                    exposures[k].2 = exposures[k].2.saturating_add(1)
+                }
+                Some(k) => exposures[k] = (rule.id.clone(), window, 1),
+                None if exposures.len() < MAX_KEYS => exposures.push((rule.id.clone(), window, 1)),
+                None => {}
+            }
+            counted = true;
+        }
+        if counted {
+            self.changed.push("frequency");
+            // Without consent to store them, the counts live in memory only.
+            if self.allows(Aggregate::Experiments) {
+                self.touch(Aggregate::Experiments);
+            }
+        }
     }
 
     /// The id of the rule or experiment of decision `index`.

@@ -28,6 +28,16 @@ pub enum Signal {
     Dwell {
         active_ms: f64,
     },
+    /// The deepest the visitor has scrolled on this page, in percent.
+    Scroll {
+        max_pct: f64,
+    },
+    /// The visitor is about to leave (pointer out through the top, fast scroll up).
+    ExitIntent,
+    /// Time without interaction so far.
+    Idle {
+        idle_ms: f64,
+    },
     /// A custom event from `track(name, props)`.
     Track {
         name: String,
@@ -40,7 +50,11 @@ impl Signal {
         match self {
             Signal::Click { .. } => Aggregate::Clicks,
             Signal::CartAdd(_) | Signal::CartRemove { .. } | Signal::CartSet(_) => Aggregate::Cart,
-            Signal::Dwell { .. } => Aggregate::Dwell,
+            // Engagement signals share the dwell data's consent category.
+            Signal::Dwell { .. }
+            | Signal::Scroll { .. }
+            | Signal::ExitIntent
+            | Signal::Idle { .. } => Aggregate::Dwell,
             Signal::Track { .. } => Aggregate::Events,
         }
     }
