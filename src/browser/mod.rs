@@ -9,6 +9,7 @@ pub mod allocator;
 pub mod api;
 pub mod applier;
 pub mod condition;
+pub mod config_types;
 pub mod error;
 pub mod hashing;
 pub mod host;

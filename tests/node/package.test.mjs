@@ -63,8 +63,16 @@ console.log(JSON.stringify({ ok, result }));
 });
 
 test('the TypeScript types accept correct use and reject wrong use', () => {
-  const good = `import { start, type VitrineInstance } from 'vitrine';
-const v: VitrineInstance = await start({ config: '/vitrine.json', debug: true });
+  const good = `import { start, type VitrineInstance, type VitrineConfig } from 'vitrine';
+const config: VitrineConfig = {
+  version: 1,
+  rules: [{ id: 'r', when: { 'cart.total': { $gte: 150 } }, trigger: { dwell: 5000 },
+            actions: [{ op: 'setText', selector: '#x', text: 'hi' }] }],
+  experiments: [{ id: 'e', variants: [{ id: 'a' }, { id: 'b', actions: [{ op: 'hide', selector: '#y' }] }] }],
+};
+const v: VitrineInstance = await start({ config, debug: true });
+const w: VitrineInstance = await start({ config: '/vitrine.json' });
+w.stop();
 v.cart.add({ id: 'a', name: 'A', price: 10 });
 const off: () => void = v.on('apply', ({ rule }) => console.log(rule.toUpperCase()));
 off();
@@ -75,12 +83,13 @@ v.stop();
   const bad = `import { start } from 'vitrine';
 const v = await start({ config: {} });
 v.cart.add({ id: 'a' });
+await start({ config: { rules: [{ id: 'r', actions: [{ op: 'setText', selector: '#x' }] }] } });
 `;
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const check = (file, source) => {
     writeFileSync(join(project, file), source);
     try {
-      execFileSync('node', [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', file], {
+      execFileSync('node', [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom,esnext.disposable', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', file], {
         cwd: project,
         encoding: 'utf8',
       });
@@ -90,7 +99,9 @@ v.cart.add({ id: 'a' });
     }
   };
   assert.equal(check('good.mts', good), '');
-  assert.match(check('bad.mts', bad), /Property 'price' is missing/);
+  const errors = check('bad.mts', bad);
+  assert.match(errors, /Property 'price' is missing/);
+  assert.match(errors, /bad\.mts\(4,/, 'a setText action without text is a type error');
 });
 
 test('`vitrine validate` prints every problem and exits non-zero', () => {
