@@ -66,3 +66,29 @@ for (const condition of conditions) {
 }
 writeFileSync(new URL('../tests/cases/generated.json', import.meta.url), JSON.stringify(cases, null, 1) + '\n');
 console.log(`${cases.length} cases written`);
+
+// Bucketing: GrowthBook's hash + getBucketRanges + chooseVariation for many ids,
+// weights, coverages and both hash versions (tests/bucketing.rs reads this file).
+const gbRoot = new URL('../node_modules/@growthbook/growthbook/dist/esm/util.mjs', import.meta.url);
+const util = await import(gbRoot.href);
+const setups = [
+  { weights: [0.5, 0.5], coverage: 1 },
+  { weights: [0.1, 0.2, 0.7], coverage: 1 },
+  { weights: [0.25, 0.25, 0.25, 0.25], coverage: 0.6 },
+  { weights: [0.9, 0.1], coverage: 0.05 },
+  { weights: [1], coverage: 0.5 },
+];
+const buckets = [];
+for (const [s, setup] of setups.entries()) {
+  for (const version of [1, 2]) {
+    for (let i = 0; i < 400; i++) {
+      const id = i % 3 === 0 ? `visitor-${i}` : `${(i * 2654435761) >>> 0}-ação`;
+      const seed = `exp-${s}`;
+      const n = util.hash(seed, id, version);
+      const ranges = util.getBucketRanges(setup.weights.length, setup.coverage, setup.weights);
+      buckets.push({ seed, id, version, ...setup, variation: util.chooseVariation(n, ranges) });
+    }
+  }
+}
+writeFileSync(new URL('../tests/cases/buckets.json', import.meta.url), JSON.stringify(buckets) + '\n');
+console.log(`${buckets.length} bucketing cases written`);

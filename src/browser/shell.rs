@@ -194,8 +194,54 @@ impl Shell {
             self.queue("apply", js_object(&[("rule", rule.as_str().into())]));
             // An exposure: the visitor now sees this rule or experiment variant.
             if let Some(decision) = self.engine.decision_value_at(i) {
+                self.push_to_data_layer(&decision);
                 self.queue("exposure", to_js(&decision));
             }
+        }
+    }
+
+    /// `window.dataLayer.push({event, vitrine_kind, vitrine_id, vitrine_variant})`
+    /// when the config asks for it and its consent categories are granted.
+    fn push_to_data_layer(&mut self, decision: &crate::engine::Value) {
+        let Some(sink) = &self.engine.config().exposures else {
+            return;
+        };
+        if !sink
+            .consent
+            .iter()
+            .all(|c| self.engine.consent().is_granted(c))
+        {
+            return;
+        }
+        let Some(window) = page::window() else { return };
+        let text = |k: &str| {
+            decision
+                .get(k)
+                .and_then(|v| v.as_str())
+                .map(JsValue::from_str)
+        };
+        let entry = js_object(&[
+            ("event", JsValue::from_str(&sink.event)),
+            ("vitrine_kind", text("kind").unwrap_or(JsValue::UNDEFINED)),
+            ("vitrine_id", text("id").unwrap_or(JsValue::UNDEFINED)),
+            (
+                "vitrine_variant",
+                text("variant").unwrap_or(JsValue::UNDEFINED),
+            ),
+        ]);
+        let key = JsValue::from_str("dataLayer");
+        let mut layer = js_sys::Reflect::get(&window, &key).unwrap_or(JsValue::UNDEFINED);
+        if layer.is_undefined() || layer.is_null() {
+            layer = js_sys::Array::new().into();
+            let _ = js_sys::Reflect::set(&window, &key, &layer);
+        }
+        // GTM replaces `push`; call whatever is there, and never let it break us.
+        let pushed = js_sys::Reflect::get(&layer, &JsValue::from_str("push"))
+            .ok()
+            .and_then(|p| p.dyn_into::<js_sys::Function>().ok())
+            .map(|push| push.call1(&layer, &entry));
+        if !matches!(pushed, Some(Ok(_))) {
+            self.warn("could not push the exposure onto window.dataLayer".into());
         }
     }
 

@@ -40,6 +40,16 @@ pub struct Config {
     pub segments: Vec<super::segment::Segment>,
     pub rules: Vec<Rule>,
     pub experiments: Vec<super::experiment::Experiment>,
+    /// Where exposures are reported besides `on('exposure')`, if anywhere.
+    pub exposures: Option<ExposureSink>,
+}
+
+/// Exposures pushed onto `window.dataLayer` (for GTM/GA), only while every
+/// category in `consent` is granted: the page's tags may send them on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExposureSink {
+    pub event: String,
+    pub consent: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +110,7 @@ const ROOT_FIELDS: &[&str] = &[
     "segments",
     "rules",
     "experiments",
+    "exposures",
 ];
 const CONSENT_FIELDS: &[&str] = &["categories", "version"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
@@ -259,6 +270,7 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
             );
         }
     }
+    let exposures = get(map, "exposures").and_then(|v| parse_exposures(v, &known, diags));
     let mut rules = rules;
     let segment_reads = super::decide::segment_roots(&segments);
     for rule in &mut rules {
@@ -276,7 +288,45 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         segments,
         rules,
         experiments,
+        exposures,
     })
+}
+
+fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Option<ExposureSink> {
+    let map = object(value, "exposures", &["dataLayer", "consent"], diags)?;
+    let event = match get(map, "dataLayer") {
+        None | Some(Value::Bool(false)) => return None,
+        Some(Value::Bool(true)) => "vitrine_exposure".to_owned(),
+        Some(v @ Value::Object(_)) => {
+            let inner = object(v, "exposures.dataLayer", &["event"], diags)?;
+            match get(inner, "event") {
+                Some(e) => identifier(e, "exposures.dataLayer.event", diags)?,
+                None => "vitrine_exposure".to_owned(),
+            }
+        }
+        Some(other) => {
+            diags.error(
+                "exposures.dataLayer",
+                format!(
+                    "expected true or {{\"event\": name}}, found {}",
+                    other.to_json()
+                ),
+            );
+            return None;
+        }
+    };
+    let consent = match get(map, "consent") {
+        None if known.contains(&"analytics") => vec!["analytics".to_owned()],
+        None => {
+            diags.error(
+                "exposures",
+                "missing field \"consent\" (there is no \"analytics\" category to default to)",
+            );
+            return None;
+        }
+        Some(_) => consent_list(map, "exposures", known, diags),
+    };
+    Some(ExposureSink { event, consent })
 }
 
 fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfig {
@@ -752,6 +802,31 @@ mod tests {
         assert_eq!(
             errors,
             ["consent.categories: must include the \"necessary\" category"]
+        );
+    }
+
+    #[test]
+    fn limits_and_exposure_settings_are_checked() {
+        let long = "x".repeat(MAX_TEXT_LEN + 1);
+        let errors = parse(&format!(
+            r##"{{"rules": [{{"id": "{id}", "actions": [{{"op": "setText", "selector": "#a", "text": "{long}"}}]}}],
+                 "exposures": {{"dataLayer": "yes"}}}}"##,
+            id = "i".repeat(MAX_ID_LEN + 1)
+        ))
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "rules[0].id: is longer than 64 characters",
+                "rules[0].actions[0].text: is longer than 20000 characters",
+                "exposures.dataLayer: expected true or {\"event\": name}, found \"yes\"",
+            ]
+        );
+        let c = parse(r#"{"exposures": {"dataLayer": true}}"#).unwrap();
+        let sink = c.exposures.unwrap();
+        assert_eq!(
+            (sink.event.as_str(), sink.consent.as_slice()),
+            ("vitrine_exposure", &["analytics".to_owned()][..])
         );
     }
 

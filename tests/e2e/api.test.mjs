@@ -72,6 +72,14 @@ before(async () => {
       '/tag-inline.html': htmlPage(scriptTagPage(embed(GOOD_CONFIG))),
       '/tag-bad.html': htmlPage(scriptTagPage(JSON.stringify({ rules: [{ id: 'r', consent: ['personalisation'], actions: [{ op: 'setText', selector: '#title', text: 'x' }] }] }))),
       '/tag-not-json.html': htmlPage(scriptTagPage('{ "rules": [ ')),
+      '/esm-datalayer.html': htmlPage(
+        esmPage({
+          version: 1,
+          exposures: { dataLayer: { event: 'vitrine_seen' } },
+          rules: [{ id: 'promo', when: { 'events.go': { $gte: 1 } }, actions: [{ op: 'setText', selector: '#title', text: 'Go' }] }],
+          experiments: [{ id: 'exp', variants: [{ id: 'only' }] }],
+        }),
+      ),
     },
   });
   browser = await launch();
@@ -276,6 +284,28 @@ test('visible time on the page counts as dwell only with consent, and rules reac
   await page.waitForFunction(() => window.started);
   assert.ok((await page.evaluate(() => window.v.attributes().dwell.total_ms)) >= 1500);
   assert.equal(await page.evaluate(() => window.v.attributes().dwell.page_ms), 0, 'a new page view starts at 0');
+  await context.close();
+});
+
+test('exposures go onto window.dataLayer only while their consent (analytics) is granted', async () => {
+  const { page, context } = await open('/esm-datalayer.html');
+  await page.waitForFunction(() => window.started);
+  await page.evaluate(() => {
+    window.v.consent.set({ personalization: true });
+    window.v.track('go');
+  });
+  assert.equal(await page.textContent('#title'), 'Go');
+  assert.equal(await page.evaluate(() => window.dataLayer), undefined, 'nothing pushed without analytics consent');
+  await page.evaluate(() => {
+    window.v.consent.set({ personalization: false });
+    window.v.consent.set({ analytics: true, personalization: true });
+    window.v.track('go');
+  });
+  const pushed = await page.evaluate(() => window.dataLayer);
+  assert.deepEqual(pushed.map((e) => [e.event, e.vitrine_kind, e.vitrine_id, e.vitrine_variant ?? null]).sort(), [
+    ['vitrine_seen', 'experiment', 'exp', 'only'],
+    ['vitrine_seen', 'rule', 'promo', null],
+  ]);
   await context.close();
 });
 

@@ -41,3 +41,12 @@ test('hash values are spread over [0, 1)', () => {
   for (const id of ids.slice(0, 6000)) buckets[Math.floor(hash('seed', id, 2) * 10)]++;
   for (const count of buckets) assert.ok(count > 450 && count < 750, `uneven: ${buckets}`);
 });
+
+test('the committed bucketing cases still agree with GrowthBook', async () => {
+  const cases = JSON.parse(await readFile(new URL('../cases/buckets.json', import.meta.url), 'utf8'));
+  assert.ok(cases.length >= 4000);
+  for (const c of cases) {
+    const ranges = growthbook.getBucketRanges(c.weights.length, c.coverage, c.weights);
+    assert.equal(growthbook.chooseVariation(growthbook.hash(c.seed, c.id, c.version), ranges), c.variation);
+  }
+});
