@@ -38,7 +38,7 @@ try {
   row('(a) validate + compile 1,000 rules', r.validate);
   row('(b) vitrine: full evaluation of 1,000 rules', r.refresh, 'refresh(): all rules + re-apply 394 to the DOM');
   row('(b2) vitrine: signal no rule reads (incremental)', r.incremental, 'track(): nothing re-evaluated');
-  row('(c) vitrine: one click, 1,000 rules (100 read clicks)', r.click, 'real DOM event to applied diff');
+  row('(c) vitrine: one click, 1,000 rules (10 read clicks)', r.click, 'real DOM event to applied diff');
   row('(d) GrowthBook evalCondition x 1,000 (same page)', r.growthbook);
   const compare = (name, x) => {
     const ratio = r.growthbook.median / x.median;

@@ -39,6 +39,7 @@ const CONFIG: &str = r##"{
       "actions": [{ "op": "setText", "selector": "#l", "text": "twice" }] },
     { "id": "scrolled", "trigger": { "scroll": 50 }, "actions": [{ "op": "hide", "selector": "#m" }] },
     { "id": "held", "holdout": 0.5, "when": { "events.e0": { "$gte": 1 } }, "actions": [{ "op": "hide", "selector": "#n" }] },
+    { "id": "old-friend", "when": { "visitor.days_since_first": { "$gte": 1 } }, "actions": [{ "op": "hide", "selector": "#p" }] },
     { "id": "sched", "schedule": { "start": "1970-01-01T00:00:30Z", "hours": [9, 17] }, "actions": [{ "op": "hide", "selector": "#o" }] }
   ],
   "experiments": [
@@ -84,7 +85,12 @@ fn incremental_equals_full_evaluation() {
         );
         let mut now = 0.0;
         for step in 0..60 {
-            now += 1000.0;
+            // Mostly a second; sometimes hours, so day counts move too.
+            now += if rng.below(8) == 0 {
+                30_000_000.0
+            } else {
+                1000.0
+            };
             match rng.below(12) {
                 0 | 1 => {
                     e.signal(

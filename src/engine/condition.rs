@@ -135,8 +135,8 @@ impl Condition {
         })
     }
 
-    /// The top-level attribute names the condition reads (`cart` for `cart.total`),
-    /// so evaluation can skip it when none of them changed.
+    /// The attribute paths the condition reads (`cart.total`), so evaluation can
+    /// skip it when none of them changed.
     pub fn roots(&self) -> Vec<String> {
         let mut roots = Vec::new();
         self.collect_roots(&mut roots);
@@ -151,10 +151,9 @@ impl Condition {
                 }
                 Clause::Not(c) => c.collect_roots(roots),
                 Clause::Path(path, _) => {
-                    if let Some(root) = path.first() {
-                        if !roots.contains(root) {
-                            roots.push(root.clone());
-                        }
+                    let joined = path.join(".");
+                    if !roots.contains(&joined) {
+                        roots.push(joined);
                     }
                 }
             }

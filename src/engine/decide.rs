@@ -140,14 +140,30 @@ pub struct Evaluation {
 /// What changed since the previous evaluation, for incremental evaluation.
 pub struct Changes<'a> {
     pub previous: &'a Evaluation,
-    /// Top-level attributes that changed; rules reading none of them keep their
-    /// previous outcome.
-    pub roots: &'a [&'a str],
+    /// Attribute paths that changed (`clicks.promo`, `cart`); rules reading none
+    /// of them keep their previous outcome.
+    pub roots: &'a [String],
 }
 
 /// Whether a rule must be evaluated again after `changes`.
-fn stale(rule: &super::config::Rule, roots: &[&str]) -> bool {
-    rule.reads.iter().any(|r| roots.contains(&r.as_str()))
+fn stale(reads: &[String], changed: &[String]) -> bool {
+    reads
+        .iter()
+        .any(|read| changed.iter().any(|c| overlaps(read, c)))
+}
+
+/// Whether anything must be evaluated again after `changes` (if not, the
+/// attributes need not even be built).
+pub fn anything_stale(config: &Config, changed: &[String]) -> bool {
+    config.rules.iter().any(|r| stale(&r.reads, changed))
+        || config.experiments.iter().any(|e| stale(&e.reads, changed))
+}
+
+/// Whether two attribute paths overlap: equal, or one inside the other
+/// (`clicks` and `clicks.promo`).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.starts_with(short) && (long.len() == short.len() || long.as_bytes()[short.len()] == b'.')
 }
 
 /// The attribute roots the segments read (the `segments` attribute changes when
@@ -265,7 +281,7 @@ pub fn evaluate(
         // previous outcome (consent changes always come as a full evaluation).
         let previous = changes
             .as_ref()
-            .filter(|c| !stale(rule, c.roots))
+            .filter(|c| !stale(&rule.reads, c.roots))
             .and_then(|c| c.previous.decisions.get(i))
             .map(|d| match d.reason {
                 Reason::Overridden { .. } => Reason::Applied,
@@ -309,41 +325,54 @@ pub fn evaluate(
 
     let forced = forced(visitor.force);
     for (e, experiment) in config.experiments.iter().enumerate() {
-        let chosen: Result<(usize, Reason), Reason> =
-            if let Some(c) = missing_consent(&experiment.consent, consent) {
-                Err(Reason::ConsentMissing(c))
-            } else if let Some(clause) = experiment
-                .when
-                .as_ref()
-                .and_then(|w| w.first_failure(attributes))
-            {
-                Err(Reason::ConditionNotMet(clause))
-            } else if let Some(v) = forced
-                .iter()
-                .find(|(id, _)| *id == experiment.id)
-                .and_then(|(_, v)| experiment.variant_index(v))
-            {
-                Ok((v, Reason::Forced))
-            } else if let Some(v) = visitor
-                .assignments
-                .iter()
-                .find(|(id, _)| *id == experiment.id)
-                .and_then(|(_, v)| experiment.variant_index(v))
-            {
-                Ok((v, Reason::Sticky))
-            } else {
-                match visitor.id {
-                    None => Err(Reason::NoVisitorId),
-                    Some(id) => match experiment.bucket(id) {
-                        None => Err(Reason::OutsideCoverage),
-                        Some(v) => {
-                            out.new_assignments
-                                .push((experiment.id.clone(), experiment.variants[v].id.clone()));
-                            Ok((v, Reason::Assigned))
-                        }
-                    },
-                }
-            };
+        // Incremental: consent, forcing and assignments come as full evaluations,
+        // so an experiment whose condition reads nothing that changed stands.
+        let previous = changes
+            .as_ref()
+            .filter(|c| !stale(&experiment.reads, c.roots))
+            .and_then(|c| c.previous.decisions.get(config.rules.len() + e))
+            // An overridden decision no longer says how the variant was chosen.
+            .filter(|p| !matches!(p.reason, Reason::Overridden { .. }))
+            .copied();
+        let chosen: Result<(usize, Reason), Reason> = if let Some(p) = previous {
+            match p.variant {
+                Some(v) => Ok((v, p.reason)),
+                None => Err(p.reason),
+            }
+        } else if let Some(c) = missing_consent(&experiment.consent, consent) {
+            Err(Reason::ConsentMissing(c))
+        } else if let Some(clause) = experiment
+            .when
+            .as_ref()
+            .and_then(|w| w.first_failure(attributes))
+        {
+            Err(Reason::ConditionNotMet(clause))
+        } else if let Some(v) = forced
+            .iter()
+            .find(|(id, _)| *id == experiment.id)
+            .and_then(|(_, v)| experiment.variant_index(v))
+        {
+            Ok((v, Reason::Forced))
+        } else if let Some(v) = visitor
+            .assignments
+            .iter()
+            .find(|(id, _)| *id == experiment.id)
+            .and_then(|(_, v)| experiment.variant_index(v))
+        {
+            Ok((v, Reason::Sticky))
+        } else {
+            match visitor.id {
+                None => Err(Reason::NoVisitorId),
+                Some(id) => match experiment.bucket(id) {
+                    None => Err(Reason::OutsideCoverage),
+                    Some(v) => {
+                        out.new_assignments
+                            .push((experiment.id.clone(), experiment.variants[v].id.clone()));
+                        Ok((v, Reason::Assigned))
+                    }
+                },
+            }
+        };
         let decision = match chosen {
             Err(reason) => Decision {
                 index: e,

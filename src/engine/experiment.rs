@@ -26,6 +26,8 @@ pub struct Experiment {
     pub coverage: f64,
     pub priority: i32,
     pub variants: Vec<Variant>,
+    /// The attribute paths `when` reads (for incremental evaluation).
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -164,9 +166,11 @@ fn parse_one(
         }
     };
     let variants = variants(get(map, "variants"), &field(path, "variants"), diags);
+    let reads = when.as_ref().map(Condition::roots).unwrap_or_default();
     Some(Experiment {
         id: id?,
         consent,
+        reads,
         when,
         seed,
         hash_version,

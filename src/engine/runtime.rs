@@ -84,8 +84,8 @@ pub struct Engine {
     applied: Vec<OpId>,
     /// The last evaluation, the base of the next incremental one.
     last: Option<Evaluation>,
-    /// Top-level attributes changed since the last evaluation (see `decide`).
-    changed: Vec<&'static str>,
+    /// Attribute paths changed since the last evaluation (see `decide`).
+    changed: Vec<String>,
     /// Everything may have changed (page view, consent, erasure, start).
     changed_all: bool,
     /// Categories whose partition changed since the last write.
@@ -204,13 +204,27 @@ impl Engine {
     /// (`visitor.days_since_*`, schedules) may change with it, even when the signal
     /// that brought the time is dropped for lack of consent.
     fn advance_clock(&mut self, now_ms: f64) {
-        if now_ms != self.now_ms {
-            self.now_ms = now_ms;
-            for r in ["visitor", "clock"] {
-                if !self.changed.contains(&r) {
-                    self.changed.push(r);
-                }
-            }
+        if now_ms == self.now_ms {
+            return;
+        }
+        let days = |engine: &Engine| {
+            engine.profile.visitor.as_ref().map(|v| {
+                let since = |t: f64| ((engine.now_ms - t) / 86_400_000.0).floor();
+                (since(v.first_seen_ms), v.previous_session_ms.map(since))
+            })
+        };
+        let before = days(self);
+        self.now_ms = now_ms;
+        if days(self) != before {
+            self.mark_changed("visitor.days_since_first");
+            self.mark_changed("visitor.days_since_last");
+        }
+        self.mark_changed("clock");
+    }
+
+    fn mark_changed(&mut self, path: &str) {
+        if !self.changed.iter().any(|c| c == path) {
+            self.changed.push(path.to_owned());
         }
     }
 
@@ -221,18 +235,16 @@ impl Engine {
         if !self.allows(aggregate) {
             return false;
         }
-        let root = match &signal {
-            Signal::Click { .. } => "clicks",
-            Signal::CartAdd(_) | Signal::CartRemove { .. } | Signal::CartSet(_) => "cart",
-            Signal::Dwell { .. } => "dwell",
-            Signal::Track { .. } => "events",
-            Signal::Scroll { .. } => "scroll",
-            Signal::ExitIntent => "exit",
-            Signal::Idle { .. } => "idle",
+        let path = match &signal {
+            Signal::Click { key } => format!("clicks.{}", truncate(key, MAX_KEY_LEN)),
+            Signal::CartAdd(_) | Signal::CartRemove { .. } | Signal::CartSet(_) => "cart".into(),
+            Signal::Dwell { .. } => "dwell".into(),
+            Signal::Track { name } => format!("events.{}", truncate(name, MAX_KEY_LEN)),
+            Signal::Scroll { .. } => "scroll".into(),
+            Signal::ExitIntent => "exit".into(),
+            Signal::Idle { .. } => "idle".into(),
         };
-        if !self.changed.contains(&root) {
-            self.changed.push(root);
-        }
+        self.mark_changed(&path);
         match signal {
             Signal::Click { key } => bump(&mut self.profile.clicks, &key),
             Signal::Track { name } => {
@@ -432,7 +444,15 @@ impl Engine {
     }
 
     fn evaluate_with(&self, changes: Option<decide::Changes>) -> Evaluation {
-        let attributes = self.attributes();
+        // Nothing any rule or experiment reads changed: skip building attributes.
+        let needed = changes
+            .as_ref()
+            .is_none_or(|c| decide::anything_stale(&self.config, c.roots));
+        let attributes = if needed {
+            self.attributes()
+        } else {
+            Value::Null
+        };
         let visitor_id = self
             .profile
             .visitor
@@ -501,7 +521,12 @@ impl Engine {
                 }
             }
         }
-        let mut d = diff(&self.applied, &evaluation.ops);
+        // Most signals change nothing on the page: skip the sorting diff then.
+        let mut d = if evaluation.ops == self.applied {
+            Diff::default()
+        } else {
+            diff(&self.applied, &evaluation.ops)
+        };
         self.count_exposures(&evaluation);
         let previous = self.decisions();
         for (i, now) in evaluation.decisions.iter().enumerate() {
@@ -514,7 +539,9 @@ impl Engine {
                 d.started.push(i);
             }
         }
-        self.applied = evaluation.ops.clone();
+        if evaluation.ops != self.applied {
+            self.applied = evaluation.ops.clone();
+        }
         self.last = Some(evaluation);
         d
     }
@@ -550,7 +577,7 @@ impl Engine {
             counted = true;
         }
         if counted {
-            self.changed.push("frequency");
+            self.mark_changed("frequency");
             // Without consent to store them, the counts live in memory only.
             if self.allows(Aggregate::Experiments) {
                 self.touch(Aggregate::Experiments);
