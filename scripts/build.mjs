@@ -4,6 +4,7 @@
 // package.json. Generated files are copied as they are, never edited.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { report } from './size.mjs';
@@ -32,6 +33,15 @@ for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.was
   cpSync(join(out, file), join(pkg, file));
 }
 for (const file of ['index.js', 'index.d.ts', 'vitrine.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+// The files a page loads are minified (esbuild): the loader as a classic script,
+// the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
+if (profile === '--release') {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm']]) {
+    const path = join(pkg, file);
+    const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
+    writeFileSync(path, code);
+  }
+}
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
