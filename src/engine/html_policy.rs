@@ -183,8 +183,8 @@ pub fn is_safe_url(url: &str) -> bool {
         .collect();
     let scheme_end = cleaned.find([':', '/', '?', '#']);
     match scheme_end {
-        Some(i) if cleaned[i..].starts_with(':') => {
-            let scheme = cleaned[..i].to_ascii_lowercase();
+        Some(i) if cleaned.get(i..).is_some_and(|rest| rest.starts_with(':')) => {
+            let scheme = cleaned.get(..i).unwrap_or("").to_ascii_lowercase();
             let is_scheme = scheme
                 .chars()
                 .next()

@@ -170,7 +170,7 @@ impl CartItem {
 /// Cuts a string to at most `max` characters, on a character boundary.
 pub fn truncate(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
-        Some((i, _)) => s[..i].to_owned(),
+        Some((i, _)) => s.get(..i).unwrap_or("").to_owned(),
         None => s.to_owned(),
     }
 }

@@ -92,11 +92,8 @@ impl Context {
         let (before_query, query) = without_fragment
             .split_once('?')
             .unwrap_or((without_fragment, ""));
-        let path = match before_query.find("://") {
-            Some(i) => before_query[i + 3..]
-                .find('/')
-                .map(|j| &before_query[i + 3 + j..])
-                .unwrap_or("/"),
+        let path = match before_query.split_once("://") {
+            Some((_, rest)) => rest.find('/').and_then(|j| rest.get(j..)).unwrap_or("/"),
             None => before_query,
         };
         let device = if viewport_width < 768.0 {

@@ -233,7 +233,7 @@ pub fn parse_js_number(s: &str) -> f64 {
         _ => 0,
     };
     if radix != 0 {
-        let digits = &t[2..];
+        let digits = t.get(2..).unwrap_or("");
         if digits.is_empty() {
             return f64::NAN;
         }
