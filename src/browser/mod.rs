@@ -10,6 +10,7 @@ pub mod api;
 pub mod applier;
 pub mod condition;
 pub mod config_types;
+pub mod engagement;
 pub mod error;
 pub mod hashing;
 pub mod host;

@@ -7,7 +7,7 @@
 //! while the shell is borrowed and delivered after, so a callback may call back into
 //! vitrine. A callback that runs while the shell is busy is skipped, never panics.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::{Interval, Timeout};
@@ -20,6 +20,7 @@ use crate::engine::runtime::Engine;
 use crate::engine::signal::Signal;
 
 use super::applier::Applier;
+use super::engagement::Engagement;
 use super::json::to_js;
 use super::listener::EventListener;
 use super::page;
@@ -31,6 +32,10 @@ pub type Shared = Rc<RefCell<Shell>>;
 const FLUSH_DELAY_MS: u32 = 1_000;
 /// How often visible time on the page is added to dwell.
 const DWELL_TICK_MS: u32 = 1_000;
+/// Without interaction for this long the visitor is idle: time stops counting as
+/// dwell, and idle time is reported (for `idle` triggers) in steps of `IDLE_STEP_MS`.
+const IDLE_AFTER_MS: f64 = 30_000.0;
+const IDLE_STEP_MS: f64 = 5_000.0;
 
 pub struct Shell {
     engine: Engine,
@@ -42,6 +47,12 @@ pub struct Shell {
     click_collector: Option<EventListener>,
     dwell_collector: Option<Interval>,
     last_tick_ms: f64,
+    /// Scroll, exit intent, idle and SPA navigation collectors.
+    engagement: Option<Engagement>,
+    /// When the visitor last interacted (set by the engagement collectors).
+    activity: Rc<Cell<f64>>,
+    /// The idle time last reported, so idle is reported in steps.
+    idle_reported: f64,
     lifecycle: Vec<EventListener>,
     flush_timer: Option<Timeout>,
     weak: Weak<RefCell<Shell>>,
@@ -114,6 +125,9 @@ impl Shell {
                 click_collector: None,
                 dwell_collector: None,
                 last_tick_ms: page::now_ms(),
+                engagement: None,
+                activity: Rc::new(Cell::new(page::now_ms())),
+                idle_reported: 0.0,
                 lifecycle: Vec::new(),
                 flush_timer: None,
                 weak: weak.clone(),
@@ -314,6 +328,26 @@ impl Shell {
         } else {
             self.dwell_collector = None;
         }
+        if self.granted(Aggregate::Dwell) {
+            if self.engagement.is_none() {
+                self.activity.set(page::now_ms());
+                self.engagement =
+                    Some(Engagement::attach(self.weak.clone(), self.activity.clone()));
+            }
+        } else {
+            self.engagement = None;
+        }
+    }
+
+    /// A page view without a page load (pushState, replaceState, popstate,
+    /// hashchange): the engine sees the new URL, rules are decided again, and
+    /// applied changes are re-applied to the route's new content.
+    pub fn navigated(&mut self) {
+        self.engine.page_view(page::context(), page::now_ms());
+        self.idle_reported = 0.0;
+        self.update();
+        self.applier.refresh();
+        self.schedule_flush();
     }
 
     fn dwell_tick(&mut self) {
@@ -321,8 +355,20 @@ impl Shell {
         let elapsed = now - self.last_tick_ms;
         self.last_tick_ms = now;
         let visible = page::document().is_some_and(|d| !d.hidden());
+        let idle = now - self.activity.get();
+        if idle < self.idle_reported {
+            self.idle_reported = 0.0; // the visitor came back
+        }
+        if visible && idle - self.idle_reported >= IDLE_STEP_MS {
+            self.idle_reported = idle;
+            self.signal(Signal::Idle { idle_ms: idle });
+        }
         // A long gap means the tab was frozen or the machine slept: that is not dwell.
-        if visible && elapsed > 0.0 && elapsed < f64::from(DWELL_TICK_MS) * 3.0 {
+        if visible
+            && idle < IDLE_AFTER_MS
+            && elapsed > 0.0
+            && elapsed < f64::from(DWELL_TICK_MS) * 3.0
+        {
             self.signal(Signal::Dwell { active_ms: elapsed });
         }
     }
@@ -414,6 +460,7 @@ impl Shell {
         self.flush();
         self.click_collector = None;
         self.dwell_collector = None;
+        self.engagement = None;
         self.lifecycle.clear();
         self.applier.revert_all();
         self.engine.reset_applied();

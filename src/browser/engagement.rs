@@ -1,0 +1,163 @@
+//! Engagement collectors: scroll depth, exit intent, idle time, and page views
+//! from single-page-app navigation. Attached only while the `dwell` data's consent
+//! category is granted (see `Shell::sync_collectors`); dropping this detaches them
+//! all and hands `history.pushState`/`replaceState` back.
+
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::engine::signal::Signal;
+
+use super::listener::EventListener;
+use super::page;
+use super::shell::{with_shell, Shell};
+
+/// Scroll depth is reported in steps of this many percent.
+const SCROLL_STEP: f64 = 5.0;
+
+pub struct Engagement {
+    _listeners: Vec<EventListener>,
+    _history: Option<HistoryHook>,
+}
+
+/// `history.pushState`/`replaceState` wrapped to report navigation. The wrappers
+/// outlive us (another script may have wrapped them in turn), so on drop they are
+/// switched off and, where still ours, the originals put back.
+struct HistoryHook {
+    active: Rc<Cell<bool>>,
+    originals: Vec<(&'static str, js_sys::Function, js_sys::Function)>,
+}
+
+impl Drop for HistoryHook {
+    fn drop(&mut self) {
+        self.active.set(false);
+        let Some(history) = page::window().and_then(|w| w.history().ok()) else {
+            return;
+        };
+        for (name, original, wrapper) in &self.originals {
+            let current = js_sys::Reflect::get(&history, &JsValue::from_str(name))
+                .unwrap_or(JsValue::UNDEFINED);
+            if current == JsValue::from(wrapper.clone()) {
+                let _ = js_sys::Reflect::set(&history, &JsValue::from_str(name), original);
+            }
+        }
+    }
+}
+
+fn signal(weak: &Weak<std::cell::RefCell<Shell>>, s: Signal) {
+    if let Some(shared) = weak.upgrade() {
+        with_shell(&shared, |shell| {
+            shell.signal(s);
+        });
+    }
+}
+
+fn navigated(weak: &Weak<std::cell::RefCell<Shell>>) {
+    if let Some(shared) = weak.upgrade() {
+        with_shell(&shared, Shell::navigated);
+    }
+}
+
+impl Engagement {
+    /// Attaches the collectors; `activity` is set to the time of every interaction
+    /// (the dwell timer reads it to tell active from idle time).
+    pub fn attach(weak: Weak<std::cell::RefCell<Shell>>, activity: Rc<Cell<f64>>) -> Engagement {
+        let mut listeners = Vec::new();
+        let (Some(window), Some(document)) = (page::window(), page::document()) else {
+            return Engagement {
+                _listeners: listeners,
+                _history: None,
+            };
+        };
+        let reported = Rc::new(Cell::new(0.0f64));
+        {
+            let (weak, reported, activity) = (weak.clone(), reported.clone(), activity.clone());
+            listeners.push(EventListener::new(&window, "scroll", false, move |_| {
+                activity.set(page::now_ms());
+                let Some(pct) = scroll_percent() else { return };
+                if pct >= reported.get() + SCROLL_STEP || (pct >= 100.0 && reported.get() < 100.0) {
+                    reported.set(pct);
+                    signal(&weak, Signal::Scroll { max_pct: pct });
+                }
+            }));
+        }
+        {
+            let weak = weak.clone();
+            let fired = Cell::new(false);
+            listeners.push(EventListener::new(
+                &document,
+                "mouseout",
+                false,
+                move |event| {
+                    let Some(mouse) = event.dyn_ref::<web_sys::MouseEvent>() else {
+                        return;
+                    };
+                    // Leaving the page through the top edge: towards the tabs or the URL bar.
+                    if mouse.related_target().is_none() && mouse.client_y() <= 0 && !fired.get() {
+                        fired.set(true);
+                        signal(&weak, Signal::ExitIntent);
+                    }
+                },
+            ));
+        }
+        for kind in ["pointerdown", "keydown", "pointermove", "touchstart"] {
+            let activity = activity.clone();
+            listeners.push(EventListener::new(&document, kind, true, move |_| {
+                activity.set(page::now_ms())
+            }));
+        }
+        for kind in ["popstate", "hashchange"] {
+            let weak = weak.clone();
+            listeners.push(EventListener::new(&window, kind, false, move |_| {
+                navigated(&weak)
+            }));
+        }
+        let history = hook_history(&weak);
+        Engagement {
+            _listeners: listeners,
+            _history: history,
+        }
+    }
+}
+
+/// How far down the page the bottom of the viewport is, in percent.
+fn scroll_percent() -> Option<f64> {
+    let window = page::window()?;
+    let root = page::document()?.document_element()?;
+    let height = f64::from(root.scroll_height());
+    let bottom = window.scroll_y().ok()? + window.inner_height().ok()?.as_f64()?;
+    (height > 0.0).then(|| (bottom / height * 100.0).clamp(0.0, 100.0).round())
+}
+
+fn hook_history(weak: &Weak<std::cell::RefCell<Shell>>) -> Option<HistoryHook> {
+    let history = page::window()?.history().ok()?;
+    let active = Rc::new(Cell::new(true));
+    let mut originals = Vec::new();
+    for name in ["pushState", "replaceState"] {
+        let key = JsValue::from_str(name);
+        let original: js_sys::Function =
+            js_sys::Reflect::get(&history, &key).ok()?.dyn_into().ok()?;
+        let (weak, active, call) = (weak.clone(), active.clone(), original.clone());
+        let this = history.clone();
+        let wrapper =
+            Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
+                move |state: JsValue, unused: JsValue, url: JsValue| {
+                    let result = call.call3(&this, &state, &unused, &url);
+                    if active.get() && result.is_ok() {
+                        navigated(&weak);
+                    }
+                    result
+                },
+            );
+        let function: js_sys::Function =
+            wrapper.as_ref().unchecked_ref::<js_sys::Function>().clone();
+        // The page (or a later wrapper) may keep calling it after we stop.
+        wrapper.forget();
+        let _ = js_sys::Reflect::set(&history, &key, &function);
+        originals.push((name, original, function));
+    }
+    Some(HistoryHook { active, originals })
+}
