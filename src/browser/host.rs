@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::engine::host::{install, Host};
+use crate::engine::host::{cached_regex, install, Host};
 
 std::thread_local! {
     /// Compiled expressions by pattern and flags, like GrowthBook's regex cache.
@@ -13,27 +13,19 @@ std::thread_local! {
 }
 
 fn compile_regex(pattern: &str, insensitive: bool) -> Result<u32, String> {
-    COMPILED.with(|compiled| {
-        let mut compiled = compiled.borrow_mut();
-        if let Some(i) = compiled
-            .iter()
-            .position(|(p, ci, _)| p == pattern && *ci == insensitive)
-        {
-            return Ok(i as u32);
-        }
-        // `new RegExp` throws a SyntaxError for an invalid pattern; catch it.
-        let constructor: js_sys::Function =
-            js_sys::Reflect::get(&js_sys::global(), &"RegExp".into())
-                .map_err(|e| super::error::describe(&e))?
-                .into();
-        let args = js_sys::Array::of2(
-            &pattern.into(),
-            &(if insensitive { "i" } else { "" }).into(),
-        );
-        let regex = js_sys::Reflect::construct(&constructor, &args)
-            .map_err(|e| super::error::describe(&e))?;
-        compiled.push((pattern.to_owned(), insensitive, regex.into()));
-        Ok((compiled.len() - 1) as u32)
+    COMPILED.with(|cache| {
+        cached_regex(cache, pattern, insensitive, || {
+            // `new RegExp` throws a SyntaxError for an invalid pattern; catch it.
+            let constructor: js_sys::Function =
+                js_sys::Reflect::get(&js_sys::global(), &"RegExp".into())
+                    .map_err(|e| super::error::describe(&e))?
+                    .into();
+            let flags = if insensitive { "i" } else { "" };
+            let args = js_sys::Array::of2(&pattern.into(), &flags.into());
+            js_sys::Reflect::construct(&constructor, &args)
+                .map(Into::into)
+                .map_err(|e| super::error::describe(&e))
+        })
     })
 }
 

@@ -288,15 +288,6 @@ pub fn evaluate(
                 other => other,
             });
         let reason = if let Some(reason) = previous {
-            if reason == Reason::Applied {
-                candidates.push(Candidate {
-                    source: i as u32,
-                    variant: 0,
-                    priority: rule.priority,
-                    decision: out.decisions.len(),
-                    actions: &rule.actions,
-                });
-            }
             reason
         } else if let Some(c) = missing_consent(&rule.consent, consent) {
             Reason::ConsentMissing(c)
@@ -305,6 +296,9 @@ pub fn evaluate(
         } else if let Some(held) = gate(rule, i, &visitor) {
             held
         } else {
+            Reason::Applied
+        };
+        if reason == Reason::Applied {
             candidates.push(Candidate {
                 source: i as u32,
                 variant: 0,
@@ -312,8 +306,7 @@ pub fn evaluate(
                 decision: out.decisions.len(),
                 actions: &rule.actions,
             });
-            Reason::Applied
-        };
+        }
         out.decisions.push(Decision {
             index: i,
             experiment: false,

@@ -26,6 +26,26 @@ pub struct Host {
 
 static HOST: OnceLock<Host> = OnceLock::new();
 
+/// Compiled regular expressions by pattern and flags (like GrowthBook's regex
+/// cache), shared by the hosts: returns the handle of an existing entry or
+/// compiles and adds one.
+pub fn cached_regex<T>(
+    cache: &std::cell::RefCell<Vec<(String, bool, T)>>,
+    pattern: &str,
+    insensitive: bool,
+    compile: impl FnOnce() -> Result<T, String>,
+) -> Result<u32, String> {
+    let mut compiled = cache.borrow_mut();
+    if let Some(i) = compiled
+        .iter()
+        .position(|(p, ci, _)| p == pattern && *ci == insensitive)
+    {
+        return Ok(i as u32);
+    }
+    compiled.push((pattern.to_owned(), insensitive, compile()?));
+    Ok((compiled.len() - 1) as u32)
+}
+
 /// Installs the host's implementations; the first call wins.
 pub fn install(host: Host) {
     let _ = HOST.set(host);
@@ -56,18 +76,11 @@ mod native_regex {
     }
 
     pub fn compile(pattern: &str, insensitive: bool) -> Result<u32, String> {
-        COMPILED.with(|compiled| {
-            let mut compiled = compiled.borrow_mut();
-            if let Some(i) = compiled
-                .iter()
-                .position(|(p, ci, _)| p == pattern && *ci == insensitive)
-            {
-                return Ok(i as u32);
-            }
-            let regex = regress::Regex::with_flags(pattern, if insensitive { "i" } else { "" })
-                .map_err(|e| e.to_string())?;
-            compiled.push((pattern.to_owned(), insensitive, regex));
-            Ok((compiled.len() - 1) as u32)
+        COMPILED.with(|cache| {
+            super::cached_regex(cache, pattern, insensitive, || {
+                regress::Regex::with_flags(pattern, if insensitive { "i" } else { "" })
+                    .map_err(|e| e.to_string())
+            })
         })
     }
 
