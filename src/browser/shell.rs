@@ -259,6 +259,27 @@ impl Shell {
         }
     }
 
+    fn sync_from_storage(&mut self) {
+        let Some(storage) = self.storage.as_ref() else {
+            return;
+        };
+        let (stored, warnings) = storage.read_all();
+        for w in warnings {
+            self.warn(w);
+        }
+        if self.engine.sync_from_storage(stored) {
+            let state = to_js(&crate::engine::consent::state_value(
+                &self.engine.consent().granted,
+            ));
+            self.queue(
+                "consent",
+                js_object(&[("state", state), ("source", "storage".into())]),
+            );
+            self.sync_collectors();
+        }
+        self.update();
+    }
+
     /// Full re-evaluation, then every applied operation re-applied to the current DOM.
     pub fn refresh(&mut self) {
         self.engine.invalidate();
@@ -382,6 +403,24 @@ impl Shell {
                 }
             }
         };
+        // Another tab wrote vitrine data: take it over (cart, consent, erasure).
+        let weak = self.weak.clone();
+        self.lifecycle.push(EventListener::new(
+            &window,
+            "storage",
+            false,
+            move |event| {
+                let key = event
+                    .dyn_ref::<web_sys::StorageEvent>()
+                    .map(web_sys::StorageEvent::key);
+                // A null key means the whole storage was cleared.
+                let ours =
+                    key.is_some_and(|k| k.is_none_or(|k| k.starts_with(super::storage::PREFIX)));
+                if let (true, Some(shared)) = (ours, weak.upgrade()) {
+                    with_shell(&shared, Shell::sync_from_storage);
+                }
+            },
+        ));
         self.lifecycle.push(EventListener::new(
             &window,
             "pagehide",

@@ -162,6 +162,35 @@ impl Engine {
         (engine, warnings)
     }
 
+    /// Takes over what another tab stored (consent and profile), so a cart or a
+    /// consent change there reaches this tab's decisions. Aggregates of categories
+    /// not granted are dropped. This tab's changes not yet written are replaced by
+    /// the stored ones. Returns whether the consent state changed.
+    pub fn sync_from_storage(&mut self, stored: Vec<(String, Partition)>) -> bool {
+        let stored_consent = stored
+            .iter()
+            .find(|(c, p)| c == NECESSARY && p.schema == SCHEMA)
+            .and_then(|(_, p)| p.consent.clone());
+        let before = self.consent.granted.clone();
+        self.consent = ConsentStore::restore(&self.config.consent, stored_consent);
+        let mut profile = Profile::default();
+        for (category, partition) in stored {
+            if partition.schema != SCHEMA || !self.consent.is_granted(&category) {
+                continue;
+            }
+            let config = &self.config;
+            profile.merge_from(partition.profile.bounded(), |a| {
+                config.category_of(a) == category
+            });
+        }
+        self.profile = profile;
+        if !self.allows(Aggregate::Dwell) {
+            self.page = PageState::default();
+        }
+        self.changed_all = true;
+        before != self.consent.granted
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
