@@ -5,6 +5,7 @@
 //! every behaviour replayable and testable with plain `cargo test`.
 
 pub mod bucket;
+pub mod channel;
 pub mod codec;
 pub mod condition;
 pub mod config;

@@ -151,6 +151,7 @@ impl Context {
                 ]),
             ),
             ("utm", utm),
+            ("channel", Value::from(super::channel::classify(self))),
             (
                 "time",
                 object(vec![
