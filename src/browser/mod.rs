@@ -19,5 +19,6 @@ pub mod listener;
 pub mod page;
 pub mod sanitize;
 pub mod shell;
+pub mod sources;
 pub mod storage;
 pub mod validate;

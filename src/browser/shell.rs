@@ -24,6 +24,7 @@ use super::engagement::Engagement;
 use super::json::to_js;
 use super::listener::EventListener;
 use super::page;
+use super::sources::CartSources;
 use super::storage::Storage;
 
 pub type Shared = Rc<RefCell<Shell>>;
@@ -49,6 +50,8 @@ pub struct Shell {
     last_tick_ms: f64,
     /// Scroll, exit intent, idle and SPA navigation collectors.
     engagement: Option<Engagement>,
+    /// GA4 dataLayer ecommerce events and `vitrine:cart` events.
+    cart_sources: Option<Rc<CartSources>>,
     /// When the visitor last interacted (set by the engagement collectors).
     activity: Rc<Cell<f64>>,
     /// The idle time last reported, so idle is reported in steps.
@@ -126,6 +129,7 @@ impl Shell {
                 dwell_collector: None,
                 last_tick_ms: page::now_ms(),
                 engagement: None,
+                cart_sources: None,
                 activity: Rc::new(Cell::new(page::now_ms())),
                 idle_reported: 0.0,
                 lifecycle: Vec::new(),
@@ -349,6 +353,15 @@ impl Shell {
         } else {
             self.dwell_collector = None;
         }
+        if self.granted(Aggregate::Cart) {
+            if self.cart_sources.is_none() {
+                self.cart_sources = Some(Rc::new(CartSources::attach(self.weak.clone())));
+                // Entries pushed before vitrine loaded (or before consent) count too.
+                self.read_data_layer();
+            }
+        } else {
+            self.cart_sources = None;
+        }
         if self.granted(Aggregate::Dwell) {
             if self.engagement.is_none() {
                 self.activity.set(page::now_ms());
@@ -357,6 +370,14 @@ impl Shell {
             }
         } else {
             self.engagement = None;
+        }
+    }
+
+    /// Reads dataLayer entries not read yet (also called on every dwell tick, to
+    /// catch entries pushed through a `push` another script replaced).
+    pub fn read_data_layer(&mut self) {
+        if let Some(sources) = self.cart_sources.clone() {
+            sources.read_new(self);
         }
     }
 
@@ -372,6 +393,7 @@ impl Shell {
     }
 
     fn dwell_tick(&mut self) {
+        self.read_data_layer();
         let now = page::now_ms();
         let elapsed = now - self.last_tick_ms;
         self.last_tick_ms = now;
@@ -500,6 +522,7 @@ impl Shell {
         self.click_collector = None;
         self.dwell_collector = None;
         self.engagement = None;
+        self.cart_sources = None;
         self.lifecycle.clear();
         self.applier.revert_all();
         self.engine.reset_applied();

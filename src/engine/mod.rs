@@ -12,6 +12,7 @@ pub mod config;
 pub mod consent;
 pub mod decide;
 pub mod diagnostic;
+pub mod ecommerce;
 pub mod experiment;
 pub mod gates;
 pub mod host;

@@ -1,0 +1,149 @@
+//! Cart data the site already publishes: GA4 ecommerce events on
+//! `window.dataLayer` (entries pushed before vitrine loaded included) and the
+//! `vitrine:cart` DOM event. Attached only while the cart data's consent category
+//! is granted; dropping this detaches the listener and hands `dataLayer.push` back.
+//! Entries are read by index, so entries pushed while vitrine was busy, or through a
+//! `push` that another script (GTM) replaced, are picked up at the next tick.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::engine::ecommerce;
+
+use super::json::from_js;
+use super::listener::EventListener;
+use super::page;
+use super::shell::{with_shell, Shell};
+
+pub struct CartSources {
+    _listener: Option<EventListener>,
+    layer: Option<js_sys::Array>,
+    /// How many dataLayer entries have been read.
+    read: Rc<Cell<u32>>,
+    hook: Option<(Rc<Cell<bool>>, js_sys::Function, js_sys::Function)>,
+}
+
+impl Drop for CartSources {
+    fn drop(&mut self) {
+        let (Some(layer), Some((active, original, wrapper))) = (&self.layer, &self.hook) else {
+            return;
+        };
+        active.set(false);
+        let key = JsValue::from_str("push");
+        let current = js_sys::Reflect::get(layer, &key).unwrap_or(JsValue::UNDEFINED);
+        if current == JsValue::from(wrapper.clone()) {
+            let _ = js_sys::Reflect::set(layer, &key, original);
+        }
+    }
+}
+
+impl CartSources {
+    pub fn attach(weak: Weak<RefCell<Shell>>) -> CartSources {
+        let listener = page::document().map(|document| {
+            let weak = weak.clone();
+            EventListener::new(&document, "vitrine:cart", false, move |event| {
+                let detail = event
+                    .dyn_ref::<web_sys::CustomEvent>()
+                    .map(web_sys::CustomEvent::detail)
+                    .unwrap_or(JsValue::UNDEFINED);
+                let Some(shared) = weak.upgrade() else { return };
+                with_shell(&shared, |shell| {
+                    match from_js(&detail)
+                        .map_err(|e| e.to_string())
+                        .and_then(|d| ecommerce::from_cart_event(&d))
+                    {
+                        Ok(signal) => {
+                            shell.signal(signal);
+                        }
+                        Err(why) => shell.warn(format!("vitrine:cart event ignored: {why}")),
+                    }
+                });
+            })
+        });
+        let layer = data_layer();
+        let read = Rc::new(Cell::new(0));
+        let hook = layer.as_ref().and_then(|layer| hook_push(layer, weak));
+        CartSources {
+            _listener: listener,
+            layer,
+            read,
+            hook,
+        }
+    }
+
+    /// Reads the dataLayer entries not read yet and feeds their signals.
+    pub fn read_new(&self, shell: &mut Shell) {
+        let Some(layer) = &self.layer else { return };
+        let length = layer.length();
+        // Bounded per call, so a flood of entries cannot stall the page.
+        let end = length.min(self.read.get() + 500);
+        // vitrine's own exposure entries are not page events.
+        let own = shell
+            .engine()
+            .config()
+            .exposures
+            .as_ref()
+            .map(|s| s.event.clone());
+        for i in self.read.get()..end {
+            let Ok(entry) = from_js(&layer.get(i)) else {
+                continue;
+            };
+            if own.is_some() && entry.get("event").and_then(|e| e.as_str()) == own.as_deref() {
+                continue;
+            }
+            let (signals, problems) = ecommerce::from_data_layer(&entry);
+            for problem in problems {
+                shell.warn(format!("dataLayer: {problem}"));
+            }
+            for signal in signals {
+                shell.signal(signal);
+            }
+        }
+        self.read.set(end);
+    }
+}
+
+/// `window.dataLayer`, created if the page has none (as gtag.js does).
+fn data_layer() -> Option<js_sys::Array> {
+    let window = page::window()?;
+    let key = JsValue::from_str("dataLayer");
+    let existing = js_sys::Reflect::get(&window, &key).ok()?;
+    if let Some(array) = existing.dyn_ref::<js_sys::Array>() {
+        return Some(array.clone());
+    }
+    if !existing.is_undefined() {
+        return None; // something else owns that name
+    }
+    let array = js_sys::Array::new();
+    js_sys::Reflect::set(&window, &key, &array).ok()?;
+    Some(array)
+}
+
+/// Wraps `dataLayer.push` so new entries are read at once.
+fn hook_push(
+    layer: &js_sys::Array,
+    weak: Weak<RefCell<Shell>>,
+) -> Option<(Rc<Cell<bool>>, js_sys::Function, js_sys::Function)> {
+    let key = JsValue::from_str("push");
+    let original: js_sys::Function = js_sys::Reflect::get(layer, &key).ok()?.dyn_into().ok()?;
+    let active = Rc::new(Cell::new(true));
+    let (call, target, on) = (original.clone(), layer.clone(), active.clone());
+    let wrapper =
+        Closure::<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>::new(move |entry: JsValue| {
+            let result = call.call1(&target, &entry);
+            if on.get() {
+                if let Some(shared) = weak.upgrade() {
+                    with_shell(&shared, Shell::read_data_layer);
+                }
+            }
+            result
+        });
+    let function: js_sys::Function = wrapper.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    // The page keeps references to `dataLayer.push`; it must outlive us.
+    wrapper.forget();
+    js_sys::Reflect::set(layer, &key, &function).ok()?;
+    Some((active, original, function))
+}
