@@ -209,6 +209,43 @@ pub(super) fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> 
     Some(s)
 }
 
+/// The required `id` field of an object at `path`.
+pub(super) fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    match get(map, "id") {
+        Some(v) => identifier(v, &field(path, "id"), diags),
+        None => {
+            diags.error(path, "missing field \"id\"");
+            None
+        }
+    }
+}
+
+/// A list at `path` of at most `max` entries (`noun` names them in the error);
+/// an absent field is an empty list.
+pub(super) fn bounded_list<'a>(
+    value: Option<&'a Value>,
+    path: &str,
+    max: usize,
+    noun: &str,
+    diags: &mut Diagnostics,
+) -> &'a [Value] {
+    match value {
+        None => &[],
+        Some(Value::Array(items)) if items.len() > max => {
+            diags.error(
+                path,
+                format!("has {} {noun}; the limit is {max}", items.len()),
+            );
+            &[]
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            diags.error(path, format!("expected an array, found {}", other.kind()));
+            &[]
+        }
+    }
+}
+
 fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let map = object(value, "", ROOT_FIELDS, diags)?;
     if let Some(v) = get(map, "version") {
@@ -227,39 +264,17 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let signals = parse_signals(get(map, "signals"), &known, diags);
     let segments = super::segment::parse(get(map, "segments"), diags);
     let segment_ids: Vec<&str> = segments.iter().map(|s| s.id.as_str()).collect();
-    let rules = match get(map, "rules") {
-        None => Vec::new(),
-        Some(Value::Array(items)) if items.len() > MAX_RULES => {
-            diags.error(
-                "rules",
-                format!("has {} rules; the limit is {MAX_RULES}", items.len()),
-            );
-            Vec::new()
+    let mut rules = Vec::new();
+    for (i, r) in bounded_list(get(map, "rules"), "rules", MAX_RULES, "rules", diags)
+        .iter()
+        .enumerate()
+    {
+        let path = index("rules", i);
+        if let Some(when) = r.get("when") {
+            super::segment::check_references(when, &field(&path, "when"), &segment_ids, diags);
         }
-        Some(Value::Array(items)) => {
-            let mut rules = Vec::new();
-            for (i, r) in items.iter().enumerate() {
-                let path = index("rules", i);
-                if let Some(when) = r.get("when") {
-                    super::segment::check_references(
-                        when,
-                        &field(&path, "when"),
-                        &segment_ids,
-                        diags,
-                    );
-                }
-                rules.extend(parse_rule(r, &path, &known, diags));
-            }
-            rules
-        }
-        Some(other) => {
-            diags.error(
-                "rules",
-                format!("expected an array, found {}", other.kind()),
-            );
-            Vec::new()
-        }
-    };
+        rules.extend(parse_rule(r, &path, &known, diags));
+    }
     let experiments =
         super::experiment::parse(get(map, "experiments"), &known, &segment_ids, diags);
     for (i, rule) in rules.iter().enumerate() {
@@ -271,7 +286,6 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         }
     }
     let exposures = get(map, "exposures").and_then(|v| parse_exposures(v, &known, diags));
-    let mut rules = rules;
     let segment_reads = super::decide::segment_roots(&segments);
     for rule in &mut rules {
         if rule.reads.iter().any(|r| r == "segments") {
@@ -361,21 +375,14 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
         }
     }
     if let Some(v) = get(map, "categories") {
-        let Some(items) = v.as_array() else {
-            diags.error(
-                "consent.categories",
-                format!("expected an array, found {}", v.kind()),
-            );
-            return config;
-        };
-        if items.len() > MAX_CATEGORIES {
-            diags.error(
-                "consent.categories",
-                format!(
-                    "has {} categories; the limit is {MAX_CATEGORIES}",
-                    items.len()
-                ),
-            );
+        let items = bounded_list(
+            Some(v),
+            "consent.categories",
+            MAX_CATEGORIES,
+            "categories",
+            diags,
+        );
+        if items.is_empty() && !matches!(v, Value::Array(a) if a.is_empty()) {
             return config;
         }
         let mut categories: Vec<Category> = Vec::new();
@@ -384,11 +391,7 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
             let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else {
                 continue;
             };
-            let Some(id) = get(map, "id").and_then(|v| identifier(v, &field(&path, "id"), diags))
-            else {
-                if get(map, "id").is_none() {
-                    diags.error(&path, "missing field \"id\"");
-                }
+            let Some(id) = required_id(map, &path, diags) else {
                 continue;
             };
             if categories.iter().any(|c| c.id == id) {
@@ -509,13 +512,7 @@ pub(super) fn category_ref(
 
 fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<Rule> {
     let map = object(value, path, RULE_FIELDS, diags)?;
-    let id = match get(map, "id") {
-        Some(v) => identifier(v, &field(path, "id"), diags),
-        None => {
-            diags.error(path, "missing field \"id\"");
-            None
-        }
-    };
+    let id = required_id(map, path, diags);
     if let Some(v) = get(map, "description") {
         string(v, &field(path, "description"), 2000, diags);
     }

@@ -40,12 +40,6 @@ pub struct ConsentChange {
     pub withdrawn: Vec<String>,
 }
 
-impl ConsentChange {
-    pub fn is_empty(&self) -> bool {
-        self.granted.is_empty() && self.withdrawn.is_empty()
-    }
-}
-
 impl ConsentStore {
     /// The opt-in default for a config, keeping records restored from storage.
     pub fn restore(config: &ConsentConfig, stored: Option<ConsentStore>) -> ConsentStore {

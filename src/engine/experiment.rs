@@ -6,7 +6,9 @@
 
 use super::bucket;
 use super::condition::Condition;
-use super::config::{actions, consent_list, get, identifier, object, priority, Action};
+use super::config::{
+    actions, bounded_list, consent_list, get, identifier, object, priority, required_id, Action,
+};
 use super::diagnostic::{field, index, Diagnostics};
 use super::segment;
 use super::value::Value;
@@ -83,26 +85,7 @@ pub fn parse(
     segments: &[&str],
     diags: &mut Diagnostics,
 ) -> Vec<Experiment> {
-    let Some(value) = value else {
-        return Vec::new();
-    };
-    let Some(items) = value.as_array() else {
-        diags.error(
-            "experiments",
-            format!("expected an array, found {}", value.kind()),
-        );
-        return Vec::new();
-    };
-    if items.len() > MAX_EXPERIMENTS {
-        diags.error(
-            "experiments",
-            format!(
-                "has {} experiments; the limit is {MAX_EXPERIMENTS}",
-                items.len()
-            ),
-        );
-        return Vec::new();
-    }
+    let items = bounded_list(value, "experiments", MAX_EXPERIMENTS, "experiments", diags);
     let mut list: Vec<Experiment> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = index("experiments", i);
@@ -127,13 +110,7 @@ fn parse_one(
     diags: &mut Diagnostics,
 ) -> Option<Experiment> {
     let map = object(value, path, FIELDS, diags)?;
-    let id = match get(map, "id") {
-        Some(v) => identifier(v, &field(path, "id"), diags),
-        None => {
-            diags.error(path, "missing field \"id\"");
-            None
-        }
-    };
+    let id = required_id(map, path, diags);
     let consent = consent_list(map, path, categories, diags);
     let when = get(map, "when").and_then(|v| {
         segment::check_references(v, &field(path, "when"), segments, diags);
@@ -212,13 +189,7 @@ fn variants(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<V
         let Some(map) = object(item, &here, &["id", "weight", "actions"], diags) else {
             continue;
         };
-        let id = match get(map, "id") {
-            Some(v) => identifier(v, &field(&here, "id"), diags),
-            None => {
-                diags.error(&here, "missing field \"id\"");
-                None
-            }
-        };
+        let id = required_id(map, &here, diags);
         let weight = match get(map, "weight") {
             None => equal,
             Some(Value::Number(w)) if (0.0..=1.0).contains(w) => {

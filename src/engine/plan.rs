@@ -26,15 +26,6 @@ pub struct Diff {
     pub started: Vec<usize>,
 }
 
-impl Diff {
-    pub fn is_empty(&self) -> bool {
-        self.revert.is_empty()
-            && self.apply.is_empty()
-            && self.started.is_empty()
-            && self.stopped.is_empty()
-    }
-}
-
 /// What must change to go from `applied` to `desired`.
 pub fn diff(applied: &[OpId], desired: &[OpId]) -> Diff {
     // Sorted copies for O(n log n) membership: plans can hold thousands of ops.
@@ -76,6 +67,6 @@ mod tests {
         let d = diff(&[op(1), op(2), op(3)], &[op(2), op(4), op(5)]);
         assert_eq!(d.revert, [op(3), op(1)]);
         assert_eq!(d.apply, [op(4), op(5)]);
-        assert!(diff(&[op(1)], &[op(1)]).is_empty());
+        assert_eq!(diff(&[op(1)], &[op(1)]), Diff::default());
     }
 }

@@ -743,10 +743,6 @@ impl Engine {
         writes
     }
 
-    pub fn has_pending_writes(&self) -> bool {
-        !self.dirty.is_empty() || !self.purged.is_empty()
-    }
-
     /// Everything known about the visitor as one document (data portability):
     /// the profile, the consent state with its proof, and which consent category
     /// each part of the profile is kept under.

@@ -6,7 +6,7 @@
 //! kept in an order where every segment comes after the ones it uses.
 
 use super::condition::Condition;
-use super::config::{get, identifier, object};
+use super::config::{bounded_list, get, object, required_id};
 use super::diagnostic::{field, index, unknown, Diagnostics};
 use super::value::Value;
 
@@ -59,23 +59,7 @@ pub fn check_references(condition: &Value, path: &str, known: &[&str], diags: &m
 
 /// Parses `segments` and returns them in evaluation order.
 pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Segment> {
-    let Some(value) = value else {
-        return Vec::new();
-    };
-    let Some(items) = value.as_array() else {
-        diags.error(
-            "segments",
-            format!("expected an array, found {}", value.kind()),
-        );
-        return Vec::new();
-    };
-    if items.len() > MAX_SEGMENTS {
-        diags.error(
-            "segments",
-            format!("has {} segments; the limit is {MAX_SEGMENTS}", items.len()),
-        );
-        return Vec::new();
-    }
+    let items = bounded_list(value, "segments", MAX_SEGMENTS, "segments", diags);
     // First pass: ids, so references can be checked in any order.
     let ids: Vec<Option<String>> = items
         .iter()
@@ -83,13 +67,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Segment> {
         .map(|(i, item)| {
             let path = index("segments", i);
             let map = object(item, &path, &["id", "description", "when"], diags)?;
-            match get(map, "id") {
-                Some(v) => identifier(v, &field(&path, "id"), diags),
-                None => {
-                    diags.error(&path, "missing field \"id\"");
-                    None
-                }
-            }
+            required_id(map, &path, diags)
         })
         .collect();
     let known: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
