@@ -213,6 +213,7 @@ fn export_holds_everything_and_erase_removes_it() {
     e.signal(
         Signal::Track {
             name: "signup".into(),
+            props: vec![],
         },
         2_100.0,
     );

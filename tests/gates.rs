@@ -46,6 +46,7 @@ fn triggers_wait_for_their_signal_in_this_page_view() {
     e.signal(
         Signal::Track {
             name: "signup".into(),
+            props: vec![],
         },
         2_000.0,
     );

@@ -4,6 +4,7 @@
 //! a failure prints the seed and the step.
 #![cfg(not(target_arch = "wasm32"))]
 
+use vitrine::engine::affinity::{Interest, ProductRef};
 use vitrine::engine::config::Config;
 use vitrine::engine::profile::CartItem;
 use vitrine::engine::runtime::Engine;
@@ -12,7 +13,8 @@ use vitrine::engine::Value;
 
 const CONFIG: &str = r##"{
   "version": 1,
-  "signals": { "clicks": "analytics" },
+  "signals": { "clicks": "analytics", "affinity": "analytics" },
+  "profile": { "abandonment": { "idleSeconds": 2 }, "identity": { "replaceAnonymousId": true } },
   "segments": [
     { "id": "buyer", "when": { "cart.count": { "$gte": 2 } } },
     { "id": "fan", "when": { "$or": [{ "clicks.k1": { "$gte": 2 } }, { "events.e1": { "$gte": 1 } }] } },
@@ -40,6 +42,12 @@ const CONFIG: &str = r##"{
     { "id": "scrolled", "trigger": { "scroll": 50 }, "actions": [{ "op": "hide", "selector": "#m" }] },
     { "id": "held", "holdout": 0.5, "when": { "events.e0": { "$gte": 1 } }, "actions": [{ "op": "hide", "selector": "#n" }] },
     { "id": "old-friend", "when": { "visitor.days_since_first": { "$gte": 1 } }, "actions": [{ "op": "hide", "selector": "#p" }] },
+    { "id": "aff", "when": { "affinity.category.c1": { "$gte": 1.5 } }, "actions": [{ "op": "addClass", "selector": "#q", "class": "aff" }] },
+    { "id": "top", "when": { "affinity.top_brand": "b0" }, "actions": [{ "op": "addClass", "selector": "#r", "class": "top" }] },
+    { "id": "gone", "when": { "cart.abandoned": true }, "actions": [{ "op": "setText", "selector": "#s", "text": "volte" }] },
+    { "id": "vip", "when": { "traits.tier": "gold" }, "actions": [{ "op": "setText", "selector": "#t", "text": "vip" }] },
+    { "id": "prop", "when": { "event_props.e1.plan": "pro" }, "actions": [{ "op": "setText", "selector": "#u", "text": "pro" }] },
+    { "id": "el", "when": { "dwell.hero_ms": { "$gte": 2000 } }, "actions": [{ "op": "setText", "selector": "#v", "text": "hero" }] },
     { "id": "sched", "schedule": { "start": "1970-01-01T00:00:30Z", "hours": [9, 17] }, "actions": [{ "op": "hide", "selector": "#o" }] }
   ],
   "experiments": [
@@ -73,6 +81,7 @@ fn incremental_equals_full_evaluation() {
     let value: Value = serde_json::from_str(CONFIG).unwrap();
     let config = Config::parse(&value).unwrap();
     let mut updates = 0;
+    let mut seen: Vec<String> = Vec::new();
     for seed in 1..=300u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let context = Context::from_page("https://s.example/", "", "", 12, 3, "pt-BR", 1200.0);
@@ -91,7 +100,7 @@ fn incremental_equals_full_evaluation() {
             } else {
                 1000.0
             };
-            match rng.below(12) {
+            match rng.below(14) {
                 0 | 1 => {
                     e.signal(
                         Signal::Click {
@@ -118,15 +127,54 @@ fn incremental_equals_full_evaluation() {
                     );
                 }
                 5 | 6 => {
+                    let plan = ["pro", "free"][rng.below(2) as usize];
                     e.signal(
                         Signal::Track {
                             name: format!("e{}", rng.below(2)),
+                            props: vec![("plan".into(), Value::from(plan))],
                         },
                         now,
                     );
                 }
                 7 => {
-                    e.signal(Signal::Dwell { active_ms: 1000.0 }, now);
+                    let elements = if rng.below(2) == 0 {
+                        vec!["hero".to_owned()]
+                    } else {
+                        vec![]
+                    };
+                    e.signal(
+                        Signal::Dwell {
+                            active_ms: 1000.0,
+                            elements,
+                        },
+                        now,
+                    );
+                }
+                12 => {
+                    let product = ProductRef::new(
+                        "x",
+                        &format!("c{}", rng.below(3)),
+                        &format!("b{}", rng.below(2)),
+                    );
+                    let interest = [Interest::Click, Interest::View, Interest::Dwell(3000.0)]
+                        [rng.below(3) as usize];
+                    e.signal(Signal::Interest(vec![(product, interest)]), now);
+                }
+                13 => {
+                    let signal = match rng.below(3) {
+                        0 => Signal::ExitIntent,
+                        1 => Signal::Idle {
+                            idle_ms: rng.below(4000) as f64,
+                        },
+                        _ => Signal::Identify {
+                            id: (rng.below(3) != 0).then(|| format!("cust{}", rng.below(2))),
+                            traits: vec![(
+                                "tier".into(),
+                                Value::from(["gold", "silver"][rng.below(2) as usize]),
+                            )],
+                        },
+                    };
+                    e.signal(signal, now);
                 }
                 8 => {
                     let category = if rng.below(2) == 0 {
@@ -167,6 +215,11 @@ fn incremental_equals_full_evaluation() {
             }
             e.update();
             updates += 1;
+            for rule in e.applied_rules() {
+                if !seen.iter().any(|r| r == rule) {
+                    seen.push(rule.to_owned());
+                }
+            }
             let full = e.evaluate();
             assert_eq!(
                 e.applied_ops(),
@@ -183,4 +236,10 @@ fn incremental_equals_full_evaluation() {
         }
     }
     assert!(updates > 5000, "only {updates} updates compared");
+    // The sequences reach every kind of rule, so the comparison means something.
+    for rule in [
+        "aff", "top", "gone", "vip", "prop", "el", "mix", "trig", "seg",
+    ] {
+        assert!(seen.iter().any(|r| r == rule), "rule {rule} never applied");
+    }
 }

@@ -42,6 +42,8 @@ pub struct Config {
     pub experiments: Vec<super::experiment::Experiment>,
     /// Where exposures are reported besides `on('exposure')`, if anywhere.
     pub exposures: Option<ExposureSink>,
+    /// How signals become profile data (the `profile` section).
+    pub tracking: super::tracking::Tracking,
 }
 
 /// Exposures pushed onto `window.dataLayer` (for GTM/GA), only while every
@@ -111,6 +113,7 @@ const ROOT_FIELDS: &[&str] = &[
     "rules",
     "experiments",
     "exposures",
+    "profile",
 ];
 const CONSENT_FIELDS: &[&str] = &["categories", "version"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
@@ -286,6 +289,7 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         }
     }
     let exposures = get(map, "exposures").and_then(|v| parse_exposures(v, &known, diags));
+    let tracking = super::tracking::parse(get(map, "profile"), diags);
     let segment_reads = super::decide::segment_roots(&segments);
     for rule in &mut rules {
         if rule.reads.iter().any(|r| r == "segments") {
@@ -303,6 +307,7 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         rules,
         experiments,
         exposures,
+        tracking,
     })
 }
 

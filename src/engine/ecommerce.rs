@@ -14,6 +14,7 @@
 //! `quantity`; an item that fails validation (no id, negative or non-numeric price,
 //! a huge quantity) is skipped with a reason, never an error into the page.
 
+use super::affinity::{Interest, ProductRef};
 use super::codec;
 use super::profile::CartItem;
 use super::signal::Signal;
@@ -71,13 +72,42 @@ fn from_event(name: &str, items: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
         "purchase" => vec![Signal::CartSet(Vec::new())],
         _ => Vec::new(),
     };
+    if let Some(interest) = match name {
+        // Adds to the cart raise affinity through the cart itself.
+        "view_item" | "select_item" => Some(Interest::View),
+        _ => None,
+    } {
+        let products: Vec<_> = items
+            .and_then(Value::as_array)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(product_from_ga4)
+            .map(|p| (p, interest))
+            .collect();
+        if !products.is_empty() {
+            signals.push(Signal::Interest(products));
+        }
+    }
     signals.push(Signal::Track {
         name: name.to_owned(),
+        props: Vec::new(),
     });
     (signals, problems)
 }
 
-/// A GA4 item (`item_id`, `item_name`, `item_category`, `price`, `quantity`).
+/// The product a GA4 item names, for affinity (no price needed to look at one).
+fn product_from_ga4(item: &Value) -> Option<ProductRef> {
+    let text = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or("");
+    let id = match item.get("item_id") {
+        Some(Value::Number(n)) => Value::Number(*n).to_js_string(),
+        _ => text("item_id").to_owned(),
+    };
+    let product = ProductRef::new(&id, text("item_category"), text("item_brand"));
+    (!product.category.is_empty() || !product.brand.is_empty()).then_some(product)
+}
+
+/// A GA4 item (`item_id`, `item_name`, `item_category`, `item_brand`, `price`,
+/// `quantity`).
 fn item_from_ga4(item: &Value) -> Result<CartItem, String> {
     let map = codec::object(item, "item")?;
     let pick = |a: &str, b: &str| {
@@ -90,6 +120,7 @@ fn item_from_ga4(item: &Value) -> Result<CartItem, String> {
         ("id", "item_id", "id"),
         ("name", "item_name", "name"),
         ("category", "item_category", "category"),
+        ("brand", "item_brand", "brand"),
         ("price", "price", "price"),
         ("quantity", "quantity", "quantity"),
     ] {
@@ -156,7 +187,8 @@ mod tests {
         assert_eq!(
             signals[1],
             Signal::Track {
-                name: "add_to_cart".into()
+                name: "add_to_cart".into(),
+                props: vec![],
             }
         );
         assert_eq!(problems.len(), 2, "{problems:?}");
@@ -173,7 +205,8 @@ mod tests {
             [
                 Signal::CartSet(Vec::new()),
                 Signal::Track {
-                    name: "purchase".into()
+                    name: "purchase".into(),
+                    props: vec![],
                 }
             ]
         );
@@ -181,7 +214,8 @@ mod tests {
         assert_eq!(
             signals,
             [Signal::Track {
-                name: "view_item".into()
+                name: "view_item".into(),
+                props: vec![],
             }]
         );
         let (signals, _) = from_data_layer(&json(

@@ -75,6 +75,8 @@ pub struct PageState {
     pub scroll_pct: f64,
     pub exit: bool,
     pub idle_ms: f64,
+    /// The cart was abandoned (exit intent or long idle with items in it).
+    pub abandoned: bool,
 }
 
 impl Trigger {

@@ -4,6 +4,7 @@
 //! I/O; the browser shell passes time and ids in and carries plans out. That keeps
 //! every behaviour replayable and testable with plain `cargo test`.
 
+pub mod affinity;
 pub mod bucket;
 pub mod channel;
 pub mod codec;
@@ -22,6 +23,7 @@ pub mod profile;
 pub mod runtime;
 pub mod segment;
 pub mod signal;
+pub mod tracking;
 pub mod value;
 
 pub use config::Config;

@@ -6,18 +6,34 @@
 //! on its own. Every collection is capped and every string truncated, both when a
 //! signal arrives and when stored data is read back (storage is untrusted too).
 
+use super::affinity::Affinity;
 use super::codec;
 use super::value::{object, Value};
 
-/// Counters by key, in first-seen order (small: at most `MAX_KEYS`).
+/// Counters by key, least recently used first (small: at most `MAX_COUNTER_KEYS`).
 pub type Counters = Vec<(String, u32)>;
 
+/// Experiment assignments and exposure counts (bounded by the config anyway).
 pub const MAX_KEYS: usize = 200;
+/// Click keys and event names kept; the least recently used goes first. With the
+/// other caps this keeps the persisted profile under 16 KB whatever happens.
+pub const MAX_COUNTER_KEYS: usize = 40;
+/// Marked elements whose dwell is kept (`dwell.<key>_ms`).
+pub const MAX_DWELL_KEYS: usize = 20;
+/// Events whose last props are kept, and props per event.
+pub const MAX_PROP_EVENTS: usize = 8;
+pub const MAX_PROPS: usize = 5;
+pub const MAX_PROP_KEY_LEN: usize = 32;
+pub const MAX_PROP_VALUE_LEN: usize = 64;
+/// Customer ids from `identify`, and their traits.
+pub const MAX_CUSTOMER_ID_LEN: usize = 128;
+pub const MAX_TRAITS: usize = 20;
+pub const MAX_TRAIT_VALUE_LEN: usize = 128;
 pub const MAX_KEY_LEN: usize = 64;
 pub const MAX_CART_ITEMS: usize = 100;
 pub const MAX_QUANTITY: u32 = 9_999;
 pub const MAX_PRICE: f64 = 1e9;
-pub const MAX_NAME_LEN: usize = 200;
+pub const MAX_NAME_LEN: usize = 120;
 /// A session ends after this long without a page view or signal.
 pub const SESSION_GAP_MS: f64 = 30.0 * 60.0 * 1000.0;
 
@@ -30,16 +46,22 @@ pub enum Aggregate {
     Events,
     /// Sticky experiment assignments.
     Experiments,
+    /// Category and brand affinity scores.
+    Affinity,
+    /// The customer id and traits from `identify`.
+    Identity,
 }
 
 impl Aggregate {
-    pub const ALL: [Aggregate; 6] = [
+    pub const ALL: [Aggregate; 8] = [
         Aggregate::Visitor,
         Aggregate::Clicks,
         Aggregate::Cart,
         Aggregate::Dwell,
         Aggregate::Events,
         Aggregate::Experiments,
+        Aggregate::Affinity,
+        Aggregate::Identity,
     ];
 
     /// The name used in the config's `signals` section.
@@ -51,6 +73,8 @@ impl Aggregate {
             Aggregate::Dwell => "dwell",
             Aggregate::Events => "events",
             Aggregate::Experiments => "experiments",
+            Aggregate::Affinity => "affinity",
+            Aggregate::Identity => "identity",
         }
     }
 }
@@ -67,6 +91,55 @@ pub struct Profile {
     /// `(rule, window, count)`: how often a rule with a frequency cap was shown in
     /// its current window (stored with the experiments' data).
     pub exposures: Vec<(String, u64, u32)>,
+    pub affinity: Affinity,
+    pub identity: Option<Identity>,
+    /// The last props of recent events: `(event, props)`, least recent first
+    /// (stored with the events).
+    pub event_props: Vec<(String, Props)>,
+}
+
+/// Props of one event or the traits of a customer: primitive values only.
+pub type Props = Vec<(String, Value)>;
+
+/// A known customer (`identify`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Identity {
+    pub id: String,
+    pub traits: Props,
+}
+
+/// Reads props or traits from outside: an object of at most `max` strings,
+/// numbers, booleans or nulls. Keys and strings are truncated; other values are
+/// refused with the key that holds them.
+pub fn props_from_value(value: &Value, max: usize, max_value_len: usize) -> Result<Props, String> {
+    let map = codec::object(value, "props")?;
+    if map.len() > max {
+        return Err(format!("has {} entries; at most {max} are kept", map.len()));
+    }
+    let mut out = Props::new();
+    for (k, v) in map {
+        let v = match v {
+            Value::String(s) => Value::String(truncate(s, max_value_len)),
+            Value::Number(n) if n.is_finite() => v.clone(),
+            Value::Bool(_) | Value::Null => v.clone(),
+            other => {
+                return Err(format!(
+                    "\"{}\" must be a string, number, boolean or null, found {}",
+                    truncate(k, MAX_PROP_KEY_LEN),
+                    other.kind()
+                ))
+            }
+        };
+        let k = truncate(k, MAX_PROP_KEY_LEN);
+        if !k.is_empty() && !out.iter().any(|(seen, _)| *seen == k) {
+            out.push((k, v));
+        }
+    }
+    Ok(out)
+}
+
+fn props_value(props: &Props) -> Value {
+    Value::Object(props.clone())
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -86,6 +159,26 @@ pub struct Visitor {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dwell {
     pub total_ms: f64,
+    /// Time on marked elements (`data-vitrine-dwell="key"`), least recent first.
+    pub elements: Vec<(String, f64)>,
+}
+
+impl Dwell {
+    /// Adds time on a marked element; the least recently seen key makes room.
+    pub fn add_element(&mut self, key: &str, ms: f64) {
+        let key = truncate(key, MAX_KEY_LEN);
+        if key.is_empty() || !(ms.is_finite() && ms > 0.0) {
+            return;
+        }
+        let total = match self.elements.iter().position(|(k, _)| *k == key) {
+            Some(i) => self.elements.remove(i).1 + ms,
+            None => ms,
+        };
+        if self.elements.len() >= MAX_DWELL_KEYS {
+            self.elements.remove(0);
+        }
+        self.elements.push((key, total));
+    }
 }
 
 /// One line of the cart; `CartItem::checked` validates and bounds one from outside.
@@ -94,6 +187,8 @@ pub struct CartItem {
     pub id: String,
     pub name: String,
     pub category: String,
+    /// Optional; raises brand affinity when the item is added.
+    pub brand: String,
     pub price: f64,
     pub quantity: u32,
 }
@@ -123,6 +218,7 @@ impl CartItem {
         CartItem {
             name: codec::string(map, "name")?,
             category: codec::string(map, "category")?,
+            brand: codec::string(map, "brand")?,
             price: codec::number(map, "price", 0.0)?,
             quantity: quantity as u32,
             id,
@@ -131,13 +227,17 @@ impl CartItem {
     }
 
     pub fn to_value(&self) -> Value {
-        object(vec![
+        let mut fields = vec![
             ("id", Value::from(self.id.as_str())),
             ("name", Value::from(self.name.as_str())),
             ("category", Value::from(self.category.as_str())),
             ("price", Value::Number(self.price)),
             ("quantity", Value::Number(f64::from(self.quantity))),
-        ])
+        ];
+        if !self.brand.is_empty() {
+            fields.insert(3, ("brand", Value::from(self.brand.as_str())));
+        }
+        object(fields)
     }
 
     /// Validates an item from outside; the error says what to fix.
@@ -163,6 +263,7 @@ impl CartItem {
         self.id = truncate(&self.id, MAX_KEY_LEN);
         self.name = truncate(&self.name, MAX_NAME_LEN);
         self.category = truncate(&self.category, MAX_KEY_LEN);
+        self.brand = truncate(&self.brand, MAX_KEY_LEN);
         Ok(self)
     }
 }
@@ -175,14 +276,31 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// Adds one to a bounded counter; past the cap, new keys are not recorded.
+/// Adds one to a bounded counter and makes it the most recently used; past the
+/// cap, the least recently used key is dropped.
 pub fn bump(counters: &mut Counters, key: &str) {
     let key = truncate(key, MAX_KEY_LEN);
-    if let Some((_, n)) = counters.iter_mut().find(|(k, _)| *k == key) {
-        *n = n.saturating_add(1);
-    } else if counters.len() < MAX_KEYS {
-        counters.push((key, 1));
+    let n = match counters.iter().position(|(k, _)| *k == key) {
+        Some(i) => counters.remove(i).1.saturating_add(1),
+        None => 1,
+    };
+    if counters.len() >= MAX_COUNTER_KEYS {
+        counters.remove(0);
     }
+    counters.push((key, n));
+}
+
+/// Keeps `props` as the last props of `event` (most recent last, bounded).
+pub fn remember_props(all: &mut Vec<(String, Props)>, event: &str, props: Props) {
+    let event = truncate(event, MAX_KEY_LEN);
+    all.retain(|(e, _)| *e != event);
+    if props.is_empty() {
+        return;
+    }
+    if all.len() >= MAX_PROP_EVENTS {
+        all.remove(0);
+    }
+    all.push((event, props));
 }
 
 /// The count under `key`, 0 if absent.
@@ -220,13 +338,31 @@ impl Profile {
             ));
         }
         if let Some(d) = &self.dwell {
-            map.push((
-                "dwell".to_owned(),
-                object(vec![("total_ms", Value::Number(d.total_ms))]),
-            ));
+            let mut fields = vec![("total_ms", Value::Number(d.total_ms.round()))];
+            if !d.elements.is_empty() {
+                let elements = d.elements.iter();
+                let elements = elements.map(|(k, ms)| (k.clone(), Value::Number(ms.round())));
+                fields.push(("elements", Value::Object(elements.collect())));
+            }
+            map.push(("dwell".to_owned(), object(fields)));
         }
         if !self.events.is_empty() {
             map.push(("events".to_owned(), codec::counters_value(&self.events)));
+        }
+        if !self.event_props.is_empty() {
+            let entries = self.event_props.iter();
+            let entries = entries.map(|(e, props)| (e.clone(), props_value(props)));
+            map.push(("event_props".to_owned(), Value::Object(entries.collect())));
+        }
+        if !self.affinity.is_empty() {
+            map.push(("affinity".to_owned(), self.affinity.to_value()));
+        }
+        if let Some(identity) = &self.identity {
+            let fields = vec![
+                ("id", Value::from(identity.id.as_str())),
+                ("traits", props_value(&identity.traits)),
+            ];
+            map.push(("identity".to_owned(), object(fields)));
         }
         if !self.exposures.is_empty() {
             let entries = self.exposures.iter().map(|(rule, window, count)| {
@@ -282,12 +418,50 @@ impl Profile {
         };
         let dwell = match codec::field(map, "dwell") {
             None => None,
-            Some(d) => Some(Dwell {
-                total_ms: codec::number(codec::object(d, "dwell")?, "total_ms", 0.0)?,
-            }),
+            Some(d) => {
+                let d = codec::object(d, "dwell")?;
+                let mut dwell = Dwell {
+                    total_ms: codec::number(d, "total_ms", 0.0)?,
+                    elements: Vec::new(),
+                };
+                if let Some(e) = codec::field(d, "elements") {
+                    let e = codec::object(e, "dwell.elements")?;
+                    for (k, _) in e {
+                        dwell.add_element(k, codec::number(e, k, 0.0)?);
+                    }
+                }
+                Some(dwell)
+            }
+        };
+        let mut event_props = Vec::new();
+        if let Some(v) = codec::field(map, "event_props") {
+            for (event, props) in codec::object(v, "event_props")? {
+                let props = props_from_value(props, MAX_PROPS, MAX_PROP_VALUE_LEN)
+                    .map_err(|why| format!("\"event_props.{event}\" {why}"))?;
+                remember_props(&mut event_props, event, props);
+            }
+        }
+        let identity = match codec::field(map, "identity") {
+            None => None,
+            Some(v) => {
+                let m = codec::object(v, "identity")?;
+                let traits = match codec::field(m, "traits") {
+                    Some(t) => props_from_value(t, MAX_TRAITS, MAX_TRAIT_VALUE_LEN)
+                        .map_err(|why| format!("\"identity.traits\" {why}"))?,
+                    None => Props::new(),
+                };
+                let id = truncate(&codec::string(m, "id")?, MAX_CUSTOMER_ID_LEN);
+                (!id.is_empty()).then_some(Identity { id, traits })
+            }
         };
         Ok(Profile {
             visitor,
+            event_props,
+            identity,
+            affinity: match codec::field(map, "affinity") {
+                Some(v) => Affinity::from_value(v)?,
+                None => Affinity::default(),
+            },
             clicks: codec::counters(map, "clicks")?,
             cart,
             dwell,
@@ -342,6 +516,17 @@ impl Profile {
             } else {
                 Vec::new()
             },
+            event_props: if keep(Aggregate::Events) {
+                self.event_props.clone()
+            } else {
+                Vec::new()
+            },
+            affinity: if keep(Aggregate::Affinity) {
+                self.affinity.clone()
+            } else {
+                Affinity::default()
+            },
+            identity: self.identity.clone().filter(|_| keep(Aggregate::Identity)),
             assignments: if keep(Aggregate::Experiments) {
                 self.assignments.clone()
             } else {
@@ -372,6 +557,15 @@ impl Profile {
         if take(Aggregate::Events) && !other.events.is_empty() {
             self.events = other.events;
         }
+        if take(Aggregate::Events) && !other.event_props.is_empty() {
+            self.event_props = other.event_props;
+        }
+        if take(Aggregate::Affinity) && !other.affinity.is_empty() {
+            self.affinity = other.affinity;
+        }
+        if take(Aggregate::Identity) && other.identity.is_some() {
+            self.identity = other.identity;
+        }
         if take(Aggregate::Experiments) && !other.assignments.is_empty() {
             self.assignments = other.assignments;
         }
@@ -386,7 +580,12 @@ impl Profile {
             Aggregate::Clicks => self.clicks.clear(),
             Aggregate::Cart => self.cart = None,
             Aggregate::Dwell => self.dwell = None,
-            Aggregate::Events => self.events.clear(),
+            Aggregate::Events => {
+                self.events.clear();
+                self.event_props.clear();
+            }
+            Aggregate::Affinity => self.affinity = Affinity::default(),
+            Aggregate::Identity => self.identity = None,
             Aggregate::Experiments => {
                 self.assignments.clear();
                 self.exposures.clear();
@@ -399,9 +598,11 @@ impl Profile {
     pub fn bounded(mut self) -> Profile {
         let clamp_map = |map: Counters| -> Counters {
             let mut out = Counters::new();
-            for (k, v) in map.into_iter().filter(|(k, _)| !k.is_empty()) {
+            // The most recently used are last: keep the tail.
+            let skip = map.len().saturating_sub(MAX_COUNTER_KEYS);
+            for (k, v) in map.into_iter().skip(skip).filter(|(k, _)| !k.is_empty()) {
                 let k = truncate(&k, MAX_KEY_LEN);
-                if out.len() < MAX_KEYS && !out.iter().any(|(seen, _)| *seen == k) {
+                if !out.iter().any(|(seen, _)| *seen == k) {
                     out.push((k, v));
                 }
             }
@@ -437,6 +638,56 @@ impl Profile {
             }
         }
         self
+    }
+
+    /// Trims the least recently used entries (event props, element dwell, click
+    /// and event counters, the weakest affinities, in turns) until the stored form
+    /// is at most `budget` bytes. The caps alone bound each collection; this bounds
+    /// their sum, whatever keys a page throws at vitrine. The cart, the visitor,
+    /// the customer and experiment assignments are never trimmed. Returns whether
+    /// anything was dropped.
+    pub fn fit(&mut self, budget: usize) -> bool {
+        let mut trimmed = false;
+        while self.to_value().to_json().len() > budget {
+            let mut dropped = false;
+            let mut drop_first = |len: usize, remove: &mut dyn FnMut()| {
+                if len > 0 {
+                    remove();
+                    dropped = true;
+                }
+            };
+            drop_first(self.event_props.len(), &mut || {
+                self.event_props.remove(0);
+            });
+            if let Some(d) = self.dwell.as_mut() {
+                drop_first(d.elements.len(), &mut || {
+                    d.elements.remove(0);
+                });
+            }
+            drop_first(self.clicks.len(), &mut || {
+                self.clicks.remove(0);
+            });
+            drop_first(self.events.len(), &mut || {
+                self.events.remove(0);
+            });
+            for scores in [&mut self.affinity.category, &mut self.affinity.brand] {
+                // Scores are kept in first-seen order; the oldest update goes.
+                let oldest = scores
+                    .iter()
+                    .enumerate()
+                    .min_by(|(_, a), (_, b)| a.at_ms.total_cmp(&b.at_ms))
+                    .map(|(i, _)| i);
+                if let Some(i) = oldest {
+                    scores.remove(i);
+                    dropped = true;
+                }
+            }
+            if !dropped {
+                break;
+            }
+            trimmed = true;
+        }
+        trimmed
     }
 
     /// A page view: counts the visit and starts a new session after a gap.
@@ -556,11 +807,16 @@ mod tests {
     #[test]
     fn counters_are_capped_and_keys_truncated() {
         let mut map = Counters::new();
-        for i in 0..(MAX_KEYS + 50) {
+        for i in 0..(MAX_COUNTER_KEYS + 50) {
             bump(&mut map, &format!("k{i}"));
         }
+        // Used again, so it survives while older keys go.
+        bump(&mut map, "k60");
         bump(&mut map, &"x".repeat(500));
-        assert_eq!(map.len(), MAX_KEYS);
+        assert_eq!(map.len(), MAX_COUNTER_KEYS);
+        assert_eq!(count_of(&map, "k60"), 2);
+        assert_eq!(count_of(&map, "k50"), 0);
+        assert_eq!(map.last().unwrap().0.len(), MAX_KEY_LEN);
         assert!(map.iter().all(|(k, _)| k.chars().count() <= MAX_KEY_LEN));
         assert_eq!(truncate("ação", 2), "aç");
     }
@@ -584,7 +840,10 @@ mod tests {
         bump(&mut p.clicks, "promo");
         bump(&mut p.events, "signup");
         p.cart_add(item("a", 9.9, 2));
-        p.dwell = Some(Dwell { total_ms: 1234.0 });
+        p.dwell = Some(Dwell {
+            total_ms: 1234.0,
+            elements: vec![("hero".into(), 800.0)],
+        });
         assert_eq!(Profile::from_value(&p.to_value()).unwrap(), p);
         let bad: Value = serde_json::from_str(r#"{"clicks": {"x": -1}}"#).unwrap();
         assert!(Profile::from_value(&bad).unwrap_err().contains("\"x\""));

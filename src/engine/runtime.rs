@@ -6,18 +6,38 @@
 //! applies only while all its categories are granted (action). Time and the fresh
 //! visitor id are arguments, so the engine is deterministic.
 
+use super::affinity::{Interest, ProductRef};
 use super::config::{Action, Config, NECESSARY};
 use super::consent::{ConsentChange, ConsentStore};
 use super::decide::{self, Decision, Evaluation};
 use super::experiment::FORCE_PARAM;
 use super::gates::PageState;
 use super::plan::{diff, Diff, OpId};
-use super::profile::{bump, truncate, Aggregate, Profile, MAX_KEYS, MAX_KEY_LEN};
+use super::profile::{
+    bump, remember_props, truncate, Aggregate, Identity, Profile, Props, MAX_CUSTOMER_ID_LEN,
+    MAX_KEYS, MAX_KEY_LEN, MAX_TRAITS,
+};
 use super::signal::{Context, Signal};
 use super::value::{object, Value};
 
-/// Version of the stored partition format; data of another version is discarded.
-pub const SCHEMA: u32 = 1;
+/// Version of the stored partition format. Older versions are migrated when read
+/// (`migrate`); newer or unknown ones are discarded, never misread.
+pub const SCHEMA: u32 = 2;
+
+/// Brings a stored partition of an older schema up to `SCHEMA`.
+fn migrate(schema: u32) -> Result<(), String> {
+    match schema {
+        // 1 → 2 only added fields (affinity, identity, event props, element
+        // dwell) and keeps counters least recently used first; v1's first-seen
+        // order reads as a valid recency order, so v1 data is v2 data.
+        1 | SCHEMA => Ok(()),
+        other => Err(format!("schema {other} is not {SCHEMA}")),
+    }
+}
+
+/// The most the profile's stored form may take, all partitions together (the
+/// partition wrappers and key names stay well within the 16 KB promised).
+pub const PROFILE_BUDGET_BYTES: usize = 15 * 1024;
 
 /// One consent category's share of the stored data.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,12 +64,9 @@ impl Partition {
     /// read, so a future format is never misread as this one.
     pub fn from_value(value: &Value) -> Result<Partition, String> {
         let map = super::codec::object(value, "stored data")?;
-        let schema = super::codec::count(map, "schema")?;
-        if schema != SCHEMA {
-            return Err(format!("schema {schema} is not {SCHEMA}"));
-        }
+        migrate(super::codec::count(map, "schema")?)?;
         Ok(Partition {
-            schema,
+            schema: SCHEMA,
             profile: match super::codec::field(map, "profile") {
                 Some(p) => Profile::from_value(p)?,
                 None => Profile::default(),
@@ -159,6 +176,7 @@ impl Engine {
             });
         }
         engine.count_page_view();
+        engine.identify_from_url();
         (engine, warnings)
     }
 
@@ -226,6 +244,7 @@ impl Engine {
         self.context = context;
         self.page = PageState::default();
         self.count_page_view();
+        self.identify_from_url();
         self.changed_all = true;
     }
 
@@ -244,6 +263,9 @@ impl Engine {
         };
         let before = days(self);
         self.now_ms = now_ms;
+        if !self.profile.affinity.is_empty() {
+            self.mark_changed("affinity"); // scores decay with time
+        }
         if days(self) != before {
             self.mark_changed("visitor.days_since_first");
             self.mark_changed("visitor.days_since_last");
@@ -268,19 +290,29 @@ impl Engine {
             Signal::Click { key } => format!("clicks.{}", truncate(key, MAX_KEY_LEN)),
             Signal::CartAdd(_) | Signal::CartRemove { .. } | Signal::CartSet(_) => "cart".into(),
             Signal::Dwell { .. } => "dwell".into(),
-            Signal::Track { name } => format!("events.{}", truncate(name, MAX_KEY_LEN)),
+            Signal::Track { name, .. } => {
+                self.mark_changed(&format!("event_props.{}", truncate(name, MAX_KEY_LEN)));
+                format!("events.{}", truncate(name, MAX_KEY_LEN))
+            }
             Signal::Scroll { .. } => "scroll".into(),
             Signal::ExitIntent => "exit".into(),
             Signal::Idle { .. } => "idle".into(),
+            Signal::Interest(_) => "affinity".into(),
+            // A new customer may mean a new bucketing id: decide everything again.
+            Signal::Identify { .. } => {
+                self.changed_all = true;
+                "customer".into()
+            }
         };
         self.mark_changed(&path);
         match signal {
             Signal::Click { key } => bump(&mut self.profile.clicks, &key),
-            Signal::Track { name } => {
+            Signal::Track { name, props } => {
                 if !self.page.events.contains(&name) && self.page.events.len() < MAX_KEYS {
                     self.page.events.push(truncate(&name, MAX_KEY_LEN));
                 }
-                bump(&mut self.profile.events, &name)
+                bump(&mut self.profile.events, &name);
+                remember_props(&mut self.profile.event_props, &name, props);
             }
             // Engagement of this page view only: nothing to store.
             Signal::Scroll { max_pct } => {
@@ -291,15 +323,36 @@ impl Engine {
             }
             Signal::ExitIntent => {
                 self.page.exit = true;
+                self.check_abandonment();
                 return true;
             }
             Signal::Idle { idle_ms } => {
                 if idle_ms.is_finite() {
                     self.page.idle_ms = self.page.idle_ms.max(idle_ms);
                 }
+                self.check_abandonment();
                 return true;
             }
-            Signal::CartAdd(item) => self.profile.cart_add(item),
+            Signal::Interest(products) => {
+                let half_life = self.config.tracking.half_life_days;
+                for (product, interest) in products.iter().take(MAX_KEYS) {
+                    self.profile
+                        .affinity
+                        .raise(product, *interest, now_ms, half_life);
+                }
+            }
+            Signal::Identify { id, traits } => self.identify(id, traits),
+            Signal::CartAdd(item) => {
+                if self.allows(Aggregate::Affinity) {
+                    let product = ProductRef::new(&item.id, &item.category, &item.brand);
+                    let half_life = self.config.tracking.half_life_days;
+                    let affinity = &mut self.profile.affinity;
+                    affinity.raise(&product, Interest::Cart, now_ms, half_life);
+                    self.mark_changed("affinity");
+                    self.touch(Aggregate::Affinity);
+                }
+                self.profile.cart_add(item);
+            }
             Signal::CartSet(items) => {
                 self.profile.cart = None;
                 for item in items {
@@ -311,23 +364,112 @@ impl Engine {
                     return true;
                 }
             }
-            Signal::Dwell { active_ms } => {
+            Signal::Dwell {
+                active_ms,
+                elements,
+            } => {
                 if !(active_ms.is_finite() && active_ms > 0.0) {
                     return true;
                 }
                 // Page dwell lives in memory for this page view; the total is profile data.
                 self.page.dwell_ms += active_ms;
-                self.profile
-                    .dwell
-                    .get_or_insert_with(Default::default)
-                    .total_ms += active_ms;
+                let dwell = self.profile.dwell.get_or_insert_with(Default::default);
+                dwell.total_ms += active_ms;
+                for key in elements.iter().take(MAX_KEYS) {
+                    dwell.add_element(key, active_ms);
+                }
             }
+        }
+        if aggregate == Aggregate::Cart {
+            self.check_abandonment();
         }
         if let Some(v) = self.profile.visitor.as_mut() {
             v.last_seen_ms = now_ms;
         }
         self.touch(aggregate);
         true
+    }
+
+    /// Marks the cart abandoned for this page view once it holds items and the
+    /// visitor shows exit intent or stays idle past the configured time.
+    fn check_abandonment(&mut self) {
+        let leaving = self.page.exit || self.page.idle_ms >= self.config.tracking.abandon_idle_ms;
+        if !self.page.abandoned
+            && leaving
+            && self.allows(Aggregate::Cart)
+            && self.profile.cart_count() > 0
+        {
+            self.page.abandoned = true;
+            self.mark_changed("cart");
+        }
+    }
+
+    /// Whether the cart was abandoned in this page view (and still holds items).
+    pub fn cart_abandoned(&self) -> bool {
+        self.page.abandoned && self.profile.cart_count() > 0
+    }
+
+    /// A known customer: the same id keeps (and adds to) its traits, another id
+    /// starts afresh, `None` forgets the customer (logout).
+    fn identify(&mut self, id: Option<String>, traits: Props) {
+        let Some(id) = id.map(|id| truncate(&id, MAX_CUSTOMER_ID_LEN)) else {
+            self.profile.identity = None;
+            return;
+        };
+        let identity = match self.profile.identity.take() {
+            Some(known) if known.id == id => known,
+            _ => Identity {
+                id,
+                traits: Props::new(),
+            },
+        };
+        let mut identity = identity;
+        for (k, v) in traits {
+            let known = &mut identity.traits;
+            match known.iter().position(|(seen, _)| *seen == k) {
+                Some(i) => known[i].1 = v,
+                None if known.len() < MAX_TRAITS => known.push((k, v)),
+                None => {}
+            }
+        }
+        self.profile.identity = Some(identity);
+    }
+
+    /// Arriving with the configured URL parameter (an email or WhatsApp link that
+    /// carries an opaque customer id) identifies the visitor.
+    fn identify_from_url(&mut self) {
+        let Some(param) = &self.config.tracking.identity.url_param else {
+            return;
+        };
+        let Some(id) = self.context.param(param).filter(|v| !v.trim().is_empty()) else {
+            return;
+        };
+        let id = id.trim().to_owned();
+        let known = self.profile.identity.as_ref().is_some_and(|i| i.id == id);
+        if !known && self.allows(Aggregate::Identity) {
+            self.identify(Some(id), Props::new());
+            self.touch(Aggregate::Identity);
+            self.changed_all = true;
+        }
+    }
+
+    /// The id experiments and holdouts bucket on: the customer id when the config
+    /// says so and it is known, else the anonymous visitor id (if it may be kept).
+    fn bucketing_id(&self) -> Option<&str> {
+        let customer = self
+            .profile
+            .identity
+            .as_ref()
+            .filter(|_| self.config.tracking.identity.replace_anonymous_id)
+            .filter(|_| self.allows(Aggregate::Identity))
+            .map(|i| i.id.as_str());
+        customer.or_else(|| {
+            self.profile
+                .visitor
+                .as_ref()
+                .map(|v| v.id.as_str())
+                .filter(|_| self.allows(Aggregate::Visitor))
+        })
     }
 
     /// Changes consent. Withdrawn categories are purged from memory at once and
@@ -361,6 +503,7 @@ impl Engine {
             // The page view that is under way counts from the moment it may.
             self.count_page_view();
         }
+        self.identify_from_url();
         Ok(change)
     }
 
@@ -409,6 +552,36 @@ impl Engine {
             .map(super::profile::CartItem::to_value)
             .collect();
         let consent = super::consent::state_value(&self.consent.granted);
+        let mut dwell = vec![
+            (
+                "page_ms".to_owned(),
+                Value::Number(self.page.dwell_ms.round()),
+            ),
+            (
+                "total_ms".to_owned(),
+                Value::Number(p.dwell.as_ref().map_or(0.0, |d| d.total_ms.round())),
+            ),
+        ];
+        for (key, ms) in p.dwell.iter().flat_map(|d| &d.elements) {
+            dwell.push((format!("{key}_ms"), Value::Number(ms.round())));
+        }
+        let event_props = p
+            .event_props
+            .iter()
+            .map(|(e, props)| (e.clone(), Value::Object(props.clone())));
+        let customer = object(vec![
+            (
+                "id",
+                p.identity
+                    .as_ref()
+                    .map_or(Value::Null, |i| Value::from(i.id.as_str())),
+            ),
+            ("known", Value::Bool(p.identity.is_some())),
+        ]);
+        let traits = p
+            .identity
+            .as_ref()
+            .map_or_else(Vec::new, |i| i.traits.clone());
         let mut doc: Vec<(String, Value)> = self
             .context
             .attributes()
@@ -425,19 +598,22 @@ impl Engine {
                     ("total", Value::Number(p.cart_total())),
                     ("items", Value::Array(items)),
                     ("currency", Value::from("BRL")),
+                    ("abandoned", Value::Bool(self.cart_abandoned())),
                 ]),
+            ),
+            ("dwell".to_owned(), Value::Object(dwell)),
+            ("events".to_owned(), counters(&p.events)),
+            (
+                "event_props".to_owned(),
+                Value::Object(event_props.collect()),
             ),
             (
-                "dwell".to_owned(),
-                object(vec![
-                    ("page_ms", Value::Number(self.page.dwell_ms.round())),
-                    (
-                        "total_ms",
-                        Value::Number(p.dwell.as_ref().map_or(0.0, |d| d.total_ms.round())),
-                    ),
-                ]),
+                "affinity".to_owned(),
+                p.affinity
+                    .attributes(self.now_ms, self.config.tracking.half_life_days),
             ),
-            ("events".to_owned(), counters(&p.events)),
+            ("customer".to_owned(), customer),
+            ("traits".to_owned(), Value::Object(traits)),
             (
                 "scroll".to_owned(),
                 object(vec![("max_pct", Value::Number(self.page.scroll_pct))]),
@@ -482,12 +658,7 @@ impl Engine {
         } else {
             Value::Null
         };
-        let visitor_id = self
-            .profile
-            .visitor
-            .as_ref()
-            .map(|v| v.id.as_str())
-            .filter(|_| self.allows(Aggregate::Visitor));
+        let visitor_id = self.bucketing_id();
         decide::evaluate(
             &self.config,
             &attributes,
@@ -719,6 +890,14 @@ impl Engine {
     /// Takes the pending storage work (coalesced since the last call).
     pub fn take_storage_writes(&mut self) -> StorageWrites {
         let mut writes = StorageWrites::default();
+        if !self.dirty.is_empty() && self.profile.fit(PROFILE_BUDGET_BYTES) {
+            // Trimming may touch any partition: write them all.
+            for aggregate in Aggregate::ALL {
+                let category = self.config.category_of(aggregate).to_owned();
+                add(&mut self.dirty, &category);
+            }
+            self.changed_all = true;
+        }
         for category in std::mem::take(&mut self.dirty) {
             if !self.consent.is_granted(&category) {
                 continue;

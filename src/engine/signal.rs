@@ -5,7 +5,8 @@
 //! (URL, referrer, local time) is parsed here rather than in the shell so the same
 //! rules (UTM extraction, bounds) hold natively and in the browser.
 
-use super::profile::{truncate, Aggregate, CartItem};
+use super::affinity::{Interest, ProductRef};
+use super::profile::{truncate, Aggregate, CartItem, Props};
 use super::value::{object, Value};
 
 const MAX_URL_LEN: usize = 2048;
@@ -24,9 +25,18 @@ pub enum Signal {
     },
     /// Replaces the whole cart (the site's cart is the source of truth).
     CartSet(Vec<CartItem>),
-    /// Active (visible) time spent on the page since the previous dwell signal.
+    /// Active (visible) time spent on the page since the previous dwell signal,
+    /// and the marked elements (`data-vitrine-dwell`) that were in view meanwhile.
     Dwell {
         active_ms: f64,
+        elements: Vec<String>,
+    },
+    /// Signs of interest in products (card clicks, time in view, views, adds).
+    Interest(Vec<(ProductRef, Interest)>),
+    /// A known customer from the site's login; `None` forgets them (logout).
+    Identify {
+        id: Option<String>,
+        traits: Props,
     },
     /// The deepest the visitor has scrolled on this page, in percent.
     Scroll {
@@ -41,6 +51,7 @@ pub enum Signal {
     /// A custom event from `track(name, props)`.
     Track {
         name: String,
+        props: Props,
     },
 }
 
@@ -56,6 +67,8 @@ impl Signal {
             | Signal::ExitIntent
             | Signal::Idle { .. } => Aggregate::Dwell,
             Signal::Track { .. } => Aggregate::Events,
+            Signal::Interest(_) => Aggregate::Affinity,
+            Signal::Identify { .. } => Aggregate::Identity,
         }
     }
 }
