@@ -72,7 +72,12 @@ export interface VitrineEvents {
   consent: { state: ConsentState; source: string };
   warning: { message: string };
   erase: undefined;
+  /** The cart holds items and the visitor showed exit intent or stayed idle (once per page view). */
+  abandon: Cart;
 }
+
+/** Props of a custom event or traits of a customer: primitive values only. */
+export type Props = Record<string, string | number | boolean | null>;
 
 export interface StartOptions {
   /** The config object, or the URL of a JSON config. */
@@ -86,8 +91,14 @@ export interface StartOptions {
 }
 
 export interface VitrineInstance {
-  /** Counts a custom event by name (`events.<name>` in conditions). Returns false when consent is missing. */
-  track(name: string, props?: Record<string, unknown>): boolean;
+  /** Counts a custom event by name (`events.<name>` in conditions) and keeps its last props
+   * (`event_props.<name>.<prop>`; at most 5, strings cut at 64 characters). Returns false when consent is missing. */
+  track(name: string, props?: Props): boolean;
+  /** A known customer from the site's login: traits become `traits.*`, the id `customer.id`;
+   * with `profile.identity.replaceAnonymousId` experiments bucket on it. `null` forgets the customer. */
+  identify(id: string | null, traits?: Props): boolean;
+  /** `"localStorage"`, or `"memory"` when the browser refuses storage (nothing then survives the page). */
+  storage(): 'localStorage' | 'memory';
   cart: {
     /** Throws a VitrineError for an invalid item. Returns false when consent is missing. */
     add(item: CartItem): boolean;

@@ -95,7 +95,9 @@ export async function start(options = {}) {
     return core.consentSet(changes, 'api');
   };
   return {
-    track: live((name, _props) => core.track(String(name ?? ''))),
+    track: live((name, props) => core.track(String(name ?? ''), props)),
+    identify: live((id, traits) => core.identify(id, traits)),
+    storage: live(() => core.storage()),
     cart: {
       add: live((item) => core.cartAdd(item)),
       remove: live((id) => core.cartRemove(String(id))),

@@ -6,7 +6,10 @@
 use wasm_bindgen::prelude::*;
 
 use crate::engine::consent::state_value;
-use crate::engine::profile::{truncate, CartItem, MAX_KEY_LEN};
+use crate::engine::profile::{
+    props_from_value, truncate, CartItem, Props, MAX_CUSTOMER_ID_LEN, MAX_KEY_LEN, MAX_PROPS,
+    MAX_PROP_VALUE_LEN, MAX_TRAITS, MAX_TRAIT_VALUE_LEN,
+};
 use crate::engine::signal::Signal;
 use crate::engine::value::object;
 use crate::engine::{Config, Value};
@@ -62,16 +65,57 @@ impl Vitrine {
         with_shell(shell, f).unwrap_or_else(|| Err(busy()))
     }
 
-    /// Counts a custom event by name (at most 64 characters are kept).
-    pub fn track(&self, name: String) -> Result<bool, JsValue> {
+    /// Counts a custom event by name (at most 64 characters are kept) and keeps
+    /// its last `props` (at most 5 strings, numbers, booleans or nulls).
+    pub fn track(&self, name: String, props: JsValue) -> Result<bool, JsValue> {
         if name.trim().is_empty() {
             return Err(error::usage("track(name): name must be a non-empty string"));
         }
+        let props = if props.is_undefined() || props.is_null() {
+            Props::new()
+        } else {
+            let value = argument(props, "track(name, props)")?;
+            props_from_value(&value, MAX_PROPS, MAX_PROP_VALUE_LEN)
+                .map_err(|why| error::usage(format!("track(name, props): props {why}")))?
+        };
         self.run(|shell| {
             Ok(shell.signal(Signal::Track {
                 name: truncate(&name, MAX_KEY_LEN),
+                props,
             }))
         })
+    }
+
+    /// A known customer from the site's login: `id` (a string; `null` forgets the
+    /// customer, on logout) and `traits` (at most 20 strings, numbers, booleans or
+    /// nulls) that conditions read as `traits.*`.
+    pub fn identify(&self, id: JsValue, traits: JsValue) -> Result<bool, JsValue> {
+        let what = "identify(id, traits)";
+        let id = match argument(id, what)? {
+            Value::Null => None,
+            Value::String(s) if !s.trim().is_empty() && s.chars().count() <= MAX_CUSTOMER_ID_LEN => {
+                Some(s.trim().to_owned())
+            }
+            Value::Number(n) if n.is_finite() => Some(Value::Number(n).to_js_string()),
+            _ => {
+                return Err(error::usage(format!(
+                    "{what}: id must be a non-empty string of at most {MAX_CUSTOMER_ID_LEN} characters, or null"
+                )))
+            }
+        };
+        let traits = if traits.is_undefined() || traits.is_null() {
+            Props::new()
+        } else {
+            props_from_value(&argument(traits, what)?, MAX_TRAITS, MAX_TRAIT_VALUE_LEN)
+                .map_err(|why| error::usage(format!("{what}: traits {why}")))?
+        };
+        self.run(|shell| Ok(shell.signal(Signal::Identify { id, traits })))
+    }
+
+    /// Where the profile is kept: `"localStorage"`, or `"memory"` when the
+    /// browser refuses storage (then nothing survives the page).
+    pub fn storage(&self) -> Result<String, JsValue> {
+        self.run(|shell| Ok(shell.storage_kind().to_owned()))
     }
 
     /// Adds an item (`{id, name, category, price, quantity}`) to the cart.

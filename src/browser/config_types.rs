@@ -83,9 +83,27 @@ export interface VitrineConfig {
   version?: 1;
   consent?: { version?: number; categories?: ConsentCategory[] };
   /** The consent category each kind of collected data needs (default `personalization`). */
-  signals?: Partial<Record<'visitor' | 'clicks' | 'cart' | 'dwell' | 'events' | 'experiments', string>>;
+  signals?: Partial<
+    Record<'visitor' | 'clicks' | 'cart' | 'dwell' | 'events' | 'experiments' | 'affinity' | 'identity', string>
+  >;
   segments?: Segment[];
   rules?: Rule[];
   experiments?: Experiment[];
+  /** Exposures pushed onto `window.dataLayer` as `{event: dataLayer, ...}` while `consent` is granted. */
+  exposures?: { dataLayer: string; consent?: string | string[] };
+  profile?: ProfileSettings;
+}
+
+/** How signals become profile data. */
+export interface ProfileSettings {
+  /** CSS selector → click key: a click inside a match counts as `clicks.<key>`. At most 50. */
+  clicks?: { [selector: string]: string };
+  /** Affinity scores halve every `halfLifeDays` (default 7). */
+  affinity?: { halfLifeDays?: number };
+  /** A non-empty cart and `idleSeconds` without interaction (default 60), or exit intent, is `cart.abandoned`. */
+  abandonment?: { idleSeconds?: number };
+  /** `replaceAnonymousId`: experiments bucket on the customer id from `identify`.
+   * `urlParam`: a URL parameter carrying an opaque customer id (email/WhatsApp links). */
+  identity?: { replaceAnonymousId?: boolean; urlParam?: string };
 }
 "#;

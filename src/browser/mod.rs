@@ -22,3 +22,4 @@ pub mod shell;
 pub mod sources;
 pub mod storage;
 pub mod validate;
+pub mod visibility;

@@ -26,6 +26,8 @@ use super::listener::EventListener;
 use super::page;
 use super::sources::CartSources;
 use super::storage::Storage;
+use super::visibility::InView;
+use crate::engine::affinity::Interest;
 
 pub type Shared = Rc<RefCell<Shell>>;
 
@@ -50,6 +52,8 @@ pub struct Shell {
     last_tick_ms: f64,
     /// Scroll, exit intent, idle and SPA navigation collectors.
     engagement: Option<Engagement>,
+    /// Marked elements and product cards in view (dwell per element, affinity).
+    in_view: Option<InView>,
     /// GA4 dataLayer ecommerce events and `vitrine:cart` events.
     cart_sources: Option<Rc<CartSources>>,
     /// When the visitor last interacted (set by the engagement collectors).
@@ -86,6 +90,14 @@ pub fn check_selectors(config: &Config) -> Vec<Diagnostic> {
                     message: format!("invalid CSS selector \"{}\"", action.selector),
                 });
             }
+        }
+    }
+    for (selector, _) in &config.tracking.clicks {
+        if probe.query_selector(selector).is_err() {
+            problems.push(Diagnostic {
+                path: format!("profile.clicks.{selector}"),
+                message: format!("invalid CSS selector \"{selector}\""),
+            });
         }
     }
     problems
@@ -129,6 +141,7 @@ impl Shell {
                 dwell_collector: None,
                 last_tick_ms: page::now_ms(),
                 engagement: None,
+                in_view: None,
                 cart_sources: None,
                 activity: Rc::new(Cell::new(page::now_ms())),
                 idle_reported: 0.0,
@@ -171,13 +184,27 @@ impl Shell {
         self.queue("warning", js_object(&[("message", message.into())]));
     }
 
+    /// Where the profile is kept.
+    pub fn storage_kind(&self) -> &'static str {
+        if self.storage.is_some() {
+            "localStorage"
+        } else {
+            "memory"
+        }
+    }
+
     /// Feeds a signal, then re-plans and schedules a write if it was accepted.
     pub fn signal(&mut self, signal: Signal) -> bool {
         // Dwell ticks every second; its total is written with the next other change
         // or when the page is hidden, not once a second.
-        let is_tick = matches!(signal, Signal::Dwell { .. });
+        let is_tick = matches!(signal, Signal::Dwell { .. } | Signal::Interest(_));
+        let was_abandoned = self.engine.cart_abandoned();
         let accepted = self.engine.signal(signal, page::now_ms());
         if accepted {
+            if !was_abandoned && self.engine.cart_abandoned() {
+                let cart = self.engine.attributes().get("cart").cloned();
+                self.queue("abandon", to_js(&cart.unwrap_or_default()));
+            }
             self.update();
             if !is_tick {
                 self.schedule_flush();
@@ -318,23 +345,43 @@ impl Shell {
         let Some(document) = page::document() else {
             return;
         };
-        if self.granted(Aggregate::Clicks) {
+        if self.granted(Aggregate::Clicks) || self.granted(Aggregate::Affinity) {
             if self.click_collector.is_none() {
                 let weak = self.weak.clone();
+                let selectors = self.engine.config().tracking.clicks.clone();
                 self.click_collector =
                     Some(EventListener::new(&document, "click", true, move |event| {
-                        let key = event
+                        let Some(target) = event
                             .target()
                             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                            .and_then(|el| el.closest("[data-vitrine-track]").ok().flatten())
-                            .and_then(|el| el.get_attribute("data-vitrine-track"));
-                        if let (Some(key), Some(shared)) = (key, weak.upgrade()) {
-                            if !key.is_empty() {
-                                with_shell(&shared, |shell| {
-                                    shell.signal(Signal::Click { key });
-                                });
+                        else {
+                            return;
+                        };
+                        let Some(shared) = weak.upgrade() else { return };
+                        let closest = |s: &str| target.closest(s).ok().flatten();
+                        let mut signals = Vec::new();
+                        if let Some(key) = closest("[data-vitrine-track]")
+                            .and_then(|el| el.get_attribute("data-vitrine-track"))
+                            .filter(|k| !k.trim().is_empty())
+                        {
+                            signals.push(Signal::Click { key });
+                        }
+                        for (selector, key) in &selectors {
+                            if closest(selector).is_some() {
+                                signals.push(Signal::Click { key: key.clone() });
                             }
                         }
+                        if let Some(product) = closest("[data-product-id]")
+                            .as_ref()
+                            .and_then(super::visibility::product_of)
+                        {
+                            signals.push(Signal::Interest(vec![(product, Interest::Click)]));
+                        }
+                        with_shell(&shared, |shell| {
+                            for signal in signals {
+                                shell.signal(signal);
+                            }
+                        });
                     }));
             }
         } else {
@@ -370,6 +417,13 @@ impl Shell {
             }
         } else {
             self.engagement = None;
+        }
+        if self.granted(Aggregate::Dwell) {
+            if self.in_view.is_none() {
+                self.in_view = InView::attach();
+            }
+        } else {
+            self.in_view = None;
         }
     }
 
@@ -407,12 +461,30 @@ impl Shell {
             self.signal(Signal::Idle { idle_ms: idle });
         }
         // A long gap means the tab was frozen or the machine slept: that is not dwell.
+        if let Some(in_view) = self.in_view.as_mut() {
+            in_view.scan();
+        }
         if visible
             && idle < IDLE_AFTER_MS
             && elapsed > 0.0
             && elapsed < f64::from(DWELL_TICK_MS) * 3.0
         {
-            self.signal(Signal::Dwell { active_ms: elapsed });
+            let seen = self.in_view.as_ref().map(InView::seen).unwrap_or_default();
+            let mut elements = Vec::new();
+            let mut products = Vec::new();
+            for s in seen {
+                elements.extend(s.key);
+                if let Some(p) = s.product {
+                    products.push((p, Interest::Dwell(elapsed)));
+                }
+            }
+            self.signal(Signal::Dwell {
+                active_ms: elapsed,
+                elements,
+            });
+            if !products.is_empty() {
+                self.signal(Signal::Interest(products));
+            }
         }
     }
 
@@ -522,6 +594,7 @@ impl Shell {
         self.click_collector = None;
         self.dwell_collector = None;
         self.engagement = None;
+        self.in_view = None;
         self.cart_sources = None;
         self.lifecycle.clear();
         self.applier.revert_all();
@@ -532,15 +605,34 @@ impl Shell {
 /// Runs `f` with the shell borrowed, then delivers the queued events. Returns `None`
 /// when the shell is already borrowed (a callback re-entered from inside vitrine).
 pub fn with_shell<R>(shared: &Shared, f: impl FnOnce(&mut Shell) -> R) -> Option<R> {
-    let (result, emit, events) = {
-        let mut shell = shared.try_borrow_mut().ok()?;
-        let result = f(&mut shell);
+    // The generic part stays a few bytes; the work is in one non-generic function
+    // instead of a copy per call site (this saves kilobytes of wasm).
+    let mut f = Some(f);
+    let mut result = None;
+    let ran = run_with_shell(shared, &mut |shell| {
+        if let Some(f) = f.take() {
+            result = Some(f(shell));
+        }
+    });
+    if ran {
+        result
+    } else {
+        None
+    }
+}
+
+fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
+    let (emit, events) = {
+        let Ok(mut shell) = shared.try_borrow_mut() else {
+            return false;
+        };
+        f(&mut shell);
         let events = std::mem::take(&mut shell.outbox);
-        (result, shell.emit.clone(), events)
+        (shell.emit.clone(), events)
     };
     for (name, detail) in events {
         // The JS side catches errors thrown by the site's callbacks.
         let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
     }
-    Some(result)
+    true
 }

@@ -47,9 +47,11 @@ impl Default for Tracking {
     }
 }
 
-fn positive(value: &Value, path: &str, max: f64, diags: &mut Diagnostics) -> Option<f64> {
+/// `max` is a whole number so the message needs no float formatting (which
+/// would link 16 KB of float-printing code into the wasm).
+fn positive(value: &Value, path: &str, max: u32, diags: &mut Diagnostics) -> Option<f64> {
     match value {
-        Value::Number(n) if *n > 0.0 && *n <= max => Some(*n),
+        Value::Number(n) if *n > 0.0 && *n <= f64::from(max) => Some(*n),
         other => {
             diags.error(
                 path,
@@ -104,7 +106,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
         if let Some(m) = object(v, "profile.affinity", &["halfLifeDays"], diags) {
             if let Some(h) = get(m, "halfLifeDays") {
                 let path = "profile.affinity.halfLifeDays";
-                tracking.half_life_days = positive(h, path, 3650.0, diags).unwrap_or(7.0);
+                tracking.half_life_days = positive(h, path, 3650, diags).unwrap_or(7.0);
             }
         }
     }
@@ -112,7 +114,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
         if let Some(m) = object(v, "profile.abandonment", &["idleSeconds"], diags) {
             if let Some(s) = get(m, "idleSeconds") {
                 let path = "profile.abandonment.idleSeconds";
-                if let Some(s) = positive(s, path, 86_400.0, diags) {
+                if let Some(s) = positive(s, path, 86_400, diags) {
                     tracking.abandon_idle_ms = s * 1000.0;
                 }
             }
