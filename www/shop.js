@@ -2,18 +2,18 @@
 // The shop works on its own; when vitrine is ready it mirrors the cart into it and
 // wires the consent panel. If vitrine fails to load, the shop still works.
 const PRODUCTS = [
-  { id: 'cafe-bourbon', name: 'Café Bourbon Amarelo 250 g', category: 'cafes', price: 49.9 },
-  { id: 'cafe-catuai', name: 'Café Catuaí Vermelho 250 g', category: 'cafes', price: 44.9 },
-  { id: 'cafe-geisha', name: 'Café Geisha 250 g', category: 'cafes', price: 129.0 },
-  { id: 'cafe-arara', name: 'Café Arara 250 g', category: 'cafes', price: 54.9 },
-  { id: 'cha-sencha', name: 'Chá Verde Sencha 100 g', category: 'chas', price: 32.0 },
-  { id: 'cha-mate', name: 'Chá Mate Tostado 100 g', category: 'chas', price: 18.5 },
-  { id: 'cha-hibisco', name: 'Chá de Hibisco 100 g', category: 'chas', price: 24.9 },
-  { id: 'cha-earl-grey', name: 'Chá Earl Grey 100 g', category: 'chas', price: 29.9 },
-  { id: 'prensa', name: 'Prensa Francesa 600 ml', category: 'acessorios', price: 149.0 },
-  { id: 'moedor', name: 'Moedor Manual de Cerâmica', category: 'acessorios', price: 189.0 },
-  { id: 'coador-v60', name: 'Coador V60', category: 'acessorios', price: 89.9 },
-  { id: 'caneca', name: 'Caneca Esmaltada', category: 'acessorios', price: 39.9 },
+  { id: 'cafe-bourbon', name: 'Café Bourbon Amarelo 250 g', category: 'cafes', brand: 'Fazenda Serra', price: 49.9 },
+  { id: 'cafe-catuai', name: 'Café Catuaí Vermelho 250 g', category: 'cafes', brand: 'Fazenda Serra', price: 44.9 },
+  { id: 'cafe-geisha', name: 'Café Geisha 250 g', category: 'cafes', brand: 'Sítio Alto', price: 129.0 },
+  { id: 'cafe-arara', name: 'Café Arara 250 g', category: 'cafes', brand: 'Sítio Alto', price: 54.9 },
+  { id: 'cha-sencha', name: 'Chá Verde Sencha 100 g', category: 'chas', brand: 'Folha Viva', price: 32.0 },
+  { id: 'cha-mate', name: 'Chá Mate Tostado 100 g', category: 'chas', brand: 'Erva Sul', price: 18.5 },
+  { id: 'cha-hibisco', name: 'Chá de Hibisco 100 g', category: 'chas', brand: 'Folha Viva', price: 24.9 },
+  { id: 'cha-earl-grey', name: 'Chá Earl Grey 100 g', category: 'chas', brand: 'Folha Viva', price: 29.9 },
+  { id: 'prensa', name: 'Prensa Francesa 600 ml', category: 'acessorios', brand: 'Barista BR', price: 149.0 },
+  { id: 'moedor', name: 'Moedor Manual de Cerâmica', category: 'acessorios', brand: 'Barista BR', price: 189.0 },
+  { id: 'coador-v60', name: 'Coador V60', category: 'acessorios', brand: 'Hario', price: 89.9 },
+  { id: 'caneca', name: 'Caneca Esmaltada', category: 'acessorios', brand: 'Barista BR', price: 39.9 },
 ];
 const CATEGORY_NAMES = { cafes: 'Cafés', chas: 'Chás', acessorios: 'Acessórios' };
 const brl = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
@@ -42,7 +42,13 @@ function renderProducts(filter = 'all') {
     ...PRODUCTS.filter((p) => filter === 'all' || p.category === filter).map((p) =>
       el(
         'li',
-        { class: 'card', 'data-product-id': p.id, 'data-category': p.category, 'data-price': String(p.price) },
+        {
+          class: 'card',
+          'data-product-id': p.id,
+          'data-category': p.category,
+          'data-brand': p.brand,
+          'data-price': String(p.price),
+        },
         el('span', { class: 'card-category' }, CATEGORY_NAMES[p.category]),
         el('h3', {}, p.name),
         el('p', { class: 'price' }, brl.format(p.price)),
@@ -119,6 +125,8 @@ document.addEventListener('click', (event) => {
   if (filter) {
     for (const b of document.querySelectorAll('[data-filter]')) b.classList.toggle('is-active', b === filter);
     renderProducts(filter.getAttribute('data-filter'));
+    // The grid was rebuilt: vitrine re-applies its changes to the new cards.
+    vitrine()?.refresh();
   }
 });
 

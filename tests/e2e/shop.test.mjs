@@ -57,6 +57,49 @@ describe('demo shop', () => {
     await context.close();
   });
 
+  test('interest in teas (card clicks, a tea in the cart) puts teas first, highlighted, also after a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const { page, errors } = await openShop(context);
+    await grantPersonalization(page);
+    const firstCard = () => page.evaluate(() => {
+      const cards = [...document.querySelectorAll('#products .card')];
+      // The first card on screen (grid `order` moves the highlighted ones up).
+      cards.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top || a.getBoundingClientRect().left - b.getBoundingClientRect().left);
+      return cards[0].getAttribute('data-category');
+    });
+    assert.equal(await firstCard(), 'cafes', 'the shop\'s own order first');
+    await page.click('[data-product-id="cha-sencha"] h3');
+    await page.click('[data-add="cha-mate"]');
+    await page.waitForFunction(() => window.vitrine.attributes().affinity.top_category === 'chas');
+    assert.equal(await firstCard(), 'chas');
+    assert.equal(await page.locator('.card--for-you').count(), 4);
+    assert.equal(await page.textContent('#products-title'), 'Escolhidos para você: chás primeiro');
+    // The shop re-renders its grid on a filter: vitrine re-applies to the new cards.
+    await page.click('[data-filter="all"]');
+    assert.equal(await page.locator('.card--for-you').count(), 4);
+    await page.reload();
+    await vitrineReady(page);
+    await page.waitForFunction(() => document.querySelectorAll('.card--for-you').length === 4);
+    assert.equal(await firstCard(), 'chas');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('leaving with a full cart shows the cart reminder', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const { page } = await openShop(context);
+    await grantPersonalization(page);
+    await page.click('[data-add="cafe-arara"]');
+    assert.equal(await page.textContent('#cart-reminder'), '');
+    await page.mouse.move(600, 400);
+    await page.mouse.move(600, 5);
+    await page.mouse.move(600, -30);
+    await page.waitForFunction(() => document.getElementById('cart-reminder').textContent !== '');
+    assert.match(await page.textContent('#cart-reminder'), /VOLTA5/);
+    assert.match(await page.getAttribute('#cart-reminder', 'class'), /reminder--on/);
+    await context.close();
+  });
+
   test('reloading shows "welcome back"; withdrawing consent reverts and purges', async () => {
     const context = await browser.newContext();
     const { page } = await openShop(context);
