@@ -9,7 +9,9 @@ mod native {
     use std::hint::black_box;
 
     use criterion::Criterion;
+    use vitrine::engine::affinity::{Interest, ProductRef};
     use vitrine::engine::config::Config;
+    use vitrine::engine::profile::CartItem;
     use vitrine::engine::runtime::Engine;
     use vitrine::engine::signal::{Context, Signal};
     use vitrine::engine::Value;
@@ -55,9 +57,101 @@ mod native {
         });
     }
 
+    /// A realistic mix of signals against the demo shop's config: clicks, product
+    /// interest, dwell ticks with marked elements, track with props, cart changes.
+    fn mixed_signal(i: usize) -> Signal {
+        let product = ProductRef::new(
+            &format!("p{}", i % 12),
+            ["cafes", "chas", "acessorios"][i % 3],
+            ["Serra", "Flor", "Hario", "Alto"][i % 4],
+        );
+        match i % 8 {
+            0 => Signal::Click {
+                key: format!("cat-{}", ["cafes", "chas", "acessorios"][i % 3]),
+            },
+            1 => Signal::Interest(vec![(product, Interest::Click)]),
+            2 => Signal::Dwell {
+                active_ms: 1000.0,
+                elements: vec!["hero".into()],
+            },
+            3 => Signal::Interest(vec![(product, Interest::Dwell(1000.0))]),
+            4 => Signal::Track {
+                name: format!("e{}", i % 30),
+                props: vec![("n".into(), Value::Number((i % 7) as f64))],
+            },
+            5 => Signal::CartAdd(CartItem {
+                id: format!("p{}", i % 12),
+                name: "Produto".into(),
+                category: "cafes".into(),
+                price: 10.0 + (i % 50) as f64,
+                quantity: 1,
+                ..CartItem::default()
+            }),
+            6 => Signal::CartRemove {
+                id: format!("p{}", (i + 6) % 12),
+            },
+            _ => Signal::Scroll {
+                max_pct: (i % 100) as f64,
+            },
+        }
+    }
+
+    fn shop_engine() -> Engine {
+        let json =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/vitrine.json"))
+                .unwrap();
+        let value: Value = serde_json::from_str(&json).unwrap();
+        let config = Config::parse(&value).unwrap();
+        let (mut engine, _) = Engine::new(config, Vec::new(), "id", Context::default(), 0.0);
+        engine
+            .set_consent(&[("personalization".into(), true)], "api", 0.0)
+            .unwrap();
+        engine
+    }
+
+    fn signal_benches(c: &mut Criterion) {
+        let mut engine = shop_engine();
+        let mut i = 0;
+        c.bench_function("one mixed signal + update (demo shop config)", |b| {
+            b.iter(|| {
+                i += 1;
+                engine.signal(mixed_signal(i), 1000.0 + i as f64);
+                black_box(engine.update())
+            })
+        });
+        c.bench_function(
+            "10,000 mixed signals + update each (demo shop config)",
+            |b| {
+                b.iter(|| {
+                    let mut engine = shop_engine();
+                    for i in 0..10_000 {
+                        engine.signal(mixed_signal(i), 1000.0 + i as f64 * 100.0);
+                        engine.update();
+                    }
+                    black_box(engine.take_storage_writes())
+                })
+            },
+        );
+        let mut engine = shop_engine();
+        for i in 0..10_000 {
+            engine.signal(mixed_signal(i), 1000.0 + i as f64 * 100.0);
+            engine.update();
+        }
+        let bytes: usize = engine
+            .take_storage_writes()
+            .write
+            .iter()
+            .map(|(c, p)| format!("vitrine:{c}").len() + p.to_value().to_json().len())
+            .sum();
+        println!(
+            "persisted after 10,000 mixed signals: {bytes} bytes (all partitions, keys included)"
+        );
+    }
+
     pub fn engine() {
         let mut criterion = Criterion::default().configure_from_args();
         benches(&mut criterion);
+        signal_benches(&mut criterion);
     }
 }
 

@@ -49,7 +49,101 @@ try {
   compare('(b) full evaluation + DOM', r.refresh);
   compare('(c) one click', r.click);
   console.log(`rules matched: vitrine ${r.matched.vitrine}, GrowthBook ${r.matched.growthbook}`);
+
+  console.log('\n== Chromium, the demo shop (www/index.html with www/vitrine.json)');
+  const signals = await shopSignals(browser);
+  console.log(`| ${'measurement'.padEnd(53)} | ${'median'.padStart(11)} | note`);
+  console.log(`|${'-'.repeat(55)}|${'-'.repeat(13)}|------`);
+  console.log(`| ${'(e) one mixed signal: card click, track, cart, GA4'.padEnd(53)} | ${ms(signals.median)} | median of 100 batches of 100`);
+  console.log(`| ${'(f) 10,000 mixed signals, total'.padEnd(53)} | ${ms(signals.total)} | each re-evaluates and re-applies`);
+  console.log(`persisted after them: ${signals.bytes} bytes in ${signals.keys} vitrine keys (localStorage, keys included)`);
+
+  const seconds = Number(process.env.SESSION_SECONDS ?? 60);
+  console.log(`\n== Chromium, a synthetic ${seconds}-second session on the demo shop (scrolling every 100 ms, a click every 500 ms)`);
+  const withVitrine = await session(browser, seconds, true);
+  const without = await session(browser, seconds, false);
+  console.log('| run              | long tasks (> 50 ms) | longest | dwell vitrine counted   |');
+  console.log('|------------------|----------------------|---------|-------------------------|');
+  const line = (name, x) => console.log(`| ${name.padEnd(16)} | ${String(x.count).padStart(20)} | ${`${x.max.toFixed(0)} ms`.padStart(7)} | ${(x.dwell === undefined ? '-' : `${(x.dwell / 1000).toFixed(0)} s`).padStart(23)} |`);
+  line('with vitrine', withVitrine);
+  line('without vitrine', without);
 } finally {
   await browser.close();
   await site.close();
+}
+
+async function openShop(browser, withVitrine) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await context.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = await context.newPage();
+  if (!withVitrine) await page.route('**/pkg/**', (route) => route.abort());
+  await page.goto(`${site.origin}/`);
+  if (withVitrine) {
+    await page.waitForFunction(() => Boolean(window.vitrine));
+    await page.evaluate(() => window.vitrine.consent.set({ personalization: true, analytics: true, marketing: true }));
+  } else {
+    await page.waitForFunction(() => document.querySelectorAll('[data-product-id]').length > 0);
+  }
+  return { context, page };
+}
+
+async function shopSignals(browser) {
+  const { context, page } = await openShop(browser, true);
+  const result = await page.evaluate(() => {
+    const v = window.vitrine;
+    window.dataLayer = window.dataLayer || [];
+    const cards = [...document.querySelectorAll('[data-product-id] h3')];
+    const kinds = [
+      (i) => cards[i % cards.length].click(), // a real click event on a product card
+      (i) => v.track(`e${i % 30}`, { n: i % 7 }),
+      (i) => v.cart.add({ id: `p${i % 12}`, name: 'Produto', category: 'cafes', price: 10 + (i % 50) }),
+      (i) => v.cart.remove(`p${(i + 6) % 12}`),
+      (i) => window.dataLayer.push({ event: 'view_item', ecommerce: { items: [{ item_id: `p${i % 12}`, item_category: 'chas', item_brand: 'Flor' }] } }),
+    ];
+    const perSignal = [];
+    const t0 = performance.now();
+    for (let batch = 0; batch < 100; batch++) {
+      const start = performance.now();
+      for (let j = 0; j < 100; j++) {
+        const i = batch * 100 + j;
+        kinds[i % kinds.length](i);
+      }
+      perSignal.push((performance.now() - start) / 100);
+    }
+    const total = performance.now() - t0;
+    document.dispatchEvent(new Event('visibilitychange')); // flush now
+    const keys = Object.keys(localStorage).filter((k) => k.startsWith('vitrine:'));
+    const bytes = keys.reduce((sum, k) => sum + k.length + localStorage.getItem(k).length, 0);
+    perSignal.sort((a, b) => a - b);
+    return { total, median: perSignal[50], bytes, keys: keys.length };
+  });
+  await context.close();
+  return result;
+}
+
+async function session(browser, seconds, withVitrine) {
+  const { context, page } = await openShop(browser, withVitrine);
+  await page.evaluate(() => { window.longTasks.length = 0; });
+  const cards = await page.locator('[data-product-id] h3').all();
+  const end = Date.now() + seconds * 1000;
+  let step = 0;
+  while (Date.now() < end) {
+    await page.mouse.move(400 + (step % 5) * 50, 300);
+    await page.mouse.wheel(0, step % 20 < 10 ? 250 : -250);
+    if (step % 5 === 0) await cards[step % cards.length].click({ force: true }).catch(() => {});
+    await page.waitForTimeout(100);
+    step++;
+  }
+  const result = await page.evaluate(() => ({
+    count: window.longTasks.filter((d) => d > 50).length,
+    max: Math.max(0, ...window.longTasks),
+    dwell: window.vitrine?.attributes().dwell.page_ms,
+  }));
+  await context.close();
+  return result;
 }
