@@ -32,7 +32,7 @@ pub fn context() -> Context {
         .ok()
         .and_then(|w| w.as_f64())
         .unwrap_or(1280.0);
-    Context::from_page(
+    let mut context = Context::from_page(
         &url,
         &referrer,
         &title,
@@ -40,7 +40,18 @@ pub fn context() -> Context {
         date.get_day() as u8,
         &language,
         width,
-    )
+    );
+    context.set_timezone(&timezone());
+    context
+}
+
+/// The visitor's IANA time zone (`America/Sao_Paulo`), or "" when Intl cannot say.
+fn timezone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|tz| tz.as_string())
+        .unwrap_or_default()
 }
 
 /// 128 random bits as hex, from the browser's CSPRNG (works outside secure contexts,

@@ -439,7 +439,13 @@ impl Shell {
     /// hashchange): the engine sees the new URL, rules are decided again, and
     /// applied changes are re-applied to the route's new content.
     pub fn navigated(&mut self) {
-        self.engine.page_view(page::context(), page::now_ms());
+        let context = page::context();
+        // A hash change fires both popstate and hashchange; replaceState to the
+        // same URL changes nothing: one URL, one page view.
+        if context.url == self.engine.context().url {
+            return;
+        }
+        self.engine.page_view(context, page::now_ms());
         self.idle_reported = 0.0;
         self.update();
         self.applier.refresh();

@@ -213,6 +213,11 @@ impl Engine {
         &self.config
     }
 
+    /// The page view under way.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
     pub fn consent(&self) -> &ConsentStore {
         &self.consent
     }

@@ -87,6 +87,8 @@ pub struct Context {
     pub language: String,
     /// `mobile`, `tablet` or `desktop`.
     pub device: String,
+    /// The visitor's IANA time zone, e.g. `America/Sao_Paulo` (may be empty).
+    pub timezone: String,
 }
 
 impl Context {
@@ -125,8 +127,13 @@ impl Context {
             weekday: weekday.min(6),
             language: truncate(language, 35),
             device: device.into(),
+            timezone: String::new(),
             url,
         }
+    }
+
+    pub fn set_timezone(&mut self, timezone: &str) {
+        self.timezone = truncate(timezone, 64);
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
@@ -170,6 +177,7 @@ impl Context {
                 object(vec![
                     ("hour", Value::Number(f64::from(self.hour))),
                     ("weekday", Value::Number(f64::from(self.weekday))),
+                    ("timezone", Value::from(self.timezone.as_str())),
                 ]),
             ),
             (
