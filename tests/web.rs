@@ -3,7 +3,7 @@
 //! run through the browser's own JSON.parse and number formatting.
 #![cfg(target_arch = "wasm32")]
 
-use vitrine::browser::applier::Applier;
+use vitrine::browser::applier::{Applier, Render};
 use vitrine::browser::json::from_js;
 use vitrine::browser::sanitize::sanitized_fragment;
 use vitrine::browser::storage::Storage;
@@ -43,6 +43,16 @@ fn action(selector: &str, kind: ActionKind) -> Action {
     Action {
         selector: selector.into(),
         kind,
+        first: false,
+    }
+}
+
+/// Templates read nothing in these tests.
+const NO_ATTRIBUTES: Value = Value::Null;
+
+fn render() -> Render<'static> {
+    Render {
+        attributes: &NO_ATTRIBUTES,
     }
 }
 
@@ -103,7 +113,7 @@ fn every_operation_reverts_to_the_exact_original() {
         action("#t1 p", ActionKind::Hide),
     ];
     for (i, a) in ops.iter().enumerate() {
-        applier.apply(op(0, i as u32), a).unwrap();
+        applier.apply(op(0, i as u32), a, &render()).unwrap();
     }
     let h2 = host.query_selector("h2").unwrap().unwrap();
     assert_eq!(h2.inner_html(), "<strong>Oi</strong> <i>você</i>");
@@ -117,9 +127,9 @@ fn every_operation_reverts_to_the_exact_original() {
         "/b"
     );
     // Revert one in the middle: the ones above stay applied.
-    applier.revert(op(0, 0));
+    applier.revert(op(0, 0), &render());
     assert_eq!(h2.inner_html(), "<strong>Oi</strong> <i>você</i>");
-    applier.revert(op(0, 1));
+    applier.revert(op(0, 1), &render());
     assert_eq!(h2.inner_html(), "Hello <em>world</em>");
     applier.revert_all();
     assert_eq!(host.inner_html(), before);
@@ -132,7 +142,11 @@ fn reverting_restores_the_original_nodes_not_copies() {
     let span = host.query_selector("span").unwrap().unwrap();
     let mut applier = Applier::new(document());
     applier
-        .apply(op(0, 0), &action("#t2", ActionKind::SetText("x".into())))
+        .apply(
+            op(0, 0),
+            &action("#t2", ActionKind::SetText("x".into())),
+            &render(),
+        )
         .unwrap();
     assert!(!span.is_connected());
     drop(applier); // dropping reverts
@@ -148,7 +162,7 @@ fn reverting_restores_the_original_nodes_not_copies() {
 fn invalid_selector_is_an_error_not_a_panic() {
     let mut applier = Applier::new(document());
     let err = applier
-        .apply(op(0, 0), &action("div[", ActionKind::Hide))
+        .apply(op(0, 0), &action("div[", ActionKind::Hide), &render())
         .unwrap_err();
     assert!(err.contains("invalid CSS selector"));
 }
@@ -192,7 +206,7 @@ fn sanitizer_keeps_text_and_safe_markup_only() {
         ),
     ];
     for (input, expected) in cases {
-        let fragment = sanitized_fragment(&doc, input).unwrap();
+        let fragment = sanitized_fragment(&doc, input, &render()).unwrap();
         let holder = doc.create_element("div").unwrap();
         holder.append_child(&fragment).unwrap();
         assert_eq!(holder.inner_html(), expected, "input: {input}");

@@ -1,101 +1,234 @@
 //! Applies plan operations to the DOM and reverts them exactly.
 //!
-//! Each applied operation keeps what it replaced: the original child nodes
-//! themselves (moved out, not copied, so listeners and identity survive), the
-//! previous attribute value or its absence (the class attribute included), the
-//! previous inline style. Operations form a stack; reverting one in the middle first
-//! unwinds the ones above it and then re-applies them, so several rules touching one
-//! element in turn still revert to the exact original. Dropping the applier reverts
-//! everything (the page is left as it was found).
+//! Each applied operation keeps, per target element, what it replaced: the original
+//! child nodes themselves (moved out, not copied, so listeners and identity
+//! survive), the previous attribute value or its absence, the previous inline style,
+//! the place a moved or removed node came from, the nodes it inserted. Operations
+//! form a stack; reverting one in the middle first unwinds the ones above it and
+//! then re-applies them, so several rules touching one element in turn still revert
+//! to the exact original. Dropping the applier reverts everything.
+//!
+//! Pages change under us: `heal` (run by the shell's MutationObserver, once per
+//! animation frame) applies operations to targets that appeared since, and when a
+//! framework re-rendered a target (our text gone, our attribute overwritten) takes
+//! the page's new content as the original and applies again.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, Node};
 
-use crate::engine::config::{Action, ActionKind};
+use crate::engine::action::{reorder, reorder_scores, Action, ActionKind, Position};
+use crate::engine::html_policy::{is_safe_url, is_url_attribute};
 use crate::engine::plan::OpId;
+use crate::engine::template::{has_expressions, Template};
+use crate::engine::Value;
 
 use super::sanitize::sanitized_fragment;
+
+/// What templates and `reorder` read: the attributes at the time of applying.
+pub struct Render<'a> {
+    pub attributes: &'a Value,
+}
+
+impl Render<'_> {
+    pub fn text(&self, text: &str) -> String {
+        if !has_expressions(text) {
+            return text.to_owned();
+        }
+        Template::parse(text)
+            .map(|t| t.render(self.attributes))
+            .unwrap_or_default()
+    }
+}
 
 struct Entry {
     op: OpId,
     action: Action,
-    undo: Vec<Undo>,
+    /// One per target element.
+    targets: Vec<Target>,
+    /// What the dynamic parts rendered to, to notice when they change.
+    fingerprint: String,
+}
+
+struct Target {
+    element: Element,
+    undo: Undo,
 }
 
 enum Undo {
+    /// The original children, and the ones we put in their place.
     Children {
-        element: Element,
         original: Vec<Node>,
+        ours: Vec<Node>,
     },
     Attr {
-        element: Element,
         name: String,
         previous: Option<String>,
+        ours: Option<String>,
     },
     Style {
-        element: Element,
         previous: Option<String>,
+        ours: Option<String>,
     },
+    /// Several attributes at once (`show`: `hidden` and `style`).
+    Both(Box<Undo>, Box<Undo>),
+    Inserted(Vec<Node>),
+    /// Where a moved or removed node was: its parent and the node after it.
+    Place {
+        parent: Node,
+        next: Option<Node>,
+    },
+    /// The children of a reordered list in their original order.
+    Order(Vec<Node>),
+    Nothing,
 }
 
 pub struct Applier {
     document: Document,
     entries: Vec<Entry>,
+    /// Heals in the current second, to stop fighting a page that undoes us forever.
+    heals: (f64, u32),
 }
+
+/// A page that re-renders a target more often than this per second is left alone
+/// (with a warning): fighting it would be a loop.
+const MAX_HEALS_PER_SECOND: u32 = 200;
 
 impl Applier {
     pub fn new(document: Document) -> Applier {
         Applier {
             document,
             entries: Vec::new(),
+            heals: (0.0, 0),
         }
     }
 
-    /// Applies an operation to every element its selector matches now.
-    pub fn apply(&mut self, op: OpId, action: &Action) -> Result<usize, String> {
-        let undo = apply_action(&self.document, action)?;
-        let count = undo.len();
+    /// Applies an operation to the elements its selector matches now.
+    pub fn apply(&mut self, op: OpId, action: &Action, render: &Render) -> Result<usize, String> {
+        let elements = matches(&self.document, action)?;
+        let mut targets = Vec::new();
+        for element in elements {
+            if let Some(undo) = apply_to(&self.document, &element, action, render)? {
+                targets.push(Target { element, undo });
+            }
+        }
+        let count = targets.len();
         self.entries.push(Entry {
             op,
             action: action.clone(),
-            undo,
+            targets,
+            fingerprint: fingerprint(action, render),
         });
         Ok(count)
     }
 
     /// Reverts one operation, leaving the ones applied after it in place.
-    pub fn revert(&mut self, op: OpId) {
+    pub fn revert(&mut self, op: OpId, render: &Render) {
         let Some(index) = self.entries.iter().position(|e| e.op == op) else {
             return;
         };
         let above: Vec<Entry> = self.entries.drain(index + 1..).collect();
         for entry in above.iter().rev() {
-            undo_all(&entry.undo);
+            undo_entry(entry);
         }
         if let Some(entry) = self.entries.pop() {
-            undo_all(&entry.undo);
+            undo_entry(&entry);
         }
         for entry in above {
-            // Re-applying cannot fail differently than the first time did.
-            let undo = apply_action(&self.document, &entry.action).unwrap_or_default();
-            self.entries.push(Entry { undo, ..entry });
+            let _ = self.apply(entry.op, &entry.action, render);
         }
     }
 
     /// Reverts everything and applies it again, reaching elements parsed since.
-    pub fn refresh(&mut self) {
-        for entry in self.entries.iter().rev() {
-            undo_all(&entry.undo);
+    pub fn refresh(&mut self, render: &Render) {
+        let entries = std::mem::take(&mut self.entries);
+        for entry in entries.iter().rev() {
+            undo_entry(entry);
         }
-        for entry in &mut self.entries {
-            entry.undo = apply_action(&self.document, &entry.action).unwrap_or_default();
+        for entry in entries {
+            let _ = self.apply(entry.op, &entry.action, render);
         }
+    }
+
+    pub fn has_dynamic(&self) -> bool {
+        self.entries.iter().any(|e| e.action.kind.is_dynamic())
+    }
+
+    /// Ops whose rendered content (templates, reorder) changed with the attributes.
+    pub fn stale_dynamic(&self, render: &Render) -> Vec<OpId> {
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.action.kind.is_dynamic() && e.fingerprint != fingerprint(&e.action, render)
+            })
+            .map(|e| e.op)
+            .collect()
+    }
+
+    /// Brings applied operations back after the page changed: new targets get
+    /// them, re-rendered targets get them again (their new content becomes the
+    /// original), removed targets are forgotten. Returns a warning when the page
+    /// keeps undoing us.
+    pub fn heal(&mut self, render: &Render, now_ms: f64) -> Option<String> {
+        if now_ms - self.heals.0 > 1000.0 {
+            self.heals = (now_ms, 0);
+        }
+        if self.heals.1 >= MAX_HEALS_PER_SECOND {
+            return None;
+        }
+        for i in 0..self.entries.len() {
+            let action = self.entries[i].action.clone();
+            if matches!(action.kind, ActionKind::Redirect { .. }) {
+                continue;
+            }
+            let mut targets = std::mem::take(&mut self.entries[i].targets);
+            targets.retain(|t| t.element.is_connected() || matches!(t.undo, Undo::Place { .. }));
+            for t in &mut targets {
+                if !t.element.is_connected() || intact(&t.element, &t.undo) {
+                    continue;
+                }
+                // The page rewrote it: its content now is the original.
+                forget(&t.undo);
+                if let Ok(Some(undo)) = apply_to(&self.document, &t.element, &action, render) {
+                    t.undo = undo;
+                    self.heals.1 += 1;
+                }
+            }
+            let already = |e: &Element| targets.iter().any(|t| t.element == *e);
+            let fresh: Vec<Element> = matches(&self.document, &action)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| !already(e))
+                .collect();
+            if !action.first || targets.is_empty() {
+                for element in fresh {
+                    if let Ok(Some(undo)) = apply_to(&self.document, &element, &action, render) {
+                        targets.push(Target { element, undo });
+                        self.heals.1 += 1;
+                    }
+                    if action.first {
+                        break;
+                    }
+                }
+            }
+            self.entries[i].targets = targets;
+        }
+        (self.heals.1 >= MAX_HEALS_PER_SECOND).then(|| {
+            "the page keeps re-rendering vitrine's targets; re-applying paused for a second".into()
+        })
     }
 
     pub fn revert_all(&mut self) {
         while let Some(entry) = self.entries.pop() {
-            undo_all(&entry.undo);
+            undo_entry(&entry);
         }
+    }
+
+    /// The elements applied operations changed (for the debug overlay).
+    pub fn changed_elements(&self) -> Vec<(OpId, Element)> {
+        self.entries
+            .iter()
+            .flat_map(|e| e.targets.iter().map(|t| (e.op, t.element.clone())))
+            .collect()
     }
 }
 
@@ -105,108 +238,313 @@ impl Drop for Applier {
     }
 }
 
-fn undo_all(undo: &[Undo]) {
-    for u in undo.iter().rev() {
-        match u {
-            Undo::Children { element, original } => {
-                element.set_text_content(None);
-                for node in original {
-                    let _ = element.append_child(node);
-                }
-            }
-            Undo::Attr {
-                element,
-                name,
-                previous,
-            } => {
-                let _ = match previous {
-                    Some(v) => element.set_attribute(name, v),
-                    None => element.remove_attribute(name),
-                };
-            }
-            Undo::Style { element, previous } => match previous {
-                Some(css) => {
-                    // The attribute text comes back exactly. Under a CSP that forbids
-                    // inline style attributes the browser does not apply it; the
-                    // CSSOM is allowed, so fall back to it when nothing took effect.
-                    let _ = element.set_attribute("style", css);
-                    if let Some(html) = element.dyn_ref::<HtmlElement>() {
-                        if html.style().css_text().is_empty() && !css.trim().is_empty() {
-                            html.style().set_css_text(css);
-                        }
-                    }
-                }
-                None => {
-                    let _ = element.remove_attribute("style");
-                }
-            },
-        }
+fn fingerprint(action: &Action, render: &Render) -> String {
+    match &action.kind {
+        ActionKind::SetText(t) | ActionKind::SetHtml(t) => render.text(t),
+        ActionKind::SetAttr { value, .. } => render.text(value),
+        ActionKind::Insert { html, .. } => render.text(html),
+        ActionKind::Reorder { by, .. } => by
+            .split('.')
+            .try_fold(render.attributes, |v, k| v.get(k))
+            .map(Value::to_json)
+            .unwrap_or_default(),
+        _ => String::new(),
     }
 }
 
+fn matches(document: &Document, action: &Action) -> Result<Vec<Element>, String> {
+    if action.selector.is_empty() {
+        return Ok(Vec::new());
+    }
+    let invalid = || format!("invalid CSS selector \"{}\"", action.selector);
+    if action.first {
+        return Ok(document
+            .query_selector(&action.selector)
+            .map_err(|_| invalid())?
+            .into_iter()
+            .collect());
+    }
+    let list = document
+        .query_selector_all(&action.selector)
+        .map_err(|_| invalid())?;
+    Ok((0..list.length())
+        .filter_map(|i| list.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .collect())
+}
+
+fn children(node: &Node) -> Vec<Node> {
+    let list = node.child_nodes();
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
 fn take_children(element: &Element) -> Vec<Node> {
-    let mut original = Vec::new();
-    while let Some(child) = element.first_child() {
-        let _ = element.remove_child(&child);
-        original.push(child);
+    let original = children(element);
+    for child in &original {
+        let _ = element.remove_child(child);
     }
     original
 }
 
-fn apply_action(document: &Document, action: &Action) -> Result<Vec<Undo>, String> {
-    let matches = document
-        .query_selector_all(&action.selector)
-        .map_err(|_| format!("invalid CSS selector \"{}\"", action.selector))?;
-    let mut undo = Vec::new();
-    for i in 0..matches.length() {
-        let Some(element) = matches.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        match &action.kind {
-            ActionKind::SetText(text) => {
-                let original = take_children(&element);
-                element.set_text_content(Some(text));
-                undo.push(Undo::Children { element, original });
-            }
-            ActionKind::SetHtml(html) => {
-                let fragment = sanitized_fragment(document, html)?;
-                let original = take_children(&element);
-                let _ = element.append_child(&fragment);
-                undo.push(Undo::Children { element, original });
-            }
-            ActionKind::SetAttr { name, value } => {
-                let previous = element.get_attribute(name);
-                let _ = element.set_attribute(name, value);
-                undo.push(Undo::Attr {
-                    element,
-                    name: name.clone(),
-                    previous,
-                });
-            }
-            ActionKind::AddClass(class) => {
-                if !element.class_list().contains(class) {
-                    // DOMTokenList re-serializes the attribute (white space collapsed),
-                    // so the undo keeps the attribute text, not just the token.
-                    let previous = element.get_attribute("class");
-                    let _ = element.class_list().add_1(class);
-                    undo.push(Undo::Attr {
-                        element,
-                        name: "class".into(),
-                        previous,
-                    });
-                }
-            }
-            ActionKind::Hide => {
-                let Some(html) = element.dyn_ref::<HtmlElement>() else {
-                    continue;
-                };
-                let previous = element.get_attribute("style");
-                let _ = html
-                    .style()
-                    .set_property_with_priority("display", "none", "important");
-                undo.push(Undo::Style { element, previous });
+/// Whether what we applied to `element` is still there.
+fn intact(element: &Element, undo: &Undo) -> bool {
+    match undo {
+        Undo::Children { ours, .. } => children(element) == *ours,
+        Undo::Attr { name, ours, .. } => element.get_attribute(name) == *ours,
+        Undo::Style { ours, .. } => element.get_attribute("style") == *ours,
+        Undo::Both(a, b) => intact(element, a) && intact(element, b),
+        Undo::Inserted(nodes) => nodes.iter().all(Node::is_connected),
+        Undo::Place { .. } | Undo::Order(_) | Undo::Nothing => true,
+    }
+}
+
+/// Drops what an undo would restore (the page replaced it with its own content).
+fn forget(undo: &Undo) {
+    if let Undo::Inserted(nodes) = undo {
+        for n in nodes {
+            if let Some(parent) = n.parent_node() {
+                let _ = parent.remove_child(n);
             }
         }
     }
-    Ok(undo)
+}
+
+fn undo_entry(entry: &Entry) {
+    for t in entry.targets.iter().rev() {
+        undo_one(&t.element, &t.undo);
+    }
+}
+
+fn undo_one(element: &Element, undo: &Undo) {
+    match undo {
+        Undo::Children { original, .. } => {
+            element.set_text_content(None);
+            for node in original {
+                let _ = element.append_child(node);
+            }
+        }
+        Undo::Attr { name, previous, .. } => {
+            let _ = match previous {
+                Some(v) => element.set_attribute(name, v),
+                None => element.remove_attribute(name),
+            };
+        }
+        Undo::Style { previous, .. } => restore_style(element, previous.as_deref()),
+        Undo::Both(a, b) => {
+            undo_one(element, b);
+            undo_one(element, a);
+        }
+        Undo::Inserted(nodes) => {
+            for n in nodes {
+                if let Some(parent) = n.parent_node() {
+                    let _ = parent.remove_child(n);
+                }
+            }
+        }
+        Undo::Place { parent, next } => {
+            let next = next
+                .as_ref()
+                .filter(|n| n.parent_node().as_ref() == Some(parent));
+            let _ = parent.insert_before(element, next);
+        }
+        Undo::Order(original) => {
+            for child in original {
+                if child.parent_node().as_deref() == Some(element.as_ref()) {
+                    let _ = element.append_child(child);
+                }
+            }
+        }
+        Undo::Nothing => {}
+    }
+}
+
+fn restore_style(element: &Element, previous: Option<&str>) {
+    match previous {
+        Some(css) => {
+            // The attribute text comes back exactly. Under a CSP that forbids
+            // inline style attributes the browser does not apply it; the CSSOM is
+            // allowed, so fall back to it when nothing took effect.
+            let _ = element.set_attribute("style", css);
+            if let Some(html) = element.dyn_ref::<HtmlElement>() {
+                if html.style().css_text().is_empty() && !css.trim().is_empty() {
+                    html.style().set_css_text(css);
+                }
+            }
+        }
+        None => {
+            let _ = element.remove_attribute("style");
+        }
+    }
+}
+
+fn set_attr(element: &Element, name: &str, value: Option<&str>) -> Undo {
+    let previous = element.get_attribute(name);
+    let _ = match value {
+        Some(v) => element.set_attribute(name, v),
+        None => element.remove_attribute(name),
+    };
+    Undo::Attr {
+        name: name.to_owned(),
+        previous,
+        ours: element.get_attribute(name),
+    }
+}
+
+/// Sets inline style properties through the CSSOM (allowed under a strict CSP).
+fn set_style(element: &Element, properties: &[(&str, &str)]) -> Option<Undo> {
+    let html = element.dyn_ref::<HtmlElement>()?;
+    let previous = element.get_attribute("style");
+    for (property, value) in properties {
+        let _ = html
+            .style()
+            .set_property_with_priority(property, value, "important");
+    }
+    Some(Undo::Style {
+        previous,
+        ours: element.get_attribute("style"),
+    })
+}
+
+fn insert(target: &Element, position: Position, node: &Node) {
+    let _ = match position {
+        Position::Before => target
+            .parent_node()
+            .map(|p| p.insert_before(node, Some(target))),
+        Position::After => target
+            .parent_node()
+            .map(|p| p.insert_before(node, target.next_sibling().as_ref())),
+        Position::Prepend => Some(target.insert_before(node, target.first_child().as_ref())),
+        Position::Append => Some(target.append_child(node)),
+    };
+}
+
+fn apply_to(
+    document: &Document,
+    element: &Element,
+    action: &Action,
+    render: &Render,
+) -> Result<Option<Undo>, String> {
+    let undo = match &action.kind {
+        ActionKind::SetText(text) => {
+            let original = take_children(element);
+            element.set_text_content(Some(&render.text(text)));
+            Undo::Children {
+                original,
+                ours: children(element),
+            }
+        }
+        ActionKind::SetHtml(html) => {
+            let fragment = sanitized_fragment(document, html, render)?;
+            let original = take_children(element);
+            let _ = element.append_child(&fragment);
+            Undo::Children {
+                original,
+                ours: children(element),
+            }
+        }
+        ActionKind::SetAttr { name, value } => {
+            let value = render.text(value);
+            if is_url_attribute(name) && !is_safe_url(&value) {
+                return Err(format!(
+                    "\"{name}\" would be set to an unsafe URL; left unchanged"
+                ));
+            }
+            set_attr(element, name, Some(&value))
+        }
+        ActionKind::RemoveAttr(name) => {
+            if !element.has_attribute(name) {
+                return Ok(None);
+            }
+            set_attr(element, name, None)
+        }
+        ActionKind::AddClass(class) | ActionKind::RemoveClass(class) => {
+            let add = matches!(action.kind, ActionKind::AddClass(_));
+            if element.class_list().contains(class) == add {
+                return Ok(None);
+            }
+            // DOMTokenList re-serializes the attribute (white space collapsed),
+            // so the undo keeps the attribute text, not just the token.
+            let previous = element.get_attribute("class");
+            let _ = if add {
+                element.class_list().add_1(class)
+            } else {
+                element.class_list().remove_1(class)
+            };
+            Undo::Attr {
+                name: "class".into(),
+                previous,
+                ours: element.get_attribute("class"),
+            }
+        }
+        ActionKind::SetStyle(properties) => {
+            let pairs: Vec<(&str, &str)> = properties
+                .iter()
+                .map(|(p, v)| (p.as_str(), v.as_str()))
+                .collect();
+            match set_style(element, &pairs) {
+                Some(undo) => undo,
+                None => return Ok(None),
+            }
+        }
+        ActionKind::Hide => match set_style(element, &[("display", "none")]) {
+            Some(undo) => undo,
+            None => return Ok(None),
+        },
+        ActionKind::Show(display) => {
+            let hidden = set_attr(element, "hidden", None);
+            match set_style(element, &[("display", display)]) {
+                Some(style) => Undo::Both(Box::new(hidden), Box::new(style)),
+                None => hidden,
+            }
+        }
+        ActionKind::Insert { position, html } => {
+            let fragment = sanitized_fragment(document, html, render)?;
+            let nodes = children(&fragment);
+            insert(element, *position, &fragment);
+            Undo::Inserted(nodes)
+        }
+        ActionKind::Move { position, to } => {
+            let Some(anchor) = document.query_selector(to).ok().flatten() else {
+                return Ok(None);
+            };
+            let Some(parent) = element.parent_node() else {
+                return Ok(None);
+            };
+            if anchor == *element || element.contains(Some(&anchor)) {
+                return Ok(None);
+            }
+            let next = element.next_sibling();
+            insert(&anchor, *position, element);
+            Undo::Place { parent, next }
+        }
+        ActionKind::Reorder { key, by } => {
+            let original = children(element);
+            let items: Vec<Element> = original
+                .iter()
+                .filter_map(|n| n.dyn_ref::<Element>().cloned())
+                .collect();
+            let keys: Vec<String> = items
+                .iter()
+                .map(|e| e.get_attribute(key).unwrap_or_default())
+                .collect();
+            let order = reorder(&reorder_scores(render.attributes, by, &keys));
+            if order.iter().enumerate().all(|(i, &j)| i == j) {
+                return Ok(Some(Undo::Order(original)));
+            }
+            // Elements move to the end in the new order; text between them stays.
+            for &i in &order {
+                let _ = element.append_child(&items[i]);
+            }
+            Undo::Order(original)
+        }
+        ActionKind::Remove => {
+            let Some(parent) = element.parent_node() else {
+                return Ok(None);
+            };
+            let next = element.next_sibling();
+            let _ = parent.remove_child(element);
+            Undo::Place { parent, next }
+        }
+        ActionKind::Redirect { .. } => Undo::Nothing,
+    };
+    Ok(Some(undo))
 }

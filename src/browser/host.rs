@@ -38,6 +38,38 @@ fn regex_test(handle: u32, subject: &str) -> bool {
     })
 }
 
+/// `Intl.NumberFormat("pt-BR", …).format(n)`; the formatters are made once.
+fn format_number(n: f64, currency: &str) -> String {
+    std::thread_local! {
+        static FORMATS: RefCell<Vec<(String, js_sys::Intl::NumberFormat)>> = const { RefCell::new(Vec::new()) };
+    }
+    FORMATS.with(|formats| {
+        let mut formats = formats.borrow_mut();
+        let index = match formats.iter().position(|(c, _)| c == currency) {
+            Some(i) => i,
+            None => {
+                let options = js_sys::Object::new();
+                if !currency.is_empty() {
+                    let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
+                    let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.into());
+                }
+                let locales = js_sys::Array::of1(&"pt-BR".into());
+                formats.push((
+                    currency.to_owned(),
+                    js_sys::Intl::NumberFormat::new(&locales, &options),
+                ));
+                formats.len() - 1
+            }
+        };
+        let format = formats[index].1.format();
+        format
+            .call1(&JsValue::NULL, &JsValue::from_f64(n))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    })
+}
+
 #[wasm_bindgen(start)]
 pub fn install_js_host() {
     install(Host {
@@ -49,6 +81,8 @@ pub fn install_js_host() {
             )
         },
         to_lowercase: |s| String::from(js_sys::JsString::from(s).to_lower_case()),
+        to_uppercase: |s| String::from(js_sys::JsString::from(s).to_upper_case()),
+        format_number,
         string_to_number: |s| js_sys::Number::from(JsValue::from_str(s)).value_of(),
         compile_regex,
         regex_test,

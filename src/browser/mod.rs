@@ -23,3 +23,4 @@ pub mod sources;
 pub mod storage;
 pub mod validate;
 pub mod visibility;
+pub mod watcher;

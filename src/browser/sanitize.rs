@@ -6,8 +6,10 @@
 //! and never serialized and parsed again, mutation-XSS tricks that rely on a second
 //! parse have nothing to work with.
 
-use wasm_bindgen::JsCast;
-use web_sys::{Document, DocumentFragment, DomParser, Element, Node, SupportedType};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, DocumentFragment, DomParser, Element, Node};
+
+use super::applier::Render;
 
 use crate::engine::html_policy::{
     is_allowed_attribute, is_allowed_element, is_dropped_with_content,
@@ -16,20 +18,69 @@ use crate::engine::html_policy::{
 /// Deeper markup is cut off: nobody needs it and it costs stack.
 const MAX_DEPTH: usize = 32;
 
-/// Parses `html` and returns a fragment holding only allowed elements, attributes and text.
-pub fn sanitized_fragment(document: &Document, html: &str) -> Result<DocumentFragment, String> {
+std::thread_local! {
+    /// The Trusted Types policy vitrine parses markup through, made once.
+    static POLICY: Option<JsValue> = trusted_types_policy();
+}
+
+/// Under `require-trusted-types-for 'script'`, `DOMParser.parseFromString` only
+/// takes TrustedHTML. The policy passes the string through unchanged: the parse is
+/// inert (no script runs, nothing loads) and its result is only read, node by node,
+/// by this module; nothing from it reaches the page unless the allowlist copies it.
+fn trusted_types_policy() -> Option<JsValue> {
+    let window = super::page::window()?;
+    let factory = js_sys::Reflect::get(&window, &"trustedTypes".into()).ok()?;
+    if factory.is_undefined() || factory.is_null() {
+        return None;
+    }
+    let create: js_sys::Function = js_sys::Reflect::get(&factory, &"createPolicy".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    // A Rust closure, not `new Function` (which a strict CSP forbids); it lives as
+    // long as the page, like the policy.
+    let identity =
+        wasm_bindgen::closure::Closure::<dyn Fn(JsValue) -> JsValue>::new(|s| s).into_js_value();
+    let rules = js_sys::Object::new();
+    js_sys::Reflect::set(&rules, &"createHTML".into(), &identity).ok()?;
+    create.call2(&factory, &"vitrine".into(), &rules).ok()
+}
+
+fn parse_inert(html: &str) -> Result<Document, String> {
     let parser = DomParser::new().map_err(|e| super::error::describe(&e))?;
-    let parsed = parser
-        .parse_from_string(html, SupportedType::TextHtml)
+    let markup = POLICY.with(|policy| match policy {
+        Some(policy) => js_sys::Reflect::get(policy, &"createHTML".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call1(policy, &html.into()).ok())
+            .unwrap_or_else(|| html.into()),
+        None => html.into(),
+    });
+    let parse: js_sys::Function = js_sys::Reflect::get(&parser, &"parseFromString".into())
+        .and_then(|f| f.dyn_into())
         .map_err(|e| super::error::describe(&e))?;
+    parse
+        .call2(&parser, &markup, &"text/html".into())
+        .and_then(|d| d.dyn_into::<Document>())
+        .map_err(|e| super::error::describe(&e))
+}
+
+/// Parses `html` and returns a fragment holding only allowed elements, attributes
+/// and text; templates in text and attribute values are filled afterwards, as text.
+pub fn sanitized_fragment(
+    document: &Document,
+    html: &str,
+    render: &Render,
+) -> Result<DocumentFragment, String> {
+    let parsed = parse_inert(html)?;
     let fragment = document.create_document_fragment();
     if let Some(body) = parsed.body() {
-        copy_children(document, &body, &fragment, 0);
+        copy_children(document, &body, &fragment, 0, render);
     }
     Ok(fragment)
 }
 
-fn copy_children(document: &Document, from: &Node, to: &Node, depth: usize) {
+fn copy_children(document: &Document, from: &Node, to: &Node, depth: usize, render: &Render) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -40,14 +91,15 @@ fn copy_children(document: &Document, from: &Node, to: &Node, depth: usize) {
         };
         match child.node_type() {
             Node::TEXT_NODE => {
-                let text = document.create_text_node(&child.text_content().unwrap_or_default());
+                let data = render.text(&child.text_content().unwrap_or_default());
+                let text = document.create_text_node(&data);
                 let _ = to.append_child(&text);
             }
             Node::ELEMENT_NODE => {
                 let Some(element) = child.dyn_ref::<Element>() else {
                     continue;
                 };
-                copy_element(document, element, to, depth);
+                copy_element(document, element, to, depth, render);
             }
             // Comments, processing instructions, CDATA: dropped.
             _ => {}
@@ -55,7 +107,7 @@ fn copy_children(document: &Document, from: &Node, to: &Node, depth: usize) {
     }
 }
 
-fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize) {
+fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize, render: &Render) {
     // Only HTML-namespace elements: SVG and MathML are where parser tricks live.
     if element.namespace_uri().as_deref() != Some("http://www.w3.org/1999/xhtml") {
         return;
@@ -66,7 +118,7 @@ fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize)
     }
     if !is_allowed_element(&tag) {
         // Unknown or disallowed wrapper: keep what is inside, drop the tag.
-        copy_children(document, element, to, depth + 1);
+        copy_children(document, element, to, depth + 1, render);
         return;
     }
     let Ok(copy) = document.create_element(&tag) else {
@@ -78,7 +130,8 @@ fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize)
             continue;
         };
         let name = attr.name().to_ascii_lowercase();
-        let value = attr.value();
+        // Filled first, checked after: a value from outside is judged like any other.
+        let value = render.text(&attr.value());
         if is_allowed_attribute(&tag, &name, &value) {
             let _ = copy.set_attribute(&name, &value);
         }
@@ -87,6 +140,6 @@ fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize)
         // A page opened from a link we wrote must not get a handle on this one.
         let _ = copy.set_attribute("rel", "noopener noreferrer");
     }
-    copy_children(document, element, &copy, depth + 1);
+    copy_children(document, element, &copy, depth + 1, render);
     let _ = to.append_child(&copy);
 }

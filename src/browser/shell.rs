@@ -19,7 +19,7 @@ use crate::engine::profile::Aggregate;
 use crate::engine::runtime::Engine;
 use crate::engine::signal::Signal;
 
-use super::applier::Applier;
+use super::applier::{Applier, Render};
 use super::engagement::Engagement;
 use super::json::to_js;
 use super::listener::EventListener;
@@ -27,6 +27,8 @@ use super::page;
 use super::sources::CartSources;
 use super::storage::Storage;
 use super::visibility::InView;
+use super::watcher::Watcher;
+use crate::engine::action::ActionKind;
 use crate::engine::affinity::Interest;
 
 pub type Shared = Rc<RefCell<Shell>>;
@@ -54,6 +56,8 @@ pub struct Shell {
     engagement: Option<Engagement>,
     /// Marked elements and product cards in view (dwell per element, affinity).
     in_view: Option<InView>,
+    /// Late and re-rendered targets (not consent-gated: it collects nothing).
+    watcher: Option<Watcher>,
     /// GA4 dataLayer ecommerce events and `vitrine:cart` events.
     cart_sources: Option<Rc<CartSources>>,
     /// When the visitor last interacted (set by the engagement collectors).
@@ -142,6 +146,7 @@ impl Shell {
                 last_tick_ms: page::now_ms(),
                 engagement: None,
                 in_view: None,
+                watcher: None,
                 cart_sources: None,
                 activity: Rc::new(Cell::new(page::now_ms())),
                 idle_reported: 0.0,
@@ -158,6 +163,7 @@ impl Shell {
             shell.flush();
             shell.attach_lifecycle(&document);
             shell.sync_collectors();
+            shell.watcher = Watcher::attach(shell.weak.clone());
         });
         Ok(shared)
     }
@@ -218,16 +224,35 @@ impl Shell {
         // No early return on an empty op diff: an experiment's control variant
         // changes nothing on the page but is still an exposure.
         let diff = self.engine.update();
-        for op in &diff.revert {
-            self.applier.revert(*op);
-        }
-        for op in &diff.apply {
-            let Some(action) = self.engine.action(*op).cloned() else {
-                continue;
+        if !diff.apply.is_empty() || !diff.revert.is_empty() || self.applier.has_dynamic() {
+            // Templates and reorder read the attributes; build them once per update.
+            let attributes = self.engine.attributes();
+            let render = Render {
+                attributes: &attributes,
             };
-            if let Err(why) = self.applier.apply(*op, &action) {
-                let rule = self.engine.source_id(*op).to_owned();
-                self.warn(format!("rule \"{rule}\": {why}"));
+            for op in &diff.revert {
+                self.applier.revert(*op, &render);
+            }
+            // Rendered content that changed with the attributes is written again.
+            let stale = self.applier.stale_dynamic(&render);
+            for op in &stale {
+                self.applier.revert(*op, &render);
+            }
+            for op in diff.apply.iter().chain(&stale) {
+                let Some(action) = self.engine.action(*op).cloned() else {
+                    continue;
+                };
+                if let ActionKind::Redirect { url, cross_origin } = &action.kind {
+                    let rule = self.engine.source_id(*op).to_owned();
+                    if let Err(why) = redirect(url, *cross_origin) {
+                        self.warn(format!("rule \"{rule}\": {why}"));
+                    }
+                    continue;
+                }
+                if let Err(why) = self.applier.apply(*op, &action, &render) {
+                    let rule = self.engine.source_id(*op).to_owned();
+                    self.warn(format!("rule \"{rule}\": {why}"));
+                }
             }
         }
         for &i in &diff.stopped {
@@ -315,7 +340,27 @@ impl Shell {
     pub fn refresh(&mut self) {
         self.engine.invalidate();
         self.update();
-        self.applier.refresh();
+        self.reapply();
+    }
+
+    /// Every applied operation undone and applied again to the DOM as it is now.
+    fn reapply(&mut self) {
+        let attributes = self.engine.attributes();
+        self.applier.refresh(&Render {
+            attributes: &attributes,
+        });
+    }
+
+    /// After the page changed (MutationObserver, once per frame): applies to new
+    /// targets and re-applies to re-rendered ones.
+    pub fn heal(&mut self) {
+        let attributes = self.engine.attributes();
+        let render = Render {
+            attributes: &attributes,
+        };
+        if let Some(warning) = self.applier.heal(&render, page::now_ms()) {
+            self.warn(warning);
+        }
     }
 
     /// After a consent change: purge and revert at once, attach or detach collectors.
@@ -448,7 +493,7 @@ impl Shell {
         self.engine.page_view(context, page::now_ms());
         self.idle_reported = 0.0;
         self.update();
-        self.applier.refresh();
+        self.reapply();
         self.schedule_flush();
     }
 
@@ -542,7 +587,7 @@ impl Shell {
                 false,
                 move |_| {
                     if let Some(shared) = weak.upgrade() {
-                        with_shell(&shared, |shell| shell.applier.refresh());
+                        with_shell(&shared, Shell::reapply);
                     }
                 },
             ));
@@ -601,6 +646,7 @@ impl Shell {
         self.dwell_collector = None;
         self.engagement = None;
         self.in_view = None;
+        self.watcher = None;
         self.cart_sources = None;
         self.lifecycle.clear();
         self.applier.revert_all();
@@ -632,7 +678,16 @@ fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
         let Ok(mut shell) = shared.try_borrow_mut() else {
             return false;
         };
+        // The page's own changes made before this call are kept for the watcher;
+        // the ones vitrine makes now are dropped, so it never reacts to itself.
+        let page_changed = shell.watcher.as_ref().is_some_and(Watcher::page_changed);
         f(&mut shell);
+        if let Some(watcher) = shell.watcher.as_ref() {
+            watcher.discard();
+            if page_changed {
+                watcher.schedule();
+            }
+        }
         let events = std::mem::take(&mut shell.outbox);
         (shell.emit.clone(), events)
     };
@@ -641,4 +696,53 @@ fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
         let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
     }
     true
+}
+
+/// Sends the visitor to `url` (resolved against this page): same origin unless the
+/// action allows another, never to this same URL, and at most 3 times in 10 seconds
+/// in this tab (a loop between two rules, or two pages, stops there).
+fn redirect(url: &str, cross_origin: bool) -> Result<(), String> {
+    let window = page::window().ok_or("no window")?;
+    let location = window.location();
+    let here = location.href().map_err(|e| super::error::describe(&e))?;
+    let target = web_sys::Url::new_with_base(url, &here).map_err(|e| super::error::describe(&e))?;
+    let origin = location.origin().unwrap_or_default();
+    if !matches!(target.protocol().as_str(), "http:" | "https:") {
+        return Err(format!("redirect to \"{url}\" refused: not http(s)"));
+    }
+    if target.origin() != origin && !cross_origin {
+        return Err(format!(
+            "redirect to another site ({}) refused: add \"crossOrigin\": true to allow it",
+            target.origin()
+        ));
+    }
+    let destination = target.href();
+    if destination.split('#').next() == here.split('#').next() {
+        return Ok(()); // already there
+    }
+    // Loop guard in sessionStorage (this tab only; a safety record, not profile data).
+    let now = page::now_ms();
+    let store = window.session_storage().ok().flatten();
+    let key = "vitrine:redirects";
+    let mut recent: Vec<f64> = store
+        .as_ref()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .map(|v| {
+            v.split(',')
+                .filter_map(|t| t.parse::<f64>().ok())
+                .filter(|t| now - t < 10_000.0)
+                .collect()
+        })
+        .unwrap_or_default();
+    if recent.len() >= 3 {
+        return Err("redirect refused: 3 redirects in 10 seconds (a loop?)".into());
+    }
+    recent.push(now);
+    if let Some(s) = store {
+        let text: Vec<String> = recent.iter().map(|t| (*t as u64).to_string()).collect();
+        let _ = s.set_item(key, &text.join(","));
+    }
+    location
+        .replace(&destination)
+        .map_err(|e| super::error::describe(&e))
 }

@@ -8,12 +8,11 @@
 
 use super::condition::Condition;
 use super::diagnostic::{field, index, unknown, Diagnostics};
-use super::html_policy::{is_safe_url, is_url_attribute};
 use super::profile::Aggregate;
 use super::value::{Map, Value};
 
 pub const MAX_RULES: usize = 1000;
-pub const MAX_ACTIONS: usize = 50;
+pub use super::action::MAX_ACTIONS;
 pub const MAX_ID_LEN: usize = 64;
 pub const MAX_SELECTOR_LEN: usize = 512;
 pub const MAX_TEXT_LEN: usize = 20_000;
@@ -85,24 +84,7 @@ pub struct Rule {
     pub gates: super::gates::Gates,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Action {
-    pub selector: String,
-    pub kind: ActionKind,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ActionKind {
-    SetText(String),
-    /// Markup, sanitized against `html_policy` when applied.
-    SetHtml(String),
-    SetAttr {
-        name: String,
-        value: String,
-    },
-    AddClass(String),
-    Hide,
-}
+pub use super::action::{Action, ActionKind};
 
 const ROOT_FIELDS: &[&str] = &[
     "$schema",
@@ -129,7 +111,6 @@ const RULE_FIELDS: &[&str] = &[
     "actions",
     "priority",
 ];
-const OPS: &[&str] = &["setText", "setHtml", "setAttr", "addClass", "hide"];
 
 impl Config {
     /// Validates and compiles; on failure returns every problem found.
@@ -598,142 +579,7 @@ pub(super) fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
 
 /// A list of actions at `path`; `may_be_empty` for experiment variants (a control
 /// variant changes nothing).
-pub(super) fn actions(
-    value: Option<&Value>,
-    path: &str,
-    may_be_empty: bool,
-    diags: &mut Diagnostics,
-) -> Vec<Action> {
-    match value {
-        None if may_be_empty => Vec::new(),
-        None => {
-            let (parent, _) = path.rsplit_once('.').unwrap_or(("", path));
-            diags.error(parent, "missing field \"actions\"");
-            Vec::new()
-        }
-        Some(Value::Array(items)) if items.is_empty() && !may_be_empty => {
-            diags.error(path, "needs at least one action");
-            Vec::new()
-        }
-        Some(Value::Array(items)) if items.len() > MAX_ACTIONS => {
-            diags.error(
-                path,
-                format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()),
-            );
-            Vec::new()
-        }
-        Some(Value::Array(items)) => {
-            let mut list = Vec::new();
-            for (i, a) in items.iter().enumerate() {
-                list.extend(parse_action(a, &index(path, i), diags));
-            }
-            list
-        }
-        Some(other) => {
-            diags.error(path, format!("expected an array, found {}", other.kind()));
-            Vec::new()
-        }
-    }
-}
-
-pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
-    let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected an object, found {}", value.kind()));
-        return None;
-    };
-    let op = match get(map, "op") {
-        Some(Value::String(op)) if OPS.contains(&op.as_str()) => op.as_str(),
-        Some(Value::String(op)) => {
-            diags.error(&field(path, "op"), unknown("operation", op, OPS));
-            return None;
-        }
-        Some(other) => {
-            diags.error(
-                &field(path, "op"),
-                format!("expected a string, found {}", other.kind()),
-            );
-            return None;
-        }
-        None => {
-            diags.error(path, "missing field \"op\"");
-            return None;
-        }
-    };
-    let fields: &[&str] = match op {
-        "setText" => &["op", "selector", "text"],
-        "setHtml" => &["op", "selector", "html"],
-        "setAttr" => &["op", "selector", "name", "value"],
-        "addClass" => &["op", "selector", "class"],
-        _ => &["op", "selector"],
-    };
-    object(value, path, fields, diags);
-    let required = |key: &str, max: usize, diags: &mut Diagnostics| -> Option<String> {
-        match get(map, key) {
-            Some(v) => string(v, &field(path, key), max, diags),
-            None => {
-                diags.error(path, format!("missing field \"{key}\" (required by {op})"));
-                None
-            }
-        }
-    };
-    let selector = required("selector", MAX_SELECTOR_LEN, diags);
-    if selector.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        diags.error(&field(path, "selector"), "must not be empty");
-    }
-    let kind = match op {
-        "setText" => ActionKind::SetText(required("text", MAX_TEXT_LEN, diags)?),
-        "setHtml" => ActionKind::SetHtml(required("html", MAX_TEXT_LEN, diags)?),
-        "setAttr" => {
-            let name = required("name", 128, diags)?.to_ascii_lowercase();
-            let value = required("value", MAX_TEXT_LEN, diags)?;
-            let name_path = field(path, "name");
-            let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
-            if !valid_name {
-                diags.error(
-                    &name_path,
-                    format!("\"{name}\" is not a valid attribute name"),
-                );
-                return None;
-            }
-            if name.starts_with("on") || matches!(name.as_str(), "style" | "srcdoc" | "is") {
-                diags.error(
-                    &name_path,
-                    format!(
-                        "setting \"{name}\" is not allowed (it can run code or restyle the page)"
-                    ),
-                );
-                return None;
-            }
-            if is_url_attribute(&name) && !is_safe_url(&value) {
-                diags.error(
-                    &field(path, "value"),
-                    "URL must be http(s), relative, mailto: or tel:",
-                );
-                return None;
-            }
-            ActionKind::SetAttr { name, value }
-        }
-        "addClass" => {
-            let class = required("class", 128, diags)?;
-            if class.is_empty() || class.chars().any(char::is_whitespace) {
-                diags.error(
-                    &field(path, "class"),
-                    "must be one class name, without spaces",
-                );
-                return None;
-            }
-            ActionKind::AddClass(class)
-        }
-        _ => ActionKind::Hide,
-    };
-    Some(Action {
-        selector: selector?,
-        kind,
-    })
-}
+pub(super) use super::action::actions;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {

@@ -244,21 +244,31 @@ struct Candidate<'a> {
     actions: &'a [Action],
 }
 
-/// The kind of change an action makes, for conflict detection.
+/// The kind of change an action makes, for conflict detection: two applied
+/// actions on the same selector that change the same thing conflict.
 #[derive(PartialEq)]
 enum Way<'a> {
     Content,
     Attribute(&'a str),
     Class(&'a str),
+    Style,
     Visibility,
+    Position,
+    Redirect,
+    /// Inserting never conflicts: several rules may add their own blocks.
+    Insert,
 }
 
 fn way(action: &Action) -> Way<'_> {
     match &action.kind {
         ActionKind::SetText(_) | ActionKind::SetHtml(_) => Way::Content,
-        ActionKind::SetAttr { name, .. } => Way::Attribute(name),
-        ActionKind::AddClass(class) => Way::Class(class),
-        ActionKind::Hide => Way::Visibility,
+        ActionKind::SetAttr { name, .. } | ActionKind::RemoveAttr(name) => Way::Attribute(name),
+        ActionKind::AddClass(class) | ActionKind::RemoveClass(class) => Way::Class(class),
+        ActionKind::SetStyle(_) => Way::Style,
+        ActionKind::Hide | ActionKind::Show(_) | ActionKind::Remove => Way::Visibility,
+        ActionKind::Move { .. } | ActionKind::Reorder { .. } => Way::Position,
+        ActionKind::Redirect { .. } => Way::Redirect,
+        ActionKind::Insert { .. } => Way::Insert,
     }
 }
 
@@ -441,7 +451,7 @@ pub fn evaluate(
                 claimed[from..]
                     .iter()
                     .take_while(|(s, _, _)| *s == action.selector)
-                    .find(|(_, way, _)| *way == w)
+                    .find(|(_, way, _)| *way == w && w != Way::Insert)
                     .map(|(_, _, owner)| (a, *owner))
             });
         if let Some((action, winner)) = conflict {

@@ -14,6 +14,10 @@ pub struct Host {
     pub number_to_string: fn(f64) -> String,
     /// ECMAScript `String.prototype.toLowerCase`.
     pub to_lowercase: fn(&str) -> String,
+    /// ECMAScript `String.prototype.toUpperCase`.
+    pub to_uppercase: fn(&str) -> String,
+    /// `Intl.NumberFormat("pt-BR")` of a number, as currency when a code is given.
+    pub format_number: fn(f64, &str) -> String,
     /// ECMAScript `Number(string)`.
     pub string_to_number: fn(&str) -> f64,
     /// Compiles an ECMAScript regular expression (flags: `i` or none, never `u`);
@@ -60,6 +64,8 @@ fn default_host() -> Host {
     Host {
         number_to_string: native_number_to_string,
         to_lowercase: |s| s.to_lowercase(),
+        to_uppercase: |s| s.to_uppercase(),
+        format_number: native_format_number,
         string_to_number: super::value::parse_js_number,
         compile_regex: native_regex::compile,
         regex_test: native_regex::test,
@@ -111,6 +117,8 @@ fn default_host() -> Host {
             s
         },
         to_lowercase: |s| s.to_ascii_lowercase(),
+        to_uppercase: |s| s.to_ascii_uppercase(),
+        format_number: |n, _| super::value::js_number_to_string(n),
         compile_regex: |_, _| Err("regular expressions need the browser host".into()),
         regex_test: |_, _| false,
         string_to_number: |s| {
@@ -148,5 +156,37 @@ pub fn native_number_to_string(n: f64) -> String {
     match s.split_once('e') {
         Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
         _ => s,
+    }
+}
+
+/// `Intl.NumberFormat("pt-BR")` natively, for tests: grouping with ".", decimals
+/// with ","; numbers keep up to 3 decimals, currencies exactly 2.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn native_format_number(n: f64, currency: &str) -> String {
+    let digits = if currency.is_empty() { 3 } else { 2 };
+    let fixed = format!("{:.*}", digits, n.abs());
+    let (whole, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let frac = if currency.is_empty() {
+        frac.trim_end_matches('0')
+    } else {
+        frac
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let number = if frac.is_empty() {
+        grouped
+    } else {
+        format!("{grouped},{frac}")
+    };
+    match currency {
+        "" => format!("{sign}{number}"),
+        "BRL" => format!("{sign}R$\u{a0}{number}"),
+        code => format!("{sign}{code}\u{a0}{number}"),
     }
 }

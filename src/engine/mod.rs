@@ -4,6 +4,7 @@
 //! I/O; the browser shell passes time and ids in and carries plans out. That keeps
 //! every behaviour replayable and testable with plain `cargo test`.
 
+pub mod action;
 pub mod affinity;
 pub mod bucket;
 pub mod channel;
@@ -23,6 +24,7 @@ pub mod profile;
 pub mod runtime;
 pub mod segment;
 pub mod signal;
+pub mod template;
 pub mod tracking;
 pub mod value;
 

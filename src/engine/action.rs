@@ -1,0 +1,631 @@
+//! Actions: the DOM operations a rule or an experiment variant asks for, validated.
+//!
+//! Everything that could turn into code on the page is refused here, with the path
+//! of the field: event-handler and `style`/`srcdoc` attributes, URLs that are not
+//! http(s), relative, `mailto:` or `tel:`, style properties outside a short
+//! allowlist or values that could load or run anything, templates that do not
+//! parse. The browser shell then only has to carry out what is left.
+
+use super::config::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
+use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::html_policy::{is_safe_url, is_url_attribute};
+use super::template::{has_expressions, Template};
+use super::value::Value;
+
+pub const MAX_ACTIONS: usize = 50;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    /// CSS selector of the targets (empty for `redirect`).
+    pub selector: String,
+    pub kind: ActionKind,
+    /// Only the first match (`"match": "first"`); all matches otherwise.
+    pub first: bool,
+}
+
+/// Where `insert` and `move` put things, relative to the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Before,
+    After,
+    Prepend,
+    Append,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionKind {
+    /// Text (templates allowed), set as text: never parsed as markup.
+    SetText(String),
+    /// Markup, sanitized against `html_policy` when applied; templates are filled
+    /// into the sanitized text and attribute values.
+    SetHtml(String),
+    SetAttr {
+        name: String,
+        value: String,
+    },
+    RemoveAttr(String),
+    AddClass(String),
+    RemoveClass(String),
+    /// Inline style properties from `STYLE_PROPERTIES`.
+    SetStyle(Vec<(String, String)>),
+    Hide,
+    /// Undoes the page's own hiding: removes `hidden`, sets `display`.
+    Show(String),
+    /// Sanitized markup (templates allowed) placed relative to each target.
+    Insert {
+        position: Position,
+        html: String,
+    },
+    /// Moves each target relative to the first element `to` matches.
+    Move {
+        position: Position,
+        to: String,
+    },
+    /// Reorders each target's children by the attribute `by.<child's key>`
+    /// (highest first, ties keep the page's order), e.g. product cards by
+    /// `affinity.category.<data-category>`.
+    Reorder {
+        key: String,
+        by: String,
+    },
+    Remove,
+    /// Same origin unless the action says `"crossOrigin": true`; guarded
+    /// against loops.
+    Redirect {
+        url: String,
+        cross_origin: bool,
+    },
+}
+
+impl ActionKind {
+    /// Whether what it writes depends on the attributes (templates, reorder), so
+    /// it must be rendered again when they change.
+    pub fn is_dynamic(&self) -> bool {
+        match self {
+            ActionKind::SetText(t) | ActionKind::SetHtml(t) => has_expressions(t),
+            ActionKind::SetAttr { value, .. } => has_expressions(value),
+            ActionKind::Insert { html, .. } => has_expressions(html),
+            ActionKind::Reorder { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+const OPS: &[&str] = &[
+    "setText",
+    "setHtml",
+    "setAttr",
+    "removeAttr",
+    "addClass",
+    "removeClass",
+    "setStyle",
+    "hide",
+    "show",
+    "insert",
+    "move",
+    "reorder",
+    "remove",
+    "redirect",
+];
+
+/// Inline style properties an action may set: looks, not layout tricks or loads.
+pub const STYLE_PROPERTIES: &[&str] = &[
+    "color",
+    "background-color",
+    "font-weight",
+    "font-style",
+    "font-size",
+    "text-decoration",
+    "text-transform",
+    "text-align",
+    "letter-spacing",
+    "line-height",
+    "border",
+    "border-color",
+    "border-width",
+    "border-style",
+    "border-radius",
+    "outline",
+    "box-shadow",
+    "opacity",
+    "order",
+    "margin",
+    "margin-top",
+    "margin-bottom",
+    "padding",
+];
+
+/// A style value that cannot load a resource, run script or break out of the
+/// declaration: no `url(`, `image-set(`, `expression(`, escapes, `;{}<>@`.
+pub fn is_safe_style_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    !value.is_empty()
+        && value.chars().count() <= 200
+        && !value.chars().any(|c| {
+            matches!(c, '\\' | ';' | '{' | '}' | '<' | '>' | '@' | '"' | '\'') || c.is_control()
+        })
+        && ![
+            "url(",
+            "image",
+            "expression",
+            "javascript:",
+            "element(",
+            "var(",
+        ]
+        .iter()
+        .any(|bad| lower.contains(bad))
+}
+
+pub(super) fn actions(
+    value: Option<&Value>,
+    path: &str,
+    may_be_empty: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Action> {
+    match value {
+        None if may_be_empty => Vec::new(),
+        None => {
+            let (parent, _) = path.rsplit_once('.').unwrap_or(("", path));
+            diags.error(parent, "missing field \"actions\"");
+            Vec::new()
+        }
+        Some(Value::Array(items)) if items.is_empty() && !may_be_empty => {
+            diags.error(path, "needs at least one action");
+            Vec::new()
+        }
+        Some(Value::Array(items)) if items.len() > MAX_ACTIONS => {
+            diags.error(
+                path,
+                format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()),
+            );
+            Vec::new()
+        }
+        Some(Value::Array(items)) => {
+            let mut list = Vec::new();
+            for (i, a) in items.iter().enumerate() {
+                list.extend(parse_action(a, &index(path, i), diags));
+            }
+            list
+        }
+        Some(other) => {
+            diags.error(path, format!("expected an array, found {}", other.kind()));
+            Vec::new()
+        }
+    }
+}
+
+fn fields_of(op: &str) -> &'static [&'static str] {
+    match op {
+        "setText" => &["op", "selector", "match", "text"],
+        "setHtml" => &["op", "selector", "match", "html"],
+        "setAttr" => &["op", "selector", "match", "name", "value"],
+        "removeAttr" => &["op", "selector", "match", "name"],
+        "addClass" | "removeClass" => &["op", "selector", "match", "class"],
+        "setStyle" => &["op", "selector", "match", "style"],
+        "show" => &["op", "selector", "match", "display"],
+        "insert" => &["op", "selector", "match", "position", "html"],
+        "move" => &["op", "selector", "match", "position", "to"],
+        "reorder" => &["op", "selector", "match", "key", "by"],
+        "redirect" => &["op", "url", "crossOrigin"],
+        _ => &["op", "selector", "match"],
+    }
+}
+
+/// A template's syntax is checked now, so a typo is a config error with a path.
+fn checked_template(text: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    if has_expressions(&text) {
+        if let Err(why) = Template::parse(&text) {
+            diags.error(path, why);
+            return None;
+        }
+    }
+    Some(text)
+}
+
+fn attribute_name(name: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+    if !valid {
+        diags.error(path, format!("\"{name}\" is not a valid attribute name"));
+        return None;
+    }
+    if name.starts_with("on") || matches!(name.as_str(), "style" | "srcdoc" | "is") {
+        diags.error(
+            path,
+            format!("setting \"{name}\" is not allowed (it can run code or restyle the page)"),
+        );
+        return None;
+    }
+    Some(name)
+}
+
+fn class_name(class: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    if class.is_empty() || class.chars().any(char::is_whitespace) {
+        diags.error(path, "must be one class name, without spaces");
+        return None;
+    }
+    Some(class)
+}
+
+fn position(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Option<Position> {
+    const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
+    match value.and_then(Value::as_str) {
+        None => {
+            diags.error(
+                path,
+                "must be one of \"before\", \"after\", \"prepend\", \"append\"",
+            );
+            None
+        }
+        Some("before") => Some(Position::Before),
+        Some("after") => Some(Position::After),
+        Some("prepend") => Some(Position::Prepend),
+        Some("append") => Some(Position::Append),
+        Some(other) => {
+            diags.error(path, unknown("position", other, POSITIONS));
+            None
+        }
+    }
+}
+
+fn style(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Vec<(String, String)>> {
+    let Some(map) = value.as_object() else {
+        diags.error(
+            path,
+            format!(
+                "expected an object of property: value, found {}",
+                value.kind()
+            ),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for (property, v) in map {
+        let here = field(path, property);
+        if !STYLE_PROPERTIES.contains(&property.as_str()) {
+            diags.error(&here, unknown("style property", property, STYLE_PROPERTIES));
+            continue;
+        }
+        match v.as_str() {
+            Some(s) if is_safe_style_value(s.trim()) => {
+                out.push((property.clone(), s.trim().to_owned()));
+            }
+            _ => diags.error(
+                &here,
+                "must be a plain CSS value (no url(), image(), expression(), var(), escapes or ; { } < > @ quotes)",
+            ),
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
+    let Some(map) = value.as_object() else {
+        diags.error(path, format!("expected an object, found {}", value.kind()));
+        return None;
+    };
+    let op = match get(map, "op") {
+        Some(Value::String(op)) if OPS.contains(&op.as_str()) => op.as_str(),
+        Some(Value::String(op)) => {
+            diags.error(&field(path, "op"), unknown("operation", op, OPS));
+            return None;
+        }
+        Some(other) => {
+            diags.error(
+                &field(path, "op"),
+                format!("expected a string, found {}", other.kind()),
+            );
+            return None;
+        }
+        None => {
+            diags.error(path, "missing field \"op\"");
+            return None;
+        }
+    };
+    object(value, path, fields_of(op), diags);
+    let required = |key: &str, max: usize, diags: &mut Diagnostics| -> Option<String> {
+        match get(map, key) {
+            Some(v) => string(v, &field(path, key), max, diags),
+            None => {
+                diags.error(path, format!("missing field \"{key}\" (required by {op})"));
+                None
+            }
+        }
+    };
+    let selector = if op == "redirect" {
+        Some(String::new())
+    } else {
+        let s = required("selector", MAX_SELECTOR_LEN, diags);
+        if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            diags.error(&field(path, "selector"), "must not be empty");
+        }
+        s
+    };
+    let first = match get(map, "match") {
+        None => false,
+        Some(Value::String(m)) if m == "all" => false,
+        Some(Value::String(m)) if m == "first" => true,
+        Some(other) => {
+            diags.error(
+                &field(path, "match"),
+                format!("must be \"all\" or \"first\", found {}", other.to_json()),
+            );
+            false
+        }
+    };
+    let text = |key: &str, diags: &mut Diagnostics| {
+        let t = required(key, MAX_TEXT_LEN, diags)?;
+        checked_template(t, &field(path, key), diags)
+    };
+    let kind = match op {
+        "setText" => ActionKind::SetText(text("text", diags)?),
+        "setHtml" => ActionKind::SetHtml(text("html", diags)?),
+        "setAttr" => {
+            let name = attribute_name(required("name", 128, diags)?, &field(path, "name"), diags)?;
+            let value = text("value", diags)?;
+            // A template's result is checked again when applied.
+            if is_url_attribute(&name) && !has_expressions(&value) && !is_safe_url(&value) {
+                diags.error(
+                    &field(path, "value"),
+                    "URL must be http(s), relative, mailto: or tel:",
+                );
+                return None;
+            }
+            ActionKind::SetAttr { name, value }
+        }
+        "removeAttr" => {
+            let name = attribute_name(required("name", 128, diags)?, &field(path, "name"), diags)?;
+            ActionKind::RemoveAttr(name)
+        }
+        "addClass" => ActionKind::AddClass(class_name(
+            required("class", 128, diags)?,
+            &field(path, "class"),
+            diags,
+        )?),
+        "removeClass" => ActionKind::RemoveClass(class_name(
+            required("class", 128, diags)?,
+            &field(path, "class"),
+            diags,
+        )?),
+        "setStyle" => match get(map, "style") {
+            Some(v) => ActionKind::SetStyle(style(v, &field(path, "style"), diags)?),
+            None => {
+                diags.error(path, "missing field \"style\" (required by setStyle)");
+                return None;
+            }
+        },
+        "show" => {
+            let display = match get(map, "display") {
+                None => "block".to_owned(),
+                Some(v) => string(v, &field(path, "display"), 32, diags)?,
+            };
+            const DISPLAYS: &[&str] = &[
+                "block",
+                "inline",
+                "inline-block",
+                "flex",
+                "inline-flex",
+                "grid",
+                "contents",
+                "list-item",
+                "table",
+            ];
+            if !DISPLAYS.contains(&display.as_str()) {
+                diags.error(
+                    &field(path, "display"),
+                    unknown("display", &display, DISPLAYS),
+                );
+                return None;
+            }
+            ActionKind::Show(display)
+        }
+        "insert" => ActionKind::Insert {
+            position: position(get(map, "position"), &field(path, "position"), diags)?,
+            html: text("html", diags)?,
+        },
+        "move" => {
+            let to = required("to", MAX_SELECTOR_LEN, diags)?;
+            ActionKind::Move {
+                position: position(get(map, "position"), &field(path, "position"), diags)?,
+                to,
+            }
+        }
+        "reorder" => {
+            let key = attribute_name(required("key", 128, diags)?, &field(path, "key"), diags)?;
+            let by = required("by", 200, diags)?;
+            if by.is_empty() || by.split('.').any(str::is_empty) {
+                diags.error(
+                    &field(path, "by"),
+                    "expected an attribute path like affinity.category",
+                );
+                return None;
+            }
+            ActionKind::Reorder { key, by }
+        }
+        "redirect" => {
+            let url = required("url", 2048, diags)?;
+            let relative = url.starts_with('/') && !url.starts_with("//");
+            let lower = url.to_ascii_lowercase();
+            if !(relative || lower.starts_with("https://") || lower.starts_with("http://")) {
+                diags.error(
+                    &field(path, "url"),
+                    "must be a path on this site (/...) or an http(s) URL",
+                );
+                return None;
+            }
+            let cross_origin = match get(map, "crossOrigin") {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => {
+                    diags.error(
+                        &field(path, "crossOrigin"),
+                        format!("expected true or false, found {}", other.to_json()),
+                    );
+                    false
+                }
+            };
+            ActionKind::Redirect { url, cross_origin }
+        }
+        "remove" => ActionKind::Remove,
+        _ => ActionKind::Hide,
+    };
+    Some(Action {
+        selector: selector?,
+        kind,
+        first,
+    })
+}
+
+/// The scores `reorder` sorts by: for each child key, the number at
+/// `by.<key>` in the attributes (0 when absent or not a number).
+pub fn reorder_scores(attributes: &Value, by: &str, keys: &[String]) -> Vec<f64> {
+    let mut base = Some(attributes);
+    for segment in by.split('.') {
+        base = base.and_then(|v| v.get(segment));
+    }
+    keys.iter()
+        .map(|k| match base.and_then(|b| b.get(k)) {
+            Some(Value::Number(n)) if n.is_finite() => *n,
+            _ => 0.0,
+        })
+        .collect()
+}
+
+/// The order of children (indices) for scores: highest first, ties in page order.
+pub fn reorder(scores: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    order
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Action, Vec<String>> {
+        let v: Value = serde_json::from_str(json).unwrap();
+        let mut d = Diagnostics::default();
+        let a = parse_action(&v, "rules[0].actions[0]", &mut d);
+        if d.is_empty() {
+            Ok(a.unwrap())
+        } else {
+            Err(d.items.iter().map(ToString::to_string).collect())
+        }
+    }
+
+    #[test]
+    fn every_operation_parses() {
+        for json in [
+            r##"{"op": "setText", "selector": "#a", "text": "Olá, {{traits.first_name | default: \"você\"}}"}"##,
+            r##"{"op": "setHtml", "selector": "#a", "html": "<b>{{cart.count}}</b>", "match": "first"}"##,
+            r##"{"op": "setAttr", "selector": "a", "name": "href", "value": "/p/{{utm.campaign}}"}"##,
+            r##"{"op": "removeAttr", "selector": "a", "name": "title"}"##,
+            r##"{"op": "removeClass", "selector": "a", "class": "old"}"##,
+            r##"{"op": "setStyle", "selector": "a", "style": {"color": "#c00", "font-weight": "700"}}"##,
+            r##"{"op": "show", "selector": "#x", "display": "flex"}"##,
+            r##"{"op": "insert", "selector": "#x", "position": "after", "html": "<p>Oi</p>"}"##,
+            r##"{"op": "move", "selector": "#x", "position": "before", "to": "#y"}"##,
+            r##"{"op": "reorder", "selector": "#list", "key": "data-category", "by": "affinity.category"}"##,
+            r##"{"op": "remove", "selector": "#x"}"##,
+            r##"{"op": "redirect", "url": "/promo"}"##,
+        ] {
+            assert!(parse(json).is_ok(), "{json}: {:?}", parse(json));
+        }
+        assert!(
+            parse(r##"{"op": "setHtml", "selector": "#a", "html": "x", "match": "first"}"##)
+                .unwrap()
+                .first
+        );
+    }
+
+    #[test]
+    fn dangerous_or_broken_actions_are_refused_with_their_path() {
+        let cases = [
+            (
+                r##"{"op": "setStyle", "selector": "a", "style": {"background": "url(x)"}}"##,
+                "style.background: unknown style property",
+            ),
+            (
+                r##"{"op": "setStyle", "selector": "a", "style": {"color": "red;position:fixed"}}"##,
+                "style.color: must be a plain CSS value",
+            ),
+            (
+                r##"{"op": "setStyle", "selector": "a", "style": {"border": "1px solid url(//x)"}}"##,
+                "style.border: must be a plain CSS value",
+            ),
+            (
+                r##"{"op": "setAttr", "selector": "a", "name": "onclick", "value": "x"}"##,
+                "name: setting \"onclick\" is not allowed",
+            ),
+            (
+                r##"{"op": "setAttr", "selector": "a", "name": "href", "value": "javascript:alert(1)"}"##,
+                "value: URL must be",
+            ),
+            (
+                r##"{"op": "insert", "selector": "a", "position": "inside", "html": "x"}"##,
+                "position: unknown position \"inside\"",
+            ),
+            (
+                r##"{"op": "setText", "selector": "a", "text": "{{cart.total | curency}}"}"##,
+                "text: \"{{cart.total | curency}}\": unknown filter",
+            ),
+            (
+                r##"{"op": "redirect", "url": "javascript:alert(1)"}"##,
+                "url: must be a path on this site",
+            ),
+            (
+                r##"{"op": "redirect", "url": "//evil.example"}"##,
+                "url: must be a path on this site",
+            ),
+            (
+                r##"{"op": "hide", "selector": "a", "match": "some"}"##,
+                "match: must be \"all\" or \"first\"",
+            ),
+            (
+                r##"{"op": "show", "selector": "a", "display": "none"}"##,
+                "display: unknown display",
+            ),
+        ];
+        for (json, expected) in cases {
+            let errors = parse(json).unwrap_err();
+            assert!(
+                errors.iter().any(|e| e.contains(expected)),
+                "{json}: {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn reorder_is_stable_highest_first() {
+        let attrs: Value =
+            serde_json::from_str(r#"{"affinity": {"category": {"chas": 2.5, "cafes": 1}}}"#)
+                .unwrap();
+        let keys: Vec<String> = ["cafes", "chas", "outros", "chas", "cafes"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let scores = reorder_scores(&attrs, "affinity.category", &keys);
+        assert_eq!(scores, [1.0, 2.5, 0.0, 2.5, 1.0]);
+        assert_eq!(reorder(&scores), [1, 3, 0, 4, 2]);
+    }
+
+    #[test]
+    fn style_values() {
+        assert!(is_safe_style_value("1px solid #c00"));
+        assert!(is_safe_style_value("rgba(0, 0, 0, .2) 0 1px 2px"));
+        for bad in [
+            "url(x)",
+            "IMAGE-set(x)",
+            "a\\75rl(x)",
+            "red;x:y",
+            "var(--x)",
+            "expression(alert(1))",
+            "",
+        ] {
+            assert!(!is_safe_style_value(bad), "{bad}");
+        }
+    }
+}
