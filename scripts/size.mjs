@@ -24,18 +24,20 @@ export function report({ enforce }) {
   const over = total.gzip > budget;
   console.log(`budget: ${kb(budget).trim()} gzip — ${over ? 'OVER BUDGET' : `${((100 * total.gzip) / budget).toFixed(0)}% used`}`);
   if (over && enforce) process.exitCode = 1;
-  // Rust's float printing (core::num::flt2dec, ~16 KB) must never be linked: numbers
-  // are printed by the browser (src/engine/host.rs). A `{}` of an f64 in a message
-  // brings it back silently; the unstripped build still names it, so look there.
+  // Rust's float printing and parsing (core::num::flt2dec / dec2flt, ~16 KB each)
+  // must never be linked: the browser does both (src/engine/host.rs). A `{}` of an
+  // f64 or a `parse::<f64>()` brings them back silently; the unstripped build still
+  // names them, so look there.
   const unstripped = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'vitrine.wasm');
   let linked = false;
   try {
-    linked = readFileSync(unstripped).includes('flt2dec');
+    const wasm = readFileSync(unstripped);
+    linked = wasm.includes('flt2dec') || wasm.includes('dec2flt');
   } catch {
     // No native build output here (e.g. a packaged copy): nothing to check.
   }
   if (linked) {
-    console.log('Rust float formatting (flt2dec) is linked into the wasm: format f64 through the host instead');
+    console.log("Rust float formatting or parsing (flt2dec/dec2flt, ~16 KB each) is linked into the wasm: use the host's (src/engine/host.rs) instead");
     if (enforce) process.exitCode = 1;
   }
   return { rows, total, budget };

@@ -724,13 +724,16 @@ fn redirect(url: &str, cross_origin: bool) -> Result<(), String> {
     let now = page::now_ms();
     let store = window.session_storage().ok().flatten();
     let key = "vitrine:redirects";
-    let mut recent: Vec<f64> = store
+    // Whole milliseconds: parsing them as integers keeps Rust's float parser
+    // (and its tables) out of the wasm.
+    let now = now as u64;
+    let mut recent: Vec<u64> = store
         .as_ref()
         .and_then(|s| s.get_item(key).ok().flatten())
         .map(|v| {
             v.split(',')
-                .filter_map(|t| t.parse::<f64>().ok())
-                .filter(|t| now - t < 10_000.0)
+                .filter_map(|t| t.parse::<u64>().ok())
+                .filter(|t| now.saturating_sub(*t) < 10_000)
                 .collect()
         })
         .unwrap_or_default();
@@ -739,7 +742,7 @@ fn redirect(url: &str, cross_origin: bool) -> Result<(), String> {
     }
     recent.push(now);
     if let Some(s) = store {
-        let text: Vec<String> = recent.iter().map(|t| (*t as u64).to_string()).collect();
+        let text: Vec<String> = recent.iter().map(u64::to_string).collect();
         let _ = s.set_item(key, &text.join(","));
     }
     location
