@@ -10,12 +10,58 @@
 // It loads the ESM entry next to it, starts vitrine, exposes `window.vitrine` and
 // dispatches `vitrine:ready` on document (`vitrine:error` on failure, which is also
 // logged). Add `data-debug` or `?vitrine_debug=1` for warnings in the console.
+//
+// No flicker: placed in <head>, it hides (visibility: hidden, so nothing moves)
+// only the elements the config's actions target — never the body — until vitrine
+// has applied its changes and the document is parsed, or `data-timeout`
+// milliseconds (default 400) have passed, whichever comes first; on any failure it
+// reveals at once. With a config URL, name the targets in `data-hide`.
 (function () {
   'use strict';
   var script = document.currentScript;
   var base = (script && script.src) || document.baseURI;
   var configUrl = script && script.getAttribute('data-config');
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
+  var timeout = Number((script && script.getAttribute('data-timeout')) || 400);
+  var hideStyle = null;
+
+  function reveal() {
+    if (hideStyle && hideStyle.parentNode) hideStyle.parentNode.removeChild(hideStyle);
+    hideStyle = null;
+  }
+
+  // The selectors every rule and experiment variant may change.
+  function targets(config) {
+    var found = [];
+    var probe = document.createDocumentFragment();
+    function add(actions) {
+      for (var i = 0; actions && i < actions.length; i++) {
+        var selector = actions[i] && actions[i].selector;
+        if (typeof selector !== 'string' || !selector || found.indexOf(selector) >= 0) continue;
+        try {
+          probe.querySelector(selector); // invalid selectors are reported by start()
+          found.push(selector);
+        } catch (_) { /* skip */ }
+      }
+    }
+    var rules = (config && config.rules) || [];
+    for (var r = 0; r < rules.length; r++) add(rules[r] && rules[r].actions);
+    var experiments = (config && config.experiments) || [];
+    for (var e = 0; e < experiments.length; e++) {
+      var variants = (experiments[e] && experiments[e].variants) || [];
+      for (var v = 0; v < variants.length; v++) add(variants[v] && variants[v].actions);
+    }
+    return found;
+  }
+
+  function hide(selectors) {
+    if (!selectors.length || !document.head) return;
+    hideStyle = document.createElement('style');
+    hideStyle.id = 'vitrine-hide';
+    hideStyle.textContent = selectors.join(',\n') + ' { visibility: hidden !important; }';
+    document.head.appendChild(hideStyle);
+    setTimeout(reveal, timeout > 0 ? timeout : 400);
+  }
 
   function dispatch(name, detail) {
     try {
@@ -24,6 +70,7 @@
   }
 
   function fail(error) {
+    reveal();
     console.error((error && error.message) || error);
     dispatch('vitrine:error', error);
   }
@@ -43,20 +90,39 @@
     }
   }
 
-  function run() {
+  function run(config) {
     import(new URL('./index.js', base).href)
       .then(function (vitrine) {
-        var config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
+        if (config === undefined) config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
         return vitrine.start({ config: config, debug: debug });
       })
       .then(function (instance) {
         window.vitrine = instance;
+        // Targets parsed later are changed as they arrive (before they are
+        // painted); once the document is parsed everything is in place.
+        if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', reveal, { once: true });
+        else reveal();
         dispatch('vitrine:ready', instance);
       })
       .catch(fail);
   }
 
-  if (configUrl || document.getElementById('vitrine-config') || document.readyState !== 'loading') {
+  var inline = !configUrl && document.getElementById('vitrine-config');
+  if (inline) {
+    var config;
+    try {
+      config = inlineConfig();
+      hide(targets(config));
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    run(config);
+  } else if (configUrl) {
+    var named = script.getAttribute('data-hide');
+    if (named) hide(targets({ rules: [{ actions: named.split(',').map(function (s) { return { selector: s.trim() }; }) }] }));
+    run();
+  } else if (document.readyState !== 'loading') {
     run();
   } else {
     // The inline config may come later in the page than this tag.

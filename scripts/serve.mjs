@@ -19,6 +19,24 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
+/**
+ * `<!-- vitrine-config: file.json -->` in a page is replaced by that config inline
+ * (`<script type="application/json" id="vitrine-config">`), as a site's server or
+ * build would do, so no fetch stands between parsing and the first swap. `<` is
+ * escaped so the JSON can never close the script element.
+ */
+const INLINE_MARK = '<!-- vitrine-config:';
+async function inlineConfig(body, folder) {
+  const html = body.toString('utf8');
+  const start = html.indexOf(INLINE_MARK);
+  const end = html.indexOf('-->', start);
+  const name = html.slice(start + INLINE_MARK.length, end).trim();
+  const file = inside(folder, name);
+  const json = JSON.stringify(JSON.parse(await readFile(file, 'utf8'))).replace(/</g, '\\u003c');
+  const element = `<script type="application/json" id="vitrine-config">${json}</script>`;
+  return Buffer.from(html.slice(0, start) + element + html.slice(end + 3));
+}
+
 /** Resolves `urlPath` inside `base`, or null if it escapes it. */
 function inside(base, urlPath) {
   const full = normalize(join(base, urlPath));
@@ -40,7 +58,8 @@ export function serve({ port = 8080, mounts = { '/pkg/': join(root, 'pkg'), '/':
     const file = prefix && inside(mounts[prefix], path.slice(prefix.length));
     try {
       if (!file || !(await stat(file)).isFile()) throw new Error('not found');
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (extname(file) === '.html' && body.includes(INLINE_MARK)) body = await inlineConfig(body, dirname(file));
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',

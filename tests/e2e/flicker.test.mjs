@@ -1,0 +1,82 @@
+// No flicker, proven frame by frame: across 30 loads of the demo shop by a
+// returning visitor, no animation frame shows the hero's original title (a rule
+// replaces it), while content no rule targets is never hidden. A script injected
+// before any page script records, on every animation frame from the start, what
+// the visitor could see.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startServer, vitrineReady } from './helpers.mjs';
+
+const ORIGINAL = 'Cafés especiais, do produtor à sua xícara';
+const WELCOME = 'Que bom te ver de novo! Seus cafés favoritos estão te esperando.';
+const LOADS = 30;
+
+let browser;
+let site;
+before(async () => {
+  site = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+function recorder() {
+  window.__frames = [];
+  const tick = () => {
+    const title = document.getElementById('hero-title');
+    const brand = document.querySelector('.brand');
+    if (title) {
+      window.__frames.push({
+        text: title.textContent,
+        visible: getComputedStyle(title).visibility !== 'hidden',
+        brandVisible: brand ? getComputedStyle(brand).visibility !== 'hidden' : null,
+      });
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+test(`${LOADS} loads of the demo shop: no frame shows the original of a targeted element`, async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(recorder);
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/`);
+  await vitrineReady(page);
+  await page.evaluate(() => window.vitrine.consent.set({ personalization: true }));
+  let framesSeen = 0;
+  for (let load = 0; load < LOADS; load++) {
+    await page.reload();
+    await vitrineReady(page);
+    await page.waitForFunction((w) => document.getElementById('hero-title').textContent === w, WELCOME);
+    // Two more frames, so the frame after the swap is recorded too.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const frames = await page.evaluate(() => window.__frames);
+    const flashed = frames.filter((f) => f.visible && f.text === ORIGINAL);
+    assert.deepEqual(flashed, [], `load ${load}: the original title was painted`);
+    assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
+    assert.ok(frames.every((f) => f.brandVisible !== false), `load ${load}: untargeted content was hidden`);
+    assert.equal(await page.$('#vitrine-hide'), null, 'the hiding style is gone');
+    framesSeen += frames.length;
+  }
+  assert.ok(framesSeen >= LOADS * 2, `${framesSeen} frames recorded`);
+  await context.close();
+});
+
+test('if vitrine cannot load, the hidden targets are revealed at the timeout with their original content', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(recorder);
+  const page = await context.newPage();
+  await page.route('**/pkg/index.js', (route) => route.abort());
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${site.origin}/`);
+  await page.waitForFunction(() => !document.getElementById('vitrine-hide'));
+  const title = page.locator('#hero-title');
+  assert.equal(await title.textContent(), ORIGINAL);
+  assert.equal(await title.evaluate((e) => getComputedStyle(e).visibility), 'visible');
+  assert.ok(errors.length > 0, 'the failure is reported in the console');
+  await context.close();
+});
