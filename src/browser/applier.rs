@@ -64,6 +64,9 @@ enum Undo {
         name: String,
         previous: Option<String>,
         ours: Option<String>,
+        /// The attributes after it, when it was removed: putting it back appends
+        /// it, so these are moved after it again and the order is the original.
+        following: Vec<String>,
     },
     Style {
         previous: Option<String>,
@@ -322,11 +325,22 @@ fn undo_one(element: &Element, undo: &Undo) {
                 let _ = element.append_child(node);
             }
         }
-        Undo::Attr { name, previous, .. } => {
+        Undo::Attr {
+            name,
+            previous,
+            following,
+            ..
+        } => {
             let _ = match previous {
                 Some(v) => element.set_attribute(name, v),
                 None => element.remove_attribute(name),
             };
+            for after in following {
+                if let Some(value) = element.get_attribute(after) {
+                    let _ = element.remove_attribute(after);
+                    let _ = element.set_attribute(after, &value);
+                }
+            }
         }
         Undo::Style { previous, .. } => restore_style(element, previous.as_deref()),
         Undo::Both(a, b) => {
@@ -378,6 +392,17 @@ fn restore_style(element: &Element, previous: Option<&str>) {
 
 fn set_attr(element: &Element, name: &str, value: Option<&str>) -> Undo {
     let previous = element.get_attribute(name);
+    let following = if value.is_none() && previous.is_some() {
+        let names = element.get_attribute_names();
+        let names: Vec<String> = names.iter().filter_map(|n| n.as_string()).collect();
+        let at = names
+            .iter()
+            .position(|n| n == name)
+            .map_or(names.len(), |i| i + 1);
+        names[at..].to_vec()
+    } else {
+        Vec::new()
+    };
     let _ = match value {
         Some(v) => element.set_attribute(name, v),
         None => element.remove_attribute(name),
@@ -386,6 +411,7 @@ fn set_attr(element: &Element, name: &str, value: Option<&str>) -> Undo {
         name: name.to_owned(),
         previous,
         ours: element.get_attribute(name),
+        following,
     }
 }
 
@@ -473,6 +499,7 @@ fn apply_to(
                 name: "class".into(),
                 previous,
                 ours: element.get_attribute("class"),
+                following: Vec::new(),
             }
         }
         ActionKind::SetStyle(properties) => {

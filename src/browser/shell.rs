@@ -86,14 +86,29 @@ pub fn check_selectors(config: &Config) -> Vec<Diagnostic> {
     };
     let probe = document.create_document_fragment();
     let mut problems = Vec::new();
-    for (r, rule) in config.rules.iter().enumerate() {
-        for (a, action) in rule.actions.iter().enumerate() {
-            if probe.query_selector(&action.selector).is_err() {
-                problems.push(Diagnostic {
-                    path: format!("rules[{r}].actions[{a}].selector"),
-                    message: format!("invalid CSS selector \"{}\"", action.selector),
-                });
+    let mut check = |path: String, actions: &[crate::engine::action::Action]| {
+        for (a, action) in actions.iter().enumerate() {
+            let mut selectors = vec![("selector", &action.selector)];
+            if let ActionKind::Move { to, .. } = &action.kind {
+                selectors.push(("to", to));
             }
+            for (name, selector) in selectors {
+                // `redirect` has no selector.
+                if !selector.is_empty() && probe.query_selector(selector).is_err() {
+                    problems.push(Diagnostic {
+                        path: format!("{path}.actions[{a}].{name}"),
+                        message: format!("invalid CSS selector \"{selector}\""),
+                    });
+                }
+            }
+        }
+    };
+    for (r, rule) in config.rules.iter().enumerate() {
+        check(format!("rules[{r}]"), &rule.actions);
+    }
+    for (e, experiment) in config.experiments.iter().enumerate() {
+        for (v, variant) in experiment.variants.iter().enumerate() {
+            check(format!("experiments[{e}].variants[{v}]"), &variant.actions);
         }
     }
     for (selector, _) in &config.tracking.clicks {
