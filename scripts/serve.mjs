@@ -51,7 +51,13 @@ function inside(base, urlPath) {
 export function serve({ port = 8080, mounts = { '/pkg/': join(root, 'pkg'), '/': join(root, 'www') }, headers = () => ({}), routes = {} } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    let path = decodeURIComponent(url.pathname);
+    let path;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      return res.end('bad request');
+    }
     if (routes[path]) return routes[path](req, res);
     if (path.endsWith('/')) path += 'index.html';
     const prefix = Object.keys(mounts).sort((a, b) => b.length - a.length).find((p) => path.startsWith(p));

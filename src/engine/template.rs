@@ -171,7 +171,13 @@ impl Template {
                 Part::Expression { path, filters } => {
                     let mut value = Some(attributes);
                     for segment in path {
-                        value = value.and_then(|v| v.get(segment));
+                        value = value.and_then(|v| match v {
+                            // `cart.items.0.name`: arrays by position.
+                            Value::Array(items) => {
+                                segment.parse::<usize>().ok().and_then(|i| items.get(i))
+                            }
+                            _ => v.get(segment),
+                        });
                     }
                     let text = match value {
                         Some(Value::String(s)) => s.clone(),
@@ -265,6 +271,11 @@ mod tests {
         assert_eq!(render("{{cart.total | number}}"), "1.234,5");
         assert_eq!(render("{{traits.first_name | truncate: 2}}"), "an…");
         assert_eq!(render("{{cart}}"), "", "objects never render");
+        let items: Value =
+            serde_json::from_str(r#"{"cart": {"items": [{"name": "Café"}]}}"#).unwrap();
+        let t = Template::parse("{{cart.items.0.name}} / {{cart.items.1.name | default: \"-\"}}")
+            .unwrap();
+        assert_eq!(t.render(&items), "Café / -");
         assert_eq!(render("no expressions"), "no expressions");
     }
 
