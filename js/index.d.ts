@@ -125,6 +125,8 @@ export interface VitrineInstance {
   attributes(): Record<string, unknown>;
   /** Ids of the rules and experiments applied right now. */
   applied(): string[];
+  /** The elements vitrine changed right now and the rule or experiment behind each. */
+  changed(): { rule: string; element: Element }[];
   /** Why each rule and experiment is applied or not (rules first, config order). */
   decisions(): Decision[];
   /** Re-evaluates everything and re-applies to the DOM as it is now (e.g. after a re-render). */

@@ -94,7 +94,7 @@ export async function start(options = {}) {
     for (const category of Object.keys(core.consentGet())) changes[category] = granted;
     return core.consentSet(changes, 'api');
   };
-  return {
+  const instance = {
     track: live((name, props) => core.track(String(name ?? ''), props)),
     identify: live((id, traits) => core.identify(id, traits)),
     storage: live(() => core.storage()),
@@ -117,6 +117,7 @@ export async function start(options = {}) {
     },
     attributes: live(() => core.attributes()),
     applied: live(() => core.applied()),
+    changed: live(() => core.changed()),
     decisions: live(() => core.decisions()),
     refresh: live(() => core.refresh()),
     on(name, callback) {
@@ -129,11 +130,32 @@ export async function start(options = {}) {
     stop() {
       if (stopped) return;
       stopped = true;
+      removeOverlay?.();
       core.stop();
       core.free();
       listeners.clear();
     },
   };
+  let removeOverlay = null;
+  if (wantsOverlay()) {
+    // On demand: the overlay's code is never part of a normal page load.
+    import('./overlay.js').then(
+      (m) => { if (!stopped) removeOverlay = m.showOverlay(instance, { experiments: json.experiments ?? [] }); },
+      (error) => debug && console.error('[vitrine] could not load the debug overlay', error),
+    );
+  }
+  return instance;
+}
+
+/** `?vitrine_debug=1`, or `localStorage.vitrine_debug = "1"` (outside vitrine's namespace). */
+function wantsOverlay() {
+  if (typeof document === 'undefined' || typeof location === 'undefined') return false;
+  if (/[?&]vitrine_debug=1(&|$)/.test(location.search)) return true;
+  try {
+    return globalThis.localStorage?.getItem('vitrine_debug') === '1';
+  } catch {
+    return false;
+  }
 }
 
 function assertReady(name) {

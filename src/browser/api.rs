@@ -251,6 +251,22 @@ impl Vitrine {
         })
     }
 
+    /// The elements vitrine changed right now, with the rule or experiment that
+    /// changed each: `[{rule, element}]` (for the debug overlay's highlights).
+    pub fn changed(&self) -> Result<js_sys::Array, JsValue> {
+        self.run(|shell| {
+            let list = js_sys::Array::new();
+            for (op, element) in shell.changed_elements() {
+                let rule = shell.engine().source_id(op).to_owned();
+                list.push(&super::shell::js_object(&[
+                    ("rule", rule.into()),
+                    ("element", element.into()),
+                ]));
+            }
+            Ok(list)
+        })
+    }
+
     /// Ids of the rules applied right now.
     pub fn applied(&self) -> Result<Vec<String>, JsValue> {
         self.run(|shell| {

@@ -205,6 +205,10 @@ impl Shell {
         self.queue("warning", js_object(&[("message", message.into())]));
     }
 
+    pub fn changed_elements(&self) -> Vec<(crate::engine::plan::OpId, web_sys::Element)> {
+        self.applier.changed_elements()
+    }
+
     /// Where the profile is kept.
     pub fn storage_kind(&self) -> &'static str {
         if self.storage.is_some() {

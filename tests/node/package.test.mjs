@@ -31,6 +31,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'cli.js',
     'index.d.ts',
     'index.js',
+    'overlay.js',
     'package.json',
     'vitrine.js',
     'vitrine_core.d.ts',
