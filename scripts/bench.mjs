@@ -58,6 +58,22 @@ try {
   console.log(`| ${'(f) 10,000 mixed signals, total'.padEnd(53)} | ${ms(signals.total)} | each re-evaluates and re-applies`);
   console.log(`persisted after them: ${signals.bytes} bytes in ${signals.keys} vitrine keys (localStorage, keys included)`);
 
+  console.log('\n== Chromium, content swaps (www/bench-swaps.html)');
+  const swaps = await browser.newPage();
+  await swaps.goto(`${site.origin}/bench-swaps.html`);
+  await swaps.waitForFunction(() => window.benchResults, null, { timeout: 120_000 });
+  const w = await swaps.evaluate(() => window.benchResults);
+  if (w.error) throw new Error(w.error);
+  await swaps.close();
+  console.log(`| ${'measurement'.padEnd(53)} | ${'median'.padStart(11)} |  runs | vs peer`);
+  console.log(`|${'-'.repeat(55)}|${'-'.repeat(13)}|-------|--------`);
+  const vs = (x, peer) => `${(x.median / peer.median).toFixed(2)}x the peer`;
+  console.log(`| ${'(g) vitrine: apply + revert a 50-operation plan'.padEnd(53)} | ${ms(w.plan.median)} | ${String(w.plan.iterations).padStart(5)} | ${vs(w.plan, w.peer)}`);
+  console.log(`| ${'(g) peer: the same 50 changes + undo by hand (DOM)'.padEnd(53)} | ${ms(w.peer.median)} | ${String(w.peer.iterations).padStart(5)} |`);
+  console.log(`| ${'(h) page adds 1,000 nodes (100 tasks), vitrine watching'.padEnd(53)} | ${ms(w.watched.median)} | ${String(w.watched.iterations).padStart(5)} | ${vs(w.watched, w.unwatched)}`);
+  console.log(`| ${'(h) the same after stop() (no observer)'.padEnd(53)} | ${ms(w.unwatched.median)} | ${String(w.unwatched.iterations).padStart(5)} |`);
+  console.log(`late nodes vitrine changed while watching: ${w.healed} of 1,000 (every node matches one of 20 rules' selectors for half the classes)`);
+
   const seconds = Number(process.env.SESSION_SECONDS ?? 60);
   console.log(`\n== Chromium, a synthetic ${seconds}-second session on the demo shop (scrolling every 100 ms, a click every 500 ms)`);
   const withVitrine = await session(browser, seconds, true);

@@ -175,9 +175,9 @@ impl Applier {
         if now_ms - self.heals.0 > 1000.0 {
             self.heals = (now_ms, 0);
         }
-        if self.heals.1 >= MAX_HEALS_PER_SECOND {
-            return None;
-        }
+        // Re-applying to re-rendered targets is what could loop; new targets are
+        // always served.
+        let fighting = self.heals.1 >= MAX_HEALS_PER_SECOND;
         for i in 0..self.entries.len() {
             let action = self.entries[i].action.clone();
             if matches!(action.kind, ActionKind::Redirect { .. }) {
@@ -186,7 +186,7 @@ impl Applier {
             let mut targets = std::mem::take(&mut self.entries[i].targets);
             targets.retain(|t| t.element.is_connected() || matches!(t.undo, Undo::Place { .. }));
             for t in &mut targets {
-                if !t.element.is_connected() || intact(&t.element, &t.undo) {
+                if fighting || !t.element.is_connected() || intact(&t.element, &t.undo) {
                     continue;
                 }
                 // The page rewrote it: its content now is the original.
@@ -206,7 +206,6 @@ impl Applier {
                 for element in fresh {
                     if let Ok(Some(undo)) = apply_to(&self.document, &element, &action, render) {
                         targets.push(Target { element, undo });
-                        self.heals.1 += 1;
                     }
                     if action.first {
                         break;
@@ -215,7 +214,7 @@ impl Applier {
             }
             self.entries[i].targets = targets;
         }
-        (self.heals.1 >= MAX_HEALS_PER_SECOND).then(|| {
+        (!fighting && self.heals.1 >= MAX_HEALS_PER_SECOND).then(|| {
             "the page keeps re-rendering vitrine's targets; re-applying paused for a second".into()
         })
     }

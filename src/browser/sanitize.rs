@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, DocumentFragment, DomParser, Element, Node};
 
 use super::applier::Render;
+use crate::engine::template::has_expressions;
 
 use crate::engine::html_policy::{
     is_allowed_attribute, is_allowed_element, is_dropped_with_content,
@@ -65,6 +66,14 @@ fn parse_inert(html: &str) -> Result<Document, String> {
         .map_err(|e| super::error::describe(&e))
 }
 
+std::thread_local! {
+    /// Sanitized fragments of markup without templates, by markup: the same
+    /// rule's markup is parsed once, then cloned (a deep clone of nodes we built
+    /// ourselves is as safe as the original).
+    static CLEAN: std::cell::RefCell<Vec<(String, DocumentFragment)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+const MAX_CACHED: usize = 64;
+
 /// Parses `html` and returns a fragment holding only allowed elements, attributes
 /// and text; templates in text and attribute values are filled afterwards, as text.
 pub fn sanitized_fragment(
@@ -72,10 +81,38 @@ pub fn sanitized_fragment(
     html: &str,
     render: &Render,
 ) -> Result<DocumentFragment, String> {
+    let clone = |f: &DocumentFragment| {
+        f.clone_node_with_deep(true)
+            .ok()
+            .and_then(|n| n.dyn_into::<DocumentFragment>().ok())
+    };
+    let cacheable = !has_expressions(html);
+    if cacheable {
+        let hit = CLEAN.with(|c| {
+            c.borrow()
+                .iter()
+                .find(|(h, _)| h == html)
+                .and_then(|(_, f)| clone(f))
+        });
+        if let Some(fragment) = hit {
+            return Ok(fragment);
+        }
+    }
     let parsed = parse_inert(html)?;
     let fragment = document.create_document_fragment();
     if let Some(body) = parsed.body() {
         copy_children(document, &body, &fragment, 0, render);
+    }
+    if cacheable {
+        if let Some(kept) = clone(&fragment) {
+            CLEAN.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= MAX_CACHED {
+                    c.remove(0);
+                }
+                c.push((html.to_owned(), kept));
+            });
+        }
     }
     Ok(fragment)
 }

@@ -244,8 +244,18 @@ impl Shell {
         // changes nothing on the page but is still an exposure.
         let diff = self.engine.update();
         if !diff.apply.is_empty() || !diff.revert.is_empty() || self.applier.has_dynamic() {
-            // Templates and reorder read the attributes; build them once per update.
-            let attributes = self.engine.attributes();
+            // Templates and reorder read the attributes: built once per update, and
+            // only when some operation needs them.
+            let dynamic = self.applier.has_dynamic()
+                || diff
+                    .apply
+                    .iter()
+                    .any(|op| self.engine.action(*op).is_some_and(|a| a.kind.is_dynamic()));
+            let attributes = if dynamic {
+                self.engine.attributes()
+            } else {
+                crate::engine::Value::Null
+            };
             let render = Render {
                 attributes: &attributes,
             };
