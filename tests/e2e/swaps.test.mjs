@@ -65,11 +65,18 @@ before(async () => {
         <div id="ticker"><span class="label">framework</span></div>
         <script>
           // A framework that re-renders its widget every 100 ms, replacing the text.
+          // Two frames after each re-render it notes what the widget shows: by then
+          // vitrine (one frame, before paint) must have re-applied its change.
           let n = 0;
+          window.checks = [];
           setInterval(() => {
             n++;
             document.querySelector('#ticker .label').textContent = 'framework ' + n;
             if (n % 5 === 0) document.getElementById('ticker').className = 'fresh';
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+              const t = document.getElementById('ticker');
+              window.checks.push([t.querySelector('.label').textContent, t.classList.contains('ours')]);
+            }));
           }, 100);
         </script>`)),
     },
@@ -172,16 +179,9 @@ test('targets that appear later and targets a framework re-renders every 100 ms'
   await page.waitForFunction(() => document.querySelectorAll('.late').length === 3);
   await page.waitForFunction(() => [...document.querySelectorAll('.late')].every((p) => p.textContent === 'changed'));
   // The re-rendered widget keeps vitrine's text and class across many re-renders.
-  const samples = await page.evaluate(async () => {
-    const seen = [];
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 55));
-      await new Promise((r) => requestAnimationFrame(r));
-      const t = document.getElementById('ticker');
-      seen.push([t.querySelector('.label').textContent, t.classList.contains('ours')]);
-    }
-    return seen;
-  });
+  await page.evaluate(() => { window.checks.length = 0; });
+  await page.waitForFunction(() => window.checks.length >= 20, null, { timeout: 10_000 });
+  const samples = await page.evaluate(() => window.checks.slice(0, 20));
   assert.ok(samples.every(([text, ours]) => text === 'vitrine' && ours), JSON.stringify(samples));
   assert.deepEqual(await page.evaluate(() => window.warnings), []);
   // SPA route: a rule on the URL applies to the route's content.
