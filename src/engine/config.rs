@@ -58,6 +58,8 @@ pub struct ConsentConfig {
     pub categories: Vec<Category>,
     /// Raising it voids the consent visitors gave to earlier versions.
     pub version: u32,
+    /// Consent Mode, TCF and GPC mappings.
+    pub bridges: super::bridges::Bridges,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +99,7 @@ const ROOT_FIELDS: &[&str] = &[
     "exposures",
     "profile",
 ];
-const CONSENT_FIELDS: &[&str] = &["categories", "version"];
+const CONSENT_FIELDS: &[&str] = &["categories", "version", "bridges"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
 const RULE_FIELDS: &[&str] = &[
     "id",
@@ -341,6 +343,7 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
             })
             .collect(),
         version: 1,
+        bridges: super::bridges::Bridges::defaults(DEFAULT_CATEGORIES),
     };
     let Some(value) = value else { return config };
     let Some(map) = object(value, "consent", CONSENT_FIELDS, diags) else {
@@ -418,6 +421,8 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
         }
         config.categories = categories;
     }
+    let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
+    config.bridges = super::bridges::parse(get(map, "bridges"), &known, diags);
     config
 }
 

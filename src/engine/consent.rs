@@ -5,6 +5,7 @@
 //! is itself necessary). Consent given to an older `consent.version` of the config
 //! does not carry over: raising the version asks again. Records are bounded.
 
+use super::bridges::Source;
 use super::codec;
 use super::config::ConsentConfig;
 use super::value::{object, Value};
@@ -21,6 +22,9 @@ pub struct ConsentStore {
     pub granted: ConsentState,
     /// Proof of consent: newest last, at most `MAX_RECORDS`.
     pub records: Vec<ConsentRecord>,
+    /// Categories the visitor chose in vitrine (panel or the site's API): CMP
+    /// signals and GPC no longer change them (see `bridges`).
+    pub explicit: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,9 +55,12 @@ impl ConsentStore {
                 .map(|c| (c.id.clone(), c.required))
                 .collect(),
             records: Vec::new(),
+            explicit: Vec::new(),
         };
         if let Some(stored) = stored {
             if stored.version == config.version {
+                store.explicit = stored.explicit.clone();
+                store.explicit.truncate(super::config::MAX_CATEGORIES);
                 for (id, granted) in stored.granted {
                     if let Some((_, slot)) = store.granted.iter_mut().find(|(c, _)| *c == id) {
                         *slot = *slot || granted;
@@ -85,9 +92,11 @@ impl ConsentStore {
                 ])
             })
             .collect();
+        let explicit = self.explicit.iter().map(|c| Value::from(c.as_str()));
         object(vec![
             ("version", Value::Number(f64::from(self.version))),
             ("granted", state_value(&self.granted)),
+            ("explicit", Value::Array(explicit.collect())),
             ("records", Value::Array(records)),
         ])
     }
@@ -116,10 +125,24 @@ impl ConsentStore {
                 ))
             }
         };
+        let explicit = match codec::field(map, "explicit") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            Some(other) => {
+                return Err(format!(
+                    "\"explicit\" must be an array, found {}",
+                    other.kind()
+                ))
+            }
+        };
         Ok(ConsentStore {
             version: codec::count(map, "version")?,
             granted: read_state(map, "granted")?,
             records,
+            explicit,
         })
     }
 
@@ -138,9 +161,19 @@ impl ConsentStore {
                 return Err(super::diagnostic::unknown("consent category", id, &known));
             }
         }
+        // Precedence between sources (see `bridges`): explicit choices are kept
+        // from CMP signals and GPC; GPC only ever denies.
+        let kind = Source::parse(source).unwrap_or(Source::Api);
         let mut change = ConsentChange::default();
         for (id, want) in changes {
             let required = config.categories.iter().any(|c| c.id == *id && c.required);
+            let chosen = self.explicit.iter().any(|c| c == id);
+            if kind.is_explicit() && !required && !chosen {
+                self.explicit.push(id.clone());
+            }
+            if !kind.is_explicit() && chosen || kind == Source::Gpc && *want {
+                continue;
+            }
             let Some((_, slot)) = self.granted.iter_mut().find(|(c, _)| c == id) else {
                 continue;
             };
@@ -153,6 +186,10 @@ impl ConsentStore {
             } else {
                 change.withdrawn.push(id.clone());
             }
+        }
+        // A CMP signal or GPC that changed nothing is not a consent event.
+        if !kind.is_explicit() && change.granted.is_empty() && change.withdrawn.is_empty() {
+            return Ok(change);
         }
         self.records.push(ConsentRecord {
             time_ms: now_ms,

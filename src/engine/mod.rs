@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod affinity;
+pub mod bridges;
 pub mod bucket;
 pub mod channel;
 pub mod codec;
