@@ -79,6 +79,33 @@ export interface VitrineEvents {
 /** Props of a custom event or traits of a customer: primitive values only. */
 export type Props = Record<string, string | number | boolean | null>;
 
+export interface ConsentCategoryInfo {
+  id: string;
+  required: boolean;
+  granted: boolean;
+  label: Record<string, string>;
+  description: Record<string, string>;
+  /** Profile data collected under this category. */
+  signals: string[];
+  /** Rules and experiments that need it. */
+  rules: string[];
+  experiments: string[];
+  /** Exposures are pushed to the dataLayer under it. */
+  exposures: boolean;
+}
+
+export interface ConsentInfo {
+  version: number;
+  /** The built-in panel's language, or null when the site has its own UI. */
+  ui: 'pt-BR' | 'en' | 'auto' | null;
+  /** Global Privacy Control received and honoured. */
+  gpc: boolean;
+  gpcCategories: string[];
+  /** Categories the visitor chose explicitly (panel or API), which CMP signals no longer change. */
+  explicit: string[];
+  categories: ConsentCategoryInfo[];
+}
+
 export interface StartOptions {
   /** The config object, or the URL of a JSON config. */
   config: VitrineConfig | string | URL;
@@ -110,6 +137,9 @@ export interface VitrineInstance {
   };
   consent: {
     get(): ConsentState;
+    /** For consent UIs and privacy centers: version, GPC, explicit choices, and per
+     * category its texts, state and what it unlocks (signals, rules, experiments). */
+    info(): ConsentInfo;
     /** Grants or withdraws; withdrawal purges and reverts before it returns. */
     set(changes: ConsentState): ConsentChange;
     acceptAll(): ConsentChange;

@@ -107,6 +107,7 @@ export async function start(options = {}) {
     },
     consent: {
       get: live(() => core.consentGet()),
+      info: live(() => core.consentInfo()),
       set: live((changes) => core.consentSet(changes, 'api')),
       acceptAll: live(() => setAll(true)),
       rejectAll: live(() => setAll(false)),
@@ -131,12 +132,30 @@ export async function start(options = {}) {
       if (stopped) return;
       stopped = true;
       removeOverlay?.();
+      removeConsentUi?.();
       core.stop();
       core.free();
       listeners.clear();
     },
   };
   let removeOverlay = null;
+  let removeConsentUi = null;
+  if (typeof document !== 'undefined' && core.consentInfo().ui) {
+    // The built-in banner and panel, loaded only when the config asks for them.
+    const mount = () => import('./consent-ui.js').then(
+      (m) => {
+        if (stopped) return;
+        removeConsentUi = m.mountConsentUi({
+          info: () => core.consentInfo(),
+          choose: (changes) => core.consentSet(changes, 'panel'),
+          hasChosen: () => core.consentInfo().explicit.length > 0,
+        });
+      },
+      (error) => console.error('[vitrine] could not load the consent panel', error),
+    );
+    if (document.body) mount();
+    else document.addEventListener('DOMContentLoaded', mount, { once: true });
+  }
   if (wantsOverlay()) {
     // On demand: the overlay's code is never part of a normal page load.
     import('./overlay.js').then(

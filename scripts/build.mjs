@@ -32,11 +32,11 @@ mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
-for (const file of ['index.js', 'index.d.ts', 'vitrine.js', 'overlay.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.js', 'index.d.ts', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The files a page loads are minified (esbuild): the loader as a classic script,
 // the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
 if (profile === '--release') {
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['overlay.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -65,7 +65,7 @@ const manifest = {
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'vitrine.js', 'overlay.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

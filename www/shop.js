@@ -1,6 +1,7 @@
-// The demo shop's own code: product grid, category filter, cart and consent panel.
+// The demo shop's own code: product grid, category filter and cart. Consent is
+// vitrine's built-in panel (consent.ui in vitrine.json).
 // The shop works on its own; when vitrine is ready it mirrors the cart into it and
-// wires the consent panel. If vitrine fails to load, the shop still works.
+// If vitrine fails to load, the shop still works.
 const PRODUCTS = [
   { id: 'cafe-bourbon', name: 'Café Bourbon Amarelo 250 g', category: 'cafes', brand: 'Fazenda Serra', price: 49.9 },
   { id: 'cafe-catuai', name: 'Café Catuaí Vermelho 250 g', category: 'cafes', brand: 'Fazenda Serra', price: 44.9 },
@@ -92,17 +93,6 @@ function removeFromCart(id) {
   vitrine()?.cart.remove(id);
 }
 
-function showConsent() {
-  const v = vitrine();
-  if (!v) return;
-  const state = v.consent.get();
-  for (const box of document.querySelectorAll('#consent-form input[type=checkbox]')) {
-    box.checked = Boolean(state[box.name]);
-  }
-  const on = Object.entries(state).filter(([, g]) => g).map(([c]) => c);
-  document.getElementById('consent-status').textContent = `Ativos: ${on.join(', ')}`;
-}
-
 function wireVitrine() {
   const v = vitrine();
   // vitrine mirrors the shop's cart; the shop stays the source of truth.
@@ -110,9 +100,7 @@ function wireVitrine() {
   v.on('consent', () => {
     // Granting personalization mid-visit: hand vitrine the cart it may now see.
     v.cart.set(cart.map(({ id, name, category, price, quantity }) => ({ id, name, category, price, quantity })));
-    showConsent();
   });
-  showConsent();
 }
 
 document.addEventListener('click', (event) => {
@@ -129,16 +117,6 @@ document.addEventListener('click', (event) => {
     vitrine()?.refresh();
   }
 });
-
-const form = document.getElementById('consent-form');
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const changes = {};
-  for (const box of form.querySelectorAll('input[type=checkbox]:not([disabled])')) changes[box.name] = box.checked;
-  vitrine()?.consent.set(changes);
-});
-document.getElementById('consent-accept').addEventListener('click', () => vitrine()?.consent.acceptAll());
-document.getElementById('consent-reject').addEventListener('click', () => vitrine()?.consent.rejectAll());
 
 renderProducts();
 renderCart();

@@ -216,6 +216,49 @@ impl Vitrine {
         })
     }
 
+    /// For the consent panel and the privacy center: the consent version, whether
+    /// Global Privacy Control was honoured, the categories the visitor chose
+    /// explicitly, and per category its texts, state and what it unlocks.
+    #[wasm_bindgen(js_name = consentInfo)]
+    pub fn consent_info(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| {
+            let engine = shell.engine();
+            let consent = engine.consent();
+            let mut categories = engine.config().privacy_map();
+            if let Value::Array(items) = &mut categories {
+                for item in items {
+                    if let Value::Object(fields) = item {
+                        let id = fields[0].1.as_str().unwrap_or("").to_owned();
+                        fields.push(("granted".into(), Value::Bool(consent.is_granted(&id))));
+                    }
+                }
+            }
+            let explicit = consent.explicit.iter().map(|c| Value::from(c.as_str()));
+            let ui = engine.config().consent.ui.as_deref();
+            Ok(to_js(&object(vec![
+                ("version", Value::Number(f64::from(consent.version))),
+                ("ui", ui.map_or(Value::Null, Value::from)),
+                ("gpc", Value::Bool(shell.gpc())),
+                (
+                    "gpcCategories",
+                    Value::Array(
+                        engine
+                            .config()
+                            .consent
+                            .bridges
+                            .gpc
+                            .iter()
+                            .flatten()
+                            .map(|c| Value::from(c.as_str()))
+                            .collect(),
+                    ),
+                ),
+                ("explicit", Value::Array(explicit.collect())),
+                ("categories", categories),
+            ])))
+        })
+    }
+
     /// Everything stored about the visitor, as one JSON-compatible object.
     #[wasm_bindgen(js_name = profileExport)]
     pub fn profile_export(&self) -> Result<JsValue, JsValue> {

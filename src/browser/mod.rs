@@ -8,6 +8,7 @@
 pub mod allocator;
 pub mod api;
 pub mod applier;
+pub mod cmp;
 pub mod condition;
 pub mod config_types;
 pub mod engagement;

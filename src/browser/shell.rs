@@ -20,6 +20,7 @@ use crate::engine::runtime::Engine;
 use crate::engine::signal::Signal;
 
 use super::applier::{Applier, Render};
+use super::cmp::ConsentBridges;
 use super::engagement::Engagement;
 use super::json::to_js;
 use super::listener::EventListener;
@@ -58,6 +59,10 @@ pub struct Shell {
     in_view: Option<InView>,
     /// Late and re-rendered targets (not consent-gated: it collects nothing).
     watcher: Option<Watcher>,
+    /// Consent Mode and TCF readers (necessary: they carry consent itself).
+    bridges: Option<ConsentBridges>,
+    /// The browser sends Global Privacy Control and the config honours it.
+    gpc: bool,
     /// GA4 dataLayer ecommerce events and `vitrine:cart` events.
     cart_sources: Option<Rc<CartSources>>,
     /// When the visitor last interacted (set by the engagement collectors).
@@ -162,6 +167,8 @@ impl Shell {
                 engagement: None,
                 in_view: None,
                 watcher: None,
+                bridges: None,
+                gpc: false,
                 cart_sources: None,
                 activity: Rc::new(Cell::new(page::now_ms())),
                 idle_reported: 0.0,
@@ -174,6 +181,12 @@ impl Shell {
             for w in warnings {
                 shell.warn(w);
             }
+            // Consent signals first, so the first plan already follows them.
+            let bridges = &shell.engine.config().consent.bridges;
+            shell.gpc = bridges.gpc.is_some() && super::cmp::global_privacy_control();
+            shell.bridges = Some(ConsentBridges::attach(shell.weak.clone(), bridges));
+            shell.apply_gpc();
+            shell.read_consent_mode();
             shell.update();
             shell.flush();
             shell.attach_lifecycle(&document);
@@ -405,6 +418,11 @@ impl Shell {
         self.update();
         self.flush();
         self.sync_collectors();
+        let bridges = &self.engine.config().consent.bridges;
+        if source == "panel" && bridges.emit_consent_mode {
+            let consent = self.engine.consent();
+            super::cmp::emit_consent_mode(bridges, &|c| consent.is_granted(c));
+        }
     }
 
     fn granted(&self, aggregate: Aggregate) -> bool {
@@ -501,9 +519,54 @@ impl Shell {
         }
     }
 
+    /// A change from a CMP signal or GPC (precedence is the engine's).
+    pub fn cmp_consent(&mut self, changes: &[(String, bool)], source: &str) {
+        if changes.is_empty() {
+            return;
+        }
+        match self.engine.set_consent(changes, source, page::now_ms()) {
+            Ok(change) if !change.granted.is_empty() || !change.withdrawn.is_empty() => {
+                self.consent_changed(source)
+            }
+            Ok(_) => {}
+            Err(why) => self.warn(format!("{source}: {why}")),
+        }
+    }
+
+    /// GPC denies its categories (unless the visitor chose otherwise in vitrine).
+    fn apply_gpc(&mut self) {
+        if !self.gpc {
+            return;
+        }
+        let deny = self
+            .engine
+            .config()
+            .consent
+            .bridges
+            .gpc
+            .clone()
+            .unwrap_or_default();
+        let changes: Vec<(String, bool)> = deny.into_iter().map(|c| (c, false)).collect();
+        self.cmp_consent(&changes, "gpc");
+    }
+
+    fn read_consent_mode(&mut self) {
+        let changes = match &self.bridges {
+            Some(b) => b.read_consent_mode(&self.engine.config().consent.bridges),
+            None => return,
+        };
+        self.cmp_consent(&changes, "consent-mode");
+    }
+
+    /// Whether Global Privacy Control was received and honoured.
+    pub fn gpc(&self) -> bool {
+        self.gpc
+    }
+
     /// Reads dataLayer entries not read yet (also called on every dwell tick, to
     /// catch entries pushed through a `push` another script replaced).
     pub fn read_data_layer(&mut self) {
+        self.read_consent_mode();
         if let Some(sources) = self.cart_sources.clone() {
             sources.read_new(self);
         }
@@ -666,6 +729,8 @@ impl Shell {
         }
         self.sync_collectors();
         self.queue("erase", JsValue::UNDEFINED);
+        // The browser still sends GPC: it applies to the fresh state too.
+        self.apply_gpc();
     }
 
     /// Writes pending data, reverts the page, detaches everything.
@@ -676,7 +741,9 @@ impl Shell {
         self.engagement = None;
         self.in_view = None;
         self.watcher = None;
+        // Hooks on dataLayer.push come off in the reverse order they went on.
         self.cart_sources = None;
+        self.bridges = None;
         self.lifecycle.clear();
         self.applier.revert_all();
         self.engine.reset_applied();

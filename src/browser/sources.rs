@@ -107,7 +107,7 @@ impl CartSources {
 }
 
 /// `window.dataLayer`, created if the page has none (as gtag.js does).
-fn data_layer() -> Option<js_sys::Array> {
+pub(super) fn data_layer() -> Option<js_sys::Array> {
     let window = page::window()?;
     let key = JsValue::from_str("dataLayer");
     let existing = js_sys::Reflect::get(&window, &key).ok()?;
@@ -123,7 +123,7 @@ fn data_layer() -> Option<js_sys::Array> {
 }
 
 /// Wraps `dataLayer.push` so new entries are read at once.
-fn hook_push(
+pub(super) fn hook_push(
     layer: &js_sys::Array,
     weak: Weak<RefCell<Shell>>,
 ) -> Option<(Rc<Cell<bool>>, js_sys::Function, js_sys::Function)> {

@@ -60,6 +60,9 @@ pub struct ConsentConfig {
     pub version: u32,
     /// Consent Mode, TCF and GPC mappings.
     pub bridges: super::bridges::Bridges,
+    /// vitrine's built-in banner and preferences panel, in this language
+    /// (`pt-BR`, `en`, or `auto`: the page's); `None` when the site has its own.
+    pub ui: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +102,7 @@ const ROOT_FIELDS: &[&str] = &[
     "exposures",
     "profile",
 ];
-const CONSENT_FIELDS: &[&str] = &["categories", "version", "bridges"];
+const CONSENT_FIELDS: &[&str] = &["categories", "version", "bridges", "ui"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
 const RULE_FIELDS: &[&str] = &[
     "id",
@@ -127,6 +130,54 @@ impl Config {
 
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.consent.categories.iter().find(|c| c.id == id)
+    }
+
+    /// For each category, what it unlocks: the profile data collected under it,
+    /// the rules and experiments that need it, whether exposures are sent under
+    /// it. For privacy officers (the privacy center) and the consent panel.
+    pub fn privacy_map(&self) -> Value {
+        let texts = |t: &[(String, String)]| {
+            Value::Object(
+                t.iter()
+                    .map(|(l, x)| (l.clone(), Value::from(x.as_str())))
+                    .collect(),
+            )
+        };
+        let list = |ids: Vec<&str>| Value::Array(ids.into_iter().map(Value::from).collect());
+        let categories = self.consent.categories.iter().map(|c| {
+            let id = c.id.as_str();
+            let signals = self
+                .signals
+                .iter()
+                .filter(|(_, cat)| cat == id)
+                .map(|(a, _)| a.name());
+            let rules = self
+                .rules
+                .iter()
+                .filter(|r| r.consent.iter().any(|x| x == id));
+            let experiments = self
+                .experiments
+                .iter()
+                .filter(|e| e.consent.iter().any(|x| x == id));
+            let exposures = self
+                .exposures
+                .as_ref()
+                .is_some_and(|e| e.consent.iter().any(|x| x == id));
+            super::value::object(vec![
+                ("id", Value::from(id)),
+                ("required", Value::Bool(c.required)),
+                ("label", texts(&c.label)),
+                ("description", texts(&c.description)),
+                ("signals", list(signals.collect())),
+                ("rules", list(rules.map(|r| r.id.as_str()).collect())),
+                (
+                    "experiments",
+                    list(experiments.map(|e| e.id.as_str()).collect()),
+                ),
+                ("exposures", Value::Bool(exposures)),
+            ])
+        });
+        Value::Array(categories.collect())
     }
 
     /// The category an aggregate of the profile belongs to.
@@ -344,6 +395,7 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
             .collect(),
         version: 1,
         bridges: super::bridges::Bridges::defaults(DEFAULT_CATEGORIES),
+        ui: None,
     };
     let Some(value) = value else { return config };
     let Some(map) = object(value, "consent", CONSENT_FIELDS, diags) else {
@@ -423,6 +475,28 @@ fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfi
     }
     let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
     config.bridges = super::bridges::parse(get(map, "bridges"), &known, diags);
+    config.ui = match get(map, "ui") {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some("auto".into()),
+        Some(v) => {
+            object(v, "consent.ui", &["language"], diags).and_then(|m| match get(m, "language") {
+                None => Some("auto".into()),
+                Some(Value::String(l)) if ["auto", "pt-BR", "en"].contains(&l.as_str()) => {
+                    Some(l.clone())
+                }
+                Some(other) => {
+                    diags.error(
+                        "consent.ui.language",
+                        format!(
+                            "must be \"pt-BR\", \"en\" or \"auto\", found {}",
+                            other.to_json()
+                        ),
+                    );
+                    None
+                }
+            })
+        }
+    };
     config
 }
 

@@ -29,9 +29,19 @@ async function openShop(context) {
   return { page, errors };
 }
 
+/** vitrine's built-in preferences panel: from the banner, or the footer link. */
+async function openPreferences(page) {
+  await page.waitForFunction(() => document.getElementById('vitrine-consent'));
+  const customize = page.locator('#vitrine-consent [data-choice="customize"]');
+  if (await customize.count()) await customize.click();
+  else await page.click('[data-vitrine-consent-open]');
+  await page.waitForSelector('#vitrine-consent [role="dialog"]');
+}
+
 async function grantPersonalization(page) {
-  await page.check('#consent-form input[name=personalization]');
-  await page.click('#consent-save');
+  await openPreferences(page);
+  await page.check('#vitrine-consent #vc-personalization');
+  await page.click('#vitrine-consent [data-choice="save"]');
   await page.waitForFunction(() => window.vitrine.consent.get().personalization === true);
 }
 
@@ -120,8 +130,9 @@ describe('demo shop', () => {
     assert.equal(await page.textContent('#shipping-banner'), FREE_SHIPPING);
     assert.deepEqual(await vitrineKeys(page), ['vitrine:necessary', 'vitrine:personalization']);
 
-    await page.uncheck('#consent-form input[name=personalization]');
-    await page.click('#consent-save');
+    await openPreferences(page);
+    await page.uncheck('#vitrine-consent #vc-personalization');
+    await page.click('#vitrine-consent [data-choice="save"]');
     // Reverted at once to the original markup, byte for byte.
     assert.equal(await page.locator('#hero').innerHTML(), pristine.hero);
     assert.equal(await page.locator('#shipping-banner').evaluate((e) => e.outerHTML), pristine.banner);
@@ -218,7 +229,7 @@ describe('demo shop', () => {
     await context.close();
   });
 
-  test('the page requests nothing beyond itself and the SDK files (the config is inline)', async () => {
+  test('the page requests nothing beyond itself and the SDK files (the config is inline, the consent panel on demand)', async () => {
     const context = await browser.newContext();
     const requests = [];
     context.on('request', (r) => requests.push(new URL(r.url()).pathname));
@@ -236,6 +247,7 @@ describe('demo shop', () => {
       '/pkg/index.js',
       '/pkg/vitrine_core.js',
       '/pkg/vitrine_core_bg.wasm',
+      '/pkg/consent-ui.js',
     ].sort();
     assert.deepEqual([...new Set(requests)].sort(), expected);
     // Each file once per page load, two loads.

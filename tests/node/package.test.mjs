@@ -29,6 +29,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'LICENSE',
     'README.md',
     'cli.js',
+    'consent-ui.js',
     'index.d.ts',
     'index.js',
     'overlay.js',

@@ -1,0 +1,155 @@
+//! The consent signals the page already has, read for `engine::bridges`: Google
+//! Consent Mode commands on `window.dataLayer` (also the ones pushed before vitrine
+//! loaded), the IAB TCF v2.2 `__tcfapi` event listener, and Global Privacy Control.
+//! Reading a consent signal is itself necessary, so these are attached whatever
+//! the visitor granted; dropping them hands `push` back and removes the TCF listener.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::engine::bridges::{consent_mode_params, Bridges};
+
+use super::json::from_js;
+use super::page;
+use super::shell::{with_shell, Shell};
+use super::sources::{data_layer, hook_push};
+
+type Hook = (Rc<Cell<bool>>, js_sys::Function, js_sys::Function);
+
+/// The TCF API, the callback registered with it, and the listener id it gave.
+type TcfListener = (
+    js_sys::Function,
+    Closure<dyn FnMut(JsValue, JsValue)>,
+    Rc<Cell<Option<f64>>>,
+);
+
+pub struct ConsentBridges {
+    layer: Option<js_sys::Array>,
+    read: Cell<u32>,
+    hook: Option<Hook>,
+    tcf: Option<TcfListener>,
+}
+
+impl ConsentBridges {
+    pub fn attach(weak: Weak<RefCell<Shell>>, bridges: &Bridges) -> ConsentBridges {
+        let layer = bridges.consent_mode.as_ref().and_then(|_| data_layer());
+        let hook = layer.as_ref().and_then(|l| hook_push(l, weak.clone()));
+        ConsentBridges {
+            layer,
+            read: Cell::new(0),
+            hook,
+            tcf: bridges.tcf.as_ref().and_then(|_| listen_to_tcf(weak)),
+        }
+    }
+
+    /// Consent Mode commands pushed since the last call, as
+    /// `(changes, "consent-mode")` for the shell.
+    pub fn read_consent_mode(&self, bridges: &Bridges) -> Vec<(String, bool)> {
+        let Some(layer) = &self.layer else {
+            return Vec::new();
+        };
+        let mut changes: Vec<(String, bool)> = Vec::new();
+        let end = layer.length().min(self.read.get() + 500);
+        for i in self.read.get()..end {
+            let Ok(entry) = from_js(&layer.get(i)) else {
+                continue;
+            };
+            if let Some(params) = consent_mode_params(&entry) {
+                for (category, granted) in bridges.from_consent_mode(params) {
+                    changes.retain(|(c, _)| *c != category); // the latest command wins
+                    changes.push((category, granted));
+                }
+            }
+        }
+        self.read.set(end);
+        changes
+    }
+}
+
+impl Drop for ConsentBridges {
+    fn drop(&mut self) {
+        if let (Some(layer), Some((active, original, wrapper))) = (&self.layer, &self.hook) {
+            active.set(false);
+            let key = JsValue::from_str("push");
+            let current = js_sys::Reflect::get(layer, &key).unwrap_or(JsValue::UNDEFINED);
+            if current == JsValue::from(wrapper.clone()) {
+                let _ = js_sys::Reflect::set(layer, &key, original);
+            }
+        }
+        if let Some((api, callback, id)) = &self.tcf {
+            let args =
+                js_sys::Array::of3(&"removeEventListener".into(), &2.into(), callback.as_ref());
+            args.push(&id.get().map_or(JsValue::UNDEFINED, JsValue::from_f64));
+            let _ = api.apply(&JsValue::NULL, &args);
+        }
+    }
+}
+
+/// `__tcfapi('addEventListener', 2, callback)`: the CMP calls back with tcData on
+/// load and on every change of the visitor's choices.
+fn listen_to_tcf(weak: Weak<RefCell<Shell>>) -> Option<TcfListener> {
+    let window = page::window()?;
+    let api: js_sys::Function = js_sys::Reflect::get(&window, &"__tcfapi".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let listener_id: Rc<Cell<Option<f64>>> = Rc::default();
+    let id = listener_id.clone();
+    let callback =
+        Closure::<dyn FnMut(JsValue, JsValue)>::new(move |tc_data: JsValue, success: JsValue| {
+            if success.as_bool() != Some(true) {
+                return;
+            }
+            if let Some(n) = js_sys::Reflect::get(&tc_data, &"listenerId".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+            {
+                id.set(Some(n));
+            }
+            let Ok(data) = from_js(&tc_data) else { return };
+            let Some(shared) = weak.upgrade() else { return };
+            with_shell(&shared, |shell| {
+                let changes = shell.engine().config().consent.bridges.from_tcf(&data);
+                shell.cmp_consent(&changes, "tcf");
+            });
+        });
+    let args = js_sys::Array::of3(&"addEventListener".into(), &2.into(), callback.as_ref());
+    // A CMP that throws must not break vitrine or the page.
+    api.apply(&JsValue::NULL, &args).ok()?;
+    Some((api, callback, listener_id))
+}
+
+/// `navigator.globalPrivacyControl === true`.
+pub fn global_privacy_control() -> bool {
+    page::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// `gtag('consent', 'update', {...})` for the categories vitrine's panel decided,
+/// when the config asks for it and the page has gtag.
+pub fn emit_consent_mode(bridges: &Bridges, granted: &dyn Fn(&str) -> bool) {
+    let Some(map) = &bridges.consent_mode else {
+        return;
+    };
+    let Some(window) = page::window() else { return };
+    let Ok(gtag) = js_sys::Reflect::get(&window, &"gtag".into())
+        .and_then(|g| g.dyn_into::<js_sys::Function>())
+    else {
+        return;
+    };
+    let params = js_sys::Object::new();
+    for (signal, category) in map {
+        let value = if granted(category) {
+            "granted"
+        } else {
+            "denied"
+        };
+        let _ = js_sys::Reflect::set(&params, &signal.into(), &value.into());
+    }
+    let _ = gtag.call3(&JsValue::NULL, &"consent".into(), &"update".into(), &params);
+}
