@@ -79,7 +79,7 @@ function pick(texts, language) {
  * and wires `[data-vitrine-consent-open]`. `info()` returns consentInfo(); `choose`
  * records a choice made in the panel. Returns a function that removes everything.
  */
-export function mountConsentUi({ info, choose, hasChosen }) {
+export function mountConsentUi({ info, choose, hasChosen, onConsent }) {
   const first = info();
   const language = first.ui === 'en' || (first.ui === 'auto' && !/^pt/i.test(document.documentElement.lang || navigator.language || 'pt-BR'))
     ? 'en' : 'pt-BR';
@@ -189,7 +189,14 @@ export function mountConsentUi({ info, choose, hasChosen }) {
   };
   document.addEventListener('click', onOpen);
   if (!hasChosen()) showBanner();
+  // A choice made elsewhere (the site's own UI, another tab) answers the banner;
+  // an erasure asks again.
+  const off = onConsent?.(() => {
+    if (hasChosen()) banner?.remove(), (banner = null);
+    else if (!banner) showBanner();
+  });
   return () => {
+    off?.();
     document.removeEventListener('click', onOpen);
     host.remove();
   };

@@ -149,6 +149,10 @@ export async function start(options = {}) {
           info: () => core.consentInfo(),
           choose: (changes) => core.consentSet(changes, 'panel'),
           hasChosen: () => core.consentInfo().explicit.length > 0,
+          onConsent: (callback) => {
+            const offs = ['consent', 'erase'].map((name) => instance.on(name, callback));
+            return () => offs.forEach((off) => off());
+          },
         });
       },
       (error) => console.error('[vitrine] could not load the consent panel', error),

@@ -19,11 +19,13 @@ use super::sources::{data_layer, hook_push};
 
 type Hook = (Rc<Cell<bool>>, js_sys::Function, js_sys::Function);
 
-/// The TCF API, the callback registered with it, and the listener id it gave.
+/// The TCF API, the callback registered with it, the listener id it gave, and
+/// tcData that arrived while the shell was busy (during start).
 type TcfListener = (
     js_sys::Function,
     Closure<dyn FnMut(JsValue, JsValue)>,
     Rc<Cell<Option<f64>>>,
+    Rc<RefCell<Option<crate::engine::Value>>>,
 );
 
 pub struct ConsentBridges {
@@ -69,6 +71,12 @@ impl ConsentBridges {
     }
 }
 
+impl ConsentBridges {
+    pub fn take_pending_tcf(&self) -> Option<crate::engine::Value> {
+        self.tcf.as_ref().and_then(|t| t.3.borrow_mut().take())
+    }
+}
+
 impl Drop for ConsentBridges {
     fn drop(&mut self) {
         if let (Some(layer), Some((active, original, wrapper))) = (&self.layer, &self.hook) {
@@ -79,7 +87,7 @@ impl Drop for ConsentBridges {
                 let _ = js_sys::Reflect::set(layer, &key, original);
             }
         }
-        if let Some((api, callback, id)) = &self.tcf {
+        if let Some((api, callback, id, _)) = &self.tcf {
             let args =
                 js_sys::Array::of3(&"removeEventListener".into(), &2.into(), callback.as_ref());
             args.push(&id.get().map_or(JsValue::UNDEFINED, JsValue::from_f64));
@@ -98,6 +106,8 @@ fn listen_to_tcf(weak: Weak<RefCell<Shell>>) -> Option<TcfListener> {
         .ok()?;
     let listener_id: Rc<Cell<Option<f64>>> = Rc::default();
     let id = listener_id.clone();
+    let pending: Rc<RefCell<Option<crate::engine::Value>>> = Rc::default();
+    let waiting = pending.clone();
     let callback =
         Closure::<dyn FnMut(JsValue, JsValue)>::new(move |tc_data: JsValue, success: JsValue| {
             if success.as_bool() != Some(true) {
@@ -111,15 +121,18 @@ fn listen_to_tcf(weak: Weak<RefCell<Shell>>) -> Option<TcfListener> {
             }
             let Ok(data) = from_js(&tc_data) else { return };
             let Some(shared) = weak.upgrade() else { return };
-            with_shell(&shared, |shell| {
+            let heard = with_shell(&shared, |shell| {
                 let changes = shell.engine().config().consent.bridges.from_tcf(&data);
                 shell.cmp_consent(&changes, "tcf");
             });
+            if heard.is_none() {
+                *waiting.borrow_mut() = Some(data);
+            }
         });
     let args = js_sys::Array::of3(&"addEventListener".into(), &2.into(), callback.as_ref());
     // A CMP that throws must not break vitrine or the page.
     api.apply(&JsValue::NULL, &args).ok()?;
-    Some((api, callback, listener_id))
+    Some((api, callback, listener_id, pending))
 }
 
 /// `navigator.globalPrivacyControl === true`.

@@ -187,6 +187,7 @@ impl Shell {
             shell.bridges = Some(ConsentBridges::attach(shell.weak.clone(), bridges));
             shell.apply_gpc();
             shell.read_consent_mode();
+            shell.read_tcf_pending();
             shell.update();
             shell.flush();
             shell.attach_lifecycle(&document);
@@ -546,8 +547,23 @@ impl Shell {
             .gpc
             .clone()
             .unwrap_or_default();
+        self.engine.set_gpc(deny.clone());
         let changes: Vec<(String, bool)> = deny.into_iter().map(|c| (c, false)).collect();
         self.cmp_consent(&changes, "gpc");
+    }
+
+    /// A CMP that answered while vitrine was starting (synchronously, inside
+    /// `addEventListener`) is heard now.
+    fn read_tcf_pending(&mut self) {
+        let Some(data) = self
+            .bridges
+            .as_ref()
+            .and_then(ConsentBridges::take_pending_tcf)
+        else {
+            return;
+        };
+        let changes = self.engine.config().consent.bridges.from_tcf(&data);
+        self.cmp_consent(&changes, "tcf");
     }
 
     fn read_consent_mode(&mut self) {

@@ -148,11 +148,14 @@ impl ConsentStore {
 
     /// Applies changes to known, non-required categories and records the result.
     /// Unknown category names are returned as errors and change nothing.
+    /// `gpc_denied`: categories Global Privacy Control denies right now; CMP
+    /// signals may not grant them (only the visitor, explicitly).
     pub fn set(
         &mut self,
         config: &ConsentConfig,
         changes: &[(String, bool)],
         source: &str,
+        gpc_denied: &[String],
         now_ms: f64,
     ) -> Result<ConsentChange, String> {
         for (id, _) in changes {
@@ -171,7 +174,8 @@ impl ConsentStore {
             if kind.is_explicit() && !required && !chosen {
                 self.explicit.push(id.clone());
             }
-            if !kind.is_explicit() && chosen || kind == Source::Gpc && *want {
+            let gpc_blocks = *want && !kind.is_explicit() && gpc_denied.contains(id);
+            if !kind.is_explicit() && chosen || kind == Source::Gpc && *want || gpc_blocks {
                 continue;
             }
             let Some((_, slot)) = self.granted.iter_mut().find(|(c, _)| c == id) else {
@@ -262,6 +266,7 @@ mod tests {
                     ("necessary".into(), false),
                 ],
                 "api",
+                &[],
                 5.0,
             )
             .unwrap();
@@ -274,7 +279,7 @@ mod tests {
             .contains(&("personalization".to_owned(), true)));
         assert_eq!(ConsentStore::from_value(&s.to_value()).unwrap(), s);
         assert!(s
-            .set(&c, &[("personalisation".into(), true)], "api", 6.0)
+            .set(&c, &[("personalisation".into(), true)], "api", &[], 6.0)
             .unwrap_err()
             .contains("did you mean"));
     }
@@ -282,7 +287,7 @@ mod tests {
     #[test]
     fn raising_the_version_asks_again_but_keeps_proof() {
         let mut s = ConsentStore::restore(&config(1), None);
-        s.set(&config(1), &[("marketing".into(), true)], "panel", 1.0)
+        s.set(&config(1), &[("marketing".into(), true)], "panel", &[], 1.0)
             .unwrap();
         let again = ConsentStore::restore(&config(2), Some(s.clone()));
         assert!(!again.is_granted("marketing"));
@@ -296,8 +301,14 @@ mod tests {
         let c = config(1);
         let mut s = ConsentStore::restore(&c, None);
         for i in 0..(MAX_RECORDS + 10) {
-            s.set(&c, &[("analytics".into(), i % 2 == 0)], "api", i as f64)
-                .unwrap();
+            s.set(
+                &c,
+                &[("analytics".into(), i % 2 == 0)],
+                "api",
+                &[],
+                i as f64,
+            )
+            .unwrap();
         }
         assert_eq!(s.records.len(), MAX_RECORDS);
         assert_eq!(s.records[0].time_ms, 10.0);

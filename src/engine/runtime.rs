@@ -109,6 +109,8 @@ pub struct Engine {
     dirty: Vec<String>,
     /// Categories whose partition must be deleted.
     purged: Vec<String>,
+    /// Categories Global Privacy Control denies (the browser says so on every load).
+    gpc: Vec<String>,
 }
 
 /// Adds to a small set kept as a vector.
@@ -161,6 +163,7 @@ impl Engine {
             changed_all: true,
             dirty: Vec::new(),
             purged: discarded,
+            gpc: Vec::new(),
         };
         for (category, partition) in others {
             if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category)
@@ -489,7 +492,7 @@ impl Engine {
         let was_counting = self.allows(Aggregate::Visitor);
         let change = self
             .consent
-            .set(&self.config.consent, changes, source, now_ms)?;
+            .set(&self.config.consent, changes, source, &self.gpc, now_ms)?;
         add(&mut self.dirty, NECESSARY);
         self.changed_all = true;
         for category in &change.withdrawn {
@@ -510,6 +513,12 @@ impl Engine {
         }
         self.identify_from_url();
         Ok(change)
+    }
+
+    /// The browser sends Global Privacy Control: CMP signals may no longer grant
+    /// these categories (the visitor still may, explicitly).
+    pub fn set_gpc(&mut self, categories: Vec<String>) {
+        self.gpc = categories;
     }
 
     /// Deletes everything about the visitor, consent choices included (back to opt-in).
