@@ -72,6 +72,8 @@ before(async () => {
       '/matrix.html': htmlPage(shell(matrixConfig)),
       '/tcf.html': htmlPage(shell({ ...matrixConfig, consent: { bridges: { consentMode: false } } }, tcfStub)),
       '/gcm.html': htmlPage(shell({ ...matrixConfig, consent: { bridges: { tcf: false, emitConsentMode: true }, ui: true } }, consentModeBefore)),
+      '/v1.html': htmlPage(shell({ ...matrixConfig, consent: { version: 1, ui: { language: 'en' } } })),
+      '/v2.html': htmlPage(shell({ ...matrixConfig, consent: { version: 2, ui: { language: 'en' } } })),
     },
   });
   browser = await launch();
@@ -277,5 +279,25 @@ test('the privacy center shows what each category unlocks, the proof, and export
   await page.click('#erase');
   assert.deepEqual(await vitrineKeys(page), []);
   assert.match(await page.textContent('#rights-status'), /apagados/);
+  await context.close();
+});
+
+test('raising consent.version asks again (in English here); the old proof is kept', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/v1.html`);
+  await page.waitForSelector('#vitrine-consent .banner');
+  assert.match(await page.textContent('#vitrine-consent .banner'), /Your privacy.*Reject all.*Accept all.*Customize/s);
+  await page.click('#vitrine-consent .banner [data-choice="accept"]');
+  assert.equal(await page.evaluate(() => window.v.consent.get().marketing), true);
+  await page.reload();
+  await page.waitForFunction(() => window.started && document.getElementById('vitrine-consent'));
+  assert.equal(await page.$('#vitrine-consent .banner'), null, 'no banner: the visitor chose for version 1');
+  await page.goto(`${site.origin}/v2.html`);
+  await page.waitForSelector('#vitrine-consent .banner');
+  const consent = await page.evaluate(() => window.v.profile.export().consent);
+  assert.equal(consent.version, 2);
+  assert.equal(consent.granted.marketing, false, 'consent given to version 1 does not carry over');
+  assert.deepEqual(consent.records.map((r) => [r.version, r.source]), [[1, 'panel']], 'the proof of version 1 stays');
   await context.close();
 });
