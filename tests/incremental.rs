@@ -15,6 +15,7 @@ const CONFIG: &str = r##"{
   "version": 1,
   "signals": { "clicks": "analytics", "affinity": "analytics" },
   "profile": { "abandonment": { "idleSeconds": 2 }, "identity": { "replaceAnonymousId": true } },
+  "models": [{ "id": "buy", "bias": -2, "weights": { "cart_count": 0.9, "clicks_total": 0.3, "affinity_concentration": 1, "dwell_page_s": 0.1 } }],
   "segments": [
     { "id": "buyer", "when": { "cart.count": { "$gte": 2 } } },
     { "id": "fan", "when": { "$or": [{ "clicks.k1": { "$gte": 2 } }, { "events.e1": { "$gte": 1 } }] } },
@@ -48,6 +49,7 @@ const CONFIG: &str = r##"{
     { "id": "vip", "when": { "traits.tier": "gold" }, "actions": [{ "op": "setText", "selector": "#t", "text": "vip" }] },
     { "id": "prop", "when": { "event_props.e1.plan": "pro" }, "actions": [{ "op": "setText", "selector": "#u", "text": "pro" }] },
     { "id": "el", "when": { "dwell.hero_ms": { "$gte": 2000 } }, "actions": [{ "op": "setText", "selector": "#v", "text": "hero" }] },
+    { "id": "likely", "when": { "predict.buy": { "$gte": 0.6 } }, "actions": [{ "op": "setText", "selector": "#w", "text": "likely" }] },
     { "id": "sched", "schedule": { "start": "1970-01-01T00:00:30Z", "hours": [9, 17] }, "actions": [{ "op": "hide", "selector": "#o" }] }
   ],
   "experiments": [

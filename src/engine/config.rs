@@ -43,6 +43,10 @@ pub struct Config {
     pub exposures: Option<ExposureSink>,
     /// How signals become profile data (the `profile` section).
     pub tracking: super::tracking::Tracking,
+    /// Products and complements for recommendations.
+    pub catalog: super::catalog::Catalog,
+    /// Prediction models: `predict.<id>` attributes.
+    pub models: Vec<super::model::Model>,
 }
 
 /// Exposures pushed onto `window.dataLayer` (for GTM/GA), only while every
@@ -101,6 +105,8 @@ const ROOT_FIELDS: &[&str] = &[
     "experiments",
     "exposures",
     "profile",
+    "catalog",
+    "models",
 ];
 const CONSENT_FIELDS: &[&str] = &["categories", "version", "bridges", "ui"];
 const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
@@ -324,8 +330,22 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     }
     let exposures = get(map, "exposures").and_then(|v| parse_exposures(v, &known, diags));
     let tracking = super::tracking::parse(get(map, "profile"), diags);
-    let segment_reads = super::decide::segment_roots(&segments);
+    let catalog = super::catalog::parse(get(map, "catalog"), diags);
+    let models = super::model::parse(get(map, "models"), diags);
+    let mut segment_reads = super::decide::segment_roots(&segments);
+    // Scores read the profile: whoever reads `predict` depends on the features.
+    let with_features = |reads: &mut Vec<String>| {
+        if reads.iter().any(|r| super::decide::overlaps(r, "predict")) {
+            for root in super::model::FEATURE_ROOTS {
+                if !reads.iter().any(|r| r == root) {
+                    reads.push((*root).to_owned());
+                }
+            }
+        }
+    };
+    with_features(&mut segment_reads);
     for rule in &mut rules {
+        with_features(&mut rule.reads);
         if rule.reads.iter().any(|r| r == "segments") {
             for r in &segment_reads {
                 if !rule.reads.contains(r) {
@@ -342,6 +362,8 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         experiments,
         exposures,
         tracking,
+        catalog,
+        models,
     })
 }
 

@@ -652,6 +652,12 @@ impl Engine {
             ),
         ]);
         let mut doc = Value::Object(doc);
+        if !self.config.models.is_empty() {
+            let predict = super::model::predictions(&self.config.models, &doc);
+            if let Value::Object(fields) = &mut doc {
+                fields.push(("predict".to_owned(), predict));
+            }
+        }
         super::segment::evaluate(&self.config.segments, &mut doc);
         doc
     }

@@ -1,0 +1,222 @@
+//! The product catalog the site ships in its config (`catalog`), for on-device
+//! recommendations: products and item-to-item `complements` (co-purchase pairs
+//! with weights, as a shop can export from its order history).
+//!
+//! Looked up by id through a sorted index (binary search) rather than a hash map:
+//! the same speed at catalog sizes, and no hasher code in the wasm.
+
+use super::config::{bounded_list, get, object, string};
+use super::diagnostic::{field, index, Diagnostics};
+use super::value::Value;
+
+pub const MAX_PRODUCTS: usize = 10_000;
+pub const MAX_COMPLEMENTS: usize = 50_000;
+pub const MAX_TAGS: usize = 20;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub image: String,
+    pub price: f64,
+    pub category: String,
+    pub brand: String,
+    pub tags: Vec<String>,
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub products: Vec<Product>,
+    /// `(id, position)` sorted by id.
+    by_id: Vec<(String, usize)>,
+    /// Per product, its complements `(position, weight)`, both directions.
+    pub complements: Vec<Vec<(usize, f64)>>,
+}
+
+impl Catalog {
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .binary_search_by(|(k, _)| k.as_str().cmp(id))
+            .ok()
+            .map(|i| self.by_id[i].1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
+    /// Builds the index and the complement lists (used by `parse` and tests).
+    pub fn new(products: Vec<Product>, pairs: &[(String, String, f64)]) -> Catalog {
+        let mut by_id: Vec<(String, usize)> = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut catalog = Catalog {
+            complements: vec![Vec::new(); products.len()],
+            products,
+            by_id,
+        };
+        for (a, b, w) in pairs {
+            if let (Some(i), Some(j)) = (catalog.position(a), catalog.position(b)) {
+                if i != j {
+                    catalog.complements[i].push((j, *w));
+                    catalog.complements[j].push((i, *w));
+                }
+            }
+        }
+        catalog
+    }
+}
+
+fn text(
+    map: &super::value::Map,
+    key: &str,
+    path: &str,
+    max: usize,
+    diags: &mut Diagnostics,
+) -> String {
+    get(map, key)
+        .and_then(|v| string(v, &field(path, key), max, diags))
+        .unwrap_or_default()
+}
+
+pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
+    let Some(value) = value else {
+        return Catalog::default();
+    };
+    let Some(map) = object(value, "catalog", &["products", "complements"], diags) else {
+        return Catalog::default();
+    };
+    let mut products = Vec::new();
+    let list = bounded_list(
+        get(map, "products"),
+        "catalog.products",
+        MAX_PRODUCTS,
+        "products",
+        diags,
+    );
+    for (i, item) in list.iter().enumerate() {
+        let path = index("catalog.products", i);
+        let fields = &[
+            "id",
+            "name",
+            "url",
+            "image",
+            "price",
+            "category",
+            "brand",
+            "tags",
+            "available",
+        ];
+        let Some(p) = object(item, &path, fields, diags) else {
+            continue;
+        };
+        let id = text(p, "id", &path, 64, diags);
+        if id.is_empty() {
+            diags.error(&path, "missing field \"id\"");
+            continue;
+        }
+        let url = text(p, "url", &path, 2048, diags);
+        let image = text(p, "image", &path, 2048, diags);
+        for (key, u) in [("url", &url), ("image", &image)] {
+            if !u.is_empty() && !super::html_policy::is_safe_url(u) {
+                diags.error(&field(&path, key), "URL must be http(s) or relative");
+            }
+        }
+        let price = match get(p, "price") {
+            None => 0.0,
+            Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 && *n <= 1e9 => *n,
+            Some(other) => {
+                diags.error(
+                    &field(&path, "price"),
+                    format!(
+                        "must be a number from 0 to 1000000000, found {}",
+                        other.to_json()
+                    ),
+                );
+                0.0
+            }
+        };
+        let tags = bounded_list(
+            get(p, "tags"),
+            &field(&path, "tags"),
+            MAX_TAGS,
+            "tags",
+            diags,
+        )
+        .iter()
+        .enumerate()
+        .filter_map(|(t, v)| string(v, &index(&field(&path, "tags"), t), 48, diags))
+        .collect();
+        let available = match get(p, "available") {
+            None => true,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                diags.error(
+                    &field(&path, "available"),
+                    format!("expected true or false, found {}", other.to_json()),
+                );
+                true
+            }
+        };
+        products.push(Product {
+            name: text(p, "name", &path, 200, diags),
+            category: text(p, "category", &path, 48, diags),
+            brand: text(p, "brand", &path, 48, diags),
+            id,
+            url,
+            image,
+            price,
+            tags,
+            available,
+        });
+    }
+    let mut pairs = Vec::new();
+    let mut paths = Vec::new();
+    let list = bounded_list(
+        get(map, "complements"),
+        "catalog.complements",
+        MAX_COMPLEMENTS,
+        "pairs",
+        diags,
+    );
+    for (i, pair) in list.iter().enumerate() {
+        let path = index("catalog.complements", i);
+        match pair.as_array() {
+            Some([Value::String(a), Value::String(b)]) => pairs.push((a.clone(), b.clone(), 1.0)),
+            Some([Value::String(a), Value::String(b), Value::Number(w)])
+                if w.is_finite() && *w > 0.0 =>
+            {
+                pairs.push((a.clone(), b.clone(), *w))
+            }
+            _ => {
+                diags.error(&path, "expected [\"productA\", \"productB\", weight > 0]");
+                continue;
+            }
+        }
+        paths.push(path);
+    }
+    let catalog = Catalog::new(products, &pairs);
+    // Duplicates sit next to each other in the sorted index.
+    for w in catalog.by_id.windows(2) {
+        if w[0].0 == w[1].0 {
+            let path = index("catalog.products", w[1].1);
+            diags.error(
+                &field(&path, "id"),
+                format!("duplicate product id \"{}\"", w[1].0),
+            );
+        }
+    }
+    for ((a, b, _), path) in pairs.iter().zip(&paths) {
+        for id in [a, b] {
+            if catalog.position(id).is_none() {
+                diags.error(path, format!("unknown product \"{id}\""));
+            }
+        }
+    }
+    catalog
+}
