@@ -51,9 +51,7 @@ fn action(selector: &str, kind: ActionKind) -> Action {
 const NO_ATTRIBUTES: Value = Value::Null;
 
 fn render() -> Render<'static> {
-    Render {
-        attributes: &NO_ATTRIBUTES,
-    }
+    Render::of(&NO_ATTRIBUTES)
 }
 
 #[wasm_bindgen_test]

@@ -19,14 +19,35 @@ use web_sys::{Document, Element, HtmlElement, Node};
 use crate::engine::action::{reorder, reorder_scores, Action, ActionKind, Position};
 use crate::engine::html_policy::{is_safe_url, is_url_attribute};
 use crate::engine::plan::OpId;
+use crate::engine::recommend::Slot;
 use crate::engine::template::{has_expressions, Template};
+use crate::engine::value::object;
 use crate::engine::Value;
 
 use super::sanitize::sanitized_fragment;
 
-/// What templates and `reorder` read: the attributes at the time of applying.
+/// The engine's recommendations for a slot, as item values.
+pub type Recommend<'a> = &'a dyn Fn(&Slot) -> Vec<Value>;
+
+/// What templates, `reorder` and `recommend` read: the attributes at the time
+/// of applying, and the engine's recommendations for a slot.
 pub struct Render<'a> {
     pub attributes: &'a Value,
+    pub recommend: Option<Recommend<'a>>,
+}
+
+impl<'a> Render<'a> {
+    /// Templates only (no recommendations).
+    pub fn of(attributes: &'a Value) -> Render<'a> {
+        Render {
+            attributes,
+            recommend: None,
+        }
+    }
+
+    fn items(&self, slot: &Slot) -> Vec<Value> {
+        self.recommend.map(|f| f(slot)).unwrap_or_default()
+    }
 }
 
 impl Render<'_> {
@@ -245,6 +266,12 @@ fn fingerprint(action: &Action, render: &Render) -> String {
         ActionKind::SetText(t) | ActionKind::SetHtml(t) => render.text(t),
         ActionKind::SetAttr { value, .. } => render.text(value),
         ActionKind::Insert { html, .. } => render.text(html),
+        ActionKind::Recommend { slot, .. } => render
+            .items(slot)
+            .iter()
+            .filter_map(|i| i.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect::<Vec<_>>()
+            .join(","),
         ActionKind::Reorder { by, .. } => by
             .split('.')
             .try_fold(render.attributes, |v, k| v.get(k))
@@ -561,6 +588,53 @@ fn apply_to(
                 let _ = element.append_child(&items[i]);
             }
             Undo::Order(original)
+        }
+        ActionKind::Recommend {
+            slot,
+            name,
+            template,
+        } => {
+            let items = render.items(slot);
+            if items.is_empty() {
+                // Nothing to recommend yet: the page keeps its own content.
+                return Ok(None);
+            }
+            let fragment = document.create_document_fragment();
+            for (rank, item) in items.into_iter().enumerate() {
+                let id = item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                // The template sees the item and its rank only: values as text.
+                let scope = object(vec![
+                    ("item", item),
+                    ("rank", Value::Number((rank + 1) as f64)),
+                ]);
+                let rendered = sanitized_fragment(document, template, &Render::of(&scope))?;
+                let card = match rendered.first_element_child() {
+                    Some(card) if rendered.child_element_count() == 1 => card,
+                    _ => {
+                        let wrapper = document
+                            .create_element("div")
+                            .map_err(|e| super::error::describe(&e))?;
+                        let _ = wrapper.append_child(&rendered);
+                        wrapper
+                    }
+                };
+                // Marked for click tracking (recommendation_click) and as a product card.
+                let _ = card.set_attribute("data-vitrine-rec", name);
+                let _ = card.set_attribute("data-vitrine-rank", &(rank + 1).to_string());
+                let _ = card.set_attribute("data-product-id", &id);
+                let _ = fragment.append_child(&card);
+                let _ = fragment.append_child(&rendered);
+            }
+            let original = take_children(element);
+            let _ = element.append_child(&fragment);
+            Undo::Children {
+                original,
+                ours: children(element),
+            }
         }
         ActionKind::Remove => {
             let Some(parent) = element.parent_node() else {

@@ -173,6 +173,10 @@ fn copy_element(document: &Document, element: &Element, to: &Node, depth: usize,
             let _ = copy.set_attribute(&name, &value);
         }
     }
+    if tag == "button" {
+        // Never a submit button, whatever form it may end up in.
+        let _ = copy.set_attribute("type", "button");
+    }
     if tag == "a" && copy.get_attribute("target").as_deref() == Some("_blank") {
         // A page opened from a link we wrote must not get a handle on this one.
         let _ = copy.set_attribute("rel", "noopener noreferrer");

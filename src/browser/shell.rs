@@ -31,6 +31,7 @@ use super::visibility::InView;
 use super::watcher::Watcher;
 use crate::engine::action::ActionKind;
 use crate::engine::affinity::Interest;
+use crate::engine::recommend::Slot;
 
 pub type Shared = Rc<RefCell<Shell>>;
 
@@ -270,9 +271,13 @@ impl Shell {
             } else {
                 crate::engine::Value::Null
             };
+            let engine = &self.engine;
+            let recommend = |slot: &Slot| engine.recommendations(slot);
             let render = Render {
                 attributes: &attributes,
+                recommend: Some(&recommend),
             };
+            let mut warnings = Vec::new();
             for op in &diff.revert {
                 self.applier.revert(*op, &render);
             }
@@ -282,20 +287,19 @@ impl Shell {
                 self.applier.revert(*op, &render);
             }
             for op in diff.apply.iter().chain(&stale) {
-                let Some(action) = self.engine.action(*op).cloned() else {
+                let Some(action) = engine.action(*op).cloned() else {
                     continue;
                 };
-                if let ActionKind::Redirect { url, cross_origin } = &action.kind {
-                    let rule = self.engine.source_id(*op).to_owned();
-                    if let Err(why) = redirect(url, *cross_origin) {
-                        self.warn(format!("rule \"{rule}\": {why}"));
-                    }
-                    continue;
+                let result = match &action.kind {
+                    ActionKind::Redirect { url, cross_origin } => redirect(url, *cross_origin),
+                    _ => self.applier.apply(*op, &action, &render).map(|_| ()),
+                };
+                if let Err(why) = result {
+                    warnings.push(format!("rule \"{}\": {why}", engine.source_id(*op)));
                 }
-                if let Err(why) = self.applier.apply(*op, &action, &render) {
-                    let rule = self.engine.source_id(*op).to_owned();
-                    self.warn(format!("rule \"{rule}\": {why}"));
-                }
+            }
+            for warning in warnings {
+                self.warn(warning);
             }
         }
         for &i in &diff.stopped {
@@ -389,8 +393,11 @@ impl Shell {
     /// Every applied operation undone and applied again to the DOM as it is now.
     fn reapply(&mut self) {
         let attributes = self.engine.attributes();
+        let engine = &self.engine;
+        let recommend = |slot: &Slot| engine.recommendations(slot);
         self.applier.refresh(&Render {
             attributes: &attributes,
+            recommend: Some(&recommend),
         });
     }
 
@@ -398,10 +405,14 @@ impl Shell {
     /// targets and re-applies to re-rendered ones.
     pub fn heal(&mut self) {
         let attributes = self.engine.attributes();
+        let engine = &self.engine;
+        let recommend = |slot: &Slot| engine.recommendations(slot);
         let render = Render {
             attributes: &attributes,
+            recommend: Some(&recommend),
         };
-        if let Some(warning) = self.applier.heal(&render, page::now_ms()) {
+        let warning = self.applier.heal(&render, page::now_ms());
+        if let Some(warning) = warning {
             self.warn(warning);
         }
     }
@@ -438,7 +449,12 @@ impl Shell {
         let Some(document) = page::document() else {
             return;
         };
-        if self.granted(Aggregate::Clicks) || self.granted(Aggregate::Affinity) {
+        // Clicks feed three kinds of data: click counts, affinity (product cards)
+        // and recommendation_click events.
+        if self.granted(Aggregate::Clicks)
+            || self.granted(Aggregate::Affinity)
+            || self.granted(Aggregate::Events)
+        {
             if self.click_collector.is_none() {
                 let weak = self.weak.clone();
                 let selectors = self.engine.config().tracking.clicks.clone();
@@ -463,6 +479,18 @@ impl Shell {
                             if closest(selector).is_some() {
                                 signals.push(Signal::Click { key: key.clone() });
                             }
+                        }
+                        if let Some(card) = closest("[data-vitrine-rec]") {
+                            let attr = |n: &str| card.get_attribute(n).unwrap_or_default();
+                            let rank = attr("data-vitrine-rank").parse::<u32>().unwrap_or(0);
+                            signals.push(Signal::Track {
+                                name: "recommendation_click".into(),
+                                props: vec![
+                                    ("slot".into(), attr("data-vitrine-rec").as_str().into()),
+                                    ("rank".into(), crate::engine::Value::Number(f64::from(rank))),
+                                    ("product".into(), attr("data-product-id").as_str().into()),
+                                ],
+                            });
                         }
                         if let Some(product) = closest("[data-product-id]")
                             .as_ref()

@@ -69,6 +69,14 @@ pub enum ActionKind {
         by: String,
     },
     Remove,
+    /// Renders recommended catalog products into the target from a template
+    /// (`{{item.name}}`, `{{item.price | currency}}`, `{{rank}}`), re-rendered
+    /// when the inputs change; each item is marked for click tracking.
+    Recommend {
+        slot: super::recommend::Slot,
+        name: String,
+        template: String,
+    },
     /// Same origin unless the action says `"crossOrigin": true`; guarded
     /// against loops.
     Redirect {
@@ -85,7 +93,7 @@ impl ActionKind {
             ActionKind::SetText(t) | ActionKind::SetHtml(t) => has_expressions(t),
             ActionKind::SetAttr { value, .. } => has_expressions(value),
             ActionKind::Insert { html, .. } => has_expressions(html),
-            ActionKind::Reorder { .. } => true,
+            ActionKind::Reorder { .. } | ActionKind::Recommend { .. } => true,
             _ => false,
         }
     }
@@ -106,6 +114,7 @@ const OPS: &[&str] = &[
     "reorder",
     "remove",
     "redirect",
+    "recommend",
 ];
 
 /// Inline style properties an action may set: looks, not layout tricks or loads.
@@ -207,6 +216,17 @@ fn fields_of(op: &str) -> &'static [&'static str] {
         "move" => &["op", "selector", "match", "position", "to"],
         "reorder" => &["op", "selector", "match", "key", "by"],
         "redirect" => &["op", "url", "crossOrigin"],
+        "recommend" => &[
+            "op",
+            "selector",
+            "match",
+            "slot",
+            "use",
+            "count",
+            "maxPerCategory",
+            "excludePurchased",
+            "template",
+        ],
         _ => &["op", "selector", "match"],
     }
 }
@@ -468,6 +488,80 @@ pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -
                 }
             };
             ActionKind::Redirect { url, cross_origin }
+        }
+        "recommend" => {
+            let name = match get(map, "slot") {
+                Some(v) => super::config::identifier(v, &field(path, "slot"), diags)?,
+                None => {
+                    diags.error(path, "missing field \"slot\" (required by recommend)");
+                    return None;
+                }
+            };
+            let template = text("template", diags)?;
+            let here = field(path, "use");
+            let mut recommenders = Vec::new();
+            match get(map, "use") {
+                Some(Value::Object(entries)) if !entries.is_empty() => {
+                    for (which, weight) in entries {
+                        let at = field(&here, which);
+                        let Some(r) = super::recommend::Recommender::parse(which) else {
+                            diags.error(
+                                &at,
+                                unknown("recommender", which, super::recommend::RECOMMENDERS),
+                            );
+                            continue;
+                        };
+                        match weight {
+                            Value::Number(w) if w.is_finite() && *w > 0.0 && *w <= 100.0 => {
+                                recommenders.push((r, *w))
+                            }
+                            other => diags.error(
+                                &at,
+                                format!(
+                                    "the weight must be a number above 0 and at most 100, found {}",
+                                    other.to_json()
+                                ),
+                            ),
+                        }
+                    }
+                }
+                _ => {
+                    diags.error(&here, "expected {recommender: weight}, e.g. {\"complements\": 2, \"affinity\": 1}");
+                    return None;
+                }
+            }
+            let whole = |key: &str, default: usize, max: usize, diags: &mut Diagnostics| match get(
+                map, key,
+            ) {
+                None => default,
+                Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= max as f64 => {
+                    *n as usize
+                }
+                Some(other) => {
+                    diags.error(
+                        &field(path, key),
+                        format!(
+                            "must be a whole number from 0 to {max}, found {}",
+                            other.to_json()
+                        ),
+                    );
+                    default
+                }
+            };
+            let count = whole("count", 4, 24, diags).max(1);
+            let max_per_category = whole("maxPerCategory", 0, 24, diags);
+            let exclude_purchased =
+                !matches!(get(map, "excludePurchased"), Some(Value::Bool(false)));
+            ActionKind::Recommend {
+                slot: super::recommend::Slot {
+                    recommenders,
+                    count,
+                    max_per_category,
+                    exclude_purchased,
+                },
+                name,
+                template,
+            }
         }
         "remove" => ActionKind::Remove,
         _ => ActionKind::Hide,

@@ -29,6 +29,8 @@ pub enum Interest {
     Cart,
     /// Looked at (≥ 50 % visible, page active) for this many milliseconds.
     Dwell(f64),
+    /// Bought (GA4 `purchase`): remembered so it is not recommended again.
+    Purchase,
 }
 
 impl Interest {
@@ -41,6 +43,8 @@ impl Interest {
             // while the visitor reads something else must not outweigh a click.
             Interest::Dwell(ms) if ms.is_finite() && ms > 0.0 => (ms / 5_000.0).min(2.0),
             Interest::Dwell(_) => 0.0,
+            // The add to the cart already counted.
+            Interest::Purchase => 0.0,
         }
     }
 }
@@ -73,10 +77,21 @@ pub struct Score {
     pub at_ms: f64,
 }
 
+/// Products recently viewed or clicked, interactions in this session, purchases.
+pub const MAX_RECENT: usize = 20;
+pub const MAX_PURCHASED: usize = 50;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Affinity {
     pub category: Vec<Score>,
     pub brand: Vec<Score>,
+    /// Product ids viewed or clicked, most recent last.
+    pub recent: Vec<String>,
+    /// `(product, interactions)` in session number `session_no`.
+    pub session: Vec<(String, u32)>,
+    pub session_no: u32,
+    /// Product ids bought, most recent last.
+    pub purchased: Vec<String>,
 }
 
 /// `value` decayed from `at_ms` to `now_ms`.
@@ -122,13 +137,55 @@ fn round3(x: f64) -> f64 {
 
 impl Affinity {
     pub fn is_empty(&self) -> bool {
-        self.category.is_empty() && self.brand.is_empty()
+        self.category.is_empty()
+            && self.brand.is_empty()
+            && self.recent.is_empty()
+            && self.session.is_empty()
+            && self.purchased.is_empty()
     }
 
     pub fn raise(&mut self, product: &ProductRef, interest: Interest, now_ms: f64, half_life: f64) {
         let w = interest.weight();
         raise(&mut self.category, &product.category, w, now_ms, half_life);
         raise(&mut self.brand, &product.brand, w, now_ms, half_life);
+    }
+
+    /// Remembers the product itself, for the recommenders: recently viewed (views
+    /// and clicks), this session's interactions, purchases.
+    pub fn note(&mut self, product: &ProductRef, interest: Interest, session_no: u32) {
+        if product.id.is_empty() {
+            return;
+        }
+        let id = product.id.clone();
+        let push = |list: &mut Vec<String>, max: usize| {
+            list.retain(|p| *p != id);
+            if list.len() >= max {
+                list.remove(0);
+            }
+            list.push(id.clone());
+        };
+        match interest {
+            Interest::View | Interest::Click => push(&mut self.recent, MAX_RECENT),
+            Interest::Purchase => push(&mut self.purchased, MAX_PURCHASED),
+            _ => {}
+        }
+        if self.session_no != session_no {
+            self.session.clear();
+            self.session_no = session_no;
+        }
+        match self.session.iter().position(|(p, _)| *p == id) {
+            Some(i) => self.session[i].1 = self.session[i].1.saturating_add(1),
+            None if self.session.len() < MAX_PURCHASED => self.session.push((id, 1)),
+            None => {}
+        }
+    }
+
+    /// Decayed scores `(name, score)` as of `now_ms`, for the recommenders.
+    pub fn scores(scores: &[Score], now_ms: f64, half_life: f64) -> Vec<(String, f64)> {
+        scores
+            .iter()
+            .map(|s| (s.name.clone(), decayed(s.value, s.at_ms, now_ms, half_life)))
+            .collect()
     }
 
     /// `{category: {name: score}, brand: {...}, top_category, top_brand}` as of
@@ -170,9 +227,22 @@ impl Affinity {
                     .collect(),
             )
         };
+        let ids =
+            |list: &[String]| Value::Array(list.iter().map(|p| Value::from(p.as_str())).collect());
+        let session = self
+            .session
+            .iter()
+            .map(|(p, n)| (p.clone(), Value::Number(f64::from(*n))));
         Value::Object(vec![
             ("category".to_owned(), dimension(&self.category)),
             ("brand".to_owned(), dimension(&self.brand)),
+            ("recent".to_owned(), ids(&self.recent)),
+            (
+                "session_no".to_owned(),
+                Value::Number(f64::from(self.session_no)),
+            ),
+            ("session".to_owned(), Value::Object(session.collect())),
+            ("purchased".to_owned(), ids(&self.purchased)),
         ])
     }
 
@@ -208,9 +278,38 @@ impl Affinity {
             }
             Ok(out)
         };
+        let ids = |key: &str, max: usize| -> Vec<String> {
+            let list = match codec::field(map, key) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .map(|s| truncate(s, 64))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            };
+            let skip = list.len().saturating_sub(max);
+            list.into_iter().skip(skip).collect()
+        };
+        let session = match codec::field(map, "session") {
+            Some(Value::Object(m)) => m
+                .iter()
+                .take(MAX_PURCHASED)
+                .map(|(p, n)| {
+                    (
+                        truncate(p, 64),
+                        n.as_f64().unwrap_or(0.0).clamp(0.0, 1e6) as u32,
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(Affinity {
             category: dimension("category")?,
             brand: dimension("brand")?,
+            recent: ids("recent", MAX_RECENT),
+            session,
+            session_no: codec::count(map, "session_no").unwrap_or(0),
+            purchased: ids("purchased", MAX_PURCHASED),
         })
     }
 }

@@ -261,7 +261,9 @@ enum Way<'a> {
 
 fn way(action: &Action) -> Way<'_> {
     match &action.kind {
-        ActionKind::SetText(_) | ActionKind::SetHtml(_) => Way::Content,
+        ActionKind::SetText(_) | ActionKind::SetHtml(_) | ActionKind::Recommend { .. } => {
+            Way::Content
+        }
         ActionKind::SetAttr { name, .. } | ActionKind::RemoveAttr(name) => Way::Attribute(name),
         ActionKind::AddClass(class) | ActionKind::RemoveClass(class) => Way::Class(class),
         ActionKind::SetStyle(_) => Way::Style,

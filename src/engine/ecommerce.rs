@@ -75,6 +75,7 @@ fn from_event(name: &str, items: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
     if let Some(interest) = match name {
         // Adds to the cart raise affinity through the cart itself.
         "view_item" | "select_item" => Some(Interest::View),
+        "purchase" => Some(Interest::Purchase),
         _ => None,
     } {
         let products: Vec<_> = items
@@ -103,7 +104,8 @@ fn product_from_ga4(item: &Value) -> Option<ProductRef> {
         _ => text("item_id").to_owned(),
     };
     let product = ProductRef::new(&id, text("item_category"), text("item_brand"));
-    (!product.category.is_empty() || !product.brand.is_empty()).then_some(product)
+    (!product.id.is_empty() || !product.category.is_empty() || !product.brand.is_empty())
+        .then_some(product)
 }
 
 /// A GA4 item (`item_id`, `item_name`, `item_category`, `item_brand`, `price`,

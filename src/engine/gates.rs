@@ -77,6 +77,8 @@ pub struct PageState {
     pub idle_ms: f64,
     /// The cart was abandoned (exit intent or long idle with items in it).
     pub abandoned: bool,
+    /// The product this page shows (the last GA4 `view_item`), for recommendations.
+    pub viewing: Option<String>,
 }
 
 impl Trigger {

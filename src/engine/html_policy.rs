@@ -11,6 +11,9 @@ const ALLOWED_ELEMENTS: &[&str] = &[
     "a",
     "abbr",
     "b",
+    // Always copied as type="button" and never tied to a form (no `form`,
+    // `formaction`…): it can only be clicked, for the page's own handlers.
+    "button",
     "bdi",
     "bdo",
     "blockquote",
@@ -95,7 +98,6 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
     "meta",
     "base",
     "form",
-    "button",
     "input",
     "video",
     "audio",
@@ -160,6 +162,7 @@ pub fn is_allowed_attribute(tag: &str, name: &str, value: &str) -> bool {
         "col" | "colgroup" => name == "span",
         "ol" => matches!(name, "start" | "reversed" | "type"),
         "time" => name == "datetime",
+        "button" => name == "type" && value == "button",
         "q" | "blockquote" | "del" | "ins" => name == "cite" || name == "datetime",
         _ => false,
     };

@@ -641,7 +641,8 @@ impl Profile {
     }
 
     /// Trims the least recently used entries (event props, element dwell, click
-    /// and event counters, the weakest affinities, in turns) until the stored form
+    /// and event counters, recently viewed, session interactions, purchases, the
+    /// oldest affinities, in turns) until the stored form
     /// is at most `budget` bytes. The caps alone bound each collection; this bounds
     /// their sum, whatever keys a page throws at vitrine. The cart, the visitor,
     /// the customer and experiment assignments are never trimmed. Returns whether
@@ -670,6 +671,17 @@ impl Profile {
             drop_first(self.events.len(), &mut || {
                 self.events.remove(0);
             });
+            let a = &mut self.affinity;
+            for list in [&mut a.recent, &mut a.purchased] {
+                if !list.is_empty() {
+                    list.remove(0);
+                    dropped = true;
+                }
+            }
+            if !a.session.is_empty() {
+                a.session.remove(0);
+                dropped = true;
+            }
             for scores in [&mut self.affinity.category, &mut self.affinity.brand] {
                 // Scores are kept in first-seen order; the oldest update goes.
                 let oldest = scores

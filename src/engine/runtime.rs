@@ -343,10 +343,14 @@ impl Engine {
             }
             Signal::Interest(products) => {
                 let half_life = self.config.tracking.half_life_days;
+                let session = self.profile.visitor.as_ref().map_or(0, |v| v.sessions);
                 for (product, interest) in products.iter().take(MAX_KEYS) {
-                    self.profile
-                        .affinity
-                        .raise(product, *interest, now_ms, half_life);
+                    let affinity = &mut self.profile.affinity;
+                    affinity.raise(product, *interest, now_ms, half_life);
+                    affinity.note(product, *interest, session);
+                    if *interest == Interest::View {
+                        self.page.viewing = Some(product.id.clone());
+                    }
                 }
             }
             Signal::Identify { id, traits } => self.identify(id, traits),
@@ -535,6 +539,51 @@ impl Engine {
             .iter()
             .map(|c| c.id.clone())
             .collect();
+    }
+
+    /// The catalog products a recommendation slot shows now, as item values
+    /// (`{id, name, url, image, price, category, brand}`) for its template.
+    pub fn recommendations(&self, slot: &super::recommend::Slot) -> Vec<Value> {
+        let catalog = &self.config.catalog;
+        if catalog.is_empty() {
+            return Vec::new();
+        }
+        let p = &self.profile;
+        let cart: Vec<String> = p.cart_items().iter().map(|i| i.id.clone()).collect();
+        let half_life = self.config.tracking.half_life_days;
+        let categories =
+            super::affinity::Affinity::scores(&p.affinity.category, self.now_ms, half_life);
+        let brands = super::affinity::Affinity::scores(&p.affinity.brand, self.now_ms, half_life);
+        let current_session = p.visitor.as_ref().map_or(0, |v| v.sessions);
+        let session: &[(String, u32)] = if p.affinity.session_no == current_session {
+            &p.affinity.session
+        } else {
+            &[]
+        };
+        let inputs = super::recommend::Inputs {
+            cart: &cart,
+            viewing: self.page.viewing.as_deref(),
+            recent: &p.affinity.recent,
+            session,
+            category_affinity: &categories,
+            brand_affinity: &brands,
+            purchased: &p.affinity.purchased,
+        };
+        super::recommend::recommend(catalog, slot, &inputs)
+            .into_iter()
+            .map(|i| {
+                let product = &catalog.products[i];
+                object(vec![
+                    ("id", Value::from(product.id.as_str())),
+                    ("name", Value::from(product.name.as_str())),
+                    ("url", Value::from(product.url.as_str())),
+                    ("image", Value::from(product.image.as_str())),
+                    ("price", Value::Number(product.price)),
+                    ("category", Value::from(product.category.as_str())),
+                    ("brand", Value::from(product.brand.as_str())),
+                ])
+            })
+            .collect()
     }
 
     /// The attribute document conditions read.

@@ -93,6 +93,7 @@ async function dangerousNodes(p) {
     for (const el of document.querySelectorAll('#root *')) {
       const tag = el.localName;
       if (['script', 'iframe', 'frame', 'object', 'embed', 'style', 'link', 'meta', 'base', 'svg', 'math', 'form', 'template'].includes(tag)) found.push(`<${tag}>`);
+      if (tag === 'button' && el.getAttribute('type') !== 'button') found.push('button that could submit');
       for (const a of el.attributes) {
         const v = a.value.replace(/[\s\u0000-\u001f]/g, '').toLowerCase();
         if (a.name.startsWith('on') || a.name === 'srcdoc' || a.name === 'style' || a.name === 'formaction') found.push(`${tag}[${a.name}]`);

@@ -43,6 +43,8 @@ const base = [
   '<p style="x" onclick="alert(1)">p</p>',
   '<form><button formaction=javascript:alert(1)>go</button></form>',
   '<form action=javascript:alert(1)><input type=submit></form>',
+  '<button type=submit form=checkout formaction=javascript:alert(1)>pay</button>',
+  '<button onclick=alert(1)>click</button>',
   '<isindex action=javascript:alert(1) type=submit>',
   '<input type=image src=x onerror=alert(1)>',
   '<object data=javascript:alert(1)>',
