@@ -148,10 +148,92 @@ mod native {
         );
     }
 
+    /// A 5,000-product catalog with 20,000 complement pairs, deterministic.
+    fn catalog_json(products: usize) -> String {
+        let items: Vec<String> = (0..products)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "p{i}", "name": "Produto {i}", "category": "c{}", "brand": "b{}", "price": {}, "tags": ["t{}", "t{}"]}}"#,
+                    i % 40,
+                    i % 120,
+                    10 + (i * 37) % 500,
+                    i % 90,
+                    (i * 7) % 90
+                )
+            })
+            .collect();
+        let pairs: Vec<String> = (0..products * 4)
+            .map(|k| {
+                format!(
+                    r#"["p{}", "p{}", {}]"#,
+                    (k * 13) % products,
+                    (k * 7919 + 1) % products,
+                    1 + k % 9
+                )
+            })
+            .collect();
+        let models: Vec<String> = (0..10)
+            .map(|m| format!(r#"{{"id": "m{m}", "bias": -2, "weights": {{"cart_count": 0.{m}, "visits": 0.2, "dwell_total_s": 0.01, "affinity_concentration": 1, "channel_email": 0.5}}}}"#))
+            .collect();
+        format!(
+            r##"{{"version": 1, "catalog": {{"products": [{}], "complements": [{}]}}, "models": [{}],
+               "rules": [{{"id": "recs", "actions": [{{"op": "recommend", "selector": "#r", "slot": "s",
+                 "use": {{"complements": 2, "affinity": 1, "similar": 1, "trending_in_session": 1}}, "count": 8, "maxPerCategory": 2,
+                 "template": "<li>{{{{item.name}}}}</li>"}}]}}]}}"##,
+            items.join(","),
+            pairs.join(","),
+            models.join(",")
+        )
+    }
+
+    fn recommendation_benches(c: &mut Criterion) {
+        let value: Value = serde_json::from_str(&catalog_json(5000)).unwrap();
+        c.bench_function("validate a 5,000-product catalog (20,000 pairs)", |b| {
+            b.iter(|| Config::parse(black_box(&value)).unwrap())
+        });
+        let config = Config::parse(&value).unwrap();
+        let (mut engine, _) = Engine::new(config, Vec::new(), "id", Context::default(), 0.0);
+        engine
+            .set_consent(&[("personalization".into(), true)], "api", 0.0)
+            .unwrap();
+        for i in 0..10 {
+            engine.signal(
+                Signal::CartAdd(CartItem {
+                    id: format!("p{}", i * 97),
+                    category: format!("c{}", i % 40),
+                    price: 10.0,
+                    quantity: 1,
+                    ..CartItem::default()
+                }),
+                1.0,
+            );
+            engine.signal(
+                Signal::Interest(vec![(
+                    ProductRef::new(&format!("p{}", i * 31), &format!("c{}", i % 3), "b1"),
+                    Interest::View,
+                )]),
+                2.0,
+            );
+        }
+        let vitrine::engine::action::ActionKind::Recommend { slot, .. } =
+            engine.config().rules[0].actions[0].kind.clone()
+        else {
+            unreachable!()
+        };
+        c.bench_function(
+            "recommend 8 of 5,000 products, 10-item cart, 4 recommenders",
+            |b| b.iter(|| black_box(engine.recommendations(&slot))),
+        );
+        c.bench_function("attributes with 10 models scored", |b| {
+            b.iter(|| black_box(engine.attributes()))
+        });
+    }
+
     pub fn engine() {
         let mut criterion = Criterion::default().configure_from_args();
         benches(&mut criterion);
         signal_benches(&mut criterion);
+        recommendation_benches(&mut criterion);
     }
 }
 

@@ -74,6 +74,19 @@ try {
   console.log(`| ${'(h) the same after stop() (no observer)'.padEnd(53)} | ${ms(w.unwatched.median)} | ${String(w.unwatched.iterations).padStart(5)} |`);
   console.log(`late nodes vitrine changed while watching: ${w.healed} of 1,000 (every node matches one of 20 rules' selectors for half the classes)`);
 
+  console.log('\n== Chromium, recommendations (www/bench-recs.html: 5,000 products, 20,000 pairs, 10 models)');
+  const recs = await browser.newPage();
+  await recs.goto(`${site.origin}/bench-recs.html`);
+  await recs.waitForFunction(() => window.benchResults, null, { timeout: 120_000 });
+  const rr = await recs.evaluate(() => window.benchResults);
+  if (rr.error) throw new Error(rr.error);
+  await recs.close();
+  console.log(`| ${'measurement'.padEnd(53)} | ${'median'.padStart(11)} | note`);
+  console.log(`|${'-'.repeat(55)}|${'-'.repeat(13)}|------`);
+  console.log(`| ${'(i) start() with the 5,000-product config'.padEnd(53)} | ${ms(rr.startMs)} | long tasks > 50 ms during the run: ${rr.longTasks.length ? rr.longTasks.map((d) => d.toFixed(0)).join(', ') : 'none'}`);
+  console.log(`| ${'(ii) one cart change, 10-item cart: re-rank + re-render'.padEnd(53)} | ${ms(rr.change)} | ${(rr.change / rr.peer).toFixed(2)}x the peer`);
+  console.log(`| ${'(iii) peer: the same scoring in plain JavaScript'.padEnd(53)} | ${ms(rr.peer)} | no evaluation, no DOM`);
+
   const seconds = Number(process.env.SESSION_SECONDS ?? 60);
   console.log(`\n== Chromium, a synthetic ${seconds}-second session on the demo shop (scrolling every 100 ms, a click every 500 ms)`);
   const withVitrine = await session(browser, seconds, true);

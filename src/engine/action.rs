@@ -497,7 +497,8 @@ pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -
                     return None;
                 }
             };
-            let template = text("template", diags)?;
+            // Checked without returning early, so every problem is reported.
+            let template = text("template", diags);
             let here = field(path, "use");
             let mut recommenders = Vec::new();
             match get(map, "use") {
@@ -560,7 +561,7 @@ pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -
                     exclude_purchased,
                 },
                 name,
-                template,
+                template: template?,
             }
         }
         "remove" => ActionKind::Remove,

@@ -33,6 +33,23 @@ pub struct Catalog {
     by_id: Vec<(String, usize)>,
     /// Per product, its complements `(position, weight)`, both directions.
     pub complements: Vec<Vec<(usize, f64)>>,
+    /// Distinct category and brand names, and each product's index into them,
+    /// so recommenders score a category once, not once per product.
+    pub categories: Vec<String>,
+    pub brands: Vec<String>,
+    pub category_of: Vec<u32>,
+    pub brand_of: Vec<u32>,
+}
+
+/// Distinct values (sorted) and each item's index among them.
+fn interned<'a>(values: impl Iterator<Item = &'a str> + Clone) -> (Vec<String>, Vec<u32>) {
+    let mut names: Vec<String> = values.clone().map(str::to_owned).collect();
+    names.sort_unstable();
+    names.dedup();
+    let of = values
+        .map(|v| names.binary_search_by(|n| n.as_str().cmp(v)).unwrap_or(0) as u32)
+        .collect();
+    (names, of)
 }
 
 impl Catalog {
@@ -55,10 +72,16 @@ impl Catalog {
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
         by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (categories, category_of) = interned(products.iter().map(|p| p.category.as_str()));
+        let (brands, brand_of) = interned(products.iter().map(|p| p.brand.as_str()));
         let mut catalog = Catalog {
             complements: vec![Vec::new(); products.len()],
             products,
             by_id,
+            categories,
+            brands,
+            category_of,
+            brand_of,
         };
         for (a, b, w) in pairs {
             if let (Some(i), Some(j)) = (catalog.position(a), catalog.position(b)) {

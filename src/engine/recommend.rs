@@ -99,9 +99,19 @@ fn score(catalog: &Catalog, which: Recommender, inputs: &Inputs) -> Vec<f64> {
             }
         }
         Recommender::Affinity => {
-            for (i, p) in catalog.products.iter().enumerate() {
-                scores[i] = lookup(inputs.category_affinity, &p.category)
-                    + 0.5 * lookup(inputs.brand_affinity, &p.brand);
+            let by_category: Vec<f64> = catalog
+                .categories
+                .iter()
+                .map(|c| lookup(inputs.category_affinity, c))
+                .collect();
+            let by_brand: Vec<f64> = catalog
+                .brands
+                .iter()
+                .map(|b| lookup(inputs.brand_affinity, b))
+                .collect();
+            for (i, s) in scores.iter_mut().enumerate() {
+                *s = by_category[catalog.category_of[i] as usize]
+                    + 0.5 * by_brand[catalog.brand_of[i] as usize];
             }
         }
         Recommender::RecentlyViewed => {
@@ -131,7 +141,7 @@ fn score(catalog: &Catalog, which: Recommender, inputs: &Inputs) -> Vec<f64> {
                         continue;
                     }
                     let mut s = 0.0;
-                    if !p.category.is_empty() && p.category == base.category {
+                    if !p.category.is_empty() && catalog.category_of[i] == catalog.category_of[b] {
                         s += 1.0;
                     }
                     let shared = p.tags.iter().filter(|t| base.tags.contains(t)).count();
@@ -160,18 +170,43 @@ pub fn recommend(catalog: &Catalog, slot: &Slot, inputs: &Inputs) -> Vec<usize> 
             *t += weight * s;
         }
     }
-    let excluded = |i: usize| {
-        let p = &catalog.products[i];
-        !p.available
-            || inputs.cart.contains(&p.id)
-            || inputs.viewing == Some(p.id.as_str())
-            || (slot.exclude_purchased && inputs.purchased.contains(&p.id))
+    // Exclusions by position (a lookup each), not by comparing every id.
+    let mut excluded: Vec<bool> = catalog.products.iter().map(|p| !p.available).collect();
+    let purchased = if slot.exclude_purchased {
+        inputs.purchased
+    } else {
+        &[]
     };
-    let mut order: Vec<usize> = (0..n).filter(|&i| total[i] > 0.0 && !excluded(i)).collect();
-    order.sort_unstable_by(|&a, &b| total[b].total_cmp(&total[a]).then(a.cmp(&b)));
+    let ids = inputs
+        .cart
+        .iter()
+        .chain(purchased)
+        .map(String::as_str)
+        .chain(inputs.viewing);
+    for i in ids.filter_map(|id| catalog.position(id)) {
+        excluded[i] = true;
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| total[i] > 0.0 && !excluded[i]).collect();
+    let better = |a: &usize, b: &usize| total[*b].total_cmp(&total[*a]).then(a.cmp(b));
+    // Only the head of the ranking is needed: select it, then sort just that part
+    // (the whole ranking only when diversity skips too many).
+    let head = (slot.count * 8).max(32);
+    if order.len() > head {
+        order.select_nth_unstable_by(head, better);
+        order[..head].sort_unstable_by(better);
+        if pick(catalog, slot, &order[..head]).len() == slot.count.min(head) {
+            return pick(catalog, slot, &order[..head]);
+        }
+    }
+    order.sort_unstable_by(better);
+    pick(catalog, slot, &order)
+}
+
+/// The first `slot.count` of a ranking that diversity allows.
+fn pick(catalog: &Catalog, slot: &Slot, ranking: &[usize]) -> Vec<usize> {
     let mut picked: Vec<usize> = Vec::with_capacity(slot.count);
     let mut per_category: Vec<(&str, usize)> = Vec::new();
-    for i in order {
+    for &i in ranking {
         if picked.len() >= slot.count {
             break;
         }
