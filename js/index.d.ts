@@ -163,6 +163,9 @@ export interface VitrineInstance {
   refresh(): void;
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof VitrineEvents>(name: K, callback: (detail: VitrineEvents[K]) => void): () => void;
+  /** Resolves when the catalog is in use (a catalog of more than 250 products is
+   * read in chunks after start, so the page is never blocked for long). */
+  catalogReady: Promise<void>;
   /** Reverts every change, detaches every listener, writes pending data. */
   stop(): void;
 }

@@ -83,7 +83,15 @@ export async function start(options = {}) {
       }
     }
   };
-  const core = Vitrine.start(json, emit, Boolean(debug));
+  // A large catalog is read after start, in chunks between tasks, so starting
+  // never blocks the page for long (recommendations appear once it is in).
+  const catalog = json?.catalog;
+  const chunked = catalog && typeof catalog === 'object' && Array.isArray(catalog.products) && catalog.products.length > CHUNK;
+  const withoutCatalog = () => {
+    const { catalog: _later, ...rest } = json;
+    return rest;
+  };
+  const core = Vitrine.start(chunked ? withoutCatalog() : json, emit, Boolean(debug));
   let stopped = false;
   const live = (fn) => (...args) => {
     if (stopped) throw vitrineError('this vitrine was stopped');
@@ -138,6 +146,7 @@ export async function start(options = {}) {
       listeners.clear();
     },
   };
+  instance.catalogReady = chunked ? readCatalog(catalog, core, () => stopped) : Promise.resolve();
   let removeOverlay = null;
   let removeConsentUi = null;
   if (typeof document !== 'undefined' && core.consentInfo().ui) {
@@ -168,6 +177,26 @@ export async function start(options = {}) {
     );
   }
   return instance;
+}
+
+const CHUNK = 250;
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function readCatalog(catalog, core, stopped) {
+  const products = catalog.products;
+  const pairs = Array.isArray(catalog.complements) ? catalog.complements : [];
+  for (let i = 0; i < products.length; i += CHUNK) {
+    await yieldToPage();
+    if (stopped()) return;
+    core.catalogAdd(products.slice(i, i + CHUNK), []);
+  }
+  for (let i = 0; i < pairs.length; i += CHUNK * 10) {
+    await yieldToPage();
+    if (stopped()) return;
+    core.catalogAdd([], pairs.slice(i, i + CHUNK * 10));
+  }
+  await yieldToPage();
+  if (!stopped()) core.catalogFinish();
 }
 
 /** `?vitrine_debug=1`, or `localStorage.vitrine_debug = "1"` (outside vitrine's namespace). */

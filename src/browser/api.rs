@@ -310,6 +310,41 @@ impl Vitrine {
         })
     }
 
+    /// Reads a large catalog in chunks after start, so no task is long:
+    /// `catalogAdd(products, pairs)` for each chunk (the next
+    /// `catalog.products[…]` and `catalog.complements[…]`), then `catalogFinish()`.
+    /// Problems are `warning` events with the path; bad entries are skipped.
+    #[wasm_bindgen(js_name = catalogAdd)]
+    pub fn catalog_add(&self, products: JsValue, pairs: JsValue) -> Result<(), JsValue> {
+        let products = argument(products, "catalogAdd(products)")?;
+        let pairs = argument(pairs, "catalogAdd(pairs)")?;
+        self.run(|shell| {
+            let mut diags = crate::engine::diagnostic::Diagnostics::default();
+            let builder = shell.catalog.get_or_insert_with(Default::default);
+            builder.add_products(products.as_array().unwrap_or(&[]), &mut diags);
+            builder.add_pairs(pairs.as_array().unwrap_or(&[]), &mut diags);
+            for d in diags.items {
+                shell.warn(d.to_string());
+            }
+            Ok(())
+        })
+    }
+
+    /// Puts the catalog read by `catalogAdd` to use.
+    #[wasm_bindgen(js_name = catalogFinish)]
+    pub fn catalog_finish(&self) -> Result<(), JsValue> {
+        self.run(|shell| {
+            let mut diags = crate::engine::diagnostic::Diagnostics::default();
+            let catalog = shell.catalog.take().unwrap_or_default().finish(&mut diags);
+            for d in diags.items {
+                shell.warn(d.to_string());
+            }
+            shell.engine_mut().set_catalog(catalog);
+            shell.update();
+            Ok(())
+        })
+    }
+
     /// Ids of the rules applied right now.
     pub fn applied(&self) -> Result<Vec<String>, JsValue> {
         self.run(|shell| {

@@ -64,6 +64,8 @@ pub struct Shell {
     bridges: Option<ConsentBridges>,
     /// The browser sends Global Privacy Control and the config honours it.
     gpc: bool,
+    /// A large catalog being read in chunks after start.
+    pub catalog: Option<crate::engine::catalog::CatalogBuilder>,
     /// GA4 dataLayer ecommerce events and `vitrine:cart` events.
     cart_sources: Option<Rc<CartSources>>,
     /// When the visitor last interacted (set by the engagement collectors).
@@ -170,6 +172,7 @@ impl Shell {
                 watcher: None,
                 bridges: None,
                 gpc: false,
+                catalog: None,
                 cart_sources: None,
                 activity: Rc::new(Cell::new(page::now_ms())),
                 idle_reported: 0.0,

@@ -114,7 +114,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
     let Some(map) = object(value, "catalog", &["products", "complements"], diags) else {
         return Catalog::default();
     };
-    let mut products = Vec::new();
+    let mut builder = CatalogBuilder::default();
     let list = bounded_list(
         get(map, "products"),
         "catalog.products",
@@ -122,84 +122,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
         "products",
         diags,
     );
-    for (i, item) in list.iter().enumerate() {
-        let path = index("catalog.products", i);
-        let fields = &[
-            "id",
-            "name",
-            "url",
-            "image",
-            "price",
-            "category",
-            "brand",
-            "tags",
-            "available",
-        ];
-        let Some(p) = object(item, &path, fields, diags) else {
-            continue;
-        };
-        let id = text(p, "id", &path, 64, diags);
-        if id.is_empty() {
-            diags.error(&path, "missing field \"id\"");
-            continue;
-        }
-        let url = text(p, "url", &path, 2048, diags);
-        let image = text(p, "image", &path, 2048, diags);
-        for (key, u) in [("url", &url), ("image", &image)] {
-            if !u.is_empty() && !super::html_policy::is_safe_url(u) {
-                diags.error(&field(&path, key), "URL must be http(s) or relative");
-            }
-        }
-        let price = match get(p, "price") {
-            None => 0.0,
-            Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 && *n <= 1e9 => *n,
-            Some(other) => {
-                diags.error(
-                    &field(&path, "price"),
-                    format!(
-                        "must be a number from 0 to 1000000000, found {}",
-                        other.to_json()
-                    ),
-                );
-                0.0
-            }
-        };
-        let tags = bounded_list(
-            get(p, "tags"),
-            &field(&path, "tags"),
-            MAX_TAGS,
-            "tags",
-            diags,
-        )
-        .iter()
-        .enumerate()
-        .filter_map(|(t, v)| string(v, &index(&field(&path, "tags"), t), 48, diags))
-        .collect();
-        let available = match get(p, "available") {
-            None => true,
-            Some(Value::Bool(b)) => *b,
-            Some(other) => {
-                diags.error(
-                    &field(&path, "available"),
-                    format!("expected true or false, found {}", other.to_json()),
-                );
-                true
-            }
-        };
-        products.push(Product {
-            name: text(p, "name", &path, 200, diags),
-            category: text(p, "category", &path, 48, diags),
-            brand: text(p, "brand", &path, 48, diags),
-            id,
-            url,
-            image,
-            price,
-            tags,
-            available,
-        });
-    }
-    let mut pairs = Vec::new();
-    let mut paths = Vec::new();
+    builder.add_products(list, diags);
     let list = bounded_list(
         get(map, "complements"),
         "catalog.complements",
@@ -207,39 +130,174 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
         "pairs",
         diags,
     );
-    for (i, pair) in list.iter().enumerate() {
-        let path = index("catalog.complements", i);
-        match pair.as_array() {
-            Some([Value::String(a), Value::String(b)]) => pairs.push((a.clone(), b.clone(), 1.0)),
-            Some([Value::String(a), Value::String(b), Value::Number(w)])
-                if w.is_finite() && *w > 0.0 =>
-            {
-                pairs.push((a.clone(), b.clone(), *w))
-            }
-            _ => {
-                diags.error(&path, "expected [\"productA\", \"productB\", weight > 0]");
-                continue;
-            }
-        }
-        paths.push(path);
-    }
-    let catalog = Catalog::new(products, &pairs);
-    // Duplicates sit next to each other in the sorted index.
-    for w in catalog.by_id.windows(2) {
-        if w[0].0 == w[1].0 {
-            let path = index("catalog.products", w[1].1);
+    builder.add_pairs(list, diags);
+    builder.finish(diags)
+}
+
+/// Builds a catalog from pieces, so a large one can be read in chunks between
+/// tasks (no long task on the page) with the same checks and paths as `parse`.
+#[derive(Debug, Default)]
+pub struct CatalogBuilder {
+    products: Vec<Product>,
+    /// Positions in the config of the products kept (for error paths).
+    product_paths: Vec<usize>,
+    read_products: usize,
+    pairs: Vec<(String, String, f64)>,
+    pair_paths: Vec<usize>,
+    read_pairs: usize,
+}
+
+impl CatalogBuilder {
+    /// Reads the next products (`catalog.products[n…]`); bad ones are reported
+    /// and skipped.
+    pub fn add_products(&mut self, list: &[Value], diags: &mut Diagnostics) {
+        let offset = self.read_products;
+        self.read_products += list.len();
+        if self.read_products > MAX_PRODUCTS {
             diags.error(
-                &field(&path, "id"),
-                format!("duplicate product id \"{}\"", w[1].0),
+                "catalog.products",
+                format!("has more than {MAX_PRODUCTS} products; the rest is ignored"),
             );
         }
-    }
-    for ((a, b, _), path) in pairs.iter().zip(&paths) {
-        for id in [a, b] {
-            if catalog.position(id).is_none() {
-                diags.error(path, format!("unknown product \"{id}\""));
+        let products = &mut self.products;
+        // The path of each kept product, for errors found when finishing.
+        for (i, item) in list
+            .iter()
+            .enumerate()
+            .take(MAX_PRODUCTS.saturating_sub(offset))
+        {
+            let path = index("catalog.products", offset + i);
+            let fields = &[
+                "id",
+                "name",
+                "url",
+                "image",
+                "price",
+                "category",
+                "brand",
+                "tags",
+                "available",
+            ];
+            let Some(p) = object(item, &path, fields, diags) else {
+                continue;
+            };
+            let id = text(p, "id", &path, 64, diags);
+            if id.is_empty() {
+                diags.error(&path, "missing field \"id\"");
+                continue;
             }
+            let url = text(p, "url", &path, 2048, diags);
+            let image = text(p, "image", &path, 2048, diags);
+            for (key, u) in [("url", &url), ("image", &image)] {
+                if !u.is_empty() && !super::html_policy::is_safe_url(u) {
+                    diags.error(&field(&path, key), "URL must be http(s) or relative");
+                }
+            }
+            let price = match get(p, "price") {
+                None => 0.0,
+                Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 && *n <= 1e9 => *n,
+                Some(other) => {
+                    diags.error(
+                        &field(&path, "price"),
+                        format!(
+                            "must be a number from 0 to 1000000000, found {}",
+                            other.to_json()
+                        ),
+                    );
+                    0.0
+                }
+            };
+            let tags = bounded_list(
+                get(p, "tags"),
+                &field(&path, "tags"),
+                MAX_TAGS,
+                "tags",
+                diags,
+            )
+            .iter()
+            .enumerate()
+            .filter_map(|(t, v)| string(v, &index(&field(&path, "tags"), t), 48, diags))
+            .collect();
+            let available = match get(p, "available") {
+                None => true,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => {
+                    diags.error(
+                        &field(&path, "available"),
+                        format!("expected true or false, found {}", other.to_json()),
+                    );
+                    true
+                }
+            };
+            self.product_paths.push(offset + i);
+            products.push(Product {
+                name: text(p, "name", &path, 200, diags),
+                category: text(p, "category", &path, 48, diags),
+                brand: text(p, "brand", &path, 48, diags),
+                id,
+                url,
+                image,
+                price,
+                tags,
+                available,
+            });
         }
     }
-    catalog
+
+    /// Reads the next complement pairs (`catalog.complements[n…]`).
+    pub fn add_pairs(&mut self, list: &[Value], diags: &mut Diagnostics) {
+        let offset = self.read_pairs;
+        self.read_pairs += list.len();
+        let pairs = &mut self.pairs;
+        let mut paths = Vec::new();
+        for (i, pair) in list
+            .iter()
+            .enumerate()
+            .take(MAX_COMPLEMENTS.saturating_sub(offset))
+        {
+            let path = index("catalog.complements", offset + i);
+            match pair.as_array() {
+                Some([Value::String(a), Value::String(b)]) => {
+                    pairs.push((a.clone(), b.clone(), 1.0))
+                }
+                Some([Value::String(a), Value::String(b), Value::Number(w)])
+                    if w.is_finite() && *w > 0.0 =>
+                {
+                    pairs.push((a.clone(), b.clone(), *w))
+                }
+                _ => {
+                    diags.error(&path, "expected [\"productA\", \"productB\", weight > 0]");
+                    continue;
+                }
+            }
+            paths.push(offset + i);
+        }
+        self.pair_paths.extend(paths);
+    }
+
+    /// The catalog; duplicate ids and pairs naming unknown products are reported.
+    pub fn finish(self, diags: &mut Diagnostics) -> Catalog {
+        let catalog = Catalog::new(self.products, &self.pairs);
+        // Duplicates sit next to each other in the sorted index.
+        for w in catalog.by_id.windows(2) {
+            if w[0].0 == w[1].0 {
+                let path = index("catalog.products", self.product_paths[w[1].1]);
+                diags.error(
+                    &field(&path, "id"),
+                    format!("duplicate product id \"{}\"", w[1].0),
+                );
+            }
+        }
+        for ((a, b, _), at) in self.pairs.iter().zip(&self.pair_paths) {
+            for id in [a, b] {
+                if catalog.position(id).is_none() {
+                    diags.error(
+                        &index("catalog.complements", *at),
+                        format!("unknown product \"{id}\""),
+                    );
+                }
+            }
+        }
+        catalog
+    }
 }

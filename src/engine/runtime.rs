@@ -519,6 +519,13 @@ impl Engine {
         Ok(change)
     }
 
+    /// A catalog read after start (in chunks, see `catalog::CatalogBuilder`):
+    /// everything is decided again with it.
+    pub fn set_catalog(&mut self, catalog: super::catalog::Catalog) {
+        self.config.catalog = catalog;
+        self.changed_all = true;
+    }
+
     /// The browser sends Global Privacy Control: CMP signals may no longer grant
     /// these categories (the visitor still may, explicitly).
     pub fn set_gpc(&mut self, categories: Vec<String>) {

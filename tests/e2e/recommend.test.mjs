@@ -82,3 +82,36 @@ test('the purchase-propensity score follows the visitor and can trigger an offer
   assert.match(await page.textContent('#offer'), /frete grátis a partir de R\$ 99/);
   await context.close();
 });
+
+test('a large catalog is read in chunks after start: recommendations once it is in, bad entries reported with their path', async () => {
+  const products = Array.from({ length: 1200 }, (_, i) => ({ id: `p${i}`, name: `Produto ${i}`, category: `c${i % 7}`, price: 10 + i }));
+  products[700] = { id: 'bad', price: -5 };
+  const config = {
+    version: 1,
+    catalog: { products, complements: [['p1', 'p999', 5], ['p1', 'p2', 1], ['p1', 'nope', 1]] },
+    rules: [{ id: 'recs', when: { 'cart.count': { $gte: 1 } }, actions: [{ op: 'recommend', selector: '#recs', slot: 's', use: { complements: 1 }, count: 2, template: '<li>{{item.name}}</li>' }] }],
+  };
+  const html = `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><ul id="recs"><li>default</li></ul>
+<script type="module">
+  import { start } from '/pkg/index.js';
+  window.warnings = [];
+  window.v = await start({ config: ${JSON.stringify(config)}, on: { warning: (w) => window.warnings.push(w.message) } });
+  window.v.consent.set({ personalization: true });
+  window.v.cart.add({ id: 'p1', name: 'x', price: 1 });
+  window.before = document.getElementById('recs').textContent;
+  await window.v.catalogReady;
+  window.started = true;
+</script></body></html>`;
+  const local = await startServer({ routes: { '/big.html': (_q, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${local.origin}/big.html`);
+  await page.waitForFunction(() => window.started);
+  assert.equal(await page.evaluate(() => window.before), 'default', 'the page keeps its content until the catalog is in');
+  assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('#recs li')].map((li) => li.textContent)), ['Produto 999', 'Produto 2']);
+  const warnings = await page.evaluate(() => window.warnings);
+  assert.ok(warnings.includes('catalog.products[700].price: must be a number from 0 to 1000000000, found -5'), warnings.join('\n'));
+  assert.ok(warnings.includes('catalog.complements[2]: unknown product "nope"'), warnings.join('\n'));
+  await context.close();
+  await local.close();
+});
