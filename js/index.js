@@ -196,7 +196,10 @@ async function readCatalog(catalog, core, stopped) {
     core.catalogAdd([], pairs.slice(i, i + CHUNK * 10));
   }
   await yieldToPage();
-  if (!stopped()) core.catalogFinish();
+  if (stopped()) return;
+  core.catalogFinish();
+  await yieldToPage();
+  if (!stopped()) core.refresh();
 }
 
 /** `?vitrine_debug=1`, or `localStorage.vitrine_debug = "1"` (outside vitrine's namespace). */

@@ -330,7 +330,7 @@ impl Vitrine {
         })
     }
 
-    /// Puts the catalog read by `catalogAdd` to use.
+    /// Puts the catalog read by `catalogAdd` to use (call `refresh()` after).
     #[wasm_bindgen(js_name = catalogFinish)]
     pub fn catalog_finish(&self) -> Result<(), JsValue> {
         self.run(|shell| {
@@ -339,8 +339,8 @@ impl Vitrine {
             for d in diags.items {
                 shell.warn(d.to_string());
             }
+            // Applied by the next update (`refresh()`), in a task of its own.
             shell.engine_mut().set_catalog(catalog);
-            shell.update();
             Ok(())
         })
     }

@@ -34,19 +34,37 @@ pub type Recommend<'a> = &'a dyn Fn(&Slot) -> Vec<Value>;
 pub struct Render<'a> {
     pub attributes: &'a Value,
     pub recommend: Option<Recommend<'a>>,
+    /// Recommendations already computed during this render (a dynamic action's
+    /// fingerprint and its rendering ask for the same slot).
+    computed: std::cell::RefCell<Vec<(Slot, Vec<Value>)>>,
 }
 
 impl<'a> Render<'a> {
-    /// Templates only (no recommendations).
-    pub fn of(attributes: &'a Value) -> Render<'a> {
+    pub fn new(attributes: &'a Value, recommend: Option<Recommend<'a>>) -> Render<'a> {
         Render {
             attributes,
-            recommend: None,
+            recommend,
+            computed: Default::default(),
         }
     }
 
+    /// Templates only (no recommendations).
+    pub fn of(attributes: &'a Value) -> Render<'a> {
+        Render::new(attributes, None)
+    }
+
     fn items(&self, slot: &Slot) -> Vec<Value> {
-        self.recommend.map(|f| f(slot)).unwrap_or_default()
+        let Some(recommend) = self.recommend else {
+            return Vec::new();
+        };
+        if let Some((_, items)) = self.computed.borrow().iter().find(|(s, _)| s == slot) {
+            return items.clone();
+        }
+        let items = recommend(slot);
+        self.computed
+            .borrow_mut()
+            .push((slot.clone(), items.clone()));
+        items
     }
 }
 

@@ -276,10 +276,7 @@ impl Shell {
             };
             let engine = &self.engine;
             let recommend = |slot: &Slot| engine.recommendations(slot);
-            let render = Render {
-                attributes: &attributes,
-                recommend: Some(&recommend),
-            };
+            let render = Render::new(&attributes, Some(&recommend));
             let mut warnings = Vec::new();
             for op in &diff.revert {
                 self.applier.revert(*op, &render);
@@ -398,10 +395,8 @@ impl Shell {
         let attributes = self.engine.attributes();
         let engine = &self.engine;
         let recommend = |slot: &Slot| engine.recommendations(slot);
-        self.applier.refresh(&Render {
-            attributes: &attributes,
-            recommend: Some(&recommend),
-        });
+        self.applier
+            .refresh(&Render::new(&attributes, Some(&recommend)));
     }
 
     /// After the page changed (MutationObserver, once per frame): applies to new
@@ -410,10 +405,7 @@ impl Shell {
         let attributes = self.engine.attributes();
         let engine = &self.engine;
         let recommend = |slot: &Slot| engine.recommendations(slot);
-        let render = Render {
-            attributes: &attributes,
-            recommend: Some(&recommend),
-        };
+        let render = Render::new(&attributes, Some(&recommend));
         let warning = self.applier.heal(&render, page::now_ms());
         if let Some(warning) = warning {
             self.warn(warning);
