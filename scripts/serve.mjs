@@ -86,7 +86,7 @@ export function serve({ port = 8080, mounts = { '/pkg/': join(root, 'pkg'), '/':
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8080);
   serve({ port }).then(
-    () => console.log(`vitrine demo shop: http://127.0.0.1:${port}/  (config: http://127.0.0.1:${port}/vitrine.json; Ctrl+C to stop)`),
+    () => console.log(`vitrine demo shop: http://127.0.0.1:${port}/  (privacy center: /privacy.html, debug overlay: /?vitrine_debug=1, config: /vitrine.json, inlined into the pages; Ctrl+C to stop)`),
     (error) => {
       console.error(`could not serve on 127.0.0.1:${port}: ${error.message}`);
       process.exit(1);
