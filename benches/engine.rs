@@ -33,17 +33,23 @@ mod native {
         format!(r#"{{"version": 1, "rules": [{}]}}"#, rules.join(","))
     }
 
+    /// An engine for `config` with personalization granted.
+    fn consented(config: &Value) -> Engine {
+        let config = Config::parse(config).unwrap();
+        let (mut engine, _) = Engine::new(config, Vec::new(), "id", Context::default(), 0.0);
+        engine
+            .set_consent(&[("personalization".into(), true)], "api", 0.0)
+            .unwrap();
+        engine
+    }
+
     fn benches(c: &mut Criterion) {
         let value: Value = serde_json::from_str(&config_json(1000)).unwrap();
         c.bench_function("validate+compile 1000 rules", |b| {
             b.iter(|| Config::parse(black_box(&value)).unwrap())
         });
 
-        let config = Config::parse(&value).unwrap();
-        let (mut engine, _) = Engine::new(config, Vec::new(), "id", Context::default(), 0.0);
-        engine
-            .set_consent(&[("personalization".into(), true)], "api", 0.0)
-            .unwrap();
+        let mut engine = consented(&value);
         c.bench_function("full evaluation of 1000 rules", |b| {
             b.iter(|| black_box(engine.plan()))
         });
@@ -100,13 +106,7 @@ mod native {
         let json =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/vitrine.json"))
                 .unwrap();
-        let value: Value = serde_json::from_str(&json).unwrap();
-        let config = Config::parse(&value).unwrap();
-        let (mut engine, _) = Engine::new(config, Vec::new(), "id", Context::default(), 0.0);
-        engine
-            .set_consent(&[("personalization".into(), true)], "api", 0.0)
-            .unwrap();
-        engine
+        consented(&serde_json::from_str(&json).unwrap())
     }
 
     fn signal_benches(c: &mut Criterion) {
@@ -191,11 +191,7 @@ mod native {
         c.bench_function("validate a 5,000-product catalog (20,000 pairs)", |b| {
             b.iter(|| Config::parse(black_box(&value)).unwrap())
         });
-        let config = Config::parse(&value).unwrap();
-        let (mut engine, _) = Engine::new(config, Vec::new(), "id", Context::default(), 0.0);
-        engine
-            .set_consent(&[("personalization".into(), true)], "api", 0.0)
-            .unwrap();
+        let mut engine = consented(&value);
         for i in 0..10 {
             engine.signal(
                 Signal::CartAdd(CartItem {

@@ -15,9 +15,7 @@ use crate::engine::bridges::{consent_mode_params, Bridges};
 use super::json::from_js;
 use super::page;
 use super::shell::{with_shell, Shell};
-use super::sources::{data_layer, hook_push};
-
-type Hook = (Rc<Cell<bool>>, js_sys::Function, js_sys::Function);
+use super::sources::{data_layer, hook_push, PushHook};
 
 /// The TCF API, the callback registered with it, the listener id it gave, and
 /// tcData that arrived while the shell was busy (during start).
@@ -31,7 +29,7 @@ type TcfListener = (
 pub struct ConsentBridges {
     layer: Option<js_sys::Array>,
     read: Cell<u32>,
-    hook: Option<Hook>,
+    _hook: Option<PushHook>,
     tcf: Option<TcfListener>,
 }
 
@@ -42,7 +40,7 @@ impl ConsentBridges {
         ConsentBridges {
             layer,
             read: Cell::new(0),
-            hook,
+            _hook: hook,
             tcf: bridges.tcf.as_ref().and_then(|_| listen_to_tcf(weak)),
         }
     }
@@ -79,14 +77,6 @@ impl ConsentBridges {
 
 impl Drop for ConsentBridges {
     fn drop(&mut self) {
-        if let (Some(layer), Some((active, original, wrapper))) = (&self.layer, &self.hook) {
-            active.set(false);
-            let key = JsValue::from_str("push");
-            let current = js_sys::Reflect::get(layer, &key).unwrap_or(JsValue::UNDEFINED);
-            if current == JsValue::from(wrapper.clone()) {
-                let _ = js_sys::Reflect::set(layer, &key, original);
-            }
-        }
         if let Some((api, callback, id, _)) = &self.tcf {
             let args =
                 js_sys::Array::of3(&"removeEventListener".into(), &2.into(), callback.as_ref());

@@ -23,21 +23,7 @@ pub struct CartSources {
     layer: Option<js_sys::Array>,
     /// How many dataLayer entries have been read.
     read: Rc<Cell<u32>>,
-    hook: Option<(Rc<Cell<bool>>, js_sys::Function, js_sys::Function)>,
-}
-
-impl Drop for CartSources {
-    fn drop(&mut self) {
-        let (Some(layer), Some((active, original, wrapper))) = (&self.layer, &self.hook) else {
-            return;
-        };
-        active.set(false);
-        let key = JsValue::from_str("push");
-        let current = js_sys::Reflect::get(layer, &key).unwrap_or(JsValue::UNDEFINED);
-        if current == JsValue::from(wrapper.clone()) {
-            let _ = js_sys::Reflect::set(layer, &key, original);
-        }
-    }
+    _hook: Option<PushHook>,
 }
 
 impl CartSources {
@@ -70,7 +56,7 @@ impl CartSources {
             _listener: listener,
             layer,
             read,
-            hook,
+            _hook: hook,
         }
     }
 
@@ -122,11 +108,29 @@ pub(super) fn data_layer() -> Option<js_sys::Array> {
     Some(array)
 }
 
+/// `dataLayer.push` wrapped so new entries are read at once. Dropping it switches
+/// the wrapper off and puts the previous `push` back if the wrapper is still the
+/// current one (a later wrapper on top keeps working, passing through ours).
+pub(super) struct PushHook {
+    layer: js_sys::Array,
+    active: Rc<Cell<bool>>,
+    original: js_sys::Function,
+    wrapper: js_sys::Function,
+}
+
+impl Drop for PushHook {
+    fn drop(&mut self) {
+        self.active.set(false);
+        let key = JsValue::from_str("push");
+        let current = js_sys::Reflect::get(&self.layer, &key).unwrap_or(JsValue::UNDEFINED);
+        if current == JsValue::from(self.wrapper.clone()) {
+            let _ = js_sys::Reflect::set(&self.layer, &key, &self.original);
+        }
+    }
+}
+
 /// Wraps `dataLayer.push` so new entries are read at once.
-pub(super) fn hook_push(
-    layer: &js_sys::Array,
-    weak: Weak<RefCell<Shell>>,
-) -> Option<(Rc<Cell<bool>>, js_sys::Function, js_sys::Function)> {
+pub(super) fn hook_push(layer: &js_sys::Array, weak: Weak<RefCell<Shell>>) -> Option<PushHook> {
     let key = JsValue::from_str("push");
     let original: js_sys::Function = js_sys::Reflect::get(layer, &key).ok()?.dyn_into().ok()?;
     let active = Rc::new(Cell::new(true));
@@ -145,5 +149,10 @@ pub(super) fn hook_push(
     // The page keeps references to `dataLayer.push`; it must outlive us.
     wrapper.forget();
     js_sys::Reflect::set(layer, &key, &function).ok()?;
-    Some((active, original, function))
+    Some(PushHook {
+        layer: layer.clone(),
+        active,
+        original,
+        wrapper: function,
+    })
 }
