@@ -5,7 +5,7 @@ const NAMES = {
   visitor: 'visitas e sessões', clicks: 'cliques', cart: 'carrinho', dwell: 'tempo e rolagem',
   events: 'eventos', experiments: 'testes A/B', affinity: 'interesses por categoria e marca', identity: 'identificação de cliente',
 };
-const SOURCES = { panel: 'painel', api: 'site', tcf: 'CMP (TCF)', 'consent-mode': 'Consent Mode', gpc: 'GPC', storage: 'outra aba' };
+const SOURCES = { panel: 'painel', api: 'site', tcf: 'CMP (TCF)', 'consent-mode': 'Consent Mode', 'consent-mode-default': 'Consent Mode (padrão da página)', 'cmp-expired': 'CMP expirado', gpc: 'GPC', storage: 'outra aba' };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

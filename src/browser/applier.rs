@@ -94,10 +94,13 @@ struct Target {
 }
 
 enum Undo {
-    /// The original children, and the ones we put in their place.
+    /// The original children, and the ones we put in their place with the text
+    /// they held: a framework may write into our own text node (React sets
+    /// `firstChild.nodeValue`), which keeps the nodes but changes the text.
     Children {
         original: Vec<Node>,
         ours: Vec<Node>,
+        text: String,
     },
     Attr {
         name: String,
@@ -119,8 +122,11 @@ enum Undo {
         parent: Node,
         next: Option<Node>,
     },
-    /// The children of a reordered list in their original order.
-    Order(Vec<Node>),
+    /// The children of a reordered list in their original order, and in ours.
+    Order {
+        original: Vec<Node>,
+        ours: Vec<Node>,
+    },
     Nothing,
 }
 
@@ -217,41 +223,51 @@ impl Applier {
         // Re-applying to re-rendered targets is what could loop; new targets are
         // always served.
         let fighting = self.heals.1 >= MAX_HEALS_PER_SECOND;
-        for i in 0..self.entries.len() {
-            let action = self.entries[i].action.clone();
+        let Applier {
+            document,
+            entries,
+            heals,
+        } = self;
+        for entry in entries.iter_mut() {
+            let action = &entry.action;
             if matches!(action.kind, ActionKind::Redirect { .. }) {
                 continue;
             }
-            let mut targets = std::mem::take(&mut self.entries[i].targets);
+            let targets = &mut entry.targets;
             targets.retain(|t| t.element.is_connected() || matches!(t.undo, Undo::Place { .. }));
-            for t in &mut targets {
+            for t in targets.iter_mut() {
                 if fighting || !t.element.is_connected() || intact(&t.element, &t.undo) {
                     continue;
                 }
-                // The page rewrote it: its content now is the original.
+                // The page rewrote it: its content now is the original (for a
+                // reordered list, the page's order, see `page_order`).
+                let page_order = match &t.undo {
+                    Undo::Order { original, .. } => Some(page_order(original, &t.element)),
+                    _ => None,
+                };
                 forget(&t.undo);
-                if let Ok(Some(undo)) = apply_to(&self.document, &t.element, &action, render) {
+                if let Ok(Some(mut undo)) = apply_to(document, &t.element, action, render) {
+                    if let (Undo::Order { original, .. }, Some(order)) = (&mut undo, page_order) {
+                        *original = order;
+                    }
                     t.undo = undo;
-                    self.heals.1 += 1;
+                    heals.1 += 1;
                 }
             }
-            let already = |e: &Element| targets.iter().any(|t| t.element == *e);
-            let fresh: Vec<Element> = matches(&self.document, &action)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|e| !already(e))
-                .collect();
-            if !action.first || targets.is_empty() {
-                for element in fresh {
-                    if let Ok(Some(undo)) = apply_to(&self.document, &element, &action, render) {
-                        targets.push(Target { element, undo });
-                    }
-                    if action.first {
-                        break;
-                    }
+            if action.first && !targets.is_empty() {
+                continue;
+            }
+            for element in matches(document, action).unwrap_or_default() {
+                if targets.iter().any(|t| t.element == element) {
+                    continue;
+                }
+                if let Ok(Some(undo)) = apply_to(document, &element, action, render) {
+                    targets.push(Target { element, undo });
+                }
+                if action.first {
+                    break;
                 }
             }
-            self.entries[i].targets = targets;
         }
         (!fighting && self.heals.1 >= MAX_HEALS_PER_SECOND).then(|| {
             "the page keeps re-rendering vitrine's targets; re-applying paused for a second".into()
@@ -324,6 +340,15 @@ fn children(node: &Node) -> Vec<Node> {
     (0..list.length()).filter_map(|i| list.item(i)).collect()
 }
 
+/// What a content operation leaves: the original children and ours now.
+fn ours_children(element: &Element, original: Vec<Node>) -> Undo {
+    Undo::Children {
+        original,
+        ours: children(element),
+        text: element.text_content().unwrap_or_default(),
+    }
+}
+
 fn take_children(element: &Element) -> Vec<Node> {
     let original = children(element);
     for child in &original {
@@ -335,12 +360,15 @@ fn take_children(element: &Element) -> Vec<Node> {
 /// Whether what we applied to `element` is still there.
 fn intact(element: &Element, undo: &Undo) -> bool {
     match undo {
-        Undo::Children { ours, .. } => children(element) == *ours,
+        Undo::Children { ours, text, .. } => {
+            children(element) == *ours && element.text_content().unwrap_or_default() == *text
+        }
         Undo::Attr { name, ours, .. } => element.get_attribute(name) == *ours,
         Undo::Style { ours, .. } => element.get_attribute("style") == *ours,
         Undo::Both(a, b) => intact(element, a) && intact(element, b),
         Undo::Inserted(nodes) => nodes.iter().all(Node::is_connected),
-        Undo::Place { .. } | Undo::Order(_) | Undo::Nothing => true,
+        Undo::Order { ours, .. } => children(element) == *ours,
+        Undo::Place { .. } | Undo::Nothing => true,
     }
 }
 
@@ -355,10 +383,42 @@ fn forget(undo: &Undo) {
     }
 }
 
+/// Reverts an entry. A target the page changed since (not healed yet) keeps the
+/// page's latest content: putting back what it replaced would show stale content.
 fn undo_entry(entry: &Entry) {
     for t in entry.targets.iter().rev() {
-        undo_one(&t.element, &t.undo);
+        match &t.undo {
+            _ if intact(&t.element, &t.undo) => undo_one(&t.element, &t.undo),
+            Undo::Order { original, .. } => {
+                let order = page_order(original, &t.element);
+                undo_one(
+                    &t.element,
+                    &Undo::Order {
+                        ours: Vec::new(),
+                        original: order,
+                    },
+                );
+            }
+            undo => forget(undo),
+        }
     }
+}
+
+/// The order the page means for a list it changed under a reorder: its original
+/// children still there, in their original order, with the children it added
+/// since at the places they have now.
+fn page_order(original: &[Node], element: &Element) -> Vec<Node> {
+    let now = children(element);
+    let mut kept = original.iter().filter(|n| now.contains(n));
+    now.iter()
+        .map(|n| {
+            if original.contains(n) {
+                kept.next().cloned().unwrap_or_else(|| n.clone())
+            } else {
+                n.clone()
+            }
+        })
+        .collect()
 }
 
 fn undo_one(element: &Element, undo: &Undo) {
@@ -404,7 +464,7 @@ fn undo_one(element: &Element, undo: &Undo) {
                 .filter(|n| n.parent_node().as_ref() == Some(parent));
             let _ = parent.insert_before(element, next);
         }
-        Undo::Order(original) => {
+        Undo::Order { original, .. } => {
             for child in original {
                 if child.parent_node().as_deref() == Some(element.as_ref()) {
                     let _ = element.append_child(child);
@@ -497,19 +557,13 @@ fn apply_to(
         ActionKind::SetText(text) => {
             let original = take_children(element);
             element.set_text_content(Some(&render.text(text)));
-            Undo::Children {
-                original,
-                ours: children(element),
-            }
+            ours_children(element, original)
         }
         ActionKind::SetHtml(html) => {
             let fragment = sanitized_fragment(document, html, render)?;
             let original = take_children(element);
             let _ = element.append_child(&fragment);
-            Undo::Children {
-                original,
-                ours: children(element),
-            }
+            ours_children(element, original)
         }
         ActionKind::SetAttr { name, value } => {
             let value = render.text(value);
@@ -599,13 +653,17 @@ fn apply_to(
                 .collect();
             let order = reorder(&reorder_scores(render.attributes, by, &keys));
             if order.iter().enumerate().all(|(i, &j)| i == j) {
-                return Ok(Some(Undo::Order(original)));
+                let ours = original.clone();
+                return Ok(Some(Undo::Order { original, ours }));
             }
             // Elements move to the end in the new order; text between them stays.
             for &i in &order {
                 let _ = element.append_child(&items[i]);
             }
-            Undo::Order(original)
+            Undo::Order {
+                original,
+                ours: children(element),
+            }
         }
         ActionKind::Recommend {
             slot,
@@ -649,10 +707,7 @@ fn apply_to(
             }
             let original = take_children(element);
             let _ = element.append_child(&fragment);
-            Undo::Children {
-                original,
-                ours: children(element),
-            }
+            ours_children(element, original)
         }
         ActionKind::Remove => {
             let Some(parent) = element.parent_node() else {

@@ -10,7 +10,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::engine::bridges::{consent_mode_params, Bridges};
+use crate::engine::bridges::{consent_mode_command, Bridges};
 
 use super::json::from_js;
 use super::page;
@@ -45,28 +45,49 @@ impl ConsentBridges {
         }
     }
 
-    /// Consent Mode commands pushed since the last call, as
-    /// `(changes, "consent-mode")` for the shell.
-    pub fn read_consent_mode(&self, bridges: &Bridges) -> Vec<(String, bool)> {
+    /// Consent Mode commands pushed since the last call, the latest command per
+    /// category winning within its kind; an update also settles the defaults of
+    /// its categories pushed before it.
+    pub fn read_consent_mode(&self, bridges: &Bridges) -> ConsentModeRead {
+        let mut read = ConsentModeRead::default();
         let Some(layer) = &self.layer else {
-            return Vec::new();
+            return read;
         };
-        let mut changes: Vec<(String, bool)> = Vec::new();
         let end = layer.length().min(self.read.get() + 500);
         for i in self.read.get()..end {
             let Ok(entry) = from_js(&layer.get(i)) else {
                 continue;
             };
-            if let Some(params) = consent_mode_params(&entry) {
-                for (category, granted) in bridges.from_consent_mode(params) {
-                    changes.retain(|(c, _)| *c != category); // the latest command wins
-                    changes.push((category, granted));
+            let Some(command) = consent_mode_command(&entry) else {
+                continue;
+            };
+            for (category, granted) in bridges.from_consent_mode(command.params) {
+                let settle = |list: &mut Vec<(String, bool)>| list.retain(|(c, _)| *c != category);
+                if command.update {
+                    settle(&mut read.defaults);
+                    settle(&mut read.updates);
+                    read.updates.push((category, granted));
+                } else {
+                    settle(&mut read.defaults);
+                    read.defaults.push((category, granted));
+                    read.wait_ms = read.wait_ms.max(command.wait_ms);
                 }
             }
         }
         self.read.set(end);
-        changes
+        read
     }
+}
+
+/// What the Consent Mode commands read in one pass decide.
+#[derive(Default)]
+pub struct ConsentModeRead {
+    /// From `update` commands: the CMP reporting the visitor's choice.
+    pub updates: Vec<(String, bool)>,
+    /// From `default` commands: the page's starting point.
+    pub defaults: Vec<(String, bool)>,
+    /// The longest `wait_for_update` of those defaults.
+    pub wait_ms: f64,
 }
 
 impl ConsentBridges {

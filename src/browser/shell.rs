@@ -74,6 +74,10 @@ pub struct Shell {
     idle_reported: f64,
     lifecycle: Vec<EventListener>,
     flush_timer: Option<Timeout>,
+    /// Consent Mode defaults waiting for the CMP's update (`wait_for_update`),
+    /// acted on when the timer fires unless an update settled them first.
+    waiting_defaults: Vec<(String, bool)>,
+    defaults_timer: Option<Timeout>,
     weak: Weak<RefCell<Shell>>,
 }
 
@@ -178,6 +182,8 @@ impl Shell {
                 idle_reported: 0.0,
                 lifecycle: Vec::new(),
                 flush_timer: None,
+                waiting_defaults: Vec::new(),
+                defaults_timer: None,
                 weak: weak.clone(),
             })
         });
@@ -399,10 +405,16 @@ impl Shell {
             .refresh(&Render::new(&attributes, Some(&recommend)));
     }
 
-    /// After the page changed (MutationObserver, once per frame): applies to new
-    /// targets and re-applies to re-rendered ones.
+    /// After the page changed (in the MutationObserver callback): applies to new
+    /// targets and re-applies to re-rendered ones. The attributes are built only
+    /// when an applied operation renders from them: a page re-rendering often
+    /// must not pay for a profile document each time.
     pub fn heal(&mut self) {
-        let attributes = self.engine.attributes();
+        let attributes = if self.applier.has_dynamic() {
+            self.engine.attributes()
+        } else {
+            crate::engine::Value::Null
+        };
         let engine = &self.engine;
         let recommend = |slot: &Slot| engine.recommendations(slot);
         let render = Render::new(&attributes, Some(&recommend));
@@ -589,12 +601,37 @@ impl Shell {
         self.cmp_consent(&changes, "tcf");
     }
 
+    /// Consent Mode: an `update` is the CMP's report of the visitor's choice; a
+    /// `default` only sets what no CMP and no visitor chose (the engine decides),
+    /// and with `wait_for_update` only once that time passed without an update.
     fn read_consent_mode(&mut self) {
-        let changes = match &self.bridges {
+        let read = match &self.bridges {
             Some(b) => b.read_consent_mode(&self.engine.config().consent.bridges),
             None => return,
         };
-        self.cmp_consent(&changes, "consent-mode");
+        let settled = |c: &String| read.updates.iter().any(|(u, _)| u == c);
+        self.waiting_defaults.retain(|(c, _)| !settled(c));
+        if read.wait_ms > 0.0 {
+            for (category, granted) in read.defaults {
+                self.waiting_defaults.retain(|(c, _)| *c != category);
+                self.waiting_defaults.push((category, granted));
+            }
+            let weak = self.weak.clone();
+            self.defaults_timer = Some(Timeout::new(read.wait_ms as u32, move || {
+                if let Some(shared) = weak.upgrade() {
+                    with_shell(&shared, Shell::act_on_waiting_defaults);
+                }
+            }));
+        } else {
+            self.cmp_consent(&read.defaults, "consent-mode-default");
+        }
+        self.cmp_consent(&read.updates, "consent-mode");
+    }
+
+    fn act_on_waiting_defaults(&mut self) {
+        self.defaults_timer = None;
+        let defaults = std::mem::take(&mut self.waiting_defaults);
+        self.cmp_consent(&defaults, "consent-mode-default");
     }
 
     /// Whether Global Privacy Control was received and honoured.
@@ -783,6 +820,8 @@ impl Shell {
         // Hooks on dataLayer.push come off in the reverse order they went on.
         self.cart_sources = None;
         self.bridges = None;
+        self.defaults_timer = None;
+        self.waiting_defaults.clear();
         self.lifecycle.clear();
         self.applier.revert_all();
         self.engine.reset_applied();

@@ -129,25 +129,33 @@ impl Drop for PushHook {
     }
 }
 
-/// Wraps `dataLayer.push` so new entries are read at once.
+/// Wraps `dataLayer.push` so new entries are read at once. The wrapper is a
+/// `Proxy` of the original whose `apply` trap forwards every argument, `this` and
+/// the return value exactly (`dataLayer.push(a, b)` appends both and returns the
+/// new length), with no JavaScript of ours to evaluate (strict CSP).
 pub(super) fn hook_push(layer: &js_sys::Array, weak: Weak<RefCell<Shell>>) -> Option<PushHook> {
     let key = JsValue::from_str("push");
     let original: js_sys::Function = js_sys::Reflect::get(layer, &key).ok()?.dyn_into().ok()?;
     let active = Rc::new(Cell::new(true));
-    let (call, target, on) = (original.clone(), layer.clone(), active.clone());
-    let wrapper =
-        Closure::<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>::new(move |entry: JsValue| {
-            let result = call.call1(&target, &entry);
+    let on = active.clone();
+    let trap = Closure::<
+        dyn FnMut(js_sys::Function, JsValue, js_sys::Array) -> Result<JsValue, JsValue>,
+    >::new(
+        move |target: js_sys::Function, this: JsValue, args: js_sys::Array| {
+            let result = js_sys::Reflect::apply(&target, &this, &args);
             if on.get() {
                 if let Some(shared) = weak.upgrade() {
                     with_shell(&shared, Shell::read_data_layer);
                 }
             }
             result
-        });
-    let function: js_sys::Function = wrapper.as_ref().unchecked_ref::<js_sys::Function>().clone();
-    // The page keeps references to `dataLayer.push`; it must outlive us.
-    wrapper.forget();
+        },
+    );
+    let handler = js_sys::Object::new();
+    js_sys::Reflect::set(&handler, &"apply".into(), trap.as_ref()).ok()?;
+    // The page keeps references to `dataLayer.push`; the trap must outlive us.
+    trap.forget();
+    let function: js_sys::Function = js_sys::Proxy::new(&original, &handler).unchecked_into();
     js_sys::Reflect::set(layer, &key, &function).ok()?;
     Some(PushHook {
         layer: layer.clone(),

@@ -1,10 +1,14 @@
 //! Watches the page for content that appears or is re-rendered after vitrine
 //! applied its plan (lazy sections, SPA routes, frameworks re-rendering a target).
 //!
-//! A MutationObserver only notes that something changed; the work (`heal`) runs once
-//! per animation frame, before the frame is painted, however many mutations came in.
-//! vitrine's own changes are dropped with `takeRecords()` right after it makes them
-//! (`discard`), so it never reacts to itself. Disconnects on drop.
+//! The work (`heal`) runs in the MutationObserver callback itself: a microtask
+//! right after the script that changed the page, so no frame is painted and no
+//! other task reads the DOM while a re-rendered target shows its original. Only
+//! when vitrine itself is busy at that moment (a page callback re-entered it) is
+//! the heal put off to the next animation frame, still before paint. vitrine's own
+//! changes are dropped with `takeRecords()` right after it makes them (`discard`),
+//! so it never reacts to itself; the applier's loop guard stops a page that undoes
+//! it forever. Disconnects on drop.
 
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
@@ -28,6 +32,7 @@ impl Watcher {
         let document = super::page::document()?;
         let window = super::page::window()?;
         let pending: Rc<Cell<Option<i32>>> = Rc::default();
+        let weak_now = weak.clone();
         let on_frame = {
             let pending = pending.clone();
             Rc::new(Closure::<dyn FnMut()>::new(move || {
@@ -41,7 +46,13 @@ impl Watcher {
         let requested = pending.clone();
         let on_mutation =
             Closure::<dyn FnMut(js_sys::Array)>::new(move |records: js_sys::Array| {
-                if records.length() > 0 && requested.get().is_none() {
+                if records.length() == 0 {
+                    return;
+                }
+                let healed = weak_now
+                    .upgrade()
+                    .and_then(|shared| with_shell(&shared, Shell::heal));
+                if healed.is_none() && requested.get().is_none() {
                     let callback: &js_sys::Function = (*frame).as_ref().unchecked_ref();
                     requested.set(window.request_animation_frame(callback).ok());
                 }

@@ -22,7 +22,11 @@ pub enum Source {
     /// The site calling `consent.set`: the site's own consent UI, explicit too.
     Api,
     Tcf,
+    /// A Consent Mode `update`: the CMP reporting the visitor's choice.
     ConsentMode,
+    /// A Consent Mode `default`: the page's starting point before any choice. It
+    /// never overrides a choice a CMP or the visitor made (see `ConsentStore::set`).
+    ConsentModeDefault,
     Gpc,
 }
 
@@ -33,6 +37,7 @@ impl Source {
             Source::Api => "api",
             Source::Tcf => "tcf",
             Source::ConsentMode => "consent-mode",
+            Source::ConsentModeDefault => "consent-mode-default",
             Source::Gpc => "gpc",
         }
     }
@@ -43,6 +48,7 @@ impl Source {
             Source::Api,
             Source::Tcf,
             Source::ConsentMode,
+            Source::ConsentModeDefault,
             Source::Gpc,
         ]
         .into_iter()
@@ -52,6 +58,12 @@ impl Source {
     /// A choice the visitor made, which outranks CMP signals.
     pub fn is_explicit(self) -> bool {
         matches!(self, Source::Panel | Source::Api)
+    }
+
+    /// A CMP reporting the visitor's choice (TCF data, a Consent Mode `update`):
+    /// what it says is remembered as the CMP's choice (`ConsentStore::cmp_seen`).
+    pub fn is_cmp_choice(self) -> bool {
+        matches!(self, Source::Tcf | Source::ConsentMode)
     }
 }
 
@@ -67,7 +79,15 @@ pub struct Bridges {
     /// When vitrine's panel is the site's consent tool, also push the matching
     /// `gtag('consent', 'update', …)` onto the dataLayer.
     pub emit_consent_mode: bool,
+    /// How long a choice a CMP reported stays trusted without a fresh signal
+    /// from it (`cmpTrustDays`, default 395: 13 months, the longest a consent
+    /// choice is kept before asking again under the CNIL's and the EDPB's
+    /// guidance). Within it a Consent Mode `default` never overrides the choice;
+    /// after it the grant lapses at the next start.
+    pub cmp_trust_days: u32,
 }
+
+pub const DEFAULT_CMP_TRUST_DAYS: u32 = 395;
 
 pub const DEFAULT_CONSENT_MODE: &[(&str, &str)] = &[
     ("analytics_storage", "analytics"),
@@ -113,6 +133,7 @@ impl Bridges {
                 Vec::new()
             }),
             emit_consent_mode: false,
+            cmp_trust_days: DEFAULT_CMP_TRUST_DAYS,
         }
     }
 
@@ -166,10 +187,27 @@ impl Bridges {
     }
 }
 
+/// A Consent Mode command found on the dataLayer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConsentModeCommand<'a> {
+    /// `update` (the CMP reports a choice) or `default` (the page's start).
+    pub update: bool,
+    pub params: &'a Value,
+    /// A `default`'s `wait_for_update` in ms (0 when absent): the time to wait
+    /// for the CMP's update before acting on the default.
+    pub wait_ms: f64,
+}
+
+/// The longest `wait_for_update` honoured: a page asking for more still gets its
+/// default acted on after this.
+pub const MAX_WAIT_FOR_UPDATE_MS: f64 = 10_000.0;
+
 /// The Consent Mode command in a dataLayer entry: `["consent", "default" |
 /// "update", {params}]` (gtag pushes its `arguments`, seen as an object with
-/// keys "0", "1", "2", or an array).
-pub fn consent_mode_params(entry: &Value) -> Option<&Value> {
+/// keys "0", "1", "2", or an array). A `default` limited to `region`s is not
+/// taken: vitrine cannot know the visitor's region, and the page's regionless
+/// default (or the opt-in default) stands.
+pub fn consent_mode_command(entry: &Value) -> Option<ConsentModeCommand<'_>> {
     let arg = |i: usize| match entry {
         Value::Array(args) => args.get(i),
         Value::Object(_) => entry.get(&i.to_string()),
@@ -178,10 +216,24 @@ pub fn consent_mode_params(entry: &Value) -> Option<&Value> {
     if arg(0)?.as_str()? != "consent" {
         return None;
     }
-    match arg(1)?.as_str()? {
-        "default" | "update" => arg(2).filter(|p| p.as_object().is_some()),
-        _ => None,
+    let update = match arg(1)?.as_str()? {
+        "default" => false,
+        "update" => true,
+        _ => return None,
+    };
+    let params = arg(2).filter(|p| p.as_object().is_some())?;
+    if !update && params.get("region").is_some() {
+        return None;
     }
+    let wait_ms = match params.get("wait_for_update").and_then(Value::as_f64) {
+        Some(ms) if !update && ms > 0.0 => ms.min(MAX_WAIT_FOR_UPDATE_MS),
+        _ => 0.0,
+    };
+    Some(ConsentModeCommand {
+        update,
+        params,
+        wait_ms,
+    })
 }
 
 /// `consent.bridges` in the config.
@@ -194,7 +246,13 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
     let Some(map) = object(
         value,
         here,
-        &["consentMode", "tcf", "gpc", "emitConsentMode"],
+        &[
+            "consentMode",
+            "tcf",
+            "gpc",
+            "emitConsentMode",
+            "cmpTrustDays",
+        ],
         diags,
     ) else {
         return bridges;
@@ -286,6 +344,20 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
             ),
         }
     }
+    if let Some(v) = get(map, "cmpTrustDays") {
+        match v.as_f64() {
+            Some(n) if (1.0..=3650.0).contains(&n) && n.fract() == 0.0 => {
+                bridges.cmp_trust_days = n as u32
+            }
+            _ => diags.error(
+                &field(here, "cmpTrustDays"),
+                format!(
+                    "expected a whole number of days from 1 to 3650, found {}",
+                    v.to_json()
+                ),
+            ),
+        }
+    }
     bridges
 }
 
@@ -321,9 +393,30 @@ mod tests {
         );
         let entry =
             json(r#"{"0": "consent", "1": "update", "2": {"analytics_storage": "denied"}}"#);
-        assert!(consent_mode_params(&entry).is_some());
-        assert!(consent_mode_params(&json(r#"["consent", "wait", {}]"#)).is_none());
-        assert!(consent_mode_params(&json(r#"{"event": "x"}"#)).is_none());
+        let command = consent_mode_command(&entry).unwrap();
+        assert!(command.update);
+        assert_eq!(command.wait_ms, 0.0);
+        assert!(consent_mode_command(&json(r#"["consent", "wait", {}]"#)).is_none());
+        assert!(consent_mode_command(&json(r#"{"event": "x"}"#)).is_none());
+    }
+
+    #[test]
+    fn defaults_are_told_apart_with_their_wait() {
+        let default = json(
+            r#"["consent", "default", {"personalization_storage": "denied", "wait_for_update": 500}]"#,
+        );
+        let command = consent_mode_command(&default).unwrap();
+        assert!(!command.update);
+        assert_eq!(command.wait_ms, 500.0);
+        let long = json(r#"["consent", "default", {"wait_for_update": 600000}]"#);
+        assert_eq!(
+            consent_mode_command(&long).unwrap().wait_ms,
+            MAX_WAIT_FOR_UPDATE_MS
+        );
+        // A regional default: the region is unknown here, so it is not taken.
+        let regional =
+            json(r#"["consent", "default", {"ad_storage": "granted", "region": ["US-CA"]}]"#);
+        assert!(consent_mode_command(&regional).is_none());
     }
 
     #[test]

@@ -148,7 +148,12 @@ impl Engine {
             }
             others.push((category, partition));
         }
-        let consent = ConsentStore::restore(&config.consent, stored_consent);
+        let consent = ConsentStore::restore(&config.consent, stored_consent, now_ms);
+        // A CMP choice that lapsed at this start is proof to keep.
+        let lapsed = consent
+            .records
+            .last()
+            .is_some_and(|r| r.source == "cmp-expired" && r.time_ms == now_ms);
         let mut engine = Engine {
             config,
             profile: Profile::default(),
@@ -161,7 +166,11 @@ impl Engine {
             last: None,
             changed: Vec::new(),
             changed_all: true,
-            dirty: Vec::new(),
+            dirty: if lapsed {
+                vec![NECESSARY.to_owned()]
+            } else {
+                Vec::new()
+            },
             purged: discarded,
             gpc: Vec::new(),
         };
@@ -193,7 +202,7 @@ impl Engine {
             .find(|(c, p)| c == NECESSARY && p.schema == SCHEMA)
             .and_then(|(_, p)| p.consent.clone());
         let before = self.consent.granted.clone();
-        self.consent = ConsentStore::restore(&self.config.consent, stored_consent);
+        self.consent = ConsentStore::restore(&self.config.consent, stored_consent, self.now_ms);
         let mut profile = Profile::default();
         for (category, partition) in stored {
             if partition.schema != SCHEMA || !self.consent.is_granted(&category) {
@@ -537,7 +546,7 @@ impl Engine {
         self.changed_all = true;
         self.profile = Profile::default();
         self.page = PageState::default();
-        self.consent = ConsentStore::restore(&self.config.consent, None);
+        self.consent = ConsentStore::restore(&self.config.consent, None, self.now_ms);
         self.dirty.clear();
         self.purged = self
             .config
