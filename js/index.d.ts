@@ -20,8 +20,14 @@ export interface ConfigProblem {
   message: string;
 }
 
+/** Misuse of the API (a bad cart item, an unknown consent category, a stopped instance). */
+export class VitrineError extends Error {
+  name: 'VitrineError' | 'VitrineConfigError';
+}
+
 /** Thrown (or rejected) when the config is invalid; the page was not changed. */
-export interface VitrineConfigError extends Error {
+export class VitrineConfigError extends VitrineError {
+  constructor(message: string, errors?: ConfigProblem[]);
   name: 'VitrineConfigError';
   errors: ConfigProblem[];
 }

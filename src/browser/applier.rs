@@ -19,65 +19,11 @@ use web_sys::{Document, Element, HtmlElement, Node};
 use crate::engine::action::{reorder, reorder_scores, Action, ActionKind, Position};
 use crate::engine::html_policy::{is_safe_url, is_url_attribute};
 use crate::engine::plan::OpId;
-use crate::engine::recommend::Slot;
-use crate::engine::template::{has_expressions, Template};
 use crate::engine::value::object;
 use crate::engine::Value;
 
+use super::render::Render;
 use super::sanitize::sanitized_fragment;
-
-/// The engine's recommendations for a slot, as item values.
-pub type Recommend<'a> = &'a dyn Fn(&Slot) -> Vec<Value>;
-
-/// What templates, `reorder` and `recommend` read: the attributes at the time
-/// of applying, and the engine's recommendations for a slot.
-pub struct Render<'a> {
-    pub attributes: &'a Value,
-    pub recommend: Option<Recommend<'a>>,
-    /// Recommendations already computed during this render (a dynamic action's
-    /// fingerprint and its rendering ask for the same slot).
-    computed: std::cell::RefCell<Vec<(Slot, Vec<Value>)>>,
-}
-
-impl<'a> Render<'a> {
-    pub fn new(attributes: &'a Value, recommend: Option<Recommend<'a>>) -> Render<'a> {
-        Render {
-            attributes,
-            recommend,
-            computed: Default::default(),
-        }
-    }
-
-    /// Templates only (no recommendations).
-    pub fn of(attributes: &'a Value) -> Render<'a> {
-        Render::new(attributes, None)
-    }
-
-    fn items(&self, slot: &Slot) -> Vec<Value> {
-        let Some(recommend) = self.recommend else {
-            return Vec::new();
-        };
-        if let Some((_, items)) = self.computed.borrow().iter().find(|(s, _)| s == slot) {
-            return items.clone();
-        }
-        let items = recommend(slot);
-        self.computed
-            .borrow_mut()
-            .push((slot.clone(), items.clone()));
-        items
-    }
-}
-
-impl Render<'_> {
-    pub fn text(&self, text: &str) -> String {
-        if !has_expressions(text) {
-            return text.to_owned();
-        }
-        Template::parse(text)
-            .map(|t| t.render(self.attributes))
-            .unwrap_or_default()
-    }
-}
 
 struct Entry {
     op: OpId,

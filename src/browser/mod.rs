@@ -18,6 +18,7 @@ pub mod host;
 pub mod json;
 pub mod listener;
 pub mod page;
+pub mod render;
 pub mod sanitize;
 pub mod shell;
 pub mod sources;

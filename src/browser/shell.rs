@@ -19,12 +19,13 @@ use crate::engine::profile::Aggregate;
 use crate::engine::runtime::Engine;
 use crate::engine::signal::Signal;
 
-use super::applier::{Applier, Render};
+use super::applier::Applier;
 use super::cmp::ConsentBridges;
 use super::engagement::Engagement;
 use super::json::to_js;
 use super::listener::EventListener;
 use super::page;
+use super::render::Render;
 use super::sources::CartSources;
 use super::storage::Storage;
 use super::visibility::InView;

@@ -6,9 +6,9 @@
 //! allowlist or values that could load or run anything, templates that do not
 //! parse. The browser shell then only has to carry out what is left.
 
-use super::config::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
 use super::diagnostic::{field, index, unknown, Diagnostics};
 use super::html_policy::{is_safe_url, is_url_attribute};
+use super::reader::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
 use super::template::{has_expressions, Template};
 use super::value::Value;
 
@@ -491,7 +491,7 @@ pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -
         }
         "recommend" => {
             let name = match get(map, "slot") {
-                Some(v) => super::config::identifier(v, &field(path, "slot"), diags)?,
+                Some(v) => super::reader::identifier(v, &field(path, "slot"), diags)?,
                 None => {
                     diags.error(path, "missing field \"slot\" (required by recommend)");
                     return None;

@@ -10,8 +10,8 @@
 //! the latest signal winning; GPC can only deny, and denies its categories unless
 //! the visitor explicitly granted them in vitrine.
 
-use super::config::{get, object};
 use super::diagnostic::{field, Diagnostics};
+use super::reader::{get, object};
 use super::value::Value;
 
 /// Where a consent change came from.
@@ -258,7 +258,7 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
         return bridges;
     };
     let category = |v: &Value, path: &str, diags: &mut Diagnostics| -> Option<String> {
-        super::config::category_ref(v, path, known, diags)
+        super::reader::category_ref(v, path, known, diags)
     };
     if let Some(v) = get(map, "consentMode") {
         let path = field(here, "consentMode");

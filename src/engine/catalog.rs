@@ -5,8 +5,8 @@
 //! Looked up by id through a sorted index (binary search) rather than a hash map:
 //! the same speed at catalog sizes, and no hasher code in the wasm.
 
-use super::config::{bounded_list, get, object, string};
 use super::diagnostic::{field, index, Diagnostics};
+use super::reader::{bounded_list, get, object, string};
 use super::value::Value;
 
 pub const MAX_PRODUCTS: usize = 10_000;

@@ -7,19 +7,22 @@
 //! hostile config from hurting the page: exceeding one is a validation error.
 
 use super::condition::Condition;
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics};
 use super::profile::Aggregate;
-use super::value::{Map, Value};
+use super::value::Value;
+
+use super::action::actions;
+use super::reader::{
+    bounded_list, category_ref, consent_list, get, identifier, object, priority, required_id,
+    string,
+};
+pub use super::reader::{
+    DEFAULT_RULE_CATEGORY, MAX_CATEGORIES, MAX_ID_LEN, MAX_SELECTOR_LEN, MAX_TEXT_LEN, NECESSARY,
+};
 
 pub const MAX_RULES: usize = 1000;
 pub use super::action::MAX_ACTIONS;
-pub const MAX_ID_LEN: usize = 64;
-pub const MAX_SELECTOR_LEN: usize = 512;
-pub const MAX_TEXT_LEN: usize = 20_000;
-pub const MAX_CATEGORIES: usize = 16;
 
-/// The consent category every config has and nobody can refuse.
-pub const NECESSARY: &str = "necessary";
 const DEFAULT_CATEGORIES: &[&str] = &[
     NECESSARY,
     "preferences",
@@ -27,8 +30,6 @@ const DEFAULT_CATEGORIES: &[&str] = &[
     "personalization",
     "marketing",
 ];
-/// Rules and signals need this category unless they name their own.
-pub const DEFAULT_RULE_CATEGORY: &str = "personalization";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -196,99 +197,6 @@ impl Config {
     }
 }
 
-pub(super) fn object<'a>(
-    value: &'a Value,
-    path: &str,
-    allowed: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<&'a Map> {
-    let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected an object, found {}", value.kind()));
-        return None;
-    };
-    for (key, _) in map {
-        if !allowed.contains(&key.as_str()) {
-            diags.error(&field(path, key), unknown("field", key, allowed));
-        }
-    }
-    Some(map)
-}
-
-pub(super) fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
-    map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-pub(super) fn string(
-    value: &Value,
-    path: &str,
-    max: usize,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    match value {
-        Value::String(s) if s.chars().count() > max => {
-            diags.error(path, format!("is longer than {max} characters"));
-            None
-        }
-        Value::String(s) => Some(s.clone()),
-        other => {
-            diags.error(path, format!("expected a string, found {}", other.kind()));
-            None
-        }
-    }
-}
-
-pub(super) fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
-    let s = string(value, path, MAX_ID_LEN, diags)?;
-    let valid = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-    if !valid {
-        diags.error(
-            path,
-            format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"),
-        );
-        return None;
-    }
-    Some(s)
-}
-
-/// The required `id` field of an object at `path`.
-pub(super) fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<String> {
-    match get(map, "id") {
-        Some(v) => identifier(v, &field(path, "id"), diags),
-        None => {
-            diags.error(path, "missing field \"id\"");
-            None
-        }
-    }
-}
-
-/// A list at `path` of at most `max` entries (`noun` names them in the error);
-/// an absent field is an empty list.
-pub(super) fn bounded_list<'a>(
-    value: Option<&'a Value>,
-    path: &str,
-    max: usize,
-    noun: &str,
-    diags: &mut Diagnostics,
-) -> &'a [Value] {
-    match value {
-        None => &[],
-        Some(Value::Array(items)) if items.len() > max => {
-            diags.error(
-                path,
-                format!("has {} {noun}; the limit is {max}", items.len()),
-            );
-            &[]
-        }
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            diags.error(path, format!("expected an array, found {}", other.kind()));
-            &[]
-        }
-    }
-}
-
 fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let map = object(value, "", ROOT_FIELDS, diags)?;
     if let Some(v) = get(map, "version") {
@@ -332,10 +240,10 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let tracking = super::tracking::parse(get(map, "profile"), diags);
     let catalog = super::catalog::parse(get(map, "catalog"), diags);
     let models = super::model::parse(get(map, "models"), diags);
-    let mut segment_reads = super::decide::segment_roots(&segments);
+    let mut segment_reads = super::segment::segment_roots(&segments);
     // Scores read the profile: whoever reads `predict` depends on the features.
     let with_features = |reads: &mut Vec<String>| {
-        if reads.iter().any(|r| super::decide::overlaps(r, "predict")) {
+        if reads.iter().any(|r| super::segment::overlaps(r, "predict")) {
             for root in super::model::FEATURE_ROOTS {
                 if !reads.iter().any(|r| r == root) {
                     reads.push((*root).to_owned());
@@ -583,20 +491,6 @@ fn parse_signals(
     signals
 }
 
-pub(super) fn category_ref(
-    value: &Value,
-    path: &str,
-    known: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    let id = string(value, path, MAX_ID_LEN, diags)?;
-    if !known.contains(&id.as_str()) {
-        diags.error(path, unknown("consent category", &id, known));
-        return None;
-    }
-    Some(id)
-}
-
 fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<Rule> {
     let map = object(value, path, RULE_FIELDS, diags)?;
     let id = required_id(map, path, diags);
@@ -629,58 +523,6 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
         gates,
     })
 }
-
-/// `consent`: one category or a list; absent means `personalization`.
-pub(super) fn consent_list(
-    map: &Map,
-    path: &str,
-    known: &[&str],
-    diags: &mut Diagnostics,
-) -> Vec<String> {
-    let consent_path = field(path, "consent");
-    match get(map, "consent") {
-        None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
-        None => {
-            diags.error(
-                path,
-                "missing field \"consent\" (there is no \"personalization\" category to default to)",
-            );
-            Vec::new()
-        }
-        Some(Value::Array(items)) => {
-            let mut list = Vec::new();
-            for (i, v) in items.iter().enumerate() {
-                list.extend(category_ref(v, &index(&consent_path, i), known, diags));
-            }
-            list
-        }
-        Some(v) => category_ref(v, &consent_path, known, diags)
-            .into_iter()
-            .collect(),
-    }
-}
-
-/// `priority`: a whole number, default 0.
-pub(super) fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
-    match get(map, "priority") {
-        None => 0,
-        Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
-        Some(v) => {
-            diags.error(
-                &field(path, "priority"),
-                format!(
-                    "expected a whole number between -1000000 and 1000000, found {}",
-                    v.to_json()
-                ),
-            );
-            0
-        }
-    }
-}
-
-/// A list of actions at `path`; `may_be_empty` for experiment variants (a control
-/// variant changes nothing).
-pub(super) use super::action::actions;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {

@@ -4,12 +4,11 @@
 //! in the profile, so changing weights later does not move visitors) and can be
 //! forced for QA with `?vitrine_force=<experiment>:<variant>`.
 
+use super::action::{actions, Action};
 use super::bucket;
 use super::condition::Condition;
-use super::config::{
-    actions, bounded_list, consent_list, get, identifier, object, priority, required_id, Action,
-};
 use super::diagnostic::{field, index, Diagnostics};
+use super::reader::{bounded_list, consent_list, get, identifier, object, priority, required_id};
 use super::segment;
 use super::value::Value;
 

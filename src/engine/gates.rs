@@ -4,8 +4,8 @@
 //! `holdout` share of visitors who never see it (for measuring its effect).
 
 use super::bucket;
-use super::config::{get, object, string};
 use super::diagnostic::{field, unknown, Diagnostics};
+use super::reader::{get, object, string};
 use super::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -24,6 +24,7 @@ pub mod html_policy;
 pub mod model;
 pub mod plan;
 pub mod profile;
+pub mod reader;
 pub mod recommend;
 pub mod runtime;
 pub mod segment;

@@ -5,8 +5,8 @@
 //! 0.7 and a cart → free shipping"); it follows every signal through the
 //! incremental evaluation like any other attribute.
 
-use super::config::{bounded_list, get, identifier, object};
 use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::reader::{bounded_list, get, identifier, object};
 use super::value::Value;
 
 pub const MAX_MODELS: usize = 20;

@@ -268,13 +268,7 @@ impl CartItem {
     }
 }
 
-/// Cuts a string to at most `max` characters, on a character boundary.
-pub fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => s.get(..i).unwrap_or("").to_owned(),
-        None => s.to_owned(),
-    }
-}
+pub use super::value::truncate;
 
 /// Adds one to a bounded counter and makes it the most recently used; past the
 /// cap, the least recently used key is dropped.

@@ -667,6 +667,13 @@ impl Engine {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
+        // The channel is classified from the context (after `utm`, as documented).
+        let at = doc
+            .iter()
+            .position(|(k, _)| k == "utm")
+            .map_or(doc.len(), |i| i + 1);
+        let channel = Value::from(super::channel::classify(&self.context));
+        doc.insert(at, ("channel".to_owned(), channel));
         doc.extend([
             ("visitor".to_owned(), visitor),
             ("clicks".to_owned(), counters(&p.clicks)),

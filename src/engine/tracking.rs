@@ -6,8 +6,8 @@
 //! field is optional; the defaults are what most shops want.
 
 use super::affinity::DEFAULT_HALF_LIFE_DAYS;
-use super::config::{get, identifier, object, string, MAX_SELECTOR_LEN};
 use super::diagnostic::{field, Diagnostics};
+use super::reader::{get, identifier, object, string, MAX_SELECTOR_LEN};
 use super::value::Value;
 
 /// Selector → key entries in `profile.clicks`.
