@@ -89,6 +89,15 @@ pub struct Bridges {
 
 pub const DEFAULT_CMP_TRUST_DAYS: u32 = 395;
 
+/// The fields of `consent.bridges`.
+pub(crate) const BRIDGE_FIELDS: &[&str] = &[
+    "consentMode",
+    "tcf",
+    "gpc",
+    "emitConsentMode",
+    "cmpTrustDays",
+];
+
 pub const DEFAULT_CONSENT_MODE: &[(&str, &str)] = &[
     ("analytics_storage", "analytics"),
     ("ad_storage", "marketing"),
@@ -243,18 +252,7 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
         return bridges;
     };
     let here = "consent.bridges";
-    let Some(map) = object(
-        value,
-        here,
-        &[
-            "consentMode",
-            "tcf",
-            "gpc",
-            "emitConsentMode",
-            "cmpTrustDays",
-        ],
-        diags,
-    ) else {
+    let Some(map) = object(value, here, BRIDGE_FIELDS, diags) else {
         return bridges;
     };
     let category = |v: &Value, path: &str, diags: &mut Diagnostics| -> Option<String> {

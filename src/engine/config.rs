@@ -22,14 +22,8 @@ pub use super::reader::{
 
 pub const MAX_RULES: usize = 1000;
 pub use super::action::MAX_ACTIONS;
-
-const DEFAULT_CATEGORIES: &[&str] = &[
-    NECESSARY,
-    "preferences",
-    "analytics",
-    "personalization",
-    "marketing",
-];
+use super::consent_config::parse_consent;
+pub use super::consent_config::{Category, ConsentConfig, DEFAULT_CATEGORIES};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -59,27 +53,6 @@ pub struct ExposureSink {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConsentConfig {
-    pub categories: Vec<Category>,
-    /// Raising it voids the consent visitors gave to earlier versions.
-    pub version: u32,
-    /// Consent Mode, TCF and GPC mappings.
-    pub bridges: super::bridges::Bridges,
-    /// vitrine's built-in banner and preferences panel, in this language
-    /// (`pt-BR`, `en`, or `auto`: the page's); `None` when the site has its own.
-    pub ui: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Category {
-    pub id: String,
-    pub required: bool,
-    /// Label and description per language (`pt-BR`, `en`), for consent panels.
-    pub label: Vec<(String, String)>,
-    pub description: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub id: String,
     /// Every category the rule needs; it applies only while all are granted.
@@ -96,7 +69,7 @@ pub struct Rule {
 
 pub use super::action::{Action, ActionKind};
 
-const ROOT_FIELDS: &[&str] = &[
+pub(crate) const ROOT_FIELDS: &[&str] = &[
     "$schema",
     "version",
     "consent",
@@ -109,9 +82,10 @@ const ROOT_FIELDS: &[&str] = &[
     "catalog",
     "models",
 ];
-const CONSENT_FIELDS: &[&str] = &["categories", "version", "bridges", "ui"];
-const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
-const RULE_FIELDS: &[&str] = &[
+pub(crate) const EXPOSURE_FIELDS: &[&str] = &["dataLayer", "consent"];
+/// `exposures.dataLayer` in its object form.
+pub(crate) const DATALAYER_FIELDS: &[&str] = &["event"];
+pub(crate) const RULE_FIELDS: &[&str] = &[
     "id",
     "description",
     "consent",
@@ -130,7 +104,11 @@ impl Config {
         let mut diags = Diagnostics::default();
         let config = parse_root(value, &mut diags);
         match config {
-            Some(c) if diags.is_empty() => Ok(c),
+            Some(c) if diags.is_empty() => {
+                #[cfg(not(target_arch = "wasm32"))]
+                super::harvest::harvest(value);
+                Ok(c)
+            }
             _ => Err(diags.items),
         }
     }
@@ -276,12 +254,12 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
 }
 
 fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Option<ExposureSink> {
-    let map = object(value, "exposures", &["dataLayer", "consent"], diags)?;
+    let map = object(value, "exposures", EXPOSURE_FIELDS, diags)?;
     let event = match get(map, "dataLayer") {
         None | Some(Value::Bool(false)) => return None,
         Some(Value::Bool(true)) => "vitrine_exposure".to_owned(),
         Some(v @ Value::Object(_)) => {
-            let inner = object(v, "exposures.dataLayer", &["event"], diags)?;
+            let inner = object(v, "exposures.dataLayer", DATALAYER_FIELDS, diags)?;
             match get(inner, "event") {
                 Some(e) => identifier(e, "exposures.dataLayer.event", diags)?,
                 None => "vitrine_exposure".to_owned(),
@@ -310,150 +288,6 @@ fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Op
         Some(_) => consent_list(map, "exposures", known, diags),
     };
     Some(ExposureSink { event, consent })
-}
-
-fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfig {
-    let mut config = ConsentConfig {
-        categories: DEFAULT_CATEGORIES
-            .iter()
-            .map(|id| Category {
-                id: (*id).to_owned(),
-                required: *id == NECESSARY,
-                label: Vec::new(),
-                description: Vec::new(),
-            })
-            .collect(),
-        version: 1,
-        bridges: super::bridges::Bridges::defaults(DEFAULT_CATEGORIES),
-        ui: None,
-    };
-    let Some(value) = value else { return config };
-    let Some(map) = object(value, "consent", CONSENT_FIELDS, diags) else {
-        return config;
-    };
-    if let Some(v) = get(map, "version") {
-        match v.as_f64() {
-            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
-                config.version = n as u32
-            }
-            _ => diags.error(
-                "consent.version",
-                format!(
-                    "expected a whole number of at least 1, found {}",
-                    v.to_json()
-                ),
-            ),
-        }
-    }
-    if let Some(v) = get(map, "categories") {
-        let items = bounded_list(
-            Some(v),
-            "consent.categories",
-            MAX_CATEGORIES,
-            "categories",
-            diags,
-        );
-        if items.is_empty() && !matches!(v, Value::Array(a) if a.is_empty()) {
-            return config;
-        }
-        let mut categories: Vec<Category> = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = index("consent.categories", i);
-            let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else {
-                continue;
-            };
-            let Some(id) = required_id(map, &path, diags) else {
-                continue;
-            };
-            if categories.iter().any(|c| c.id == id) {
-                diags.error(
-                    &field(&path, "id"),
-                    format!("duplicate category id \"{id}\""),
-                );
-            }
-            let required = match get(map, "required") {
-                None => id == NECESSARY,
-                Some(Value::Bool(b)) => *b,
-                Some(other) => {
-                    diags.error(
-                        &field(&path, "required"),
-                        format!("expected a boolean, found {}", other.kind()),
-                    );
-                    false
-                }
-            };
-            if id == NECESSARY && !required {
-                diags.error(
-                    &field(&path, "required"),
-                    "the \"necessary\" category is always required",
-                );
-            }
-            categories.push(Category {
-                label: texts(get(map, "label"), &field(&path, "label"), diags),
-                description: texts(get(map, "description"), &field(&path, "description"), diags),
-                id,
-                required,
-            });
-        }
-        if !categories.iter().any(|c| c.id == NECESSARY) {
-            diags.error(
-                "consent.categories",
-                "must include the \"necessary\" category",
-            );
-        }
-        config.categories = categories;
-    }
-    let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
-    config.bridges = super::bridges::parse(get(map, "bridges"), &known, diags);
-    config.ui = match get(map, "ui") {
-        None | Some(Value::Bool(false)) => None,
-        Some(Value::Bool(true)) => Some("auto".into()),
-        Some(v) => {
-            object(v, "consent.ui", &["language"], diags).and_then(|m| match get(m, "language") {
-                None => Some("auto".into()),
-                Some(Value::String(l)) if ["auto", "pt-BR", "en"].contains(&l.as_str()) => {
-                    Some(l.clone())
-                }
-                Some(other) => {
-                    diags.error(
-                        "consent.ui.language",
-                        format!(
-                            "must be \"pt-BR\", \"en\" or \"auto\", found {}",
-                            other.to_json()
-                        ),
-                    );
-                    None
-                }
-            })
-        }
-    };
-    config
-}
-
-/// A translated text: either one string or `{ "pt-BR": "...", "en": "..." }`.
-fn texts(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
-    match value {
-        None => Vec::new(),
-        Some(Value::String(_)) => string(value.unwrap_or(&Value::Null), path, 500, diags)
-            .map(|s| vec![(String::new(), s)])
-            .unwrap_or_default(),
-        Some(Value::Object(map)) => map
-            .iter()
-            .filter_map(|(lang, v)| {
-                Some((lang.clone(), string(v, &field(path, lang), 500, diags)?))
-            })
-            .collect(),
-        Some(other) => {
-            diags.error(
-                path,
-                format!(
-                    "expected a string or an object of translations, found {}",
-                    other.kind()
-                ),
-            );
-            Vec::new()
-        }
-    }
 }
 
 fn parse_signals(
@@ -540,6 +374,19 @@ mod tests {
         assert_eq!(ids, DEFAULT_CATEGORIES);
         assert!(c.consent.categories[0].required);
         assert_eq!(c.category_of(Aggregate::Cart), "personalization");
+    }
+
+    #[test]
+    fn a_schema_reference_is_accepted_and_ignored() {
+        let with = parse(
+            r##"{"$schema": "./node_modules/vitrine/schema.json", "version": 1,
+                 "rules": [{"id": "a", "actions": [{"op": "hide", "selector": "#a"}]}]}"##,
+        )
+        .unwrap();
+        let without =
+            parse(r##"{"rules": [{"id": "a", "actions": [{"op": "hide", "selector": "#a"}]}]}"##)
+                .unwrap();
+        assert_eq!(with, without);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use super::bridges::Source;
 use super::codec;
-use super::config::ConsentConfig;
+use super::consent_config::ConsentConfig;
 use super::value::{object, Value};
 
 /// `(category, granted)` in the config's category order.

@@ -10,6 +10,7 @@ use super::reader::{bounded_list, get, identifier, object};
 use super::value::Value;
 
 pub const MAX_MODELS: usize = 20;
+pub(crate) const MODEL_FIELDS: &[&str] = &["id", "description", "bias", "weights"];
 
 /// A feature: its name in the config and how it is read from the attributes.
 pub struct Feature {
@@ -222,12 +223,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Model> {
         .enumerate()
     {
         let path = index("models", i);
-        let Some(map) = object(
-            item,
-            &path,
-            &["id", "description", "bias", "weights"],
-            diags,
-        ) else {
+        let Some(map) = object(item, &path, MODEL_FIELDS, diags) else {
             continue;
         };
         let id = match get(map, "id") {

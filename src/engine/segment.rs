@@ -11,6 +11,7 @@ use super::reader::{bounded_list, get, object, required_id};
 use super::value::Value;
 
 pub const MAX_SEGMENTS: usize = 200;
+pub(crate) const SEGMENT_FIELDS: &[&str] = &["id", "description", "when"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
@@ -66,7 +67,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Segment> {
         .enumerate()
         .map(|(i, item)| {
             let path = index("segments", i);
-            let map = object(item, &path, &["id", "description", "when"], diags)?;
+            let map = object(item, &path, SEGMENT_FIELDS, diags)?;
             required_id(map, &path, diags)
         })
         .collect();
