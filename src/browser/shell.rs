@@ -569,7 +569,7 @@ fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
         let page_changed = shell.watcher.as_ref().is_some_and(Watcher::page_changed);
         f(&mut shell);
         if page_changed {
-            shell.heal();
+            shell.inbox.borrow_mut().push(Input::PageChanged);
         }
         shell.drain_inbox();
         if let Some(watcher) = shell.watcher.as_ref() {
