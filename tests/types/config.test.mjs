@@ -77,7 +77,9 @@ test('the harvest of the test levels is there (npm test runs them first)', () =>
 });
 
 test('the demo shop and every documented config are valid configs', () => {
-  assert.ok(documented.length >= 3, `documented configs found: ${documented.length}`);
+  // The demo shop's and the README's config at least (the docs' other blocks are
+  // excerpts: one action, one section).
+  assert.ok(documented.some((c) => c.name.startsWith('README.md')), documented.map((c) => c.name).join(', '));
   for (const { name, config } of documented) {
     assert.deepEqual(validateConfig(config).errors, [], name);
   }
