@@ -4,7 +4,28 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, evalCondition as evalCore, hash as hashCore, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, evalCondition as evalCore, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+
+// vitrine's error classes, defined here once: the wasm constructs them for its own
+// errors (handed over by `registerErrorClasses` at init) and the script-tag loader
+// exposes them as `window.VitrineError` / `window.VitrineConfigError`, so
+// `error instanceof VitrineConfigError` holds whichever part raised the error.
+/** Misuse of the API (a bad cart item, an unknown consent category, a stopped instance). */
+export class VitrineError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = 'VitrineError';
+  }
+}
+
+/** An invalid config: `errors` lists every problem as `{path, message}`; the page was left untouched. */
+export class VitrineConfigError extends VitrineError {
+  constructor(message, errors = [], options) {
+    super(message, options);
+    this.name = 'VitrineConfigError';
+    this.errors = errors;
+  }
+}
 
 let loading = null;
 let ready = false;
@@ -18,23 +39,22 @@ export function init(wasm) {
   if (!loading) {
     const source = wasm ?? new URL('./vitrine_core_bg.wasm', import.meta.url);
     loading = initWasm({ module_or_path: source }).then(
-      () => { ready = true; },
+      () => {
+        registerErrorClasses(VitrineError, VitrineConfigError);
+        ready = true;
+      },
       (error) => { loading = null; throw vitrineError(`could not load the wasm module: ${error?.message ?? error}`); },
     );
   }
   return loading;
 }
 
-function vitrineError(message, name = 'VitrineError') {
-  const error = new Error(`vitrine: ${message}`);
-  error.name = name;
-  return error;
+function vitrineError(message) {
+  return new VitrineError(`vitrine: ${message}`);
 }
 
 function configError(message) {
-  const error = vitrineError(`invalid config: ${message}`, 'VitrineConfigError');
-  error.errors = [{ path: '', message }];
-  return error;
+  return new VitrineConfigError(`vitrine: invalid config: ${message}`, [{ path: '', message }]);
 }
 
 async function loadConfig(config) {

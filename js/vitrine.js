@@ -75,23 +75,48 @@
     dispatch('vitrine:error', error);
   }
 
+  // A problem found here becomes an instance of the entry's error classes once the
+  // entry is loaded (defined once, in index.js).
+  function problem(config, message) {
+    return { vitrineProblem: true, config: config, message: message };
+  }
+
   function inlineConfig() {
     var element = document.getElementById('vitrine-config');
     if (!element) {
-      throw new Error('vitrine: no config: add data-config="/vitrine.json" to the script tag, or a <script type="application/json" id="vitrine-config"> element');
+      throw problem(false, 'vitrine: no config: add data-config="/vitrine.json" to the script tag, or a <script type="application/json" id="vitrine-config"> element');
     }
     try {
       return JSON.parse(element.textContent || '');
     } catch (e) {
-      var error = new Error('vitrine: invalid config: #vitrine-config is not valid JSON (' + e.message + ')');
-      error.name = 'VitrineConfigError';
-      error.errors = [{ path: '', message: 'not valid JSON (' + e.message + ')' }];
-      throw error;
+      throw problem(true, '#vitrine-config is not valid JSON (' + e.message + ')');
     }
   }
 
+  var entry = null;
+  function loadEntry() {
+    if (!entry) {
+      entry = import(new URL('./index.js', base).href).then(function (vitrine) {
+        if (!window.VitrineError) window.VitrineError = vitrine.VitrineError;
+        if (!window.VitrineConfigError) window.VitrineConfigError = vitrine.VitrineConfigError;
+        return vitrine;
+      });
+    }
+    return entry;
+  }
+
+  function failWith(error) {
+    if (!error || !error.vitrineProblem) return fail(error);
+    reveal();
+    loadEntry().then(function (vitrine) {
+      fail(error.config
+        ? new vitrine.VitrineConfigError('vitrine: invalid config: ' + error.message, [{ path: '', message: error.message }])
+        : new vitrine.VitrineError(error.message));
+    }, function () { fail(new Error(error.message)); });
+  }
+
   function run(config) {
-    import(new URL('./index.js', base).href)
+    loadEntry()
       .then(function (vitrine) {
         if (config === undefined) config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
         return vitrine.start({ config: config, debug: debug });
@@ -104,7 +129,7 @@
         else reveal();
         dispatch('vitrine:ready', instance);
       })
-      .catch(fail);
+      .catch(failWith);
   }
 
   var inline = !configUrl && document.getElementById('vitrine-config');
@@ -114,7 +139,7 @@
       config = inlineConfig();
       hide(targets(config));
     } catch (error) {
-      fail(error);
+      failWith(error);
       return;
     }
     run(config);

@@ -32,7 +32,7 @@ mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
-for (const file of ['index.js', 'index.d.ts', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The files a page loads are minified (esbuild): the loader as a classic script,
 // the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
 if (profile === '--release') {
@@ -60,12 +60,13 @@ const manifest = {
     '.': { types: './index.d.ts', default: './index.js' },
     './vitrine.js': './vitrine.js',
     './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
+    './schema.json': './schema.json',
     './package.json': './package.json',
   },
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -3,8 +3,9 @@
 //! run through the browser's own JSON.parse and number formatting.
 #![cfg(target_arch = "wasm32")]
 
-use vitrine::browser::applier::{Applier, Render};
+use vitrine::browser::applier::Applier;
 use vitrine::browser::json::from_js;
+use vitrine::browser::render::Render;
 use vitrine::browser::sanitize::sanitized_fragment;
 use vitrine::browser::storage::Storage;
 use vitrine::engine::condition::Condition;

@@ -3,27 +3,26 @@
 //! loaded), the IAB TCF v2.2 `__tcfapi` event listener, and Global Privacy Control.
 //! Reading a consent signal is itself necessary, so these are attached whatever
 //! the visitor granted; dropping them hands `push` back and removes the TCF listener.
+//! What they hear goes to the shell's sink (`Input::Tcf`, `Input::DataLayer`).
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::cell::Cell;
+use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::bridges::{consent_mode_command, Bridges};
 
+use super::input::{Input, Sink};
 use super::json::from_js;
 use super::page;
-use super::shell::{with_shell, Shell};
 use super::sources::{data_layer, hook_push, PushHook};
 
-/// The TCF API, the callback registered with it, the listener id it gave, and
-/// tcData that arrived while the shell was busy (during start).
+/// The TCF API, the callback registered with it, and the listener id it gave.
 type TcfListener = (
     js_sys::Function,
     Closure<dyn FnMut(JsValue, JsValue)>,
     Rc<Cell<Option<f64>>>,
-    Rc<RefCell<Option<crate::engine::Value>>>,
 );
 
 pub struct ConsentBridges {
@@ -34,14 +33,14 @@ pub struct ConsentBridges {
 }
 
 impl ConsentBridges {
-    pub fn attach(weak: Weak<RefCell<Shell>>, bridges: &Bridges) -> ConsentBridges {
+    pub fn attach(sink: Sink, bridges: &Bridges) -> ConsentBridges {
         let layer = bridges.consent_mode.as_ref().and_then(|_| data_layer());
-        let hook = layer.as_ref().and_then(|l| hook_push(l, weak.clone()));
+        let hook = layer.as_ref().and_then(|l| hook_push(l, sink.clone()));
         ConsentBridges {
             layer,
             read: Cell::new(0),
             _hook: hook,
-            tcf: bridges.tcf.as_ref().and_then(|_| listen_to_tcf(weak)),
+            tcf: bridges.tcf.as_ref().and_then(|_| listen_to_tcf(sink)),
         }
     }
 
@@ -90,15 +89,9 @@ pub struct ConsentModeRead {
     pub wait_ms: f64,
 }
 
-impl ConsentBridges {
-    pub fn take_pending_tcf(&self) -> Option<crate::engine::Value> {
-        self.tcf.as_ref().and_then(|t| t.3.borrow_mut().take())
-    }
-}
-
 impl Drop for ConsentBridges {
     fn drop(&mut self) {
-        if let Some((api, callback, id, _)) = &self.tcf {
+        if let Some((api, callback, id)) = &self.tcf {
             let args =
                 js_sys::Array::of3(&"removeEventListener".into(), &2.into(), callback.as_ref());
             args.push(&id.get().map_or(JsValue::UNDEFINED, JsValue::from_f64));
@@ -109,7 +102,7 @@ impl Drop for ConsentBridges {
 
 /// `__tcfapi('addEventListener', 2, callback)`: the CMP calls back with tcData on
 /// load and on every change of the visitor's choices.
-fn listen_to_tcf(weak: Weak<RefCell<Shell>>) -> Option<TcfListener> {
+fn listen_to_tcf(sink: Sink) -> Option<TcfListener> {
     let window = page::window()?;
     let api: js_sys::Function = js_sys::Reflect::get(&window, &"__tcfapi".into())
         .ok()?
@@ -117,8 +110,6 @@ fn listen_to_tcf(weak: Weak<RefCell<Shell>>) -> Option<TcfListener> {
         .ok()?;
     let listener_id: Rc<Cell<Option<f64>>> = Rc::default();
     let id = listener_id.clone();
-    let pending: Rc<RefCell<Option<crate::engine::Value>>> = Rc::default();
-    let waiting = pending.clone();
     let callback =
         Closure::<dyn FnMut(JsValue, JsValue)>::new(move |tc_data: JsValue, success: JsValue| {
             if success.as_bool() != Some(true) {
@@ -130,20 +121,16 @@ fn listen_to_tcf(weak: Weak<RefCell<Shell>>) -> Option<TcfListener> {
             {
                 id.set(Some(n));
             }
-            let Ok(data) = from_js(&tc_data) else { return };
-            let Some(shared) = weak.upgrade() else { return };
-            let heard = with_shell(&shared, |shell| {
-                let changes = shell.engine().config().consent.bridges.from_tcf(&data);
-                shell.cmp_consent(&changes, "tcf");
-            });
-            if heard.is_none() {
-                *waiting.borrow_mut() = Some(data);
+            // Also when it answers synchronously, inside `addEventListener`
+            // during start: the shell's inbox keeps it until start reads it.
+            if let Ok(data) = from_js(&tc_data) {
+                sink(Input::Tcf(data));
             }
         });
     let args = js_sys::Array::of3(&"addEventListener".into(), &2.into(), callback.as_ref());
     // A CMP that throws must not break vitrine or the page.
     api.apply(&JsValue::NULL, &args).ok()?;
-    Some((api, callback, listener_id, pending))
+    Some((api, callback, listener_id))
 }
 
 /// `navigator.globalPrivacyControl === true`.

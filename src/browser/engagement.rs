@@ -4,16 +4,16 @@
 //! all and hands `history.pushState`/`replaceState` back.
 
 use std::cell::Cell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::signal::Signal;
 
+use super::input::{Input, Sink};
 use super::listener::EventListener;
 use super::page;
-use super::shell::{with_shell, Shell};
 
 /// Scroll depth is reported in steps of this many percent.
 const SCROLL_STEP: f64 = 5.0;
@@ -47,24 +47,10 @@ impl Drop for HistoryHook {
     }
 }
 
-fn signal(weak: &Weak<std::cell::RefCell<Shell>>, s: Signal) {
-    if let Some(shared) = weak.upgrade() {
-        with_shell(&shared, |shell| {
-            shell.signal(s);
-        });
-    }
-}
-
-fn navigated(weak: &Weak<std::cell::RefCell<Shell>>) {
-    if let Some(shared) = weak.upgrade() {
-        with_shell(&shared, Shell::navigated);
-    }
-}
-
 impl Engagement {
     /// Attaches the collectors; `activity` is set to the time of every interaction
     /// (the dwell timer reads it to tell active from idle time).
-    pub fn attach(weak: Weak<std::cell::RefCell<Shell>>, activity: Rc<Cell<f64>>) -> Engagement {
+    pub fn attach(sink: Sink, activity: Rc<Cell<f64>>) -> Engagement {
         let mut listeners = Vec::new();
         let (Some(window), Some(document)) = (page::window(), page::document()) else {
             return Engagement {
@@ -74,18 +60,18 @@ impl Engagement {
         };
         let reported = Rc::new(Cell::new(0.0f64));
         {
-            let (weak, reported, activity) = (weak.clone(), reported.clone(), activity.clone());
+            let (sink, reported, activity) = (sink.clone(), reported.clone(), activity.clone());
             listeners.push(EventListener::new(&window, "scroll", false, move |_| {
                 activity.set(page::now_ms());
                 let Some(pct) = scroll_percent() else { return };
                 if pct >= reported.get() + SCROLL_STEP || (pct >= 100.0 && reported.get() < 100.0) {
                     reported.set(pct);
-                    signal(&weak, Signal::Scroll { max_pct: pct });
+                    sink(Input::Signal(Signal::Scroll { max_pct: pct }));
                 }
             }));
         }
         {
-            let weak = weak.clone();
+            let sink = sink.clone();
             let fired = Cell::new(false);
             listeners.push(EventListener::new(
                 &document,
@@ -98,7 +84,7 @@ impl Engagement {
                     // Leaving the page through the top edge: towards the tabs or the URL bar.
                     if mouse.related_target().is_none() && mouse.client_y() <= 0 && !fired.get() {
                         fired.set(true);
-                        signal(&weak, Signal::ExitIntent);
+                        sink(Input::Signal(Signal::ExitIntent));
                     }
                 },
             ));
@@ -110,12 +96,12 @@ impl Engagement {
             }));
         }
         for kind in ["popstate", "hashchange"] {
-            let weak = weak.clone();
+            let sink = sink.clone();
             listeners.push(EventListener::new(&window, kind, false, move |_| {
-                navigated(&weak)
+                sink(Input::Navigated)
             }));
         }
-        let history = hook_history(&weak);
+        let history = hook_history(&sink);
         Engagement {
             _listeners: listeners,
             _history: history,
@@ -132,7 +118,7 @@ fn scroll_percent() -> Option<f64> {
     (height > 0.0).then(|| (bottom / height * 100.0).clamp(0.0, 100.0).round())
 }
 
-fn hook_history(weak: &Weak<std::cell::RefCell<Shell>>) -> Option<HistoryHook> {
+fn hook_history(sink: &Sink) -> Option<HistoryHook> {
     let history = page::window()?.history().ok()?;
     let active = Rc::new(Cell::new(true));
     let mut originals = Vec::new();
@@ -140,14 +126,14 @@ fn hook_history(weak: &Weak<std::cell::RefCell<Shell>>) -> Option<HistoryHook> {
         let key = JsValue::from_str(name);
         let original: js_sys::Function =
             js_sys::Reflect::get(&history, &key).ok()?.dyn_into().ok()?;
-        let (weak, active, call) = (weak.clone(), active.clone(), original.clone());
+        let (sink, active, call) = (sink.clone(), active.clone(), original.clone());
         let this = history.clone();
         let wrapper =
             Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
                 move |state: JsValue, unused: JsValue, url: JsValue| {
                     let result = call.call3(&this, &state, &unused, &url);
                     if active.get() && result.is_ok() {
-                        navigated(&weak);
+                        sink(Input::Navigated);
                     }
                     result
                 },

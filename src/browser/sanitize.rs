@@ -9,7 +9,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, DocumentFragment, DomParser, Element, Node};
 
-use super::applier::Render;
+use super::render::Render;
 use crate::engine::template::has_expressions;
 
 use crate::engine::html_policy::{

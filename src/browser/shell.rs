@@ -14,17 +14,23 @@ use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::config::Config;
-use crate::engine::diagnostic::Diagnostic;
 use crate::engine::profile::Aggregate;
 use crate::engine::runtime::Engine;
 use crate::engine::signal::Signal;
 
-use super::applier::{Applier, Render};
+mod collect;
+mod consent;
+
+use super::applier::Applier;
 use super::cmp::ConsentBridges;
 use super::engagement::Engagement;
+use super::input::{Input, Sink};
 use super::json::to_js;
 use super::listener::EventListener;
 use super::page;
+use super::redirect::redirect;
+use super::render::Render;
+pub use super::selectors::check_selectors;
 use super::sources::CartSources;
 use super::storage::Storage;
 use super::visibility::InView;
@@ -78,7 +84,24 @@ pub struct Shell {
     /// acted on when the timer fires unless an update settled them first.
     waiting_defaults: Vec<(String, bool)>,
     defaults_timer: Option<Timeout>,
+    /// What adapters reported while the shell was busy, handled before it
+    /// returns to the page (see `input`).
+    inbox: Rc<RefCell<Vec<Input>>>,
+    /// The adapters' sink: into the inbox, then handled at once when possible.
+    sink: Sink,
     weak: Weak<RefCell<Shell>>,
+}
+
+/// The sink the adapters report to: nothing is dropped; an input that comes while
+/// the shell is busy waits in the inbox.
+fn sink_into(weak: Weak<RefCell<Shell>>, inbox: Rc<RefCell<Vec<Input>>>) -> Sink {
+    Rc::new(move |input| {
+        inbox.borrow_mut().push(input);
+        if let Some(shared) = weak.upgrade() {
+            // Busy: the call under way drains the inbox before it returns.
+            let _ = with_shell(&shared, |_| {});
+        }
+    })
 }
 
 /// Plain JS object from pairs.
@@ -88,50 +111,6 @@ pub fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(k), v);
     }
     object.into()
-}
-
-/// Checks every action selector with the browser's own selector parser, so a typo
-/// is a config error with a path rather than a failure on the page later.
-pub fn check_selectors(config: &Config) -> Vec<Diagnostic> {
-    let Some(document) = page::document() else {
-        return Vec::new();
-    };
-    let probe = document.create_document_fragment();
-    let mut problems = Vec::new();
-    let mut check = |path: String, actions: &[crate::engine::action::Action]| {
-        for (a, action) in actions.iter().enumerate() {
-            let mut selectors = vec![("selector", &action.selector)];
-            if let ActionKind::Move { to, .. } = &action.kind {
-                selectors.push(("to", to));
-            }
-            for (name, selector) in selectors {
-                // `redirect` has no selector.
-                if !selector.is_empty() && probe.query_selector(selector).is_err() {
-                    problems.push(Diagnostic {
-                        path: format!("{path}.actions[{a}].{name}"),
-                        message: format!("invalid CSS selector \"{selector}\""),
-                    });
-                }
-            }
-        }
-    };
-    for (r, rule) in config.rules.iter().enumerate() {
-        check(format!("rules[{r}]"), &rule.actions);
-    }
-    for (e, experiment) in config.experiments.iter().enumerate() {
-        for (v, variant) in experiment.variants.iter().enumerate() {
-            check(format!("experiments[{e}].variants[{v}]"), &variant.actions);
-        }
-    }
-    for (selector, _) in &config.tracking.clicks {
-        if probe.query_selector(selector).is_err() {
-            problems.push(Diagnostic {
-                path: format!("profile.clicks.{selector}"),
-                message: format!("invalid CSS selector \"{selector}\""),
-            });
-        }
-    }
-    problems
 }
 
 impl Shell {
@@ -160,6 +139,7 @@ impl Shell {
             page::now_ms(),
         );
         warnings.extend(engine_warnings);
+        let inbox: Rc<RefCell<Vec<Input>>> = Rc::default();
         let shared = Rc::new_cyclic(|weak| {
             RefCell::new(Shell {
                 engine,
@@ -184,6 +164,8 @@ impl Shell {
                 flush_timer: None,
                 waiting_defaults: Vec::new(),
                 defaults_timer: None,
+                inbox: inbox.clone(),
+                sink: sink_into(weak.clone(), inbox.clone()),
                 weak: weak.clone(),
             })
         });
@@ -194,15 +176,16 @@ impl Shell {
             // Consent signals first, so the first plan already follows them.
             let bridges = &shell.engine.config().consent.bridges;
             shell.gpc = bridges.gpc.is_some() && super::cmp::global_privacy_control();
-            shell.bridges = Some(ConsentBridges::attach(shell.weak.clone(), bridges));
+            shell.bridges = Some(ConsentBridges::attach(shell.sink.clone(), bridges));
             shell.apply_gpc();
             shell.read_consent_mode();
-            shell.read_tcf_pending();
+            // A CMP that answered synchronously, inside `addEventListener`.
+            shell.drain_inbox();
             shell.update();
             shell.flush();
             shell.attach_lifecycle(&document);
             shell.sync_collectors();
-            shell.watcher = Watcher::attach(shell.weak.clone());
+            shell.watcher = Watcher::attach(shell.sink.clone());
         });
         Ok(shared)
     }
@@ -424,227 +407,53 @@ impl Shell {
         }
     }
 
-    /// After a consent change: purge and revert at once, attach or detach collectors.
-    pub fn consent_changed(&mut self, source: &str) {
-        // The consent event comes first, then the applies/reverts it caused.
-        let state = to_js(&crate::engine::consent::state_value(
-            &self.engine.consent().granted,
-        ));
-        self.queue(
-            "consent",
-            js_object(&[("state", state), ("source", source.into())]),
-        );
-        self.update();
-        self.flush();
-        self.sync_collectors();
-        let bridges = &self.engine.config().consent.bridges;
-        if source == "panel" && bridges.emit_consent_mode {
-            let consent = self.engine.consent();
-            super::cmp::emit_consent_mode(bridges, &|c| consent.is_granted(c));
-        }
-    }
-
-    fn granted(&self, aggregate: Aggregate) -> bool {
-        let engine = &self.engine;
-        engine
-            .consent()
-            .is_granted(engine.config().category_of(aggregate))
-    }
-
-    /// Collectors exist only while their category is granted (collection gate).
-    fn sync_collectors(&mut self) {
-        let Some(document) = page::document() else {
-            return;
-        };
-        // Clicks feed three kinds of data: click counts, affinity (product cards)
-        // and recommendation_click events.
-        if self.granted(Aggregate::Clicks)
-            || self.granted(Aggregate::Affinity)
-            || self.granted(Aggregate::Events)
-        {
-            if self.click_collector.is_none() {
-                let weak = self.weak.clone();
-                let selectors = self.engine.config().tracking.clicks.clone();
-                self.click_collector =
-                    Some(EventListener::new(&document, "click", true, move |event| {
-                        let Some(target) = event
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        else {
-                            return;
-                        };
-                        let Some(shared) = weak.upgrade() else { return };
-                        let closest = |s: &str| target.closest(s).ok().flatten();
-                        let mut signals = Vec::new();
-                        if let Some(key) = closest("[data-vitrine-track]")
-                            .and_then(|el| el.get_attribute("data-vitrine-track"))
-                            .filter(|k| !k.trim().is_empty())
-                        {
-                            signals.push(Signal::Click { key });
-                        }
-                        for (selector, key) in &selectors {
-                            if closest(selector).is_some() {
-                                signals.push(Signal::Click { key: key.clone() });
-                            }
-                        }
-                        if let Some(card) = closest("[data-vitrine-rec]") {
-                            let attr = |n: &str| card.get_attribute(n).unwrap_or_default();
-                            let rank = attr("data-vitrine-rank").parse::<u32>().unwrap_or(0);
-                            signals.push(Signal::Track {
-                                name: "recommendation_click".into(),
-                                props: vec![
-                                    ("slot".into(), attr("data-vitrine-rec").as_str().into()),
-                                    ("rank".into(), crate::engine::Value::Number(f64::from(rank))),
-                                    ("product".into(), attr("data-product-id").as_str().into()),
-                                ],
-                            });
-                        }
-                        if let Some(product) = closest("[data-product-id]")
-                            .as_ref()
-                            .and_then(super::visibility::product_of)
-                        {
-                            signals.push(Signal::Interest(vec![(product, Interest::Click)]));
-                        }
-                        with_shell(&shared, |shell| {
-                            for signal in signals {
-                                shell.signal(signal);
-                            }
-                        });
-                    }));
-            }
-        } else {
-            self.click_collector = None;
-        }
-        if self.granted(Aggregate::Dwell) {
-            if self.dwell_collector.is_none() {
-                self.last_tick_ms = page::now_ms();
-                let weak = self.weak.clone();
-                self.dwell_collector = Some(Interval::new(DWELL_TICK_MS, move || {
-                    if let Some(shared) = weak.upgrade() {
-                        with_shell(&shared, Shell::dwell_tick);
-                    }
-                }));
-            }
-        } else {
-            self.dwell_collector = None;
-        }
-        if self.granted(Aggregate::Cart) {
-            if self.cart_sources.is_none() {
-                self.cart_sources = Some(Rc::new(CartSources::attach(self.weak.clone())));
-                // Entries pushed before vitrine loaded (or before consent) count too.
-                self.read_data_layer();
-            }
-        } else {
-            self.cart_sources = None;
-        }
-        if self.granted(Aggregate::Dwell) {
-            if self.engagement.is_none() {
-                self.activity.set(page::now_ms());
-                self.engagement =
-                    Some(Engagement::attach(self.weak.clone(), self.activity.clone()));
-            }
-        } else {
-            self.engagement = None;
-        }
-        if self.granted(Aggregate::Dwell) {
-            if self.in_view.is_none() {
-                self.in_view = InView::attach();
-            }
-        } else {
-            self.in_view = None;
-        }
-    }
-
-    /// A change from a CMP signal or GPC (precedence is the engine's).
-    pub fn cmp_consent(&mut self, changes: &[(String, bool)], source: &str) {
-        if changes.is_empty() {
-            return;
-        }
-        match self.engine.set_consent(changes, source, page::now_ms()) {
-            Ok(change) if !change.granted.is_empty() || !change.withdrawn.is_empty() => {
-                self.consent_changed(source)
-            }
-            Ok(_) => {}
-            Err(why) => self.warn(format!("{source}: {why}")),
-        }
-    }
-
-    /// GPC denies its categories (unless the visitor chose otherwise in vitrine).
-    fn apply_gpc(&mut self) {
-        if !self.gpc {
-            return;
-        }
-        let deny = self
-            .engine
-            .config()
-            .consent
-            .bridges
-            .gpc
-            .clone()
-            .unwrap_or_default();
-        self.engine.set_gpc(deny.clone());
-        let changes: Vec<(String, bool)> = deny.into_iter().map(|c| (c, false)).collect();
-        self.cmp_consent(&changes, "gpc");
-    }
-
-    /// A CMP that answered while vitrine was starting (synchronously, inside
-    /// `addEventListener`) is heard now.
-    fn read_tcf_pending(&mut self) {
-        let Some(data) = self
-            .bridges
-            .as_ref()
-            .and_then(ConsentBridges::take_pending_tcf)
-        else {
-            return;
-        };
-        let changes = self.engine.config().consent.bridges.from_tcf(&data);
-        self.cmp_consent(&changes, "tcf");
-    }
-
-    /// Consent Mode: an `update` is the CMP's report of the visitor's choice; a
-    /// `default` only sets what no CMP and no visitor chose (the engine decides),
-    /// and with `wait_for_update` only once that time passed without an update.
-    fn read_consent_mode(&mut self) {
-        let read = match &self.bridges {
-            Some(b) => b.read_consent_mode(&self.engine.config().consent.bridges),
-            None => return,
-        };
-        let settled = |c: &String| read.updates.iter().any(|(u, _)| u == c);
-        self.waiting_defaults.retain(|(c, _)| !settled(c));
-        if read.wait_ms > 0.0 {
-            for (category, granted) in read.defaults {
-                self.waiting_defaults.retain(|(c, _)| *c != category);
-                self.waiting_defaults.push((category, granted));
-            }
-            let weak = self.weak.clone();
-            self.defaults_timer = Some(Timeout::new(read.wait_ms as u32, move || {
-                if let Some(shared) = weak.upgrade() {
-                    with_shell(&shared, Shell::act_on_waiting_defaults);
-                }
-            }));
-        } else {
-            self.cmp_consent(&read.defaults, "consent-mode-default");
-        }
-        self.cmp_consent(&read.updates, "consent-mode");
-    }
-
-    fn act_on_waiting_defaults(&mut self) {
-        self.defaults_timer = None;
-        let defaults = std::mem::take(&mut self.waiting_defaults);
-        self.cmp_consent(&defaults, "consent-mode-default");
-    }
-
-    /// Whether Global Privacy Control was received and honoured.
-    pub fn gpc(&self) -> bool {
-        self.gpc
-    }
-
     /// Reads dataLayer entries not read yet (also called on every dwell tick, to
     /// catch entries pushed through a `push` another script replaced).
     pub fn read_data_layer(&mut self) {
         self.read_consent_mode();
-        if let Some(sources) = self.cart_sources.clone() {
-            sources.read_new(self);
+        let Some(sources) = self.cart_sources.clone() else {
+            return;
+        };
+        // vitrine's own exposure entries are not page events.
+        let own = self
+            .engine
+            .config()
+            .exposures
+            .as_ref()
+            .map(|s| s.event.clone());
+        for input in sources.read_new(own.as_deref()) {
+            self.handle(input);
+        }
+    }
+
+    /// One report of an adapter.
+    fn handle(&mut self, input: Input) {
+        match input {
+            Input::Signal(signal) => {
+                self.signal(signal);
+            }
+            Input::Warning(message) => self.warn(message),
+            Input::DataLayer => self.read_data_layer(),
+            Input::Tcf(data) => {
+                let changes = self.engine.config().consent.bridges.from_tcf(&data);
+                self.cmp_consent(&changes, "tcf");
+            }
+            Input::Navigated => self.navigated(),
+            Input::PageChanged => self.heal(),
+        }
+    }
+
+    /// Handles what the adapters reported while the shell was busy, in order
+    /// (also what handling them reports in turn).
+    fn drain_inbox(&mut self) {
+        loop {
+            let inputs = std::mem::take(&mut *self.inbox.borrow_mut());
+            if inputs.is_empty() {
+                return;
+            }
+            for input in inputs {
+                self.handle(input);
+            }
         }
     }
 
@@ -663,103 +472,6 @@ impl Shell {
         self.update();
         self.reapply();
         self.schedule_flush();
-    }
-
-    fn dwell_tick(&mut self) {
-        self.read_data_layer();
-        let now = page::now_ms();
-        let elapsed = now - self.last_tick_ms;
-        self.last_tick_ms = now;
-        let visible = page::document().is_some_and(|d| !d.hidden());
-        let idle = now - self.activity.get();
-        if idle < self.idle_reported {
-            self.idle_reported = 0.0; // the visitor came back
-        }
-        if visible && idle - self.idle_reported >= IDLE_STEP_MS {
-            self.idle_reported = idle;
-            self.signal(Signal::Idle { idle_ms: idle });
-        }
-        // A long gap means the tab was frozen or the machine slept: that is not dwell.
-        if let Some(in_view) = self.in_view.as_mut() {
-            in_view.scan();
-        }
-        if visible
-            && idle < IDLE_AFTER_MS
-            && elapsed > 0.0
-            && elapsed < f64::from(DWELL_TICK_MS) * 3.0
-        {
-            let seen = self.in_view.as_ref().map(InView::seen).unwrap_or_default();
-            let mut elements = Vec::new();
-            let mut products = Vec::new();
-            for s in seen {
-                elements.extend(s.key);
-                if let Some(p) = s.product {
-                    products.push((p, Interest::Dwell(elapsed)));
-                }
-            }
-            self.signal(Signal::Dwell {
-                active_ms: elapsed,
-                elements,
-            });
-            if !products.is_empty() {
-                self.signal(Signal::Interest(products));
-            }
-        }
-    }
-
-    fn attach_lifecycle(&mut self, document: &web_sys::Document) {
-        let Some(window) = page::window() else { return };
-        let flush_now = |weak: Weak<RefCell<Shell>>| {
-            move |_event: web_sys::Event| {
-                if let Some(shared) = weak.upgrade() {
-                    with_shell(&shared, Shell::flush);
-                }
-            }
-        };
-        // Another tab wrote vitrine data: take it over (cart, consent, erasure).
-        let weak = self.weak.clone();
-        self.lifecycle.push(EventListener::new(
-            &window,
-            "storage",
-            false,
-            move |event| {
-                let key = event
-                    .dyn_ref::<web_sys::StorageEvent>()
-                    .map(web_sys::StorageEvent::key);
-                // A null key means the whole storage was cleared.
-                let ours =
-                    key.is_some_and(|k| k.is_none_or(|k| k.starts_with(super::storage::PREFIX)));
-                if let (true, Some(shared)) = (ours, weak.upgrade()) {
-                    with_shell(&shared, Shell::sync_from_storage);
-                }
-            },
-        ));
-        self.lifecycle.push(EventListener::new(
-            &window,
-            "pagehide",
-            false,
-            flush_now(self.weak.clone()),
-        ));
-        self.lifecycle.push(EventListener::new(
-            document,
-            "visibilitychange",
-            false,
-            flush_now(self.weak.clone()),
-        ));
-        if document.ready_state() == "loading" {
-            // Elements parsed after start are reached once the document is complete.
-            let weak = self.weak.clone();
-            self.lifecycle.push(EventListener::new(
-                document,
-                "DOMContentLoaded",
-                false,
-                move |_| {
-                    if let Some(shared) = weak.upgrade() {
-                        with_shell(&shared, Shell::reapply);
-                    }
-                },
-            ));
-        }
     }
 
     fn schedule_flush(&mut self) {
@@ -856,11 +568,12 @@ fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
         // the ones vitrine makes now are dropped, so it never reacts to itself.
         let page_changed = shell.watcher.as_ref().is_some_and(Watcher::page_changed);
         f(&mut shell);
+        if page_changed {
+            shell.inbox.borrow_mut().push(Input::PageChanged);
+        }
+        shell.drain_inbox();
         if let Some(watcher) = shell.watcher.as_ref() {
             watcher.discard();
-            if page_changed {
-                watcher.schedule();
-            }
         }
         let events = std::mem::take(&mut shell.outbox);
         (shell.emit.clone(), events)
@@ -870,56 +583,4 @@ fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
         let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
     }
     true
-}
-
-/// Sends the visitor to `url` (resolved against this page): same origin unless the
-/// action allows another, never to this same URL, and at most 3 times in 10 seconds
-/// in this tab (a loop between two rules, or two pages, stops there).
-fn redirect(url: &str, cross_origin: bool) -> Result<(), String> {
-    let window = page::window().ok_or("no window")?;
-    let location = window.location();
-    let here = location.href().map_err(|e| super::error::describe(&e))?;
-    let target = web_sys::Url::new_with_base(url, &here).map_err(|e| super::error::describe(&e))?;
-    let origin = location.origin().unwrap_or_default();
-    if !matches!(target.protocol().as_str(), "http:" | "https:") {
-        return Err(format!("redirect to \"{url}\" refused: not http(s)"));
-    }
-    if target.origin() != origin && !cross_origin {
-        return Err(format!(
-            "redirect to another site ({}) refused: add \"crossOrigin\": true to allow it",
-            target.origin()
-        ));
-    }
-    let destination = target.href();
-    if destination.split('#').next() == here.split('#').next() {
-        return Ok(()); // already there
-    }
-    // Loop guard in sessionStorage (this tab only; a safety record, not profile data).
-    let now = page::now_ms();
-    let store = window.session_storage().ok().flatten();
-    let key = "vitrine:redirects";
-    // Whole milliseconds: parsing them as integers keeps Rust's float parser
-    // (and its tables) out of the wasm.
-    let now = now as u64;
-    let mut recent: Vec<u64> = store
-        .as_ref()
-        .and_then(|s| s.get_item(key).ok().flatten())
-        .map(|v| {
-            v.split(',')
-                .filter_map(|t| t.parse::<u64>().ok())
-                .filter(|t| now.saturating_sub(*t) < 10_000)
-                .collect()
-        })
-        .unwrap_or_default();
-    if recent.len() >= 3 {
-        return Err("redirect refused: 3 redirects in 10 seconds (a loop?)".into());
-    }
-    recent.push(now);
-    if let Some(s) = store {
-        let text: Vec<String> = recent.iter().map(u64::to_string).collect();
-        let _ = s.set_item(key, &text.join(","));
-    }
-    location
-        .replace(&destination)
-        .map_err(|e| super::error::describe(&e))
 }

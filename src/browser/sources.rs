@@ -5,18 +5,18 @@
 //! Entries are read by index, so entries pushed while vitrine was busy, or through a
 //! `push` that another script (GTM) replaced, are picked up at the next tick.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::cell::Cell;
+use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::ecommerce;
 
+use super::input::{Input, Sink};
 use super::json::from_js;
 use super::listener::EventListener;
 use super::page;
-use super::shell::{with_shell, Shell};
 
 pub struct CartSources {
     _listener: Option<EventListener>,
@@ -27,31 +27,27 @@ pub struct CartSources {
 }
 
 impl CartSources {
-    pub fn attach(weak: Weak<RefCell<Shell>>) -> CartSources {
+    pub fn attach(sink: Sink) -> CartSources {
         let listener = page::document().map(|document| {
-            let weak = weak.clone();
+            let sink = sink.clone();
             EventListener::new(&document, "vitrine:cart", false, move |event| {
                 let detail = event
                     .dyn_ref::<web_sys::CustomEvent>()
                     .map(web_sys::CustomEvent::detail)
                     .unwrap_or(JsValue::UNDEFINED);
-                let Some(shared) = weak.upgrade() else { return };
-                with_shell(&shared, |shell| {
-                    match from_js(&detail)
-                        .map_err(|e| e.to_string())
-                        .and_then(|d| ecommerce::from_cart_event(&d))
-                    {
-                        Ok(signal) => {
-                            shell.signal(signal);
-                        }
-                        Err(why) => shell.warn(format!("vitrine:cart event ignored: {why}")),
-                    }
-                });
+                let input = match from_js(&detail)
+                    .map_err(|e| e.to_string())
+                    .and_then(|d| ecommerce::from_cart_event(&d))
+                {
+                    Ok(signal) => Input::Signal(signal),
+                    Err(why) => Input::Warning(format!("vitrine:cart event ignored: {why}")),
+                };
+                sink(input);
             })
         });
         let layer = data_layer();
         let read = Rc::new(Cell::new(0));
-        let hook = layer.as_ref().and_then(|layer| hook_push(layer, weak));
+        let hook = layer.as_ref().and_then(|layer| hook_push(layer, sink));
         CartSources {
             _listener: listener,
             layer,
@@ -60,35 +56,34 @@ impl CartSources {
         }
     }
 
-    /// Reads the dataLayer entries not read yet and feeds their signals.
-    pub fn read_new(&self, shell: &mut Shell) {
-        let Some(layer) = &self.layer else { return };
+    /// The dataLayer entries not read yet, as inputs (their signals, and a
+    /// warning per malformed ecommerce entry); entries whose `event` is
+    /// `skip_event` (vitrine's own exposures) are not page events.
+    pub fn read_new(&self, skip_event: Option<&str>) -> Vec<Input> {
+        let mut inputs = Vec::new();
+        let Some(layer) = &self.layer else {
+            return inputs;
+        };
         let length = layer.length();
         // Bounded per call, so a flood of entries cannot stall the page.
         let end = length.min(self.read.get() + 500);
-        // vitrine's own exposure entries are not page events.
-        let own = shell
-            .engine()
-            .config()
-            .exposures
-            .as_ref()
-            .map(|s| s.event.clone());
         for i in self.read.get()..end {
             let Ok(entry) = from_js(&layer.get(i)) else {
                 continue;
             };
-            if own.is_some() && entry.get("event").and_then(|e| e.as_str()) == own.as_deref() {
+            if skip_event.is_some() && entry.get("event").and_then(|e| e.as_str()) == skip_event {
                 continue;
             }
             let (signals, problems) = ecommerce::from_data_layer(&entry);
-            for problem in problems {
-                shell.warn(format!("dataLayer: {problem}"));
-            }
-            for signal in signals {
-                shell.signal(signal);
-            }
+            inputs.extend(
+                problems
+                    .into_iter()
+                    .map(|p| Input::Warning(format!("dataLayer: {p}"))),
+            );
+            inputs.extend(signals.into_iter().map(Input::Signal));
         }
         self.read.set(end);
+        inputs
     }
 }
 
@@ -133,7 +128,7 @@ impl Drop for PushHook {
 /// `Proxy` of the original whose `apply` trap forwards every argument, `this` and
 /// the return value exactly (`dataLayer.push(a, b)` appends both and returns the
 /// new length), with no JavaScript of ours to evaluate (strict CSP).
-pub(super) fn hook_push(layer: &js_sys::Array, weak: Weak<RefCell<Shell>>) -> Option<PushHook> {
+pub(super) fn hook_push(layer: &js_sys::Array, sink: Sink) -> Option<PushHook> {
     let key = JsValue::from_str("push");
     let original: js_sys::Function = js_sys::Reflect::get(layer, &key).ok()?.dyn_into().ok()?;
     let active = Rc::new(Cell::new(true));
@@ -144,9 +139,7 @@ pub(super) fn hook_push(layer: &js_sys::Array, weak: Weak<RefCell<Shell>>) -> Op
         move |target: js_sys::Function, this: JsValue, args: js_sys::Array| {
             let result = js_sys::Reflect::apply(&target, &this, &args);
             if on.get() {
-                if let Some(shared) = weak.upgrade() {
-                    with_shell(&shared, Shell::read_data_layer);
-                }
+                sink(Input::DataLayer);
             }
             result
         },

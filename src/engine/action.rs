@@ -5,10 +5,14 @@
 //! http(s), relative, `mailto:` or `tel:`, style properties outside a short
 //! allowlist or values that could load or run anything, templates that do not
 //! parse. The browser shell then only has to carry out what is left.
+//!
+//! This file is over 600 lines on purpose: one enum of fifteen operations, the
+//! parser of each beside it and the tests of every one (their JSON Schema is in
+//! `schema`, held to the same field lists).
 
-use super::config::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
 use super::diagnostic::{field, index, unknown, Diagnostics};
 use super::html_policy::{is_safe_url, is_url_attribute};
+use super::reader::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
 use super::template::{has_expressions, Template};
 use super::value::Value;
 
@@ -99,7 +103,7 @@ impl ActionKind {
     }
 }
 
-const OPS: &[&str] = &[
+pub(crate) const OPS: &[&str] = &[
     "setText",
     "setHtml",
     "setAttr",
@@ -115,6 +119,22 @@ const OPS: &[&str] = &[
     "remove",
     "redirect",
     "recommend",
+];
+
+/// Where `insert` and `move` may put things.
+pub(crate) const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
+
+/// The `display` values `show` may set.
+pub(crate) const DISPLAYS: &[&str] = &[
+    "block",
+    "inline",
+    "inline-block",
+    "flex",
+    "inline-flex",
+    "grid",
+    "contents",
+    "list-item",
+    "table",
 ];
 
 /// Inline style properties an action may set: looks, not layout tricks or loads.
@@ -203,7 +223,8 @@ pub(super) fn actions(
     }
 }
 
-fn fields_of(op: &str) -> &'static [&'static str] {
+/// The fields each operation allows (`reader::object` rejects the rest).
+pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
     match op {
         "setText" => &["op", "selector", "match", "text"],
         "setHtml" => &["op", "selector", "match", "html"],
@@ -271,7 +292,6 @@ fn class_name(class: String, path: &str, diags: &mut Diagnostics) -> Option<Stri
 }
 
 fn position(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Option<Position> {
-    const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
     match value.and_then(Value::as_str) {
         None => {
             diags.error(
@@ -422,17 +442,6 @@ pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -
                 None => "block".to_owned(),
                 Some(v) => string(v, &field(path, "display"), 32, diags)?,
             };
-            const DISPLAYS: &[&str] = &[
-                "block",
-                "inline",
-                "inline-block",
-                "flex",
-                "inline-flex",
-                "grid",
-                "contents",
-                "list-item",
-                "table",
-            ];
             if !DISPLAYS.contains(&display.as_str()) {
                 diags.error(
                     &field(path, "display"),
@@ -491,7 +500,7 @@ pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -
         }
         "recommend" => {
             let name = match get(map, "slot") {
-                Some(v) => super::config::identifier(v, &field(path, "slot"), diags)?,
+                Some(v) => super::reader::identifier(v, &field(path, "slot"), diags)?,
                 None => {
                     diags.error(path, "missing field \"slot\" (required by recommend)");
                     return None;

@@ -9,7 +9,7 @@
 //! `MAX_AFFINITY_KEYS` names; when a new one arrives the weakest (decayed) goes.
 
 use super::codec;
-use super::profile::truncate;
+use super::value::truncate;
 use super::value::{Map, Value};
 
 pub const MAX_AFFINITY_KEYS: usize = 20;

@@ -10,8 +10,8 @@
 //! the latest signal winning; GPC can only deny, and denies its categories unless
 //! the visitor explicitly granted them in vitrine.
 
-use super::config::{get, object};
 use super::diagnostic::{field, Diagnostics};
+use super::reader::{get, object};
 use super::value::Value;
 
 /// Where a consent change came from.
@@ -88,6 +88,15 @@ pub struct Bridges {
 }
 
 pub const DEFAULT_CMP_TRUST_DAYS: u32 = 395;
+
+/// The fields of `consent.bridges`.
+pub(crate) const BRIDGE_FIELDS: &[&str] = &[
+    "consentMode",
+    "tcf",
+    "gpc",
+    "emitConsentMode",
+    "cmpTrustDays",
+];
 
 pub const DEFAULT_CONSENT_MODE: &[(&str, &str)] = &[
     ("analytics_storage", "analytics"),
@@ -243,22 +252,11 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
         return bridges;
     };
     let here = "consent.bridges";
-    let Some(map) = object(
-        value,
-        here,
-        &[
-            "consentMode",
-            "tcf",
-            "gpc",
-            "emitConsentMode",
-            "cmpTrustDays",
-        ],
-        diags,
-    ) else {
+    let Some(map) = object(value, here, BRIDGE_FIELDS, diags) else {
         return bridges;
     };
     let category = |v: &Value, path: &str, diags: &mut Diagnostics| -> Option<String> {
-        super::config::category_ref(v, path, known, diags)
+        super::reader::category_ref(v, path, known, diags)
     };
     if let Some(v) = get(map, "consentMode") {
         let path = field(here, "consentMode");

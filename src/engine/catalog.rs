@@ -5,13 +5,26 @@
 //! Looked up by id through a sorted index (binary search) rather than a hash map:
 //! the same speed at catalog sizes, and no hasher code in the wasm.
 
-use super::config::{bounded_list, get, object, string};
 use super::diagnostic::{field, index, Diagnostics};
+use super::reader::{bounded_list, get, object, string};
 use super::value::Value;
 
 pub const MAX_PRODUCTS: usize = 10_000;
 pub const MAX_COMPLEMENTS: usize = 50_000;
 pub const MAX_TAGS: usize = 20;
+
+pub(crate) const CATALOG_FIELDS: &[&str] = &["products", "complements"];
+pub(crate) const PRODUCT_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "url",
+    "image",
+    "price",
+    "category",
+    "brand",
+    "tags",
+    "available",
+];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Product {
@@ -111,7 +124,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
     let Some(value) = value else {
         return Catalog::default();
     };
-    let Some(map) = object(value, "catalog", &["products", "complements"], diags) else {
+    let Some(map) = object(value, "catalog", CATALOG_FIELDS, diags) else {
         return Catalog::default();
     };
     let mut builder = CatalogBuilder::default();
@@ -167,18 +180,7 @@ impl CatalogBuilder {
             .take(MAX_PRODUCTS.saturating_sub(offset))
         {
             let path = index("catalog.products", offset + i);
-            let fields = &[
-                "id",
-                "name",
-                "url",
-                "image",
-                "price",
-                "category",
-                "brand",
-                "tags",
-                "available",
-            ];
-            let Some(p) = object(item, &path, fields, diags) else {
+            let Some(p) = object(item, &path, PRODUCT_FIELDS, diags) else {
                 continue;
             };
             let id = text(p, "id", &path, 64, diags);

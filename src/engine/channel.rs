@@ -195,14 +195,7 @@ mod tests {
             "pt-BR",
             1200.0,
         );
-        let channel = context
-            .attributes()
-            .into_iter()
-            .find(|(k, _)| *k == "channel");
-        assert_eq!(
-            channel.map(|(_, v)| v),
-            Some(super::super::value::Value::from("whatsapp"))
-        );
+        assert_eq!(classify(&context), "whatsapp");
     }
 
     #[test]

@@ -7,28 +7,23 @@
 //! hostile config from hurting the page: exceeding one is a validation error.
 
 use super::condition::Condition;
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics};
 use super::profile::Aggregate;
-use super::value::{Map, Value};
+use super::value::Value;
+
+use super::action::actions;
+use super::reader::{
+    bounded_list, category_ref, consent_list, get, identifier, object, priority, required_id,
+    string,
+};
+pub use super::reader::{
+    DEFAULT_RULE_CATEGORY, MAX_CATEGORIES, MAX_ID_LEN, MAX_SELECTOR_LEN, MAX_TEXT_LEN, NECESSARY,
+};
 
 pub const MAX_RULES: usize = 1000;
 pub use super::action::MAX_ACTIONS;
-pub const MAX_ID_LEN: usize = 64;
-pub const MAX_SELECTOR_LEN: usize = 512;
-pub const MAX_TEXT_LEN: usize = 20_000;
-pub const MAX_CATEGORIES: usize = 16;
-
-/// The consent category every config has and nobody can refuse.
-pub const NECESSARY: &str = "necessary";
-const DEFAULT_CATEGORIES: &[&str] = &[
-    NECESSARY,
-    "preferences",
-    "analytics",
-    "personalization",
-    "marketing",
-];
-/// Rules and signals need this category unless they name their own.
-pub const DEFAULT_RULE_CATEGORY: &str = "personalization";
+use super::consent_config::parse_consent;
+pub use super::consent_config::{Category, ConsentConfig, DEFAULT_CATEGORIES};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -58,27 +53,6 @@ pub struct ExposureSink {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConsentConfig {
-    pub categories: Vec<Category>,
-    /// Raising it voids the consent visitors gave to earlier versions.
-    pub version: u32,
-    /// Consent Mode, TCF and GPC mappings.
-    pub bridges: super::bridges::Bridges,
-    /// vitrine's built-in banner and preferences panel, in this language
-    /// (`pt-BR`, `en`, or `auto`: the page's); `None` when the site has its own.
-    pub ui: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Category {
-    pub id: String,
-    pub required: bool,
-    /// Label and description per language (`pt-BR`, `en`), for consent panels.
-    pub label: Vec<(String, String)>,
-    pub description: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub id: String,
     /// Every category the rule needs; it applies only while all are granted.
@@ -95,7 +69,7 @@ pub struct Rule {
 
 pub use super::action::{Action, ActionKind};
 
-const ROOT_FIELDS: &[&str] = &[
+pub(crate) const ROOT_FIELDS: &[&str] = &[
     "$schema",
     "version",
     "consent",
@@ -108,9 +82,10 @@ const ROOT_FIELDS: &[&str] = &[
     "catalog",
     "models",
 ];
-const CONSENT_FIELDS: &[&str] = &["categories", "version", "bridges", "ui"];
-const CATEGORY_FIELDS: &[&str] = &["id", "required", "label", "description"];
-const RULE_FIELDS: &[&str] = &[
+pub(crate) const EXPOSURE_FIELDS: &[&str] = &["dataLayer", "consent"];
+/// `exposures.dataLayer` in its object form.
+pub(crate) const DATALAYER_FIELDS: &[&str] = &["event"];
+pub(crate) const RULE_FIELDS: &[&str] = &[
     "id",
     "description",
     "consent",
@@ -129,7 +104,11 @@ impl Config {
         let mut diags = Diagnostics::default();
         let config = parse_root(value, &mut diags);
         match config {
-            Some(c) if diags.is_empty() => Ok(c),
+            Some(c) if diags.is_empty() => {
+                #[cfg(not(target_arch = "wasm32"))]
+                super::harvest::harvest(value);
+                Ok(c)
+            }
             _ => Err(diags.items),
         }
     }
@@ -196,99 +175,6 @@ impl Config {
     }
 }
 
-pub(super) fn object<'a>(
-    value: &'a Value,
-    path: &str,
-    allowed: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<&'a Map> {
-    let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected an object, found {}", value.kind()));
-        return None;
-    };
-    for (key, _) in map {
-        if !allowed.contains(&key.as_str()) {
-            diags.error(&field(path, key), unknown("field", key, allowed));
-        }
-    }
-    Some(map)
-}
-
-pub(super) fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
-    map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-pub(super) fn string(
-    value: &Value,
-    path: &str,
-    max: usize,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    match value {
-        Value::String(s) if s.chars().count() > max => {
-            diags.error(path, format!("is longer than {max} characters"));
-            None
-        }
-        Value::String(s) => Some(s.clone()),
-        other => {
-            diags.error(path, format!("expected a string, found {}", other.kind()));
-            None
-        }
-    }
-}
-
-pub(super) fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
-    let s = string(value, path, MAX_ID_LEN, diags)?;
-    let valid = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-    if !valid {
-        diags.error(
-            path,
-            format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"),
-        );
-        return None;
-    }
-    Some(s)
-}
-
-/// The required `id` field of an object at `path`.
-pub(super) fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<String> {
-    match get(map, "id") {
-        Some(v) => identifier(v, &field(path, "id"), diags),
-        None => {
-            diags.error(path, "missing field \"id\"");
-            None
-        }
-    }
-}
-
-/// A list at `path` of at most `max` entries (`noun` names them in the error);
-/// an absent field is an empty list.
-pub(super) fn bounded_list<'a>(
-    value: Option<&'a Value>,
-    path: &str,
-    max: usize,
-    noun: &str,
-    diags: &mut Diagnostics,
-) -> &'a [Value] {
-    match value {
-        None => &[],
-        Some(Value::Array(items)) if items.len() > max => {
-            diags.error(
-                path,
-                format!("has {} {noun}; the limit is {max}", items.len()),
-            );
-            &[]
-        }
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            diags.error(path, format!("expected an array, found {}", other.kind()));
-            &[]
-        }
-    }
-}
-
 fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let map = object(value, "", ROOT_FIELDS, diags)?;
     if let Some(v) = get(map, "version") {
@@ -332,10 +218,10 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let tracking = super::tracking::parse(get(map, "profile"), diags);
     let catalog = super::catalog::parse(get(map, "catalog"), diags);
     let models = super::model::parse(get(map, "models"), diags);
-    let mut segment_reads = super::decide::segment_roots(&segments);
+    let mut segment_reads = super::segment::segment_roots(&segments);
     // Scores read the profile: whoever reads `predict` depends on the features.
     let with_features = |reads: &mut Vec<String>| {
-        if reads.iter().any(|r| super::decide::overlaps(r, "predict")) {
+        if reads.iter().any(|r| super::segment::overlaps(r, "predict")) {
             for root in super::model::FEATURE_ROOTS {
                 if !reads.iter().any(|r| r == root) {
                     reads.push((*root).to_owned());
@@ -368,12 +254,12 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
 }
 
 fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Option<ExposureSink> {
-    let map = object(value, "exposures", &["dataLayer", "consent"], diags)?;
+    let map = object(value, "exposures", EXPOSURE_FIELDS, diags)?;
     let event = match get(map, "dataLayer") {
         None | Some(Value::Bool(false)) => return None,
         Some(Value::Bool(true)) => "vitrine_exposure".to_owned(),
         Some(v @ Value::Object(_)) => {
-            let inner = object(v, "exposures.dataLayer", &["event"], diags)?;
+            let inner = object(v, "exposures.dataLayer", DATALAYER_FIELDS, diags)?;
             match get(inner, "event") {
                 Some(e) => identifier(e, "exposures.dataLayer.event", diags)?,
                 None => "vitrine_exposure".to_owned(),
@@ -402,150 +288,6 @@ fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Op
         Some(_) => consent_list(map, "exposures", known, diags),
     };
     Some(ExposureSink { event, consent })
-}
-
-fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> ConsentConfig {
-    let mut config = ConsentConfig {
-        categories: DEFAULT_CATEGORIES
-            .iter()
-            .map(|id| Category {
-                id: (*id).to_owned(),
-                required: *id == NECESSARY,
-                label: Vec::new(),
-                description: Vec::new(),
-            })
-            .collect(),
-        version: 1,
-        bridges: super::bridges::Bridges::defaults(DEFAULT_CATEGORIES),
-        ui: None,
-    };
-    let Some(value) = value else { return config };
-    let Some(map) = object(value, "consent", CONSENT_FIELDS, diags) else {
-        return config;
-    };
-    if let Some(v) = get(map, "version") {
-        match v.as_f64() {
-            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
-                config.version = n as u32
-            }
-            _ => diags.error(
-                "consent.version",
-                format!(
-                    "expected a whole number of at least 1, found {}",
-                    v.to_json()
-                ),
-            ),
-        }
-    }
-    if let Some(v) = get(map, "categories") {
-        let items = bounded_list(
-            Some(v),
-            "consent.categories",
-            MAX_CATEGORIES,
-            "categories",
-            diags,
-        );
-        if items.is_empty() && !matches!(v, Value::Array(a) if a.is_empty()) {
-            return config;
-        }
-        let mut categories: Vec<Category> = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = index("consent.categories", i);
-            let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else {
-                continue;
-            };
-            let Some(id) = required_id(map, &path, diags) else {
-                continue;
-            };
-            if categories.iter().any(|c| c.id == id) {
-                diags.error(
-                    &field(&path, "id"),
-                    format!("duplicate category id \"{id}\""),
-                );
-            }
-            let required = match get(map, "required") {
-                None => id == NECESSARY,
-                Some(Value::Bool(b)) => *b,
-                Some(other) => {
-                    diags.error(
-                        &field(&path, "required"),
-                        format!("expected a boolean, found {}", other.kind()),
-                    );
-                    false
-                }
-            };
-            if id == NECESSARY && !required {
-                diags.error(
-                    &field(&path, "required"),
-                    "the \"necessary\" category is always required",
-                );
-            }
-            categories.push(Category {
-                label: texts(get(map, "label"), &field(&path, "label"), diags),
-                description: texts(get(map, "description"), &field(&path, "description"), diags),
-                id,
-                required,
-            });
-        }
-        if !categories.iter().any(|c| c.id == NECESSARY) {
-            diags.error(
-                "consent.categories",
-                "must include the \"necessary\" category",
-            );
-        }
-        config.categories = categories;
-    }
-    let known: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
-    config.bridges = super::bridges::parse(get(map, "bridges"), &known, diags);
-    config.ui = match get(map, "ui") {
-        None | Some(Value::Bool(false)) => None,
-        Some(Value::Bool(true)) => Some("auto".into()),
-        Some(v) => {
-            object(v, "consent.ui", &["language"], diags).and_then(|m| match get(m, "language") {
-                None => Some("auto".into()),
-                Some(Value::String(l)) if ["auto", "pt-BR", "en"].contains(&l.as_str()) => {
-                    Some(l.clone())
-                }
-                Some(other) => {
-                    diags.error(
-                        "consent.ui.language",
-                        format!(
-                            "must be \"pt-BR\", \"en\" or \"auto\", found {}",
-                            other.to_json()
-                        ),
-                    );
-                    None
-                }
-            })
-        }
-    };
-    config
-}
-
-/// A translated text: either one string or `{ "pt-BR": "...", "en": "..." }`.
-fn texts(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
-    match value {
-        None => Vec::new(),
-        Some(Value::String(_)) => string(value.unwrap_or(&Value::Null), path, 500, diags)
-            .map(|s| vec![(String::new(), s)])
-            .unwrap_or_default(),
-        Some(Value::Object(map)) => map
-            .iter()
-            .filter_map(|(lang, v)| {
-                Some((lang.clone(), string(v, &field(path, lang), 500, diags)?))
-            })
-            .collect(),
-        Some(other) => {
-            diags.error(
-                path,
-                format!(
-                    "expected a string or an object of translations, found {}",
-                    other.kind()
-                ),
-            );
-            Vec::new()
-        }
-    }
 }
 
 fn parse_signals(
@@ -583,20 +325,6 @@ fn parse_signals(
     signals
 }
 
-pub(super) fn category_ref(
-    value: &Value,
-    path: &str,
-    known: &[&str],
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    let id = string(value, path, MAX_ID_LEN, diags)?;
-    if !known.contains(&id.as_str()) {
-        diags.error(path, unknown("consent category", &id, known));
-        return None;
-    }
-    Some(id)
-}
-
 fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<Rule> {
     let map = object(value, path, RULE_FIELDS, diags)?;
     let id = required_id(map, path, diags);
@@ -630,58 +358,6 @@ fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics
     })
 }
 
-/// `consent`: one category or a list; absent means `personalization`.
-pub(super) fn consent_list(
-    map: &Map,
-    path: &str,
-    known: &[&str],
-    diags: &mut Diagnostics,
-) -> Vec<String> {
-    let consent_path = field(path, "consent");
-    match get(map, "consent") {
-        None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
-        None => {
-            diags.error(
-                path,
-                "missing field \"consent\" (there is no \"personalization\" category to default to)",
-            );
-            Vec::new()
-        }
-        Some(Value::Array(items)) => {
-            let mut list = Vec::new();
-            for (i, v) in items.iter().enumerate() {
-                list.extend(category_ref(v, &index(&consent_path, i), known, diags));
-            }
-            list
-        }
-        Some(v) => category_ref(v, &consent_path, known, diags)
-            .into_iter()
-            .collect(),
-    }
-}
-
-/// `priority`: a whole number, default 0.
-pub(super) fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
-    match get(map, "priority") {
-        None => 0,
-        Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
-        Some(v) => {
-            diags.error(
-                &field(path, "priority"),
-                format!(
-                    "expected a whole number between -1000000 and 1000000, found {}",
-                    v.to_json()
-                ),
-            );
-            0
-        }
-    }
-}
-
-/// A list of actions at `path`; `may_be_empty` for experiment variants (a control
-/// variant changes nothing).
-pub(super) use super::action::actions;
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -698,6 +374,19 @@ mod tests {
         assert_eq!(ids, DEFAULT_CATEGORIES);
         assert!(c.consent.categories[0].required);
         assert_eq!(c.category_of(Aggregate::Cart), "personalization");
+    }
+
+    #[test]
+    fn a_schema_reference_is_accepted_and_ignored() {
+        let with = parse(
+            r##"{"$schema": "./node_modules/vitrine/schema.json", "version": 1,
+                 "rules": [{"id": "a", "actions": [{"op": "hide", "selector": "#a"}]}]}"##,
+        )
+        .unwrap();
+        let without =
+            parse(r##"{"rules": [{"id": "a", "actions": [{"op": "hide", "selector": "#a"}]}]}"##)
+                .unwrap();
+        assert_eq!(with, without);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use super::bridges::Source;
 use super::codec;
-use super::config::ConsentConfig;
+use super::consent_config::ConsentConfig;
 use super::value::{object, Value};
 
 /// `(category, granted)` in the config's category order.
@@ -78,7 +78,7 @@ impl ConsentStore {
         if let Some(stored) = stored {
             if stored.version == config.version {
                 store.explicit = stored.explicit.clone();
-                store.explicit.truncate(super::config::MAX_CATEGORIES);
+                store.explicit.truncate(super::reader::MAX_CATEGORIES);
                 for (id, granted) in stored.granted {
                     if let Some((_, slot)) = store.granted.iter_mut().find(|(c, _)| *c == id) {
                         *slot = *slot || granted;
@@ -88,7 +88,7 @@ impl ConsentStore {
                 store.cmp_seen.retain(|(c, at)| {
                     at.is_finite() && config.categories.iter().any(|k| k.id == *c)
                 });
-                store.cmp_seen.truncate(super::config::MAX_CATEGORIES);
+                store.cmp_seen.truncate(super::reader::MAX_CATEGORIES);
             }
             store.records = stored.records;
             store.records.retain(|r| r.time_ms.is_finite());

@@ -159,26 +159,7 @@ pub fn anything_stale(config: &Config, changed: &[String]) -> bool {
         || config.experiments.iter().any(|e| stale(&e.reads, changed))
 }
 
-/// Whether two attribute paths overlap: equal, or one inside the other
-/// (`clicks` and `clicks.promo`).
-pub fn overlaps(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.starts_with(short) && (long.len() == short.len() || long.as_bytes()[short.len()] == b'.')
-}
-
-/// The attribute roots the segments read (the `segments` attribute changes when
-/// any of them does).
-pub fn segment_roots(segments: &[super::segment::Segment]) -> Vec<String> {
-    let mut roots: Vec<String> = Vec::new();
-    for segment in segments {
-        for r in segment.when.roots() {
-            if !roots.contains(&r) {
-                roots.push(r);
-            }
-        }
-    }
-    roots
-}
+pub use super::segment::{overlaps, segment_roots};
 
 /// What the evaluation needs to know about the visitor besides attributes.
 pub struct Visitor<'a> {

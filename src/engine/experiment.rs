@@ -4,12 +4,11 @@
 //! in the profile, so changing weights later does not move visitors) and can be
 //! forced for QA with `?vitrine_force=<experiment>:<variant>`.
 
+use super::action::{actions, Action};
 use super::bucket;
 use super::condition::Condition;
-use super::config::{
-    actions, bounded_list, consent_list, get, identifier, object, priority, required_id, Action,
-};
 use super::diagnostic::{field, index, Diagnostics};
+use super::reader::{bounded_list, consent_list, get, identifier, object, priority, required_id};
 use super::segment;
 use super::value::Value;
 
@@ -39,7 +38,7 @@ pub struct Variant {
     pub actions: Vec<Action>,
 }
 
-const FIELDS: &[&str] = &[
+pub(crate) const EXPERIMENT_FIELDS: &[&str] = &[
     "id",
     "description",
     "consent",
@@ -50,6 +49,7 @@ const FIELDS: &[&str] = &[
     "priority",
     "variants",
 ];
+pub(crate) const VARIANT_FIELDS: &[&str] = &["id", "weight", "actions"];
 
 impl Experiment {
     /// The variant a visitor id falls into, or `None` outside the coverage.
@@ -109,7 +109,7 @@ fn parse_one(
     segments: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<Experiment> {
-    let map = object(value, path, FIELDS, diags)?;
+    let map = object(value, path, EXPERIMENT_FIELDS, diags)?;
     let id = required_id(map, path, diags);
     let consent = consent_list(map, path, categories, diags);
     let when = get(map, "when").and_then(|v| {
@@ -186,7 +186,7 @@ fn variants(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<V
     let mut weighted = 0;
     for (i, item) in items.iter().enumerate() {
         let here = index(path, i);
-        let Some(map) = object(item, &here, &["id", "weight", "actions"], diags) else {
+        let Some(map) = object(item, &here, VARIANT_FIELDS, diags) else {
             continue;
         };
         let id = required_id(map, &here, diags);

@@ -4,8 +4,8 @@
 //! `holdout` share of visitors who never see it (for measuring its effect).
 
 use super::bucket;
-use super::config::{get, object, string};
 use super::diagnostic::{field, unknown, Diagnostics};
+use super::reader::{get, object, string};
 use super::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +140,12 @@ pub fn window(per: Per, page_views: u32, sessions: u32, now_ms: f64) -> u64 {
     }
 }
 
+pub(crate) const FREQUENCY_FIELDS: &[&str] = &["max", "per"];
+pub(crate) const FREQUENCY_WINDOWS: &[&str] = &["pageview", "session", "day", "visitor"];
+pub(crate) const SCHEDULE_FIELDS: &[&str] = &["start", "end", "weekdays", "hours"];
+/// `"load"` and `"exit"` are strings; the others one-field objects (`{"dwell": ms}`).
+pub(crate) const TRIGGER_KINDS: &[&str] = &["load", "exit", "event", "dwell", "scroll", "idle"];
+
 /// Parses the optional `trigger`, `frequency`, `schedule` and `holdout` of a rule.
 pub fn parse(map: &super::value::Map, path: &str, diags: &mut Diagnostics) -> Gates {
     let mut gates = Gates::default();
@@ -148,7 +154,7 @@ pub fn parse(map: &super::value::Map, path: &str, diags: &mut Diagnostics) -> Ga
     }
     if let Some(v) = get(map, "frequency") {
         let here = field(path, "frequency");
-        if let Some(m) = object(v, &here, &["max", "per"], diags) {
+        if let Some(m) = object(v, &here, FREQUENCY_FIELDS, diags) {
             let max = match get(m, "max") {
                 Some(Value::Number(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= 1e6 => *n as u32,
                 Some(other) => {
@@ -166,7 +172,6 @@ pub fn parse(map: &super::value::Map, path: &str, diags: &mut Diagnostics) -> Ga
                     1
                 }
             };
-            const PERS: &[&str] = &["pageview", "session", "day", "visitor"];
             let per = match get(m, "per").and_then(|p| string(p, &field(&here, "per"), 16, diags)) {
                 None => Per::Visitor,
                 Some(p) => match p.as_str() {
@@ -177,7 +182,7 @@ pub fn parse(map: &super::value::Map, path: &str, diags: &mut Diagnostics) -> Ga
                     other => {
                         diags.error(
                             &field(&here, "per"),
-                            unknown("frequency window", other, PERS),
+                            unknown("frequency window", other, FREQUENCY_WINDOWS),
                         );
                         Per::Visitor
                     }
@@ -222,12 +227,11 @@ fn number_at_least(v: &Value, path: &str, min: f64, diags: &mut Diagnostics) -> 
 }
 
 fn parse_trigger(v: &Value, path: &str, diags: &mut Diagnostics) -> Trigger {
-    const KINDS: &[&str] = &["load", "exit", "event", "dwell", "scroll", "idle"];
     match v {
         Value::String(s) if s == "load" => Trigger::Load,
         Value::String(s) if s == "exit" => Trigger::Exit,
         Value::String(s) => {
-            diags.error(path, unknown("trigger", s, KINDS));
+            diags.error(path, unknown("trigger", s, TRIGGER_KINDS));
             Trigger::Load
         }
         Value::Object(map) if map.len() == 1 => {
@@ -256,7 +260,7 @@ fn parse_trigger(v: &Value, path: &str, diags: &mut Diagnostics) -> Trigger {
                     Trigger::Scroll(pct)
                 }
                 other => {
-                    diags.error(path, unknown("trigger", other, KINDS));
+                    diags.error(path, unknown("trigger", other, TRIGGER_KINDS));
                     Trigger::Load
                 }
             }
@@ -272,7 +276,7 @@ fn parse_trigger(v: &Value, path: &str, diags: &mut Diagnostics) -> Trigger {
 }
 
 fn parse_schedule(v: &Value, path: &str, diags: &mut Diagnostics) -> Option<Schedule> {
-    let map = object(v, path, &["start", "end", "weekdays", "hours"], diags)?;
+    let map = object(v, path, SCHEDULE_FIELDS, diags)?;
     let mut schedule = Schedule::default();
     for (key, slot) in [
         ("start", &mut schedule.start_ms),

@@ -66,10 +66,56 @@ fn default_host() -> Host {
         to_lowercase: |s| s.to_lowercase(),
         to_uppercase: |s| s.to_uppercase(),
         format_number: native_format_number,
-        string_to_number: super::value::parse_js_number,
+        string_to_number: parse_js_number,
         compile_regex: native_regex::compile,
         regex_test: native_regex::test,
     }
+}
+
+/// ECMAScript `StringToNumber`: decimal literals, `0x`/`0o`/`0b` integers,
+/// `Infinity`, surrounding white space; anything else is NaN.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_js_number(s: &str) -> f64 {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        return 0.0;
+    }
+    let radix = match t.get(..2) {
+        Some("0x") | Some("0X") => 16,
+        Some("0o") | Some("0O") => 8,
+        Some("0b") | Some("0B") => 2,
+        _ => 0,
+    };
+    if radix != 0 {
+        let digits = t.get(2..).unwrap_or("");
+        if digits.is_empty() {
+            return f64::NAN;
+        }
+        let mut acc = 0.0f64;
+        for c in digits.chars() {
+            match c.to_digit(radix) {
+                Some(d) => acc = acc * f64::from(radix) + f64::from(d),
+                None => return f64::NAN,
+            }
+        }
+        return acc;
+    }
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if unsigned == "Infinity" {
+        return if t.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
+    // Rust accepts "inf"/"nan"; JavaScript only digits, '.', exponent and sign.
+    if !unsigned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
+        return f64::NAN;
+    }
+    t.parse::<f64>().unwrap_or(f64::NAN)
 }
 
 /// ECMAScript regular expressions natively, with the `regress` crate.
@@ -102,23 +148,27 @@ mod native_regex {
 
 /// Without an installed host (never the case in the browser shell), stay correct
 /// for ASCII and approximate otherwise rather than link the large Rust versions.
+/// Six decimals at most, no exponent: only until the browser's own is installed.
+#[cfg(target_arch = "wasm32")]
+fn placeholder_number_to_string(n: f64) -> String {
+    let whole = n.trunc();
+    let frac = ((n - whole).abs() * 1e6).round() as u64;
+    let mut s = (whole as i64).to_string();
+    if frac > 0 {
+        let f = format!("{frac:06}");
+        s.push('.');
+        s.push_str(f.trim_end_matches('0'));
+    }
+    s
+}
+
 #[cfg(target_arch = "wasm32")]
 fn default_host() -> Host {
     Host {
-        number_to_string: |n| {
-            let whole = n.trunc();
-            let frac = ((n - whole).abs() * 1e6).round() as u64;
-            let mut s = super::value::js_number_to_string(whole);
-            if frac > 0 {
-                let f = format!("{frac:06}");
-                s.push('.');
-                s.push_str(f.trim_end_matches('0'));
-            }
-            s
-        },
+        number_to_string: placeholder_number_to_string,
         to_lowercase: |s| s.to_ascii_lowercase(),
         to_uppercase: |s| s.to_ascii_uppercase(),
-        format_number: |n, _| super::value::js_number_to_string(n),
+        format_number: |n, _| placeholder_number_to_string(n),
         compile_regex: |_, _| Err("regular expressions need the browser host".into()),
         regex_test: |_, _| false,
         string_to_number: |s| {

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod affinity;
+pub mod attributes;
 pub mod bridges;
 pub mod bucket;
 pub mod catalog;
@@ -14,18 +15,26 @@ pub mod codec;
 pub mod condition;
 pub mod config;
 pub mod consent;
+pub mod consent_config;
 pub mod decide;
 pub mod diagnostic;
 pub mod ecommerce;
 pub mod experiment;
 pub mod gates;
+/// The config's JSON Schema (native only: the generator and the tests use it).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod harvest;
 pub mod host;
 pub mod html_policy;
 pub mod model;
+pub mod persist;
 pub mod plan;
 pub mod profile;
+pub mod reader;
 pub mod recommend;
 pub mod runtime;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod schema;
 pub mod segment;
 pub mod signal;
 pub mod template;

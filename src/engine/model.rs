@@ -5,11 +5,12 @@
 //! 0.7 and a cart → free shipping"); it follows every signal through the
 //! incremental evaluation like any other attribute.
 
-use super::config::{bounded_list, get, identifier, object};
 use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::reader::{bounded_list, get, identifier, object};
 use super::value::Value;
 
 pub const MAX_MODELS: usize = 20;
+pub(crate) const MODEL_FIELDS: &[&str] = &["id", "description", "bias", "weights"];
 
 /// A feature: its name in the config and how it is read from the attributes.
 pub struct Feature {
@@ -222,12 +223,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Model> {
         .enumerate()
     {
         let path = index("models", i);
-        let Some(map) = object(
-            item,
-            &path,
-            &["id", "description", "bias", "weights"],
-            diags,
-        ) else {
+        let Some(map) = object(item, &path, MODEL_FIELDS, diags) else {
             continue;
         };
         let id = match get(map, "id") {

@@ -6,11 +6,12 @@
 //! kept in an order where every segment comes after the ones it uses.
 
 use super::condition::Condition;
-use super::config::{bounded_list, get, object, required_id};
 use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::reader::{bounded_list, get, object, required_id};
 use super::value::Value;
 
 pub const MAX_SEGMENTS: usize = 200;
+pub(crate) const SEGMENT_FIELDS: &[&str] = &["id", "description", "when"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
@@ -66,7 +67,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Segment> {
         .enumerate()
         .map(|(i, item)| {
             let path = index("segments", i);
-            let map = object(item, &path, &["id", "description", "when"], diags)?;
+            let map = object(item, &path, SEGMENT_FIELDS, diags)?;
             required_id(map, &path, diags)
         })
         .collect();
@@ -203,6 +204,27 @@ pub fn evaluate(segments: &[Segment], attributes: &mut Value) {
             }
         }
     }
+}
+
+/// Whether two attribute paths overlap: equal, or one inside the other
+/// (`clicks` and `clicks.promo`).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.starts_with(short) && (long.len() == short.len() || long.as_bytes()[short.len()] == b'.')
+}
+
+/// The attribute roots the segments read (the `segments` attribute changes when
+/// any of them does).
+pub fn segment_roots(segments: &[Segment]) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    for segment in segments {
+        for r in segment.when.roots() {
+            if !roots.contains(&r) {
+                roots.push(r);
+            }
+        }
+    }
+    roots
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

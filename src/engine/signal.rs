@@ -171,7 +171,6 @@ impl Context {
                 ]),
             ),
             ("utm", utm),
-            ("channel", Value::from(super::channel::classify(self))),
             (
                 "time",
                 object(vec![

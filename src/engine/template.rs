@@ -197,7 +197,7 @@ impl Template {
 }
 
 fn apply_filters(mut text: String, mut number: Option<f64>, filters: &[Filter]) -> String {
-    text = super::profile::truncate(&text, MAX_RENDERED_LEN);
+    text = super::value::truncate(&text, MAX_RENDERED_LEN);
     for filter in filters {
         let host = host::get();
         text = match filter {
@@ -215,7 +215,7 @@ fn apply_filters(mut text: String, mut number: Option<f64>, filters: &[Filter]) 
                 }
             }
             Filter::Truncate(n) if text.chars().count() > *n => {
-                let mut cut = super::profile::truncate(&text, *n);
+                let mut cut = super::value::truncate(&text, *n);
                 cut.push('…');
                 cut
             }

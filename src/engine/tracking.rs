@@ -6,13 +6,18 @@
 //! field is optional; the defaults are what most shops want.
 
 use super::affinity::DEFAULT_HALF_LIFE_DAYS;
-use super::config::{get, identifier, object, string, MAX_SELECTOR_LEN};
 use super::diagnostic::{field, Diagnostics};
+use super::reader::{get, identifier, object, string, MAX_SELECTOR_LEN};
 use super::value::Value;
 
 /// Selector → key entries in `profile.clicks`.
 pub const MAX_CLICK_SELECTORS: usize = 50;
 const DEFAULT_ABANDON_IDLE_MS: f64 = 60_000.0;
+
+pub(crate) const PROFILE_FIELDS: &[&str] = &["clicks", "affinity", "abandonment", "identity"];
+pub(crate) const AFFINITY_FIELDS: &[&str] = &["halfLifeDays"];
+pub(crate) const ABANDONMENT_FIELDS: &[&str] = &["idleSeconds"];
+pub(crate) const IDENTITY_FIELDS: &[&str] = &["replaceAnonymousId", "urlParam"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tracking {
@@ -70,8 +75,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
     let Some(value) = value else {
         return tracking;
     };
-    let fields = &["clicks", "affinity", "abandonment", "identity"];
-    let Some(map) = object(value, "profile", fields, diags) else {
+    let Some(map) = object(value, "profile", PROFILE_FIELDS, diags) else {
         return tracking;
     };
     if let Some(v) = get(map, "clicks") {
@@ -103,7 +107,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
         }
     }
     if let Some(v) = get(map, "affinity") {
-        if let Some(m) = object(v, "profile.affinity", &["halfLifeDays"], diags) {
+        if let Some(m) = object(v, "profile.affinity", AFFINITY_FIELDS, diags) {
             if let Some(h) = get(m, "halfLifeDays") {
                 let path = "profile.affinity.halfLifeDays";
                 tracking.half_life_days = positive(h, path, 3650, diags).unwrap_or(7.0);
@@ -111,7 +115,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
         }
     }
     if let Some(v) = get(map, "abandonment") {
-        if let Some(m) = object(v, "profile.abandonment", &["idleSeconds"], diags) {
+        if let Some(m) = object(v, "profile.abandonment", ABANDONMENT_FIELDS, diags) {
             if let Some(s) = get(m, "idleSeconds") {
                 let path = "profile.abandonment.idleSeconds";
                 if let Some(s) = positive(s, path, 86_400, diags) {
@@ -122,7 +126,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
     }
     if let Some(v) = get(map, "identity") {
         let here = "profile.identity";
-        if let Some(m) = object(v, here, &["replaceAnonymousId", "urlParam"], diags) {
+        if let Some(m) = object(v, here, IDENTITY_FIELDS, diags) {
             match get(m, "replaceAnonymousId") {
                 None => {}
                 Some(Value::Bool(b)) => tracking.identity.replace_anonymous_id = *b,

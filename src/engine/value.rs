@@ -212,56 +212,18 @@ pub fn js_number_to_string(n: f64) -> String {
     (super::host::get().number_to_string)(n)
 }
 
-/// ECMAScript `StringToNumber`, through the host (JavaScript's `Number(s)` in the
-/// browser; `parse_js_number` natively).
-pub fn string_to_number(s: &str) -> f64 {
-    (super::host::get().string_to_number)(s)
+/// Cuts a string to at most `max` characters, on a character boundary.
+pub fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => s.get(..i).unwrap_or("").to_owned(),
+        None => s.to_owned(),
+    }
 }
 
-/// ECMAScript `StringToNumber`: decimal literals, `0x`/`0o`/`0b` integers,
-/// `Infinity`, surrounding white space; anything else is NaN.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn parse_js_number(s: &str) -> f64 {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if t.is_empty() {
-        return 0.0;
-    }
-    let radix = match t.get(..2) {
-        Some("0x") | Some("0X") => 16,
-        Some("0o") | Some("0O") => 8,
-        Some("0b") | Some("0B") => 2,
-        _ => 0,
-    };
-    if radix != 0 {
-        let digits = t.get(2..).unwrap_or("");
-        if digits.is_empty() {
-            return f64::NAN;
-        }
-        let mut acc = 0.0f64;
-        for c in digits.chars() {
-            match c.to_digit(radix) {
-                Some(d) => acc = acc * f64::from(radix) + f64::from(d),
-                None => return f64::NAN,
-            }
-        }
-        return acc;
-    }
-    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
-    if unsigned == "Infinity" {
-        return if t.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
-    }
-    // Rust accepts "inf"/"nan"; JavaScript only digits, '.', exponent and sign.
-    if !unsigned
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-    {
-        return f64::NAN;
-    }
-    t.parse::<f64>().unwrap_or(f64::NAN)
+/// ECMAScript `StringToNumber`, through the host (JavaScript's `Number(s)` in the
+/// browser; `host::parse_js_number` natively).
+pub fn string_to_number(s: &str) -> f64 {
+    (super::host::get().string_to_number)(s)
 }
 
 impl From<&str> for Value {

@@ -40,15 +40,17 @@ const embed = (value) => JSON.stringify(value).replaceAll('<', '\\u003c');
 
 const esmPage = (config) => `<!doctype html><html><head><link rel="icon" href="data:,"></head><body>${BODY}
 <script type="module">
-  import { start } from '/pkg/index.js';
+  import { start, VitrineConfigError, VitrineError } from '/pkg/index.js';
   window.events = [];
+  window.classes = { VitrineConfigError, VitrineError };
   try {
     window.early = [];
     window.v = await start({ config: ${embed(config)}, on: { exposure: (d) => window.early.push(d), apply: (d) => window.early.push(d) } });
     for (const name of ['apply', 'revert', 'consent', 'warning']) window.v.on(name, (d) => window.events.push([name, d]));
     window.started = true;
   } catch (error) {
-    window.failure = { name: error.name, message: error.message, errors: error.errors, isError: error instanceof Error };
+    window.failure = { name: error.name, message: error.message, errors: error.errors, isError: error instanceof Error,
+      isConfigError: error instanceof VitrineConfigError, isVitrineError: error instanceof VitrineError };
   }
 </script></body></html>`;
 
@@ -108,6 +110,8 @@ describe('ESM start()', () => {
     await page.waitForFunction(() => window.failure || window.started);
     const failure = await page.evaluate(() => window.failure);
     assert.equal(failure.isError, true);
+    assert.equal(failure.isConfigError, true, 'instanceof VitrineConfigError');
+    assert.equal(failure.isVitrineError, true, 'a VitrineConfigError is a VitrineError');
     assert.equal(failure.name, 'VitrineConfigError');
     assert.match(failure.message, /rules\[0\]\.when\.cart\.total: unknown operator "\$gtt" \(did you mean "\$gt"\?\)/);
     assert.deepEqual(failure.errors, [{ path: 'rules[0].when.cart.total', message: 'unknown operator "$gtt" (did you mean "$gt"?)' }]);
@@ -196,7 +200,9 @@ describe('ESM start()', () => {
           fn();
           return 'no error';
         } catch (e) {
-          return `${e.name}: ${e.message}`;
+          const { VitrineError, VitrineConfigError } = window.classes;
+          const kind = e instanceof VitrineError && !(e instanceof VitrineConfigError) ? '' : ' (not a VitrineError instance)';
+          return `${e.name}: ${e.message}${kind}`;
         }
       };
       return [
@@ -336,6 +342,7 @@ describe('script tag', () => {
     await context.addInitScript(() => {
       document.addEventListener('vitrine:error', (e) => {
         window.vitrineError = e.detail.errors;
+        window.errorClass = [e.detail instanceof window.VitrineConfigError, e.detail instanceof window.VitrineError];
       });
     });
     const { page, log } = await open('/tag-bad.html', { context });
@@ -345,6 +352,9 @@ describe('script tag', () => {
     ]);
     assert.ok(log.console.some((l) => l.startsWith('error: vitrine: invalid config: rules[0].consent[0]: unknown consent category')), log.console.join('\n'));
     assert.equal(await page.evaluate(() => window.vitrine), undefined);
+    assert.deepEqual(await page.evaluate(() => window.errorClass), [true, true], 'instanceof works from the script tag');
+    // The globals are the entry's own classes.
+    assert.equal(await page.evaluate(async () => (await import('/pkg/index.js')).VitrineConfigError === window.VitrineConfigError), true);
     assert.equal(await page.textContent('#title'), 'Original title');
     assert.deepEqual(log.errors, [], 'nothing thrown into the page');
     await context.close();
@@ -361,6 +371,7 @@ describe('script tag', () => {
       await page.evaluate(() => new Promise(requestAnimationFrame));
     }
     assert.ok(log.console.some((l) => l.startsWith('error: vitrine: invalid config: #vitrine-config is not valid JSON')), log.console.join('\n'));
+    await page.waitForFunction(() => window.VitrineConfigError);
     assert.deepEqual(log.errors, []);
     assert.equal(await page.textContent('#title'), 'Original title');
     await context.close();

@@ -1,6 +1,9 @@
 // Shared setup for the end-to-end tests: Debian's Chromium driven by playwright-core
 // (never a downloaded browser) against pages served by the test's own server on
 // 127.0.0.1, on a random port.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
@@ -30,8 +33,49 @@ export async function startServer(options = {}) {
   return { server, origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/**
+ * The configs a test page carries (inline `#vitrine-config` JSON, and the
+ * `config: {...}` object literal a module script passes to `start`), written to
+ * `VITRINE_HARVEST_DIR` when set (`npm test` sets it): the types test checks each
+ * one the validator accepts against config.d.ts and schema.json.
+ */
+function harvest(html) {
+  const dir = process.env.VITRINE_HARVEST_DIR;
+  if (!dir) return;
+  const found = [];
+  for (const m of html.matchAll(/<script type="application\/json" id="vitrine-config">([\s\S]*?)<\/script>/g)) found.push(m[1]);
+  for (const m of html.matchAll(/config: (?=\{)/g)) {
+    let depth = 0;
+    let inString = false;
+    for (let i = m.index + m[0].length; i < html.length; i++) {
+      const c = html[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) {
+        found.push(html.slice(m.index + m[0].length, i + 1));
+        break;
+      }
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const text of found) {
+    let config;
+    try {
+      config = JSON.parse(text);
+    } catch {
+      continue; // not JSON (a config built in JS, or a deliberately broken one)
+    }
+    const body = JSON.stringify(config);
+    writeFileSync(join(dir, `${createHash('sha1').update(body).digest('hex').slice(0, 16)}.json`), body);
+  }
+}
+
 /** A route that answers with a fixed HTML page. */
 export function page(html, headers = {}) {
+  harvest(html);
   return (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
     res.end(html);

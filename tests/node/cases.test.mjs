@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { evalCondition as growthbook } from '@growthbook/growthbook';
-import { evalCondition, init, validateConfig } from '../../pkg/index.js';
+import { evalCondition, init, validateConfig, VitrineConfigError, VitrineError } from '../../pkg/index.js';
 
 const load = async (file) => JSON.parse(await readFile(new URL(`../cases/${file}`, import.meta.url), 'utf8'));
 const cases = [...(await load('conditions.json')), ...(await load('generated.json'))];
@@ -24,6 +24,8 @@ test(`${cases.length} shared cases pass against the wasm package in Node`, () =>
 });
 
 test('a malformed condition throws an error that names the field', () => {
+  assert.throws(() => evalCondition({}, { 'cart.total': { $gtt: 1 } }), VitrineConfigError);
+  assert.throws(() => evalCondition({}, { 'cart.total': { $gtt: 1 } }), VitrineError);
   assert.throws(() => evalCondition({}, { 'cart.total': { $gtt: 1 } }), {
     name: 'VitrineConfigError',
     message: 'vitrine: invalid config: cart.total: unknown operator "$gtt" (did you mean "$gt"?)',

@@ -29,11 +29,13 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'LICENSE',
     'README.md',
     'cli.js',
+    'config.d.ts',
     'consent-ui.js',
     'index.d.ts',
     'index.js',
     'overlay.js',
     'package.json',
+    'schema.json',
     'vitrine.js',
     'vitrine_core.d.ts',
     'vitrine_core.js',
@@ -44,6 +46,11 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
   assert.equal(manifest.unpkg, './vitrine.js');
   assert.equal(manifest.jsdelivr, './vitrine.js');
   assert.equal(manifest.types, './index.d.ts');
+  // Editors find the config's JSON Schema as `vitrine/schema.json`.
+  assert.equal(manifest.exports['./schema.json'], './schema.json');
+  const schema = JSON.parse(readFileSync(join(project, 'node_modules/vitrine/schema.json'), 'utf8'));
+  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  assert.ok(schema.properties.rules, 'the schema describes rules');
 });
 
 test("the README's Node snippet works against the installed package", () => {

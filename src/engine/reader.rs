@@ -1,0 +1,162 @@
+//! Reading the config document: the typed accessors every section's parser uses
+//! (objects with their allowed fields, strings with a length cap, ids, bounded
+//! lists, consent category references, `consent` lists and priorities) and the
+//! limits they enforce. Each feature parses its own section with these; `config`
+//! only assembles the sections, so no feature depends on `config`.
+
+use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::value::{Map, Value};
+
+pub const MAX_ID_LEN: usize = 64;
+pub const MAX_SELECTOR_LEN: usize = 512;
+pub const MAX_TEXT_LEN: usize = 20_000;
+pub const MAX_CATEGORIES: usize = 16;
+/// The consent category every config has and nobody can refuse.
+pub const NECESSARY: &str = "necessary";
+/// Rules and signals need this category unless they name their own.
+pub const DEFAULT_RULE_CATEGORY: &str = "personalization";
+
+pub fn object<'a>(
+    value: &'a Value,
+    path: &str,
+    allowed: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<&'a Map> {
+    let Some(map) = value.as_object() else {
+        diags.error(path, format!("expected an object, found {}", value.kind()));
+        return None;
+    };
+    for (key, _) in map {
+        if !allowed.contains(&key.as_str()) {
+            diags.error(&field(path, key), unknown("field", key, allowed));
+        }
+    }
+    Some(map)
+}
+
+pub fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
+    map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+pub fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) -> Option<String> {
+    match value {
+        Value::String(s) if s.chars().count() > max => {
+            diags.error(path, format!("is longer than {max} characters"));
+            None
+        }
+        Value::String(s) => Some(s.clone()),
+        other => {
+            diags.error(path, format!("expected a string, found {}", other.kind()));
+            None
+        }
+    }
+}
+
+pub fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    let s = string(value, path, MAX_ID_LEN, diags)?;
+    let valid = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    if !valid {
+        diags.error(
+            path,
+            format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// The required `id` field of an object at `path`.
+pub fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    match get(map, "id") {
+        Some(v) => identifier(v, &field(path, "id"), diags),
+        None => {
+            diags.error(path, "missing field \"id\"");
+            None
+        }
+    }
+}
+
+/// A list at `path` of at most `max` entries (`noun` names them in the error);
+/// an absent field is an empty list.
+pub fn bounded_list<'a>(
+    value: Option<&'a Value>,
+    path: &str,
+    max: usize,
+    noun: &str,
+    diags: &mut Diagnostics,
+) -> &'a [Value] {
+    match value {
+        None => &[],
+        Some(Value::Array(items)) if items.len() > max => {
+            diags.error(
+                path,
+                format!("has {} {noun}; the limit is {max}", items.len()),
+            );
+            &[]
+        }
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            diags.error(path, format!("expected an array, found {}", other.kind()));
+            &[]
+        }
+    }
+}
+
+pub fn category_ref(
+    value: &Value,
+    path: &str,
+    known: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let id = string(value, path, MAX_ID_LEN, diags)?;
+    if !known.contains(&id.as_str()) {
+        diags.error(path, unknown("consent category", &id, known));
+        return None;
+    }
+    Some(id)
+}
+
+/// `consent`: one category or a list; absent means `personalization`.
+pub fn consent_list(map: &Map, path: &str, known: &[&str], diags: &mut Diagnostics) -> Vec<String> {
+    let consent_path = field(path, "consent");
+    match get(map, "consent") {
+        None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
+        None => {
+            diags.error(
+                path,
+                "missing field \"consent\" (there is no \"personalization\" category to default to)",
+            );
+            Vec::new()
+        }
+        Some(Value::Array(items)) => {
+            let mut list = Vec::new();
+            for (i, v) in items.iter().enumerate() {
+                list.extend(category_ref(v, &index(&consent_path, i), known, diags));
+            }
+            list
+        }
+        Some(v) => category_ref(v, &consent_path, known, diags)
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// `priority`: a whole number, default 0.
+pub fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
+    match get(map, "priority") {
+        None => 0,
+        Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
+        Some(v) => {
+            diags.error(
+                &field(path, "priority"),
+                format!(
+                    "expected a whole number between -1000000 and 1000000, found {}",
+                    v.to_json()
+                ),
+            );
+            0
+        }
+    }
+}
