@@ -14,15 +14,40 @@
 // No flicker: placed in <head>, it hides (visibility: hidden, so nothing moves)
 // only the elements the config's actions target — never the body — until vitrine
 // has applied its changes and the document is parsed, or `data-timeout`
-// milliseconds (default 400) have passed, whichever comes first; on any failure it
+// milliseconds (default 3000) have passed, whichever comes first; on any failure it
 // reveals at once. With a config URL, name the targets in `data-hide`.
 (function () {
   'use strict';
+  // How long the targets may stay hidden at most (fail open). Chosen so that on a
+  // first visit over Slow 4G (562.5 ms RTT, 1.44 Mbps) the swap comes before it:
+  // see docs/config.md ("Late content, re-renders and flicker") for the figures.
+  var DEFAULT_TIMEOUT_MS = 3000;
   var script = document.currentScript;
   var base = (script && script.src) || document.baseURI;
   var configUrl = script && script.getAttribute('data-config');
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
-  var timeout = Number((script && script.getAttribute('data-timeout')) || 400);
+  var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);
+  var entryUrl = new URL('./index.js', base).href;
+
+  // Everything the first swap needs is requested now, in parallel, instead of one
+  // file after the other (loader → entry → glue → wasm: four round trips): the
+  // entry and the wasm-bindgen glue as module preloads, the wasm itself with a
+  // fetch whose response the entry compiles while it streams in.
+  function preload(href) {
+    var link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = href;
+    (document.head || document.documentElement).appendChild(link);
+  }
+  preload(entryUrl);
+  preload(new URL('./vitrine_core.js', base).href);
+  var wasm;
+  try {
+    wasm = fetch(new URL('./vitrine_core_bg.wasm', base).href, { credentials: 'same-origin' });
+    wasm.catch(function () { /* reported by start(), which fails open */ });
+  } catch (_) {
+    wasm = undefined; // no fetch: the entry fetches it itself
+  }
   var hideStyle = null;
 
   function reveal() {
@@ -60,7 +85,7 @@
     hideStyle.id = 'vitrine-hide';
     hideStyle.textContent = selectors.join(',\n') + ' { visibility: hidden !important; }';
     document.head.appendChild(hideStyle);
-    setTimeout(reveal, timeout > 0 ? timeout : 400);
+    setTimeout(reveal, timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS);
   }
 
   function dispatch(name, detail) {
@@ -96,7 +121,7 @@
   var entry = null;
   function loadEntry() {
     if (!entry) {
-      entry = import(new URL('./index.js', base).href).then(function (vitrine) {
+      entry = import(entryUrl).then(function (vitrine) {
         if (!window.VitrineError) window.VitrineError = vitrine.VitrineError;
         if (!window.VitrineConfigError) window.VitrineConfigError = vitrine.VitrineConfigError;
         return vitrine;
@@ -119,7 +144,7 @@
     loadEntry()
       .then(function (vitrine) {
         if (config === undefined) config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
-        return vitrine.start({ config: config, debug: debug });
+        return vitrine.start({ config: config, debug: debug, wasm: wasm });
       })
       .then(function (instance) {
         window.vitrine = instance;

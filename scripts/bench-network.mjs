@@ -59,7 +59,7 @@ const LOADS = flag('--quick') ? 2 : Number(option('--loads') ?? 10);
 if (!Number.isInteger(LOADS) || LOADS < 1) throw new Error('--loads needs a whole number ≥ 1');
 const JSON_OUT = option('--json');
 const ALL_CHAINS = flag('--chains');
-// The loader's data-timeout (how long it may keep its targets hidden); unset, its default (400 ms).
+// The loader's data-timeout (how long it may keep its targets hidden); unset, its default (3000 ms).
 const VITRINE_TIMEOUT = option('--vitrine-timeout');
 if (VITRINE_TIMEOUT !== undefined && !/^\d+$/.test(VITRINE_TIMEOUT)) throw new Error('--vitrine-timeout needs milliseconds');
 const CPU_RATE = 4;
@@ -557,7 +557,7 @@ try {
   console.log(`== Network benchmark: first and repeat visit, vitrine vs GrowthBook 1.8.0 script tag (Chromium ${browser.version()}, ${origin})`);
   console.log(`gzip sizes: vitrine ${kb(['/pkg/vitrine.js', '/pkg/index.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm'].reduce((n, p) => n + assets.get(p).gz.length, 0))} ` +
     `(loader + index.js + vitrine_core.js + wasm), GrowthBook ${kb(assets.get('/vendor/growthbook/auto.min.js').gz.length + assets.get(`/api/features/${CLIENT_KEY}`).gz.length)} (auto.min.js + payload); ` +
-    `vitrine's loader: ${VITRINE_TIMEOUT ? `data-timeout="${VITRINE_TIMEOUT}"` : 'default data-timeout (400 ms)'}`);
+    `vitrine's loader: ${VITRINE_TIMEOUT ? `data-timeout="${VITRINE_TIMEOUT}"` : 'default data-timeout (3000 ms)'}`);
 
   // Every variant must personalize before anything is measured.
   for (const v of VARIANTS) {
