@@ -165,7 +165,9 @@ impl Applier {
     /// them, re-rendered targets get them again (their new content becomes the
     /// original), removed targets are forgotten. Returns a warning when the page
     /// keeps undoing us.
-    pub fn heal(&mut self, render: &Render, now_ms: f64) -> Option<String> {
+    /// `new_targets`: also look for elements the selectors match now (a query per
+    /// operation, so it runs once per animation frame, not on every mutation).
+    pub fn heal(&mut self, render: &Render, now_ms: f64, new_targets: bool) -> Option<String> {
         if now_ms - self.heals.0 > 1000.0 {
             self.heals = (now_ms, 0);
         }
@@ -203,7 +205,7 @@ impl Applier {
                     heals.1 += 1;
                 }
             }
-            if action.first && !targets.is_empty() {
+            if !new_targets || action.first && !targets.is_empty() {
                 continue;
             }
             for element in matches(document, action).unwrap_or_default() {

@@ -22,8 +22,11 @@ pub enum Input {
     Tcf(Value),
     /// The URL changed without a load (pushState, replaceState, popstate, hashchange).
     Navigated,
-    /// The page changed the DOM (not vitrine): apply to new and re-rendered targets.
+    /// The page changed the DOM (not vitrine): re-apply to re-rendered targets.
     PageChanged,
+    /// An animation frame after the page changed the DOM, before it is painted:
+    /// apply to elements the selectors match now (late content, new routes).
+    NewContent,
 }
 
 pub type Sink = Rc<dyn Fn(Input)>;

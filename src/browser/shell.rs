@@ -392,7 +392,7 @@ impl Shell {
     /// targets and re-applies to re-rendered ones. The attributes are built only
     /// when an applied operation renders from them: a page re-rendering often
     /// must not pay for a profile document each time.
-    pub fn heal(&mut self) {
+    pub fn heal(&mut self, new_targets: bool) {
         let attributes = if self.applier.has_dynamic() {
             self.engine.attributes()
         } else {
@@ -401,7 +401,7 @@ impl Shell {
         let engine = &self.engine;
         let recommend = |slot: &Slot| engine.recommendations(slot);
         let render = Render::new(&attributes, Some(&recommend));
-        let warning = self.applier.heal(&render, page::now_ms());
+        let warning = self.applier.heal(&render, page::now_ms(), new_targets);
         if let Some(warning) = warning {
             self.warn(warning);
         }
@@ -439,7 +439,8 @@ impl Shell {
                 self.cmp_consent(&changes, "tcf");
             }
             Input::Navigated => self.navigated(),
-            Input::PageChanged => self.heal(),
+            Input::PageChanged => self.heal(false),
+            Input::NewContent => self.heal(true),
         }
     }
 
@@ -570,6 +571,9 @@ fn run_with_shell(shared: &Shared, f: &mut dyn FnMut(&mut Shell)) -> bool {
         f(&mut shell);
         if page_changed {
             shell.inbox.borrow_mut().push(Input::PageChanged);
+            if let Some(watcher) = shell.watcher.as_ref() {
+                watcher.schedule();
+            }
         }
         shell.drain_inbox();
         if let Some(watcher) = shell.watcher.as_ref() {
