@@ -202,8 +202,6 @@ test('a CMP that loads 800 ms late: a returning visitor keeps the profile, no wi
     requestAnimationFrame(tick);
   });
   const page = await context.newPage();
-  if (process.env.DEBUG) page.on('console', (m) => console.log('console:', m.text()));
-  if (process.env.DEBUG) page.on('pageerror', (e) => console.log('pageerror:', e.message));
   await page.goto(`${site.origin}/cmp.html`);
   // First visit: accept in the CMP's own banner, then click the promo.
   await page.click('#cc-main .cm__btn[data-role="all"]');
