@@ -175,7 +175,15 @@ export function start(options: StartOptions): Promise<VitrineInstance>;
 /** Checks a config without starting. Call `init()` first. */
 export function validateConfig(config: unknown): { ok: boolean; errors: ConfigProblem[] };
 export type { VitrineConfig as Config };
-/** GrowthBook-compatible condition evaluation. Call `init()` first; throws a VitrineConfigError for a malformed condition. */
-export function evalCondition(attributes: Record<string, unknown>, condition: Record<string, unknown>): boolean;
+/** Saved groups in GrowthBook's shapes: a bare list, `{type: "list", attributeKey, values}` or `{type: "condition", condition}`. */
+export type SavedGroups = Record<string, unknown[] | { type: 'list'; attributeKey?: string; values: unknown[] } | { type: 'condition'; condition: Record<string, unknown> }>;
+/** GrowthBook-compatible condition evaluation (malformed parts evaluate to false, as in GrowthBook; `validateConfig` reports them). Call `init()` first. */
+export function evalCondition(attributes: Record<string, unknown>, condition: Record<string, unknown>, savedGroups?: SavedGroups): boolean;
+/** GrowthBook's `getBucketRanges`: `[start, end)` per variation. Call `init()` first. */
+export function getBucketRanges(numVariations: number, coverage?: number, weights?: number[]): [number, number][];
+/** GrowthBook's `chooseVariation`: the index of the range holding `n`, or -1. */
+export function chooseVariation(n: number, ranges: [number, number][]): number;
+/** GrowthBook's `inNamespace(hashValue, [id, start, end])`. Call `init()` first. */
+export function inNamespace(hashValue: string, namespace: [string, number, number]): boolean;
 /** GrowthBook-compatible bucketing hash: a number in [0, 1), or null for an unknown version. Call `init()` first. */
 export function hash(seed: string, value: string, version: number): number | null;

@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, evalCondition as evalCore, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, evalConditionJson, getBucketRanges as rangesCore, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -244,12 +244,43 @@ export function validateConfig(config) {
 }
 
 /**
- * GrowthBook's `evalCondition(attributes, condition)` with the same semantics.
- * Call `init()` first. Throws a `VitrineConfigError` for a malformed condition.
+ * GrowthBook's `evalCondition(attributes, condition, savedGroups?)` with the same
+ * semantics, malformed conditions included (they evaluate as GrowthBook evaluates
+ * them; `validateConfig` reports them). Call `init()` first.
  */
-export function evalCondition(attributes, condition) {
+export function evalCondition(attributes, condition, savedGroups) {
   assertReady('evalCondition');
-  return evalCore(attributes, condition);
+  if (condition === null || condition === undefined) throw vitrineError('evalCondition(attributes, condition): condition must be an object');
+  // One crossing per argument: the browser's JSON.stringify, read in the wasm.
+  return evalConditionJson(json(attributes, 'attributes') ?? 'null', json(condition, 'condition') ?? '{}', savedGroups == null ? undefined : json(savedGroups, 'savedGroups'));
+}
+
+function json(value, name) {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw vitrineError(`${name} are not JSON data (${error?.message ?? error})`);
+  }
+}
+
+/** GrowthBook's `getBucketRanges(numVariations, coverage = 1, weights?)`: `[start, end)` per variation. */
+export function getBucketRanges(numVariations, coverage, weights) {
+  assertReady('getBucketRanges');
+  return rangesCore(Number(numVariations), coverage === undefined ? undefined : Number(coverage), weights);
+}
+
+/** GrowthBook's `chooseVariation(n, ranges)`: the index of the range holding `n`, or -1. */
+export function chooseVariation(n, ranges) {
+  for (let i = 0; i < ranges.length; i++) {
+    if (n >= ranges[i][0] && n < ranges[i][1]) return i;
+  }
+  return -1;
+}
+
+/** GrowthBook's `inNamespace(hashValue, [id, start, end])`. Call `init()` first. */
+export function inNamespace(hashValue, namespace) {
+  const n = hash(`__${namespace[0]}`, hashValue, 1);
+  return n !== null && n >= namespace[1] && n < namespace[2];
 }
 
 /**

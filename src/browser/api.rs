@@ -36,16 +36,16 @@ fn busy() -> JsValue {
 
 #[wasm_bindgen]
 impl Vitrine {
-    /// Validates `config` (a parsed JSON object), restores the stored profile, applies
+    /// Validates `config` (its JSON text, or an object), restores the stored profile, applies
     /// the rules that match, and starts collecting what consent allows.
     /// `emit(name, detail)` receives every event. Throws a `VitrineConfigError`
     /// (with `errors: [{path, message}]`) when the config is invalid; the page is
     /// then left untouched.
     pub fn start(config: JsValue, emit: js_sys::Function, debug: bool) -> Result<Vitrine, JsValue> {
-        let value = from_js(&config).map_err(|e| {
+        let value = super::json::from_js_or_text(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
                 path: String::new(),
-                message: format!("config is not JSON data: {e}"),
+                message: format!("config is {e}"),
             }])
         })?;
         let config = Config::parse(&value).map_err(|d| error::config(&d))?;

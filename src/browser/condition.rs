@@ -1,30 +1,39 @@
-//! `evalCondition(attributes, condition)`: GrowthBook's helper, same argument order,
-//! usable without a page (in Node too). Unlike GrowthBook, a malformed condition
-//! throws a `VitrineConfigError` naming the bad field instead of quietly evaluating
-//! to `false`.
+//! `evalCondition(attributes, condition, savedGroups?)`: GrowthBook's helper, same
+//! arguments and the same answers, usable without a page (in Node too). The
+//! arguments arrive as JSON text (`js/index.js` calls `JSON.stringify`), one
+//! crossing each. A malformed condition evaluates as GrowthBook evaluates it
+//! (`false` where it is malformed); `validateConfig` and the CLI are where such a
+//! condition is reported.
 
 use wasm_bindgen::prelude::*;
 
 use crate::engine::condition::Condition;
-use crate::engine::diagnostic::{Diagnostic, Diagnostics};
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::json;
+use crate::engine::saved_groups::SavedGroups;
 
 use super::error;
-use super::json::from_js;
 
-/// Evaluates a MongoDB-style condition against an attribute object.
-#[wasm_bindgen(js_name = evalCondition)]
-pub fn eval_condition(attributes: JsValue, condition: JsValue) -> Result<bool, JsValue> {
-    let not_json = |what: &str, e: String| {
-        error::config(&[Diagnostic {
-            path: String::new(),
-            message: format!("{what}: {e}"),
-        }])
+/// Evaluates a MongoDB-style condition (JSON text) against attributes (JSON text).
+#[wasm_bindgen(js_name = evalConditionJson)]
+pub fn eval_condition_json(
+    attributes: &str,
+    condition: &str,
+    saved_groups: Option<String>,
+) -> Result<bool, JsValue> {
+    let read = |what: &str, text: &str| {
+        json::parse(text).map_err(|e| {
+            error::config(&[Diagnostic {
+                path: String::new(),
+                message: format!("{what} is not JSON: {e}"),
+            }])
+        })
     };
-    let attributes = from_js(&attributes).map_err(|e| not_json("attributes", e))?;
-    let condition = from_js(&condition).map_err(|e| not_json("condition", e))?;
-    let mut diagnostics = Diagnostics::default();
-    match Condition::compile(&condition, "", &mut diagnostics) {
-        Some(compiled) => Ok(compiled.eval(&attributes)),
-        None => Err(error::config(&diagnostics.items)),
-    }
+    let attributes = read("attributes", attributes)?;
+    let condition = read("condition", condition)?;
+    let groups = match saved_groups {
+        Some(text) => SavedGroups::from_growthbook(&read("savedGroups", &text)?),
+        None => SavedGroups::default(),
+    };
+    Ok(Condition::growthbook(&condition, &groups).eval(&attributes))
 }

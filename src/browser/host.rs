@@ -1,11 +1,33 @@
-//! Gives the engine JavaScript's own number formatting and lower-casing (see
-//! `engine::host`), installed once when the wasm module is instantiated.
+//! Gives the engine JavaScript's own number formatting, number parsing,
+//! lower-casing and regular expressions (see `engine::host`), installed once when
+//! the wasm module is instantiated.
 
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
 use crate::engine::host::{cached_regex, install, Host};
+use crate::engine::json::lone_surrogate;
+use crate::engine::value::utf16_units;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A RegExp whose `test` takes any JS string (js-sys's takes `&str`).
+    type UnitsRegExp;
+    #[wasm_bindgen(method, js_name = test)]
+    fn test(this: &UnitsRegExp, subject: &JsValue) -> bool;
+}
+
+/// A string as JavaScript would hold it: lone surrogates read from JSON text (kept
+/// as stand-ins, see `engine::json`) are lone surrogates again.
+fn js_string(s: &str) -> JsValue {
+    // Stand-ins are 4-byte UTF-8 sequences starting F4 8F; most strings have none.
+    if s.as_bytes().contains(&0xF4) && s.chars().any(|c| lone_surrogate(c).is_some()) {
+        let units: Vec<u16> = utf16_units(s).collect();
+        return js_sys::JsString::from_char_code(&units).into();
+    }
+    JsValue::from_str(s)
+}
 
 std::thread_local! {
     /// Compiled expressions by pattern and flags, like GrowthBook's regex cache.
@@ -21,7 +43,7 @@ fn compile_regex(pattern: &str, insensitive: bool) -> Result<u32, String> {
                     .map_err(|e| super::error::describe(&e))?
                     .into();
             let flags = if insensitive { "i" } else { "" };
-            let args = js_sys::Array::of2(&pattern.into(), &flags.into());
+            let args = js_sys::Array::of2(&js_string(pattern), &flags.into());
             js_sys::Reflect::construct(&constructor, &args)
                 .map(Into::into)
                 .map_err(|e| super::error::describe(&e))
@@ -34,7 +56,7 @@ fn regex_test(handle: u32, subject: &str) -> bool {
         compiled
             .borrow()
             .get(handle as usize)
-            .is_some_and(|(_, _, regex)| regex.test(subject))
+            .is_some_and(|(_, _, regex)| regex.unchecked_ref::<UnitsRegExp>().test(&js_string(subject)))
     })
 }
 

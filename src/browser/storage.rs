@@ -6,11 +6,10 @@
 //! that does not parse or does not fit the schema is deleted with a warning, never
 //! thrown. JSON goes through the browser's own `JSON.parse`/`JSON.stringify`.
 
-use wasm_bindgen::JsValue;
 
 use crate::engine::runtime::Partition;
 
-use super::json::{from_js, to_js};
+use super::json::from_text;
 
 pub const PREFIX: &str = "vitrine:";
 
@@ -59,10 +58,9 @@ impl Storage {
     }
 
     pub fn write(&self, category: &str, partition: &Partition) -> Result<(), String> {
-        let text = js_sys::JSON::stringify(&to_js(&partition.to_value()))
-            .map_err(|e| super::error::describe(&e))?;
+        let text = partition.to_value().to_json();
         self.local
-            .set_item(&format!("{PREFIX}{category}"), &String::from(text))
+            .set_item(&format!("{PREFIX}{category}"), &text)
             .map_err(|e| {
                 format!(
                     "could not store \"{category}\" data: {}",
@@ -93,9 +91,9 @@ impl Storage {
 }
 
 fn decode(text: &str) -> Result<Partition, String> {
-    let value: JsValue = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_owned())?;
-    if !value.is_object() || js_sys::Array::is_array(&value) {
+    let value = from_text(text).map_err(|e| format!("not JSON: {e}"))?;
+    if value.as_object().is_none() {
         return Err("not an object".into());
     }
-    Partition::from_value(&from_js(&value)?)
+    Partition::from_value(&value)
 }

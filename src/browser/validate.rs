@@ -13,10 +13,10 @@ use super::shell::{check_selectors, js_object};
 /// checked too when a document is available.
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> JsValue {
-    let errors: Vec<Diagnostic> = match super::json::from_js(&config) {
+    let errors: Vec<Diagnostic> = match super::json::from_js_or_text(&config) {
         Err(e) => vec![Diagnostic {
             path: String::new(),
-            message: format!("config is not JSON data: {e}"),
+            message: format!("config is {e}"),
         }],
         Ok(value) => match Config::parse(&value) {
             Err(diagnostics) => diagnostics,

@@ -6,7 +6,7 @@
 /// FNV-1a 32-bit over the string's UTF-16 code units (JavaScript's `charCodeAt`).
 pub fn fnv1a32(s: &str) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
-    for unit in s.encode_utf16() {
+    for unit in super::value::utf16_units(s) {
         hash ^= u32::from(unit);
         hash = hash.wrapping_mul(0x0100_0193);
     }
@@ -29,12 +29,14 @@ pub fn hash(seed: &str, value: &str, version: u32) -> Option<f64> {
 
 /// GrowthBook's `getBucketRanges`: `[start, end)` per variation. Weights that do
 /// not match the variation count or do not sum to 1 (±0.01) fall back to equal
-/// weights; coverage is clamped to [0, 1].
+/// weights; coverage is clamped to [0, 1] (a NaN stays NaN, as there: no variation).
 pub fn bucket_ranges(variations: usize, coverage: f64, weights: Option<&[f64]>) -> Vec<(f64, f64)> {
-    let coverage = if coverage.is_nan() {
+    let coverage = if coverage < 0.0 {
+        0.0
+    } else if coverage > 1.0 {
         1.0
     } else {
-        coverage.clamp(0.0, 1.0)
+        coverage
     };
     let equal = vec![1.0 / variations as f64; variations];
     let weights = match weights {

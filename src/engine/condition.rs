@@ -3,10 +3,12 @@
 //!
 //! A condition is compiled once when the config is loaded (paths split, literal
 //! comparisons pre-stringified, operators resolved, argument shapes checked) and then
-//! evaluated many times against the attribute document. Where GrowthBook would
-//! silently evaluate a malformed operator to `false` (for example `$in` with a
-//! non-array), compilation reports a config error instead, so a site owner learns
-//! about the mistake rather than wondering why a rule never fires. Evaluation itself
+//! evaluated many times against the attribute document. A malformed operator (for
+//! example `$in` with a non-array) compiles to what GrowthBook evaluates it to
+//! (`false`) and is also reported: `compile` (the config, `validateConfig`, the CLI)
+//! refuses a condition with any problem, so a site owner learns about the mistake
+//! rather than wondering why a rule never fires, while `growthbook` (the
+//! `evalCondition` helper) evaluates it exactly as GrowthBook does. Evaluation itself
 //! follows JavaScript's rules (`String()`, `ToNumber`, strict equality, relational
 //! comparison with UTF-16 string order) so targeting pasted from GrowthBook behaves
 //! the same here.
@@ -18,7 +20,8 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::diagnostic::{field, index, unknown, Diagnostics};
-use super::value::Value;
+use super::saved_groups::{Group, SavedGroups};
+use super::value::{utf16_units, Value};
 
 /// Deepest nesting a condition may have; keeps hostile configs from exhausting the stack.
 pub const MAX_DEPTH: usize = 24;
@@ -52,6 +55,8 @@ const OPERATORS: &[&str] = &[
     "$vlte",
     "$regex",
     "$regexi",
+    "$inGroup",
+    "$notInGroup",
 ];
 
 const TYPES: &[&str] = &[
@@ -77,6 +82,8 @@ enum Clause {
     And(Vec<Condition>),
     Not(Box<Condition>),
     Path(Vec<String>, Test),
+    /// What GrowthBook evaluates an unusable `$savedGroup` reference to: false.
+    Never,
 }
 
 /// What a single value is tested against (GrowthBook's `evalConditionValue`).
@@ -111,14 +118,39 @@ enum Op {
     Type(String),
     /// A handle from the host's `compile_regex`.
     Regex(u32),
+    /// A malformed operator: false, as in GrowthBook (and reported by `compile`).
+    Never,
 }
 
 impl Condition {
-    /// Compiles a condition document, reporting every problem under `path`.
-    pub fn compile(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Condition> {
+    /// Compiles a condition document, reporting every problem under `path`; `None`
+    /// when there is any.
+    pub fn compile(
+        value: &Value,
+        path: &str,
+        groups: &SavedGroups,
+        diags: &mut Diagnostics,
+    ) -> Option<Condition> {
         let before = diags.items.len();
-        let cond = compile_doc(value, path, diags, 0);
+        let mut compiler = Compiler {
+            groups,
+            diags,
+            visiting: Vec::new(),
+        };
+        let cond = compiler.doc(value, path, 0);
         (diags.items.len() == before).then_some(cond)
+    }
+
+    /// Compiles a condition the way GrowthBook's `evalCondition` reads it: a
+    /// malformed part evaluates to false instead of being refused.
+    pub fn growthbook(value: &Value, groups: &SavedGroups) -> Condition {
+        let mut diags = Diagnostics::default();
+        let mut compiler = Compiler {
+            groups,
+            diags: &mut diags,
+            visiting: Vec::new(),
+        };
+        compiler.doc(value, "", 0)
     }
 
     /// Evaluates against an attribute document.
@@ -135,6 +167,7 @@ impl Condition {
             Clause::And(list) => !list.iter().all(|c| c.eval(attributes)),
             Clause::Not(c) => c.eval(attributes),
             Clause::Path(path, test) => !test.eval(&get_path(attributes, path), false),
+            Clause::Never => true,
         })
     }
 
@@ -159,6 +192,7 @@ impl Condition {
                         roots.push(joined);
                     }
                 }
+                Clause::Never => {}
             }
         }
     }
@@ -171,6 +205,7 @@ impl Condition {
             Some(Clause::And(_)) => "$and".into(),
             Some(Clause::Not(_)) => "$not".into(),
             Some(Clause::Path(path, _)) => path.join("."),
+            Some(Clause::Never) => "$savedGroup".into(),
             None => String::new(),
         }
     }
@@ -208,209 +243,327 @@ fn get_path<'a>(root: &'a Value, path: &[String]) -> Cow<'a, Value> {
     Cow::Borrowed(current)
 }
 
-fn compile_doc(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize) -> Condition {
-    let mut clauses = Vec::new();
-    if depth > MAX_DEPTH {
-        diags.error(
-            path,
-            format!("condition nested deeper than {MAX_DEPTH} levels"),
-        );
-        return Condition { clauses };
-    }
-    let Some(map) = value.as_object() else {
-        diags.error(
-            path,
-            format!("expected a condition object, found {}", value.kind()),
-        );
-        return Condition { clauses };
-    };
-    for (key, arg) in map {
-        let here = field(path, key);
-        let clause = match key.as_str() {
-            "$or" | "$nor" | "$and" => {
-                let list = compile_list(arg, &here, diags, depth);
-                match key.as_str() {
-                    "$or" => Clause::Or(list),
-                    "$nor" => Clause::Nor(list),
-                    _ => Clause::And(list),
-                }
-            }
-            "$not" => Clause::Not(Box::new(compile_doc(arg, &here, diags, depth + 1))),
-            k if k.starts_with('$') => {
-                diags.error(
-                    path,
-                    unknown("operator", k, &["$or", "$nor", "$and", "$not"]),
-                );
-                continue;
-            }
-            k => {
-                if k.is_empty() || k.split('.').any(str::is_empty) {
-                    diags.error(&here, "attribute path has an empty segment");
-                }
-                let parts = k.split('.').map(str::to_owned).collect();
-                Clause::Path(parts, compile_test(arg, &here, diags, depth + 1))
-            }
-        };
-        clauses.push(clause);
-    }
-    Condition { clauses }
+/// One compilation: the saved groups conditions may refer to, where problems go,
+/// and the condition groups being expanded (a group that refers to itself matches
+/// nobody instead of recursing).
+struct Compiler<'a> {
+    groups: &'a SavedGroups,
+    diags: &'a mut Diagnostics,
+    visiting: Vec<String>,
 }
 
-fn compile_list(
-    value: &Value,
-    path: &str,
-    diags: &mut Diagnostics,
-    depth: usize,
-) -> Vec<Condition> {
-    match value.as_array() {
-        Some(items) => items
+impl Compiler<'_> {
+    fn doc(&mut self, value: &Value, path: &str, depth: usize) -> Condition {
+        let never = || Condition {
+            clauses: vec![Clause::Never],
+        };
+        if depth > MAX_DEPTH {
+            self.diags.error(
+                path,
+                format!("condition nested deeper than {MAX_DEPTH} levels"),
+            );
+            return never();
+        }
+        // GrowthBook walks `Object.entries(condition)`: an array's entries are its
+        // indexes, a string's its UTF-16 units, a number or boolean has none (true).
+        let entries: Cow<'_, [(String, Value)]> = match value {
+            Value::Object(map) => Cow::Borrowed(map),
+            Value::Null => {
+                self.diags
+                    .error(path, "expected a condition object, found null");
+                return never();
+            }
+            other => {
+                self.diags.error(
+                    path,
+                    format!("expected a condition object, found {}", other.kind()),
+                );
+                Cow::Owned(entries_of(other))
+            }
+        };
+        let mut clauses = Vec::new();
+        for (key, arg) in entries.iter() {
+            let here = field(path, key);
+            let clause = match key.as_str() {
+                "$or" | "$nor" | "$and" => {
+                    let list = self.list(arg, &here, depth);
+                    match key.as_str() {
+                        "$or" => Clause::Or(list),
+                        "$nor" => Clause::Nor(list),
+                        _ => Clause::And(list),
+                    }
+                }
+                "$not" => Clause::Not(Box::new(self.doc(arg, &here, depth + 1))),
+                "$savedGroup" => self.saved_group(arg, &here, depth),
+                // Any other key, `$`-prefixed or not, is an attribute path (GrowthBook's
+                // `{"$groups": {"$elemMatch": …}}`).
+                k => {
+                    if k.is_empty() || k.split('.').any(str::is_empty) {
+                        self.diags
+                            .error(&here, "attribute path has an empty segment");
+                    }
+                    Clause::Path(split_path(k), self.test(arg, &here, depth + 1))
+                }
+            };
+            clauses.push(clause);
+        }
+        Condition { clauses }
+    }
+
+    fn list(&mut self, value: &Value, path: &str, depth: usize) -> Vec<Condition> {
+        match value.as_array() {
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.doc(item, &index(path, i), depth + 1))
+                .collect(),
+            // GrowthBook: a list without a length is an empty list.
+            None => {
+                self.diags.error(
+                    path,
+                    format!("expected an array of conditions, found {}", value.kind()),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// `{"$savedGroup": {"id": …, "attributeKey"?: …}}`.
+    fn saved_group(&mut self, value: &Value, path: &str, depth: usize) -> Clause {
+        let map = value.as_object();
+        let id = map.and_then(|m| m.iter().find(|(k, _)| k == "id")).map(|(_, v)| v);
+        let key = map
+            .and_then(|m| m.iter().find(|(k, _)| k == "attributeKey"))
+            .map(|(_, v)| v);
+        if let Some(m) = map {
+            for (k, _) in m {
+                if k != "id" && k != "attributeKey" {
+                    self.diags
+                        .error(&field(path, k), unknown("field", k, &["id", "attributeKey"]));
+                }
+            }
+        }
+        let (Some(Value::String(id)), None | Some(Value::String(_))) = (id, key) else {
+            self.diags.error(
+                path,
+                "expected {\"id\": group id, \"attributeKey\"?: attribute path}",
+            );
+            return Clause::Never;
+        };
+        let key = key.and_then(Value::as_str);
+        match self.groups.get(id) {
+            None => {
+                self.diags
+                    .error(&field(path, "id"), unknown("saved group", id, &self.groups.ids()));
+                Clause::Never
+            }
+            Some(Group::List { attribute, values }) => {
+                match key.or(attribute.as_deref()) {
+                    Some(key) => Clause::Path(
+                        split_path(key),
+                        Test::Ops(vec![Op::In(values.clone(), false)]),
+                    ),
+                    None => {
+                        self.diags.error(
+                            path,
+                            format!("saved group \"{id}\" has no attributeKey; name the attribute here"),
+                        );
+                        Clause::Never
+                    }
+                }
+            }
+            Some(Group::Condition(condition)) => {
+                if self.visiting.iter().any(|v| v == id) {
+                    self.diags
+                        .error(path, format!("saved group \"{id}\" refers to itself"));
+                    return Clause::Never;
+                }
+                self.visiting.push(id.clone());
+                let compiled = self.doc(condition, &field("savedGroups", id), depth + 1);
+                self.visiting.pop();
+                Clause::And(vec![compiled])
+            }
+            Some(Group::Malformed) => Clause::Never,
+        }
+    }
+
+    fn test(&mut self, value: &Value, path: &str, depth: usize) -> Test {
+        if depth > MAX_DEPTH {
+            self.diags.error(
+                path,
+                format!("condition nested deeper than {MAX_DEPTH} levels"),
+            );
+            return Test::Ops(vec![Op::Never]);
+        }
+        match value {
+            Value::String(s) => Test::Str(s.clone()),
+            Value::Number(n) => Test::Num(*n),
+            Value::Bool(b) => Test::Bool(*b),
+            Value::Null => Test::Null,
+            Value::Object(map) if is_operator_object(value) => Test::Ops(
+                map.iter()
+                    .map(|(op, arg)| self.op(op, arg, path, depth))
+                    .collect(),
+            ),
+            Value::Object(map) if map.iter().any(|(k, _)| k.starts_with('$')) => {
+                self.diags.error(
+                    path,
+                    "mixes operators and plain fields; use only operators (\"$gt\", ...) or only a literal object",
+                );
+                // GrowthBook compares such an object as a literal.
+                Test::Literal(value.to_json())
+            }
+            _ => Test::Literal(value.to_json()),
+        }
+    }
+
+    fn op(&mut self, op: &str, arg: &Value, path: &str, depth: usize) -> Op {
+        let here = field(path, op);
+        let array = |diags: &mut Diagnostics| -> Option<Vec<Value>> {
+            match arg {
+                Value::Array(items) => Some(items.clone()),
+                _ => {
+                    diags.error(
+                        &here,
+                        format!("{op} expects an array, found {}", arg.kind()),
+                    );
+                    None
+                }
+            }
+        };
+        let compiled = match op {
+            "$eq" => Some(Op::Eq(arg.clone())),
+            "$ne" => Some(Op::Ne(arg.clone())),
+            "$lt" => Some(Op::Lt(arg.clone())),
+            "$lte" => Some(Op::Lte(arg.clone())),
+            "$gt" => Some(Op::Gt(arg.clone())),
+            "$gte" => Some(Op::Gte(arg.clone())),
+            "$exists" => Some(Op::Exists(arg.truthy())),
+            "$in" => array(self.diags).map(|a| Op::In(a, false)),
+            "$ini" => array(self.diags).map(|a| Op::In(a, true)),
+            "$nin" => array(self.diags).map(|a| Op::NotIn(a, false)),
+            "$nini" => array(self.diags).map(|a| Op::NotIn(a, true)),
+            "$all" | "$alli" => array(self.diags).map(|items| {
+                let tests = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.test(v, &index(&here, i), depth + 1))
+                    .collect();
+                Op::All(tests, op == "$alli")
+            }),
+            "$not" => Some(Op::Not(Box::new(self.test(arg, &here, depth + 1)))),
+            "$size" => Some(Op::Size(Box::new(self.test(arg, &here, depth + 1)))),
+            "$elemMatch" => Some(if is_operator_object(arg) {
+                Op::ElemMatchValue(Box::new(self.test(arg, &here, depth + 1)))
+            } else {
+                Op::ElemMatchDoc(self.doc(arg, &here, depth + 1))
+            }),
+            "$type" => match arg.as_str() {
+                Some(t) if TYPES.contains(&t) => Some(Op::Type(t.to_owned())),
+                Some(t) => {
+                    self.diags.error(&here, unknown("type", t, TYPES));
+                    None
+                }
+                None => {
+                    self.diags.error(
+                        &here,
+                        format!("$type expects a type name, found {}", arg.kind()),
+                    );
+                    None
+                }
+            },
+            "$veq" | "$vne" | "$vgt" | "$vgte" | "$vlt" | "$vlte" => {
+                let version = padded_version(arg);
+                Some(match op {
+                    "$veq" => Op::Version(Ordering::Equal, true, version),
+                    "$vne" => Op::Version(Ordering::Equal, false, version),
+                    "$vgt" => Op::Version(Ordering::Greater, true, version),
+                    "$vlte" => Op::Version(Ordering::Greater, false, version),
+                    "$vlt" => Op::Version(Ordering::Less, true, version),
+                    _ => Op::Version(Ordering::Less, false, version),
+                })
+            }
+            "$regex" | "$regexi" => match arg.as_str() {
+                None => {
+                    self.diags.error(
+                        &here,
+                        format!(
+                            "{op} expects a regular expression string, found {}",
+                            arg.kind()
+                        ),
+                    );
+                    None
+                }
+                Some(pattern) => {
+                    match (super::host::get().compile_regex)(pattern, op == "$regexi") {
+                        Ok(handle) => Some(Op::Regex(handle)),
+                        Err(why) => {
+                            self.diags
+                                .error(&here, format!("invalid regular expression: {why}"));
+                            None
+                        }
+                    }
+                }
+            },
+            "$inGroup" | "$notInGroup" => self.in_group(op, arg, &here),
+            _ => {
+                self.diags.error(path, unknown("operator", op, OPERATORS));
+                None
+            }
+        };
+        compiled.unwrap_or(Op::Never)
+    }
+
+    /// `$inGroup` / `$notInGroup`: the group's list, resolved now. GrowthBook looks
+    /// the argument up as a property name, so a number names the group "7"; an unknown
+    /// group is an empty list there (and a config error here).
+    fn in_group(&mut self, op: &str, arg: &Value, here: &str) -> Option<Op> {
+        let id = arg.to_js_string();
+        let values = match self.groups.get(&id) {
+            Some(Group::List { values, .. }) => values.clone(),
+            Some(_) => {
+                self.diags.error(
+                    here,
+                    format!("saved group \"{id}\" is not a list; use {{\"$savedGroup\": {{\"id\": \"{id}\"}}}}"),
+                );
+                return None;
+            }
+            None => {
+                self.diags
+                    .error(here, unknown("saved group", &id, &self.groups.ids()));
+                Vec::new()
+            }
+        };
+        Some(if op == "$inGroup" {
+            Op::In(values, false)
+        } else {
+            Op::NotIn(values, false)
+        })
+    }
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_owned).collect()
+}
+
+/// `Object.entries` of a non-object condition, as GrowthBook walks it.
+fn entries_of(value: &Value) -> Vec<(String, Value)> {
+    match value {
+        Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| compile_doc(item, &index(path, i), diags, depth + 1))
+            .map(|(i, v)| (i.to_string(), v.clone()))
             .collect(),
-        None => {
-            diags.error(
-                path,
-                format!("expected an array of conditions, found {}", value.kind()),
-            );
-            Vec::new()
-        }
+        Value::String(s) => utf16_units(s)
+            .enumerate()
+            .map(|(i, unit)| (i.to_string(), Value::String(super::json::unit_char(unit.into()).into())))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
 fn is_operator_object(value: &Value) -> bool {
     matches!(value, Value::Object(map) if !map.is_empty() && map.iter().all(|(k, _)| k.starts_with('$')))
-}
-
-fn compile_test(value: &Value, path: &str, diags: &mut Diagnostics, depth: usize) -> Test {
-    if depth > MAX_DEPTH {
-        diags.error(
-            path,
-            format!("condition nested deeper than {MAX_DEPTH} levels"),
-        );
-        return Test::Null;
-    }
-    match value {
-        Value::String(s) => Test::Str(s.clone()),
-        Value::Number(n) => Test::Num(*n),
-        Value::Bool(b) => Test::Bool(*b),
-        Value::Null => Test::Null,
-        Value::Object(map) if is_operator_object(value) => Test::Ops(
-            map.iter()
-                .filter_map(|(op, arg)| compile_op(op, arg, path, diags, depth))
-                .collect(),
-        ),
-        Value::Object(map) if map.iter().any(|(k, _)| k.starts_with('$')) => {
-            diags.error(
-                path,
-                "mixes operators and plain fields; use only operators (\"$gt\", ...) or only a literal object",
-            );
-            Test::Null
-        }
-        _ => Test::Literal(value.to_json()),
-    }
-}
-
-fn compile_op(
-    op: &str,
-    arg: &Value,
-    path: &str,
-    diags: &mut Diagnostics,
-    depth: usize,
-) -> Option<Op> {
-    let here = field(path, op);
-    let array = |diags: &mut Diagnostics| -> Option<Vec<Value>> {
-        match arg {
-            Value::Array(items) => Some(items.clone()),
-            _ => {
-                diags.error(
-                    &here,
-                    format!("{op} expects an array, found {}", arg.kind()),
-                );
-                None
-            }
-        }
-    };
-    let compiled = match op {
-        "$eq" => Op::Eq(arg.clone()),
-        "$ne" => Op::Ne(arg.clone()),
-        "$lt" => Op::Lt(arg.clone()),
-        "$lte" => Op::Lte(arg.clone()),
-        "$gt" => Op::Gt(arg.clone()),
-        "$gte" => Op::Gte(arg.clone()),
-        "$exists" => Op::Exists(arg.truthy()),
-        "$in" => Op::In(array(diags)?, false),
-        "$ini" => Op::In(array(diags)?, true),
-        "$nin" => Op::NotIn(array(diags)?, false),
-        "$nini" => Op::NotIn(array(diags)?, true),
-        "$all" | "$alli" => {
-            let items = array(diags)?;
-            let tests = items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| compile_test(v, &index(&here, i), diags, depth + 1))
-                .collect();
-            Op::All(tests, op == "$alli")
-        }
-        "$not" => Op::Not(Box::new(compile_test(arg, &here, diags, depth + 1))),
-        "$size" => Op::Size(Box::new(compile_test(arg, &here, diags, depth + 1))),
-        "$elemMatch" => {
-            if is_operator_object(arg) {
-                Op::ElemMatchValue(Box::new(compile_test(arg, &here, diags, depth + 1)))
-            } else {
-                Op::ElemMatchDoc(compile_doc(arg, &here, diags, depth + 1))
-            }
-        }
-        "$type" => match arg.as_str() {
-            Some(t) if TYPES.contains(&t) => Op::Type(t.to_owned()),
-            Some(t) => {
-                diags.error(&here, unknown("type", t, TYPES));
-                return None;
-            }
-            None => {
-                diags.error(
-                    &here,
-                    format!("$type expects a type name, found {}", arg.kind()),
-                );
-                return None;
-            }
-        },
-        "$veq" | "$vne" | "$vgt" | "$vgte" | "$vlt" | "$vlte" => {
-            let version = padded_version(arg);
-            match op {
-                "$veq" => Op::Version(Ordering::Equal, true, version),
-                "$vne" => Op::Version(Ordering::Equal, false, version),
-                "$vgt" => Op::Version(Ordering::Greater, true, version),
-                "$vlte" => Op::Version(Ordering::Greater, false, version),
-                "$vlt" => Op::Version(Ordering::Less, true, version),
-                _ => Op::Version(Ordering::Less, false, version),
-            }
-        }
-        "$regex" | "$regexi" => {
-            let Some(pattern) = arg.as_str() else {
-                diags.error(
-                    &here,
-                    format!(
-                        "{op} expects a regular expression string, found {}",
-                        arg.kind()
-                    ),
-                );
-                return None;
-            };
-            match (super::host::get().compile_regex)(pattern, op == "$regexi") {
-                Ok(handle) => Op::Regex(handle),
-                Err(why) => {
-                    diags.error(&here, format!("invalid regular expression: {why}"));
-                    return None;
-                }
-            }
-        }
-        _ => {
-            diags.error(path, unknown("operator", op, OPERATORS));
-            return None;
-        }
-    };
-    Some(compiled)
 }
 
 impl Test {
@@ -474,6 +627,7 @@ impl Op {
             Op::Type(t) => type_name(actual) == t,
             // RegExp.prototype.test reads its argument with String().
             Op::Regex(handle) => (super::host::get().regex_test)(*handle, &actual.to_js_string()),
+            Op::Never => false,
         }
     }
 }
@@ -540,7 +694,7 @@ fn js_compare(a: &Value, b: &Value) -> Option<Ordering> {
     };
     let (pa, pb) = (prim(a), prim(b));
     if let (Value::String(x), Value::String(y)) = (&pa, &pb) {
-        return Some(x.encode_utf16().cmp(y.encode_utf16()));
+        return Some(utf16_units(x).cmp(utf16_units(y)));
     }
     pa.to_js_number().partial_cmp(&pb.to_js_number())
 }
@@ -579,7 +733,7 @@ mod tests {
     fn cond(json: &str) -> Condition {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        Condition::compile(&v, "when", &mut d).unwrap_or_else(|| panic!("{:?}", d.items))
+        Condition::compile(&v, "when", &SavedGroups::default(), &mut d).unwrap_or_else(|| panic!("{:?}", d.items))
     }
 
     fn attrs(json: &str) -> Value {
@@ -590,7 +744,7 @@ mod tests {
     fn reports_unknown_operator_with_path_and_hint() {
         let v: Value = serde_json::from_str(r#"{"cart.total": {"$gtt": 100}}"#).unwrap();
         let mut d = Diagnostics::default();
-        assert!(Condition::compile(&v, "rules[3].when", &mut d).is_none());
+        assert!(Condition::compile(&v, "rules[3].when", &SavedGroups::default(), &mut d).is_none());
         assert_eq!(
             d.items[0].to_string(),
             "rules[3].when.cart.total: unknown operator \"$gtt\" (did you mean \"$gt\"?)"
@@ -605,7 +759,7 @@ mod tests {
         }
         let v: Value = serde_json::from_str(&json).unwrap();
         let mut d = Diagnostics::default();
-        assert!(Condition::compile(&v, "when", &mut d).is_none());
+        assert!(Condition::compile(&v, "when", &SavedGroups::default(), &mut d).is_none());
         assert!(d.items[0].message.contains("nested deeper"));
     }
 
@@ -623,7 +777,7 @@ mod tests {
         ] {
             let v: Value = serde_json::from_str(json).unwrap();
             let mut d = Diagnostics::default();
-            assert!(Condition::compile(&v, "when", &mut d).is_none());
+            assert!(Condition::compile(&v, "when", &SavedGroups::default(), &mut d).is_none());
             assert!(
                 d.items[0].to_string().starts_with(message),
                 "{}",

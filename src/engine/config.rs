@@ -9,6 +9,7 @@
 use super::condition::Condition;
 use super::diagnostic::{field, index, Diagnostics};
 use super::profile::Aggregate;
+use super::saved_groups::SavedGroups;
 use super::value::Value;
 
 use super::action::actions;
@@ -77,6 +78,7 @@ pub(crate) const ROOT_FIELDS: &[&str] = &[
     "segments",
     "rules",
     "experiments",
+    "savedGroups",
     "exposures",
     "profile",
     "catalog",
@@ -191,7 +193,8 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let consent = parse_consent(get(map, "consent"), diags);
     let known: Vec<&str> = consent.categories.iter().map(|c| c.id.as_str()).collect();
     let signals = parse_signals(get(map, "signals"), &known, diags);
-    let segments = super::segment::parse(get(map, "segments"), diags);
+    let groups = SavedGroups::parse(get(map, "savedGroups"), diags);
+    let segments = super::segment::parse(get(map, "segments"), &groups, diags);
     let segment_ids: Vec<&str> = segments.iter().map(|s| s.id.as_str()).collect();
     let mut rules = Vec::new();
     for (i, r) in bounded_list(get(map, "rules"), "rules", MAX_RULES, "rules", diags)
@@ -202,10 +205,10 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         if let Some(when) = r.get("when") {
             super::segment::check_references(when, &field(&path, "when"), &segment_ids, diags);
         }
-        rules.extend(parse_rule(r, &path, &known, diags));
+        rules.extend(parse_rule(r, &path, &known, &groups, diags));
     }
     let experiments =
-        super::experiment::parse(get(map, "experiments"), &known, &segment_ids, diags);
+        super::experiment::parse(get(map, "experiments"), &known, &segment_ids, &groups, diags);
     for (i, rule) in rules.iter().enumerate() {
         if rules[..i].iter().any(|r| r.id == rule.id) {
             diags.error(
@@ -325,14 +328,20 @@ fn parse_signals(
     signals
 }
 
-fn parse_rule(value: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) -> Option<Rule> {
+fn parse_rule(
+    value: &Value,
+    path: &str,
+    known: &[&str],
+    groups: &SavedGroups,
+    diags: &mut Diagnostics,
+) -> Option<Rule> {
     let map = object(value, path, RULE_FIELDS, diags)?;
     let id = required_id(map, path, diags);
     if let Some(v) = get(map, "description") {
         string(v, &field(path, "description"), 2000, diags);
     }
     let consent = consent_list(map, path, known, diags);
-    let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), diags));
+    let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), groups, diags));
     let priority = priority(map, path, diags);
     let actions = actions(get(map, "actions"), &field(path, "actions"), false, diags);
     let gates = super::gates::parse(map, path, diags);

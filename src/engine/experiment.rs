@@ -9,6 +9,7 @@ use super::bucket;
 use super::condition::Condition;
 use super::diagnostic::{field, index, Diagnostics};
 use super::reader::{bounded_list, consent_list, get, identifier, object, priority, required_id};
+use super::saved_groups::SavedGroups;
 use super::segment;
 use super::value::Value;
 
@@ -83,13 +84,14 @@ pub fn parse(
     value: Option<&Value>,
     categories: &[&str],
     segments: &[&str],
+    groups: &SavedGroups,
     diags: &mut Diagnostics,
 ) -> Vec<Experiment> {
     let items = bounded_list(value, "experiments", MAX_EXPERIMENTS, "experiments", diags);
     let mut list: Vec<Experiment> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = index("experiments", i);
-        if let Some(e) = parse_one(item, &path, categories, segments, diags) {
+        if let Some(e) = parse_one(item, &path, categories, segments, groups, diags) {
             if list.iter().any(|other| other.id == e.id) {
                 diags.error(
                     &field(&path, "id"),
@@ -107,6 +109,7 @@ fn parse_one(
     path: &str,
     categories: &[&str],
     segments: &[&str],
+    groups: &SavedGroups,
     diags: &mut Diagnostics,
 ) -> Option<Experiment> {
     let map = object(value, path, EXPERIMENT_FIELDS, diags)?;
@@ -114,7 +117,7 @@ fn parse_one(
     let consent = consent_list(map, path, categories, diags);
     let when = get(map, "when").and_then(|v| {
         segment::check_references(v, &field(path, "when"), segments, diags);
-        Condition::compile(v, &field(path, "when"), diags)
+        Condition::compile(v, &field(path, "when"), groups, diags)
     });
     let seed = match get(map, "seed") {
         None => id.clone().unwrap_or_default(),
@@ -246,6 +249,7 @@ mod tests {
             Some(&v),
             &["necessary", "personalization"],
             &["vip"],
+            &SavedGroups::default(),
             &mut d,
         );
         if d.is_empty() {

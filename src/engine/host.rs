@@ -130,7 +130,9 @@ mod native_regex {
     pub fn compile(pattern: &str, insensitive: bool) -> Result<u32, String> {
         COMPILED.with(|cache| {
             super::cached_regex(cache, pattern, insensitive, || {
-                regress::Regex::with_flags(pattern, if insensitive { "i" } else { "" })
+                // As JavaScript reads a pattern without the `u` flag: UTF-16 units.
+                let units: Vec<u32> = crate::engine::value::utf16_units(pattern).map(u32::from).collect();
+                regress::Regex::from_unicode(units.into_iter(), if insensitive { "i" } else { "" })
                     .map_err(|e| e.to_string())
             })
         })
@@ -141,7 +143,10 @@ mod native_regex {
             compiled
                 .borrow()
                 .get(handle as usize)
-                .is_some_and(|(_, _, regex)| regex.find(subject).is_some())
+                .is_some_and(|(_, _, regex)| {
+                    let units: Vec<u16> = crate::engine::value::utf16_units(subject).collect();
+                    regex.find_from_ucs2(&units, 0).next().is_some()
+                })
         })
     }
 }

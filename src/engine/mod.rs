@@ -25,6 +25,7 @@ pub mod gates;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
 pub mod host;
+pub mod json;
 pub mod html_policy;
 pub mod model;
 pub mod persist;
@@ -35,6 +36,7 @@ pub mod recommend;
 pub mod runtime;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod schema;
+pub mod saved_groups;
 pub mod segment;
 pub mod signal;
 pub mod template;

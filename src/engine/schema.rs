@@ -577,6 +577,34 @@ fn defs() -> Vec<(String, S)> {
             .doc("The consent category each part of the visitor profile is collected and stored under (default `personalization`)."),
         ),
         (
+            "SavedGroup".into(),
+            any_of(vec![
+                array(any_of(vec![S::of("string"), S::of("number"), S::of("boolean")]))
+                    .set("maxItems", super::saved_groups::MAX_GROUP_VALUES as f64)
+                    .doc("The values an attribute is looked up in."),
+                closed(
+                    vec![
+                        ("type", S(vec![("const".to_owned(), "list".into())])),
+                        ("attributeKey", id().doc("The attribute `$savedGroup` reads unless the reference names another.")),
+                        (
+                            "values",
+                            array(any_of(vec![S::of("string"), S::of("number"), S::of("boolean")]))
+                                .set("maxItems", super::saved_groups::MAX_GROUP_VALUES as f64),
+                        ),
+                    ],
+                    &["type", "values"],
+                ),
+                closed(
+                    vec![
+                        ("type", S(vec![("const".to_owned(), "condition".into())])),
+                        ("condition", reference("Condition")),
+                    ],
+                    &["type", "condition"],
+                ),
+            ])
+            .doc("A saved group: a bare list, a list with its attribute, or a condition."),
+        ),
+        (
             "Segment".into(),
             closed(
                 vec![
@@ -981,6 +1009,12 @@ pub fn config_schema() -> Value {
                     .set("maxItems", super::experiment::MAX_EXPERIMENTS as f64)
                     .doc("A/B experiments."),
             ),
+            (
+                "savedGroups",
+                map(reference("SavedGroup"))
+                    .set("maxProperties", super::saved_groups::MAX_GROUPS as f64)
+                    .doc("Named lists of ids (or named conditions), GrowthBook's shapes: conditions test them with `$inGroup` / `$notInGroup` and `{\"$savedGroup\": {\"id\"}}`."),
+            ),
             ("profile", reference("ProfileSettings")),
             ("catalog", reference("Catalog")),
             (
@@ -1053,6 +1087,7 @@ mod tests {
     /// Objects with any keys (their values are still checked).
     const FREE_FORM: &[&str] = &[
         "/$defs/Condition",
+        "/properties/savedGroups",
         "/$defs/Translated/anyOf/1",
         "/$defs/Bridges/properties/consentMode/anyOf/1",
         "/$defs/Bridges/properties/tcf/anyOf/1",
@@ -1080,6 +1115,8 @@ mod tests {
             ("/$defs/Bridges", bridges::BRIDGE_FIELDS.to_vec()),
             ("/$defs/Signals", aggregates),
             ("/$defs/Segment", segment::SEGMENT_FIELDS.to_vec()),
+            ("/$defs/SavedGroup/anyOf/1", crate::engine::saved_groups::LIST_FIELDS.to_vec()),
+            ("/$defs/SavedGroup/anyOf/2", crate::engine::saved_groups::CONDITION_FIELDS.to_vec()),
             ("/$defs/Rule", config::RULE_FIELDS.to_vec()),
             ("/$defs/Frequency", gates::FREQUENCY_FIELDS.to_vec()),
             ("/$defs/Schedule", gates::SCHEDULE_FIELDS.to_vec()),

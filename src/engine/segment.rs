@@ -8,6 +8,7 @@
 use super::condition::Condition;
 use super::diagnostic::{field, index, unknown, Diagnostics};
 use super::reader::{bounded_list, get, object, required_id};
+use super::saved_groups::SavedGroups;
 use super::value::Value;
 
 pub const MAX_SEGMENTS: usize = 200;
@@ -59,7 +60,11 @@ pub fn check_references(condition: &Value, path: &str, known: &[&str], diags: &m
 }
 
 /// Parses `segments` and returns them in evaluation order.
-pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Segment> {
+pub fn parse(
+    value: Option<&Value>,
+    groups: &SavedGroups,
+    diags: &mut Diagnostics,
+) -> Vec<Segment> {
     let items = bounded_list(value, "segments", MAX_SEGMENTS, "segments", diags);
     // First pass: ids, so references can be checked in any order.
     let ids: Vec<Option<String>> = items
@@ -100,7 +105,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Segment> {
             continue;
         };
         check_references(when_value, &when_path, &known, diags);
-        let Some(when) = Condition::compile(when_value, &when_path, diags) else {
+        let Some(when) = Condition::compile(when_value, &when_path, groups, diags) else {
             continue;
         };
         let uses = references(when_value)
@@ -234,7 +239,7 @@ mod tests {
     fn parse_json(json: &str) -> Result<Vec<Segment>, Vec<String>> {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        let segments = parse(Some(&v), &mut d);
+        let segments = parse(Some(&v), &SavedGroups::default(), &mut d);
         if d.is_empty() {
             Ok(segments)
         } else {

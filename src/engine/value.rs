@@ -1,18 +1,17 @@
 //! A JSON value with JavaScript's semantics.
 //!
-//! Config, attributes and stored data all arrive as JSON. In the wasm build they
-//! are parsed by the browser's `JSON.parse` and handed over with
-//! `serde-wasm-bindgen`; natively by `serde_json` in tests. Either way they land in
-//! this type, so the engine needs no JSON parser of its own. Objects keep their
+//! Config, attributes and stored data all arrive as JSON text, read by the
+//! engine's small reader (`engine::json`), and leave as `to_json` text that the
+//! page hands to `JSON.parse`. Objects keep their
 //! insertion order because GrowthBook-style conditions compare literals by
 //! `JSON.stringify`, which is order-sensitive. The coercions (`String()`,
 //! `ToNumber`, truthiness) follow ECMAScript so conditions behave exactly as they do
 //! in JavaScript SDKs.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+#[cfg(not(target_arch = "wasm32"))]
+mod serde_impls;
 
 /// Ordered key/value pairs of a JSON object.
 pub type Map = Vec<(String, Value)>;
@@ -177,6 +176,10 @@ fn write_json_string(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
+            c if super::json::lone_surrogate(c).is_some() => {
+                let unit = super::json::lone_surrogate(c).unwrap_or(0xfffd);
+                let _ = write!(out, "\\u{unit:04x}");
+            }
             c => out.push(c),
         }
     }
@@ -196,7 +199,9 @@ pub fn js_number_to_string(n: f64) -> String {
     if n == 0.0 {
         return "0".into();
     }
-    if n.fract() == 0.0 && n.abs() < 1e21 {
+    // Exact integers are printed here; past 2^53 JavaScript prints the shortest
+    // digits that round-trip ("123456789012345680000"), which is the host's job.
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
         let mut digits = Vec::new();
         let mut rest = n.abs();
         while rest >= 1.0 {
@@ -210,6 +215,29 @@ pub fn js_number_to_string(n: f64) -> String {
         return String::from_utf8(digits).unwrap_or_default();
     }
     (super::host::get().number_to_string)(n)
+}
+
+/// The UTF-16 code units of a string as JavaScript holds it (a lone surrogate read
+/// from JSON text is one unit again; see `engine::json`). For JavaScript's string
+/// order and for hashing.
+pub fn utf16_units(s: &str) -> impl Iterator<Item = u16> + '_ {
+    let mut pending: Option<u16> = None;
+    let mut chars = s.chars();
+    std::iter::from_fn(move || {
+        if let Some(unit) = pending.take() {
+            return Some(unit);
+        }
+        let c = chars.next()?;
+        if let Some(unit) = super::json::lone_surrogate(c) {
+            return Some(unit);
+        }
+        let mut buf = [0u16; 2];
+        let units = c.encode_utf16(&mut buf);
+        if units.len() == 2 {
+            pending = Some(units[1]);
+        }
+        Some(units[0])
+    })
 }
 
 /// Cuts a string to at most `max` characters, on a character boundary.
@@ -250,189 +278,10 @@ impl From<bool> for Value {
     }
 }
 
-impl Serialize for Value {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Null => serializer.serialize_unit(),
-            Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Number(n) => serializer.serialize_f64(*n),
-            Value::String(s) => serializer.serialize_str(s),
-            Value::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Value::Object(map) => {
-                let mut m = serializer.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
-                    m.serialize_entry(k, v)?;
-                }
-                m.end()
-            }
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
 /// Deepest nesting accepted when reading a document. JSON.parse accepts far deeper
 /// input; refusing it here keeps a hostile config or stored value from exhausting the
 /// (small, fixed) wasm stack.
 pub const MAX_NESTING: usize = 64;
-
-std::thread_local! {
-    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Counts nesting while a container is being read; errors past `MAX_NESTING`.
-struct DepthGuard;
-
-impl DepthGuard {
-    fn enter<E: de::Error>() -> Result<DepthGuard, E> {
-        let depth = DEPTH.with(|d| {
-            d.set(d.get() + 1);
-            d.get()
-        });
-        let guard = DepthGuard;
-        if depth > MAX_NESTING {
-            return Err(E::custom(format!(
-                "nested deeper than {MAX_NESTING} levels"
-            )));
-        }
-        Ok(guard)
-    }
-}
-
-impl Drop for DepthGuard {
-    fn drop(&mut self) {
-        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Deserialize::deserialize(d)
-    }
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::Number(n as f64))
-    }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::Number(n as f64))
-    }
-    fn visit_i128<E: de::Error>(self, n: i128) -> Result<Value, E> {
-        Ok(Value::Number(n as f64))
-    }
-    fn visit_u128<E: de::Error>(self, n: u128) -> Result<Value, E> {
-        Ok(Value::Number(n as f64))
-    }
-    // The visits below only exist so that serde's default `invalid_type` errors,
-    // whose messages format floats and escape strings, are never compiled in.
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
-        Err(E::custom("binary data is not JSON"))
-    }
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Deserialize::deserialize(d)
-    }
-    fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<Value, A::Error> {
-        Err(de::Error::custom("an enum is not JSON"))
-    }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
-        Ok(Value::Number(n))
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let _guard = DepthGuard::enter()?;
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let _guard = DepthGuard::enter()?;
-        let mut map: Map = Vec::new();
-        while let Some((Key(k), v)) = access.next_entry::<Key, Value>()? {
-            // Duplicate keys: the last one wins, as in JSON.parse.
-            if let Some(slot) = map.iter_mut().find(|(key, _)| *key == k) {
-                slot.1 = v;
-            } else {
-                map.push((k, v));
-            }
-        }
-        Ok(Value::Object(map))
-    }
-}
-
-/// An object key. Read with its own visitor (not `String`'s) for the same reason as
-/// the extra visits above: serde's default errors would pull float formatting in.
-struct Key(String);
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_string(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object key")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Key, E> {
-        Ok(Key(s.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Key, E> {
-        Ok(Key(s))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Key, E> {
-        Err(E::custom("object keys must be strings"))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Key, E> {
-        Err(E::custom("object keys must be strings"))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Key, E> {
-        Err(E::custom("object keys must be strings"))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Key, E> {
-        Err(E::custom("object keys must be strings"))
-    }
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Key, E> {
-        Err(E::custom("object keys must be strings"))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
-        Err(E::custom("object keys must be strings"))
-    }
-}
 
 /// Builds an object value from pairs; used where the engine assembles attributes.
 /// Takes a `Vec` rather than any iterator so the wasm holds one copy of this code,

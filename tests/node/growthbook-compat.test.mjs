@@ -1,0 +1,97 @@
+// What GrowthBook accepts and vitrine's config refuses, against the built package in
+// Node and GrowthBook 1.8.0 in the same process: malformed operators evaluate as
+// GrowthBook evaluates them (and validateConfig still names them), `$`-prefixed
+// paths, saved groups, large numbers and UTF-16 strings; and the bucketing helpers
+// GrowthBook exports (getBucketRanges, chooseVariation, inNamespace).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { evalCondition as growthbookEval } from '@growthbook/growthbook';
+import { chooseVariation, evalCondition, getBucketRanges, inNamespace, init, validateConfig } from '../../pkg/index.js';
+
+const gbRoot = dirname(createRequire(import.meta.url).resolve('@growthbook/growthbook/package.json'));
+const gbUtil = await import(pathToFileURL(join(gbRoot, 'dist/esm/util.mjs')).href);
+await init(await readFile(new URL('../../pkg/vitrine_core_bg.wasm', import.meta.url)));
+const cases = JSON.parse(await readFile(new URL('../cases/growthbook-compat.json', import.meta.url), 'utf8'));
+
+// GrowthBook reports malformed input with console.error; keep the output readable.
+const quietly = (fn) => {
+  const error = console.error;
+  console.error = () => {};
+  try {
+    return fn();
+  } finally {
+    console.error = error;
+  }
+};
+
+test(`${cases.length} compatibility cases: GrowthBook's answers`, () => {
+  for (const c of cases) {
+    assert.equal(quietly(() => growthbookEval(c.attributes, c.condition, c.savedGroups)), c.expected, `GrowthBook: ${c.name}`);
+  }
+});
+
+test(`${cases.length} compatibility cases: vitrine's evalCondition gives the same answers`, () => {
+  for (const c of cases) {
+    assert.equal(evalCondition(c.attributes, c.condition, c.savedGroups), c.expected, c.name);
+  }
+});
+
+test('the malformed cases are still reported by validateConfig, with the path of the field', () => {
+  let reported = 0;
+  for (const c of cases) {
+    const config = { version: 1, ...(c.savedGroups ? { savedGroups: c.savedGroups } : {}), rules: [{ id: 'r', when: c.condition, actions: [] }] };
+    const result = validateConfig(config);
+    assert.equal(!result.ok, c.reported, `${c.name}: ${JSON.stringify(result.errors)}`);
+    if (c.reported) {
+      reported++;
+      assert.ok(result.errors.every((e) => e.path.startsWith('rules[0].when') || e.path.startsWith('savedGroups')), `${c.name}: ${JSON.stringify(result.errors)}`);
+    }
+  }
+  assert.ok(reported >= 15);
+});
+
+test('savedGroups in a config: a bad group is named by its path', () => {
+  const result = validateConfig({ version: 1, savedGroups: { vip: [{ id: 1 }], bad: { type: 'lst', values: [] }, ok: ['a'] }, rules: [] });
+  assert.deepEqual(result.errors, [
+    { path: 'savedGroups.vip[0]', message: 'expected a string or a number, found an object' },
+    { path: 'savedGroups.bad.type', message: 'expected "list" or "condition" (or give the group as an array of values)' },
+  ]);
+  const typo = validateConfig({ version: 1, savedGroups: { vip: ['a'] }, rules: [{ id: 'r', when: { id: { $inGroup: 'vpi' } }, actions: [] }] });
+  assert.deepEqual(typo.errors, [{ path: 'rules[0].when.id.$inGroup', message: 'unknown saved group "vpi" (did you mean "vip"?)' }]);
+});
+
+// Seeded generator, so a failure names a reproducible input.
+let seed = 42;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+test('getBucketRanges matches GrowthBook for 2,000 generated inputs', () => {
+  for (let i = 0; i < 2000; i++) {
+    const n = 1 + Math.floor(random() * 5);
+    const coverage = [undefined, 1, 0.5, random(), -0.2, 1.7][i % 6];
+    const kind = i % 4;
+    const weights = kind === 0 ? undefined
+      : kind === 1 ? Array.from({ length: n }, () => 1 / n)
+      : kind === 2 ? Array.from({ length: n }, () => random())
+      : Array.from({ length: n + 1 }, () => 1 / (n + 1));
+    const ours = getBucketRanges(n, coverage, weights);
+    const theirs = quietly(() => gbUtil.getBucketRanges(n, coverage, weights));
+    assert.deepEqual(ours, theirs, JSON.stringify({ n, coverage, weights }));
+  }
+});
+
+test('chooseVariation and inNamespace match GrowthBook', () => {
+  const ranges = gbUtil.getBucketRanges(3, 0.8, [0.2, 0.3, 0.5]);
+  for (let i = 0; i <= 1000; i++) {
+    const n = i / 1000;
+    assert.equal(chooseVariation(n, ranges), gbUtil.chooseVariation(n, ranges), `n=${n}`);
+  }
+  for (let i = 0; i < 3000; i++) {
+    const id = `visitor-${i}`;
+    const namespace = ['checkout', (i % 7) / 10, 0.4 + (i % 5) / 10];
+    assert.equal(inNamespace(id, namespace), gbUtil.inNamespace(id, namespace), `${id} ${namespace}`);
+  }
+});
