@@ -179,7 +179,7 @@ export type { VitrineConfig as Config };
 export type SavedGroups = Record<string, unknown[] | { type: 'list'; attributeKey?: string; values: unknown[] } | { type: 'condition'; condition: Record<string, unknown> }>;
 /** GrowthBook-compatible condition evaluation (malformed parts evaluate to false, as in GrowthBook; `validateConfig` reports them). Call `init()` first. */
 export function evalCondition(attributes: Record<string, unknown>, condition: Record<string, unknown>, savedGroups?: SavedGroups): boolean;
-/** GrowthBook's `getBucketRanges`: `[start, end)` per variation. Call `init()` first. */
+/** GrowthBook's `getBucketRanges`: `[start, end)` per variation. */
 export function getBucketRanges(numVariations: number, coverage?: number, weights?: number[]): [number, number][];
 /** GrowthBook's `chooseVariation`: the index of the range holding `n`, or -1. */
 export function chooseVariation(n: number, ranges: [number, number][]): number;

@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, evalConditionJson, getBucketRanges as rangesCore, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, evalConditionJson, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -252,7 +252,8 @@ export function evalCondition(attributes, condition, savedGroups) {
   assertReady('evalCondition');
   if (condition === null || condition === undefined) throw vitrineError('evalCondition(attributes, condition): condition must be an object');
   // One crossing per argument: the browser's JSON.stringify, read in the wasm.
-  return evalConditionJson(json(attributes, 'attributes') ?? 'null', json(condition, 'condition') ?? '{}', savedGroups == null ? undefined : json(savedGroups, 'savedGroups'));
+  const args = `[${json(attributes, 'attributes') ?? 'null'},${json(condition, 'condition') ?? '{}'},${json(savedGroups ?? null, 'savedGroups')}]`;
+  return evalConditionJson(args);
 }
 
 function json(value, name) {
@@ -263,10 +264,24 @@ function json(value, name) {
   }
 }
 
-/** GrowthBook's `getBucketRanges(numVariations, coverage = 1, weights?)`: `[start, end)` per variation. */
-export function getBucketRanges(numVariations, coverage, weights) {
-  assertReady('getBucketRanges');
-  return rangesCore(Number(numVariations), coverage === undefined ? undefined : Number(coverage), weights);
+/**
+ * GrowthBook's `getBucketRanges(numVariations, coverage = 1, weights?)`: `[start, end)`
+ * per variation; coverage clamped to [0, 1]; weights of the wrong length or not
+ * summing to 1 (±0.01) fall back to equal ones. The engine's own is `bucket_ranges`.
+ */
+export function getBucketRanges(numVariations, coverage = 1, weights) {
+  coverage = coverage < 0 ? 0 : coverage > 1 ? 1 : coverage;
+  const equal = numVariations <= 0 ? [] : new Array(numVariations).fill(1 / numVariations);
+  weights = weights || equal;
+  if (weights.length !== numVariations) weights = equal;
+  const total = weights.reduce((w, sum) => sum + w, 0);
+  if (total < 0.99 || total > 1.01) weights = equal;
+  let cumulative = 0;
+  return weights.map((w) => {
+    const start = cumulative;
+    cumulative += w;
+    return [start, start + coverage * w];
+  });
 }
 
 /** GrowthBook's `chooseVariation(n, ranges)`: the index of the range holding `n`, or -1. */

@@ -21,6 +21,21 @@ const env = {
   ...process.env,
   PATH: `${join(root, 'node_modules', '.bin')}:${process.env.HOME}/.cargo/bin:${process.env.PATH}`,
 };
+// The release wasm is built with a pinned nightly (installed by scripts/setup.sh):
+// std rebuilt for size (-Zbuild-std with optimize_for_size), panics that abort with
+// no message, no panic locations and no Debug formatting. Measured on this code:
+// 170.1 → 153.0 KB gzip (−10 %). Native tests, clippy and wasm-pack test stay on
+// stable; the nightly only ever builds what the page loads.
+const NIGHTLY = readFileSync(join(root, 'scripts', 'nightly.txt'), 'utf8').trim();
+if (profile === '--release') {
+  env.RUSTUP_TOOLCHAIN = NIGHTLY;
+  env.CARGO_TARGET_DIR = join(root, 'target', 'nightly');
+  env.RUSTFLAGS = '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none';
+  // -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size, as cargo's
+  // [unstable] settings (wasm-pack passes no -Z flags through).
+  env.CARGO_UNSTABLE_BUILD_STD = 'std,panic_abort';
+  env.CARGO_UNSTABLE_BUILD_STD_FEATURES = 'optimize_for_size';
+}
 execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core'], {
   cwd: root,
   stdio: 'inherit',

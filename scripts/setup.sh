@@ -33,6 +33,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release wasm is built with this pinned nightly (see scripts/build.mjs).
+nightly="$(cat scripts/nightly.txt)"
+if ! rustup toolchain list | grep -q "^$nightly"; then
+  say "rustup toolchain install $nightly (for the size-optimized release wasm)"
+  rustup toolchain install "$nightly" --profile minimal --component rust-src --target wasm32-unknown-unknown
+fi
+
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
   say "cargo install wasm-bindgen-cli $bindgen_version (a few minutes)"
   # Not --locked: its lockfile pins a crate version the registry no longer serves.

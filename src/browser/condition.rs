@@ -11,29 +11,22 @@ use crate::engine::condition::Condition;
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::json;
 use crate::engine::saved_groups::SavedGroups;
+use crate::engine::value::Value;
 
 use super::error;
 
-/// Evaluates a MongoDB-style condition (JSON text) against attributes (JSON text).
+/// Evaluates `[attributes, condition, savedGroups]` given as one JSON array text
+/// (one string crossing, one small binding).
 #[wasm_bindgen(js_name = evalConditionJson)]
-pub fn eval_condition_json(
-    attributes: &str,
-    condition: &str,
-    saved_groups: Option<String>,
-) -> Result<bool, JsValue> {
-    let read = |what: &str, text: &str| {
-        json::parse(text).map_err(|e| {
-            error::config(&[Diagnostic {
-                path: String::new(),
-                message: format!("{what} is not JSON: {e}"),
-            }])
-        })
-    };
-    let attributes = read("attributes", attributes)?;
-    let condition = read("condition", condition)?;
-    let groups = match saved_groups {
-        Some(text) => SavedGroups::from_growthbook(&read("savedGroups", &text)?),
-        None => SavedGroups::default(),
-    };
-    Ok(Condition::growthbook(&condition, &groups).eval(&attributes))
+pub fn eval_condition_json(arguments: &str) -> Result<bool, JsValue> {
+    let value = json::parse(arguments).map_err(|e| {
+        error::config(&[Diagnostic {
+            path: String::new(),
+            message: format!("evalCondition: the arguments are not JSON: {e}"),
+        }])
+    })?;
+    let argument = |i: usize| value.as_array().and_then(|a| a.get(i));
+    let groups = SavedGroups::from_growthbook(argument(2).unwrap_or(&Value::Null));
+    let condition = Condition::growthbook(argument(1).unwrap_or(&Value::Null), &groups);
+    Ok(condition.eval(argument(0).unwrap_or(&Value::Null)))
 }

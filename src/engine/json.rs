@@ -20,10 +20,6 @@ use super::value::{Map, Value, MAX_NESTING};
 /// First code point of the range that stands for lone UTF-16 surrogates.
 pub const LONE_SURROGATE_BASE: u32 = 0x10F800;
 
-/// Objects with more keys than this are checked for duplicate keys once, when they
-/// are complete, rather than key by key.
-const LINEAR_KEY_CHECK: usize = 32;
-
 /// Parses JSON text as `JSON.parse` does (the last of duplicate keys wins, at the
 /// position of the first); refuses documents nested deeper than `MAX_NESTING`.
 pub fn parse(text: &str) -> Result<Value, String> {
@@ -276,20 +272,17 @@ impl Reader<'_> {
                 return Err(self.error("expected \":\""));
             }
             let value = self.value(depth)?;
-            match map.len() < LINEAR_KEY_CHECK {
-                true => match map.iter_mut().find(|(k, _)| *k == key) {
-                    Some(slot) => slot.1 = value,
-                    None => map.push((key, value)),
-                },
-                false => map.push((key, value)),
+            // A linear look-up: what reaches the reader comes from JSON.stringify or
+            // `to_json` (never duplicated) or is a hand-written config, whose objects
+            // are small; a sort or a hash map would cost the wasm more than it saves.
+            match map.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => map.push((key, value)),
             }
             if self.eat(b',') {
                 continue;
             }
             if self.eat(b'}') {
-                if map.len() > LINEAR_KEY_CHECK {
-                    dedupe_keys(&mut map);
-                }
                 return Ok(Value::Object(map));
             }
             return Err(self.error("expected \",\" or \"}\""));
@@ -310,35 +303,6 @@ pub fn unit_char(unit: u32) -> char {
 pub fn lone_surrogate(c: char) -> Option<u16> {
     let c = c as u32;
     (c >= LONE_SURROGATE_BASE).then(|| (c - LONE_SURROGATE_BASE + 0xD800) as u16)
-}
-
-/// Duplicate keys in a large object: the last value wins, at the first position.
-fn dedupe_keys(map: &mut Map) {
-    let mut order: Vec<usize> = (0..map.len()).collect();
-    order.sort_by(|&a, &b| map[a].0.cmp(&map[b].0).then(a.cmp(&b)));
-    let mut drop = vec![false; map.len()];
-    let mut any = false;
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i + 1;
-        while j < order.len() && map[order[j]].0 == map[order[i]].0 {
-            j += 1;
-        }
-        if j - i > 1 {
-            let value = std::mem::take(&mut map[order[j - 1]].1);
-            map[order[i]].1 = value;
-            order[i + 1..j].iter().for_each(|&k| drop[k] = true);
-            any = true;
-        }
-        i = j;
-    }
-    if any {
-        let mut i = 0;
-        map.retain(|_| {
-            i += 1;
-            !drop[i - 1]
-        });
-    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -36,7 +36,7 @@ test(`${cases.length} shared cases pass against the wasm package in Node`, () =>
 test('a malformed condition evaluates as GrowthBook evaluates it, and validateConfig names the field', () => {
   assert.equal(evalCondition({ cart: { total: 5 } }, { 'cart.total': { $gtt: 1 } }), false);
   assert.equal(growthbookQuiet({ cart: { total: 5 } }, { 'cart.total': { $gtt: 1 } }), false);
-  const result = validateConfig({ version: 1, rules: [{ id: 'r', when: { 'cart.total': { $gtt: 1 } }, actions: [] }] });
+  const result = validateConfig({ version: 1, rules: [{ id: 'r', when: { 'cart.total': { $gtt: 1 } }, actions: [{ op: 'hide', selector: '#x' }] }] });
   assert.deepEqual(result.errors, [{ path: 'rules[0].when.cart.total', message: 'unknown operator "$gtt" (did you mean "$gt"?)' }]);
 });
 
@@ -57,7 +57,7 @@ test('validateConfig works in Node and reports every problem', () => {
 
 test('an invalid regular expression evaluates false in evalCondition and is a config error in validateConfig', () => {
   assert.equal(evalCondition({ s: '(unclosed' }, { s: { $regex: '(unclosed' } }), false);
-  const result = validateConfig({ version: 1, rules: [{ id: 'r', when: { s: { $regex: '(unclosed' } }, actions: [] }] });
+  const result = validateConfig({ version: 1, rules: [{ id: 'r', when: { s: { $regex: '(unclosed' } }, actions: [{ op: 'hide', selector: '#x' }] }] });
   assert.equal(result.errors[0].path, 'rules[0].when.s.$regex');
   assert.match(result.errors[0].message, /^invalid regular expression: .*Invalid regular expression/);
 });

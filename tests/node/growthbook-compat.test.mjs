@@ -43,7 +43,7 @@ test(`${cases.length} compatibility cases: vitrine's evalCondition gives the sam
 test('the malformed cases are still reported by validateConfig, with the path of the field', () => {
   let reported = 0;
   for (const c of cases) {
-    const config = { version: 1, ...(c.savedGroups ? { savedGroups: c.savedGroups } : {}), rules: [{ id: 'r', when: c.condition, actions: [] }] };
+    const config = { version: 1, ...(c.savedGroups ? { savedGroups: c.savedGroups } : {}), rules: [{ id: 'r', when: c.condition, actions: [{ op: 'hide', selector: '#x' }] }] };
     const result = validateConfig(config);
     assert.equal(!result.ok, c.reported, `${c.name}: ${JSON.stringify(result.errors)}`);
     if (c.reported) {
@@ -60,7 +60,7 @@ test('savedGroups in a config: a bad group is named by its path', () => {
     { path: 'savedGroups.vip[0]', message: 'expected a string or a number, found an object' },
     { path: 'savedGroups.bad.type', message: 'expected "list" or "condition" (or give the group as an array of values)' },
   ]);
-  const typo = validateConfig({ version: 1, savedGroups: { vip: ['a'] }, rules: [{ id: 'r', when: { id: { $inGroup: 'vpi' } }, actions: [] }] });
+  const typo = validateConfig({ version: 1, savedGroups: { vip: ['a'] }, rules: [{ id: 'r', when: { id: { $inGroup: 'vpi' } }, actions: [{ op: 'hide', selector: '#x' }] }] });
   assert.deepEqual(typo.errors, [{ path: 'rules[0].when.id.$inGroup', message: 'unknown saved group "vpi" (did you mean "vip"?)' }]);
 });
 
