@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, evalConditionJson, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, compileCondition, evalCompiled, forgetConditions, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -252,15 +252,30 @@ export function evalCondition(attributes, condition, savedGroups) {
   assertReady('evalCondition');
   if (condition === null || condition === undefined) throw vitrineError('evalCondition(attributes, condition): condition must be an object');
   // One crossing per argument: the browser's JSON.stringify, read in the wasm.
-  const args = `[${json(attributes, 'attributes') ?? 'null'},${json(condition, 'condition') ?? '{}'},${json(savedGroups ?? null, 'savedGroups')}]`;
-  return evalConditionJson(args);
+  // The condition crosses once, as text, and is compiled once per distinct text;
+  // the attributes stay an object and are read only where the condition looks.
+  const text = `[${json(condition, 'condition') ?? '{}'},${json(savedGroups ?? null, 'savedGroups')}]`;
+  let handle = compiledConditions.get(text);
+  if (handle === undefined) {
+    if (compiledConditions.size >= CONDITION_CACHE) {
+      compiledConditions.clear();
+      forgetConditions();
+    }
+    handle = compileCondition(text);
+    compiledConditions.set(text, handle);
+  }
+  return evalCompiled(handle, attributes);
 }
+
+// Compiled conditions by their JSON text (a few hundred bytes each in the wasm).
+const CONDITION_CACHE = 4096;
+const compiledConditions = new Map();
 
 function json(value, name) {
   try {
     return JSON.stringify(value);
   } catch (error) {
-    throw vitrineError(`${name} are not JSON data (${error?.message ?? error})`);
+    throw vitrineError(`${name} is not JSON data (${error?.message ?? error})`);
   }
 }
 

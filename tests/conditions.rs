@@ -29,8 +29,13 @@ fn run(json: &str, at_least: usize) {
     for case in cases {
         let name = case.get("name").and_then(Value::as_str).unwrap();
         let mut diagnostics = Diagnostics::default();
-        let condition = Condition::compile(case.get("condition").unwrap(), "", &SavedGroups::default(), &mut diagnostics)
-            .unwrap_or_else(|| panic!("{name}: {:?}", diagnostics.items));
+        let condition = Condition::compile(
+            case.get("condition").unwrap(),
+            "",
+            &SavedGroups::default(),
+            &mut diagnostics,
+        )
+        .unwrap_or_else(|| panic!("{name}: {:?}", diagnostics.items));
         let expected = case.get("expected") == Some(&Value::Bool(true));
         if condition.eval(case.get("attributes").unwrap()) != expected {
             failures.push(name.to_owned());

@@ -21,4 +21,3 @@ pub fn hash(seed: JsValue, value: JsValue, version: JsValue) -> Option<f64> {
     };
     bucket::hash(&text(&seed), &text(&value), version)
 }
-

@@ -7,8 +7,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::host::{cached_regex, install, Host};
-use crate::engine::json::lone_surrogate;
-use crate::engine::value::utf16_units;
+use crate::engine::utf16::{lone_surrogate, units as utf16_units};
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,7 +55,11 @@ fn regex_test(handle: u32, subject: &str) -> bool {
         compiled
             .borrow()
             .get(handle as usize)
-            .is_some_and(|(_, _, regex)| regex.unchecked_ref::<UnitsRegExp>().test(&js_string(subject)))
+            .is_some_and(|(_, _, regex)| {
+                regex
+                    .unchecked_ref::<UnitsRegExp>()
+                    .test(&js_string(subject))
+            })
     })
 }
 

@@ -6,7 +6,6 @@
 //! that does not parse or does not fit the schema is deleted with a warning, never
 //! thrown. JSON goes through the browser's own `JSON.parse`/`JSON.stringify`.
 
-
 use crate::engine::runtime::Partition;
 
 use super::json::from_text;

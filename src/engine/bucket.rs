@@ -6,7 +6,7 @@
 /// FNV-1a 32-bit over the string's UTF-16 code units (JavaScript's `charCodeAt`).
 pub fn fnv1a32(s: &str) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
-    for unit in super::value::utf16_units(s) {
+    for unit in super::utf16::units(s) {
         hash ^= u32::from(unit);
         hash = hash.wrapping_mul(0x0100_0193);
     }
@@ -31,13 +31,7 @@ pub fn hash(seed: &str, value: &str, version: u32) -> Option<f64> {
 /// not match the variation count or do not sum to 1 (±0.01) fall back to equal
 /// weights; coverage is clamped to [0, 1] (a NaN stays NaN, as there: no variation).
 pub fn bucket_ranges(variations: usize, coverage: f64, weights: Option<&[f64]>) -> Vec<(f64, f64)> {
-    let coverage = if coverage < 0.0 {
-        0.0
-    } else if coverage > 1.0 {
-        1.0
-    } else {
-        coverage
-    };
+    let coverage = coverage.clamp(0.0, 1.0);
     let equal = vec![1.0 / variations as f64; variations];
     let weights = match weights {
         Some(w) if w.len() == variations => {

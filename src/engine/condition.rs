@@ -21,7 +21,8 @@ use std::cmp::Ordering;
 
 use super::diagnostic::{field, index, unknown, Diagnostics};
 use super::saved_groups::{Group, SavedGroups};
-use super::value::{utf16_units, Value};
+use super::utf16::{unit_char, units as utf16_units};
+use super::value::Value;
 
 /// Deepest nesting a condition may have; keeps hostile configs from exhausting the stack.
 pub const MAX_DEPTH: usize = 24;
@@ -136,6 +137,7 @@ impl Condition {
             groups,
             diags,
             visiting: Vec::new(),
+            paths: true,
         };
         let cond = compiler.doc(value, path, 0);
         (diags.items.len() == before).then_some(cond)
@@ -149,6 +151,7 @@ impl Condition {
             groups,
             diags: &mut diags,
             visiting: Vec::new(),
+            paths: false,
         };
         compiler.doc(value, "", 0)
     }
@@ -158,15 +161,25 @@ impl Condition {
         self.first_failure(attributes).is_none()
     }
 
+    /// Evaluates against attributes that are read only where the condition looks
+    /// (a JavaScript object in `evalCondition`: one property read per path step).
+    pub fn eval_in(&self, attributes: &dyn Attributes) -> bool {
+        self.first_failure_in(attributes).is_none()
+    }
+
     /// The index of the first top-level clause that does not hold, for explaining
     /// decisions (see `clause_label`); `None` if all hold. Allocates nothing.
     pub fn first_failure(&self, attributes: &Value) -> Option<usize> {
+        self.first_failure_in(attributes)
+    }
+
+    fn first_failure_in(&self, attributes: &dyn Attributes) -> Option<usize> {
         self.clauses.iter().position(|clause| match clause {
             Clause::Or(list) => !eval_or(list, attributes),
             Clause::Nor(list) => eval_or(list, attributes),
-            Clause::And(list) => !list.iter().all(|c| c.eval(attributes)),
-            Clause::Not(c) => c.eval(attributes),
-            Clause::Path(path, test) => !test.eval(&get_path(attributes, path), false),
+            Clause::And(list) => !list.iter().all(|c| c.eval_in(attributes)),
+            Clause::Not(c) => c.eval_in(attributes),
+            Clause::Path(path, test) => !test.eval(&attributes.lookup(path), false),
             Clause::Never => true,
         })
     }
@@ -211,8 +224,22 @@ impl Condition {
     }
 }
 
-fn eval_or(list: &[Condition], attributes: &Value) -> bool {
-    list.is_empty() || list.iter().any(|c| c.eval(attributes))
+fn eval_or(list: &[Condition], attributes: &dyn Attributes) -> bool {
+    list.is_empty() || list.iter().any(|c| c.eval_in(attributes))
+}
+
+/// Where a condition reads its attributes: a `Value` document, or (in the browser)
+/// a JavaScript object read property by property.
+pub trait Attributes {
+    /// The value at a dotted path, GrowthBook's `getPath`: `null` where a step is
+    /// missing.
+    fn lookup(&self, path: &[String]) -> Cow<'_, Value>;
+}
+
+impl Attributes for Value {
+    fn lookup(&self, path: &[String]) -> Cow<'_, Value> {
+        get_path(self, path)
+    }
 }
 
 /// GrowthBook's `getPath`: missing steps yield `null`; arrays answer indexes and `length`.
@@ -250,9 +277,28 @@ struct Compiler<'a> {
     groups: &'a SavedGroups,
     diags: &'a mut Diagnostics,
     visiting: Vec<String>,
+    /// Whether problems need their paths (`compile`); `growthbook` discards them,
+    /// so it builds no path strings at all.
+    paths: bool,
 }
 
 impl Compiler<'_> {
+    fn field(&self, parent: &str, key: &str) -> String {
+        if self.paths {
+            field(parent, key)
+        } else {
+            String::new()
+        }
+    }
+
+    fn index(&self, parent: &str, i: usize) -> String {
+        if self.paths {
+            index(parent, i)
+        } else {
+            String::new()
+        }
+    }
+
     fn doc(&mut self, value: &Value, path: &str, depth: usize) -> Condition {
         let never = || Condition {
             clauses: vec![Clause::Never],
@@ -283,7 +329,7 @@ impl Compiler<'_> {
         };
         let mut clauses = Vec::new();
         for (key, arg) in entries.iter() {
-            let here = field(path, key);
+            let here = self.field(path, key);
             let clause = match key.as_str() {
                 "$or" | "$nor" | "$and" => {
                     let list = self.list(arg, &here, depth);
@@ -315,7 +361,7 @@ impl Compiler<'_> {
             Some(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| self.doc(item, &index(path, i), depth + 1))
+                .map(|(i, item)| self.doc(item, &self.index(path, i), depth + 1))
                 .collect(),
             // GrowthBook: a list without a length is an empty list.
             None => {
@@ -331,15 +377,19 @@ impl Compiler<'_> {
     /// `{"$savedGroup": {"id": …, "attributeKey"?: …}}`.
     fn saved_group(&mut self, value: &Value, path: &str, depth: usize) -> Clause {
         let map = value.as_object();
-        let id = map.and_then(|m| m.iter().find(|(k, _)| k == "id")).map(|(_, v)| v);
+        let id = map
+            .and_then(|m| m.iter().find(|(k, _)| k == "id"))
+            .map(|(_, v)| v);
         let key = map
             .and_then(|m| m.iter().find(|(k, _)| k == "attributeKey"))
             .map(|(_, v)| v);
         if let Some(m) = map {
             for (k, _) in m {
                 if k != "id" && k != "attributeKey" {
-                    self.diags
-                        .error(&field(path, k), unknown("field", k, &["id", "attributeKey"]));
+                    self.diags.error(
+                        &self.field(path, k),
+                        unknown("field", k, &["id", "attributeKey"]),
+                    );
                 }
             }
         }
@@ -353,25 +403,27 @@ impl Compiler<'_> {
         let key = key.and_then(Value::as_str);
         match self.groups.get(id) {
             None => {
-                self.diags
-                    .error(&field(path, "id"), unknown("saved group", id, &self.groups.ids()));
+                self.diags.error(
+                    &self.field(path, "id"),
+                    unknown("saved group", id, &self.groups.ids()),
+                );
                 Clause::Never
             }
-            Some(Group::List { attribute, values }) => {
-                match key.or(attribute.as_deref()) {
-                    Some(key) => Clause::Path(
-                        split_path(key),
-                        Test::Ops(vec![Op::In(values.clone(), false)]),
-                    ),
-                    None => {
-                        self.diags.error(
-                            path,
-                            format!("saved group \"{id}\" has no attributeKey; name the attribute here"),
-                        );
-                        Clause::Never
-                    }
+            Some(Group::List { attribute, values }) => match key.or(attribute.as_deref()) {
+                Some(key) => Clause::Path(
+                    split_path(key),
+                    Test::Ops(vec![Op::In(values.clone(), false)]),
+                ),
+                None => {
+                    self.diags.error(
+                        path,
+                        format!(
+                            "saved group \"{id}\" has no attributeKey; name the attribute here"
+                        ),
+                    );
+                    Clause::Never
                 }
-            }
+            },
             Some(Group::Condition(condition)) => {
                 if self.visiting.iter().any(|v| v == id) {
                     self.diags
@@ -379,7 +431,7 @@ impl Compiler<'_> {
                     return Clause::Never;
                 }
                 self.visiting.push(id.clone());
-                let compiled = self.doc(condition, &field("savedGroups", id), depth + 1);
+                let compiled = self.doc(condition, &self.field("savedGroups", id), depth + 1);
                 self.visiting.pop();
                 Clause::And(vec![compiled])
             }
@@ -418,7 +470,7 @@ impl Compiler<'_> {
     }
 
     fn op(&mut self, op: &str, arg: &Value, path: &str, depth: usize) -> Op {
-        let here = field(path, op);
+        let here = self.field(path, op);
         let array = |diags: &mut Diagnostics| -> Option<Vec<Value>> {
             match arg {
                 Value::Array(items) => Some(items.clone()),
@@ -447,7 +499,7 @@ impl Compiler<'_> {
                 let tests = items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| self.test(v, &index(&here, i), depth + 1))
+                    .map(|(i, v)| self.test(v, &self.index(&here, i), depth + 1))
                     .collect();
                 Op::All(tests, op == "$alli")
             }),
@@ -556,7 +608,7 @@ fn entries_of(value: &Value) -> Vec<(String, Value)> {
             .collect(),
         Value::String(s) => utf16_units(s)
             .enumerate()
-            .map(|(i, unit)| (i.to_string(), Value::String(super::json::unit_char(unit.into()).into())))
+            .map(|(i, unit)| (i.to_string(), Value::String(unit_char(unit.into()).into())))
             .collect(),
         _ => Vec::new(),
     }
@@ -733,7 +785,8 @@ mod tests {
     fn cond(json: &str) -> Condition {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        Condition::compile(&v, "when", &SavedGroups::default(), &mut d).unwrap_or_else(|| panic!("{:?}", d.items))
+        Condition::compile(&v, "when", &SavedGroups::default(), &mut d)
+            .unwrap_or_else(|| panic!("{:?}", d.items))
     }
 
     fn attrs(json: &str) -> Value {

@@ -207,8 +207,13 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         }
         rules.extend(parse_rule(r, &path, &known, &groups, diags));
     }
-    let experiments =
-        super::experiment::parse(get(map, "experiments"), &known, &segment_ids, &groups, diags);
+    let experiments = super::experiment::parse(
+        get(map, "experiments"),
+        &known,
+        &segment_ids,
+        &groups,
+        diags,
+    );
     for (i, rule) in rules.iter().enumerate() {
         if rules[..i].iter().any(|r| r.id == rule.id) {
             diags.error(
@@ -341,7 +346,8 @@ fn parse_rule(
         string(v, &field(path, "description"), 2000, diags);
     }
     let consent = consent_list(map, path, known, diags);
-    let when = get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), groups, diags));
+    let when =
+        get(map, "when").and_then(|v| Condition::compile(v, &field(path, "when"), groups, diags));
     let priority = priority(map, path, diags);
     let actions = actions(get(map, "actions"), &field(path, "actions"), false, diags);
     let gates = super::gates::parse(map, path, diags);

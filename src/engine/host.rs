@@ -131,7 +131,9 @@ mod native_regex {
         COMPILED.with(|cache| {
             super::cached_regex(cache, pattern, insensitive, || {
                 // As JavaScript reads a pattern without the `u` flag: UTF-16 units.
-                let units: Vec<u32> = crate::engine::value::utf16_units(pattern).map(u32::from).collect();
+                let units: Vec<u32> = crate::engine::utf16::units(pattern)
+                    .map(u32::from)
+                    .collect();
                 regress::Regex::from_unicode(units.into_iter(), if insensitive { "i" } else { "" })
                     .map_err(|e| e.to_string())
             })
@@ -144,7 +146,7 @@ mod native_regex {
                 .borrow()
                 .get(handle as usize)
                 .is_some_and(|(_, _, regex)| {
-                    let units: Vec<u16> = crate::engine::value::utf16_units(subject).collect();
+                    let units: Vec<u16> = crate::engine::utf16::units(subject).collect();
                     regex.find_from_ucs2(&units, 0).next().is_some()
                 })
         })

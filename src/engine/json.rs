@@ -10,15 +10,13 @@
 //!
 //! JavaScript strings are UTF-16 and may hold lone surrogates (`"\ude00"`), which a
 //! Rust `String` cannot. They are kept as the code points `LONE_SURROGATE_BASE + (unit
-//! - 0xD800)` (the last 2,048 code points of plane 16, private use) and turned back
+//! - 0xD800)` (the last 2,048 code points of plane 16, private use; see `engine::utf16`) and turned back
 //! into the lone unit wherever a string meets JavaScript semantics again: UTF-16 order
-//! and hashing (`value::utf16_units`), `JSON.stringify`, and the host's regexes. So
+//! and hashing (`utf16::units`), `JSON.stringify`, and the host's regexes. So
 //! GrowthBook's `{"$regex": "\ude00$"}` matches `"😀"` here as it does there.
 
+use super::utf16::unit_char;
 use super::value::{Map, Value, MAX_NESTING};
-
-/// First code point of the range that stands for lone UTF-16 surrogates.
-pub const LONE_SURROGATE_BASE: u32 = 0x10F800;
 
 /// Parses JSON text as `JSON.parse` does (the last of duplicate keys wins, at the
 /// position of the first); refuses documents nested deeper than `MAX_NESTING`.
@@ -140,7 +138,9 @@ impl Reader<'_> {
             return Ok(Value::Number(if negative { -n } else { n }));
         }
         let literal = &self.text[start..self.pos];
-        Ok(Value::Number((super::host::get().string_to_number)(literal)))
+        Ok(Value::Number((super::host::get().string_to_number)(
+            literal,
+        )))
     }
 
     fn string(&mut self) -> Result<String, String> {
@@ -290,21 +290,6 @@ impl Reader<'_> {
     }
 }
 
-/// The char a single UTF-16 unit stands for (a lone surrogate gets its stand-in).
-pub fn unit_char(unit: u32) -> char {
-    match unit {
-        0xD800..=0xDFFF => char::from_u32(LONE_SURROGATE_BASE + unit - 0xD800),
-        _ => char::from_u32(unit),
-    }
-    .unwrap_or('\u{fffd}')
-}
-
-/// The lone surrogate a stand-in code point means, if it is one.
-pub fn lone_surrogate(c: char) -> Option<u16> {
-    let c = c as u32;
-    (c >= LONE_SURROGATE_BASE).then(|| (c - LONE_SURROGATE_BASE + 0xD800) as u16)
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -348,12 +333,21 @@ mod tests {
             ("[1 2]", "expected \",\" or \"]\" at line 1, column 4"),
             ("01", "invalid number at line 1, column 3"),
             ("1.", "invalid number at line 1, column 3"),
-            ("{\n \"a\": tru}", "unexpected character at line 2, column 7"),
-            ("\"a\u{1}\"", "control character in a string at line 1, column 3"),
+            (
+                "{\n \"a\": tru}",
+                "unexpected character at line 2, column 7",
+            ),
+            (
+                "\"a\u{1}\"",
+                "control character in a string at line 1, column 3",
+            ),
             ("\"\\x\"", "invalid escape in a string at line 1, column 4"),
             ("\"\\u12\"", "invalid \\u escape at line 1, column 4"),
             ("\"open", "unterminated string at line 1, column 6"),
-            ("[1] x", "unexpected text after the JSON value at line 1, column 5"),
+            (
+                "[1] x",
+                "unexpected text after the JSON value at line 1, column 5",
+            ),
             ("NaN", "unexpected character at line 1, column 1"),
         ] {
             assert_eq!(parse(text).unwrap_err(), message, "{text:?}");
@@ -391,7 +385,8 @@ mod tests {
     fn lone_surrogates_survive_the_round_trip() {
         let value = parse(r#"["\ude00", "a\ud83d", "\ud83d\ude00"]"#).unwrap();
         assert_eq!(value.to_json(), r#"["\ude00","a\ud83d","😀"]"#);
-        let units: Vec<u16> = crate::engine::value::utf16_units(value.as_array().unwrap()[0].as_str().unwrap()).collect();
+        let units: Vec<u16> =
+            crate::engine::utf16::units(value.as_array().unwrap()[0].as_str().unwrap()).collect();
         assert_eq!(units, [0xde00]);
     }
 }

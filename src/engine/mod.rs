@@ -25,8 +25,8 @@ pub mod gates;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod harvest;
 pub mod host;
-pub mod json;
 pub mod html_policy;
+pub mod json;
 pub mod model;
 pub mod persist;
 pub mod plan;
@@ -34,13 +34,14 @@ pub mod profile;
 pub mod reader;
 pub mod recommend;
 pub mod runtime;
+pub mod saved_groups;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod schema;
-pub mod saved_groups;
 pub mod segment;
 pub mod signal;
 pub mod template;
 pub mod tracking;
+pub mod utf16;
 pub mod value;
 
 pub use config::Config;

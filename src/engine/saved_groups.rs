@@ -68,10 +68,7 @@ impl SavedGroups {
         let Some(map) = value.as_object() else {
             diags.error(
                 "savedGroups",
-                format!(
-                    "expected an object of named groups, found {}",
-                    value.kind()
-                ),
+                format!("expected an object of named groups, found {}", value.kind()),
             );
             return SavedGroups::default();
         };
@@ -86,7 +83,10 @@ impl SavedGroups {
         for (id, v) in map {
             let path = field("savedGroups", id);
             if id.chars().count() > MAX_ID_LEN {
-                diags.error(&path, format!("group id is longer than {MAX_ID_LEN} characters"));
+                diags.error(
+                    &path,
+                    format!("group id is longer than {MAX_ID_LEN} characters"),
+                );
                 continue;
             }
             if let Some(group) = checked(v, &path, diags) {
@@ -144,7 +144,13 @@ fn checked(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Group> 
         });
     }
     let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected an array of values or a group object, found {}", value.kind()));
+        diags.error(
+            path,
+            format!(
+                "expected an array of values or a group object, found {}",
+                value.kind()
+            ),
+        );
         return None;
     };
     match get(map, "type").and_then(Value::as_str) {

@@ -1115,8 +1115,14 @@ mod tests {
             ("/$defs/Bridges", bridges::BRIDGE_FIELDS.to_vec()),
             ("/$defs/Signals", aggregates),
             ("/$defs/Segment", segment::SEGMENT_FIELDS.to_vec()),
-            ("/$defs/SavedGroup/anyOf/1", crate::engine::saved_groups::LIST_FIELDS.to_vec()),
-            ("/$defs/SavedGroup/anyOf/2", crate::engine::saved_groups::CONDITION_FIELDS.to_vec()),
+            (
+                "/$defs/SavedGroup/anyOf/1",
+                crate::engine::saved_groups::LIST_FIELDS.to_vec(),
+            ),
+            (
+                "/$defs/SavedGroup/anyOf/2",
+                crate::engine::saved_groups::CONDITION_FIELDS.to_vec(),
+            ),
             ("/$defs/Rule", config::RULE_FIELDS.to_vec()),
             ("/$defs/Frequency", gates::FREQUENCY_FIELDS.to_vec()),
             ("/$defs/Schedule", gates::SCHEDULE_FIELDS.to_vec()),

@@ -60,11 +60,7 @@ pub fn check_references(condition: &Value, path: &str, known: &[&str], diags: &m
 }
 
 /// Parses `segments` and returns them in evaluation order.
-pub fn parse(
-    value: Option<&Value>,
-    groups: &SavedGroups,
-    diags: &mut Diagnostics,
-) -> Vec<Segment> {
+pub fn parse(value: Option<&Value>, groups: &SavedGroups, diags: &mut Diagnostics) -> Vec<Segment> {
     let items = bounded_list(value, "segments", MAX_SEGMENTS, "segments", diags);
     // First pass: ids, so references can be checked in any order.
     let ids: Vec<Option<String>> = items

@@ -176,8 +176,8 @@ fn write_json_string(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            c if super::json::lone_surrogate(c).is_some() => {
-                let unit = super::json::lone_surrogate(c).unwrap_or(0xfffd);
+            c if super::utf16::lone_surrogate(c).is_some() => {
+                let unit = super::utf16::lone_surrogate(c).unwrap_or(0xfffd);
                 let _ = write!(out, "\\u{unit:04x}");
             }
             c => out.push(c),
@@ -215,29 +215,6 @@ pub fn js_number_to_string(n: f64) -> String {
         return String::from_utf8(digits).unwrap_or_default();
     }
     (super::host::get().number_to_string)(n)
-}
-
-/// The UTF-16 code units of a string as JavaScript holds it (a lone surrogate read
-/// from JSON text is one unit again; see `engine::json`). For JavaScript's string
-/// order and for hashing.
-pub fn utf16_units(s: &str) -> impl Iterator<Item = u16> + '_ {
-    let mut pending: Option<u16> = None;
-    let mut chars = s.chars();
-    std::iter::from_fn(move || {
-        if let Some(unit) = pending.take() {
-            return Some(unit);
-        }
-        let c = chars.next()?;
-        if let Some(unit) = super::json::lone_surrogate(c) {
-            return Some(unit);
-        }
-        let mut buf = [0u16; 2];
-        let units = c.encode_utf16(&mut buf);
-        if units.len() == 2 {
-            pending = Some(units[1]);
-        }
-        Some(units[0])
-    })
 }
 
 /// Cuts a string to at most `max` characters, on a character boundary.

@@ -41,7 +41,7 @@ test('a malformed condition evaluates as GrowthBook evaluates it, and validateCo
 });
 
 test('evalCondition refuses what is not JSON data with a VitrineError', () => {
-  assert.throws(() => evalCondition({ n: 1n }, { n: 1 }), (error) => error instanceof VitrineError && /attributes are not JSON data/.test(error.message));
+  assert.throws(() => evalCondition({ n: 1 }, { n: 1n }), (error) => error instanceof VitrineError && /condition is not JSON data/.test(error.message));
   assert.throws(() => evalCondition({}, null), VitrineError);
 });
 

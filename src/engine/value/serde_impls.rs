@@ -187,4 +187,3 @@ impl<'de> Visitor<'de> for KeyVisitor {
         Err(E::custom("object keys must be strings"))
     }
 }
-
