@@ -20,6 +20,8 @@ export interface VitrineConfig {
   rules?: Rule[];
   /** A/B experiments. */
   experiments?: Experiment[];
+  /** Named lists of ids (or named conditions), GrowthBook's shapes: conditions test them with `$inGroup` / `$notInGroup` and `{"$savedGroup": {"id"}}`. */
+  savedGroups?: { [key: string]: SavedGroup };
   /** How signals become profile data: click selectors, affinity half-life, abandonment, identity. */
   profile?: ProfileSettings;
   /** Products and complements for the `recommend` action. */
@@ -125,6 +127,21 @@ export interface Signals {
   /** The customer id and traits from `identify`. */
   identity?: string;
 }
+
+/** A saved group: a bare list, a list with its attribute, or a condition. */
+export type SavedGroup =
+  | (string | number | boolean)[]
+  | {
+    type: 'list';
+    /** The attribute `$savedGroup` reads unless the reference names another. */
+    attributeKey?: string;
+    values: (string | number | boolean)[];
+  }
+  | {
+    type: 'condition';
+    /** A MongoDB-style query document with GrowthBook's `evalCondition` semantics: attribute paths and `$and`/`$or`/`$nor`/`$not` as keys, values or operator objects (`$eq $ne $gt $gte $lt $lte $in $nin $ini $nini $all $alli $exists $type $elemMatch $size $not $regex $regexi $veq $vne $vgt $vgte $vlt $vlte`) as values. */
+    condition: Condition;
+  };
 
 /** A named condition; the attribute `segments` lists those the visitor is in. */
 export interface Segment {
