@@ -132,15 +132,27 @@ impl Condition {
         groups: &SavedGroups,
         diags: &mut Diagnostics,
     ) -> Option<Condition> {
-        let before = diags.items.len();
+        // Paths are only for problems: compile without them first (a valid
+        // condition, the usual case, formats none), again with them if it is not.
+        let mut scratch = Diagnostics::default();
+        let mut compiler = Compiler {
+            groups,
+            diags: &mut scratch,
+            visiting: Vec::new(),
+            paths: false,
+        };
+        let cond = compiler.doc(value, path, 0);
+        if scratch.is_empty() {
+            return Some(cond);
+        }
         let mut compiler = Compiler {
             groups,
             diags,
             visiting: Vec::new(),
             paths: true,
         };
-        let cond = compiler.doc(value, path, 0);
-        (diags.items.len() == before).then_some(cond)
+        compiler.doc(value, path, 0);
+        None
     }
 
     /// Compiles a condition the way GrowthBook's `evalCondition` reads it: a
