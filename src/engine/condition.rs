@@ -135,37 +135,18 @@ impl Condition {
         // Paths are only for problems: compile without them first (a valid
         // condition, the usual case, formats none), again with them if it is not.
         let mut scratch = Diagnostics::default();
-        let mut compiler = Compiler {
-            groups,
-            diags: &mut scratch,
-            visiting: Vec::new(),
-            paths: false,
-        };
-        let cond = compiler.doc(value, path, 0);
+        let cond = compile_with(value, path, groups, &mut scratch, false);
         if scratch.is_empty() {
             return Some(cond);
         }
-        let mut compiler = Compiler {
-            groups,
-            diags,
-            visiting: Vec::new(),
-            paths: true,
-        };
-        compiler.doc(value, path, 0);
+        compile_with(value, path, groups, diags, true);
         None
     }
 
     /// Compiles a condition the way GrowthBook's `evalCondition` reads it: a
     /// malformed part evaluates to false instead of being refused.
     pub fn growthbook(value: &Value, groups: &SavedGroups) -> Condition {
-        let mut diags = Diagnostics::default();
-        let mut compiler = Compiler {
-            groups,
-            diags: &mut diags,
-            visiting: Vec::new(),
-            paths: false,
-        };
-        compiler.doc(value, "", 0)
+        compile_with(value, "", groups, &mut Diagnostics::default(), false)
     }
 
     /// Evaluates against an attribute document.
@@ -604,6 +585,22 @@ impl Compiler<'_> {
             Op::NotIn(values, false)
         })
     }
+}
+
+fn compile_with(
+    value: &Value,
+    path: &str,
+    groups: &SavedGroups,
+    diags: &mut Diagnostics,
+    paths: bool,
+) -> Condition {
+    let mut compiler = Compiler {
+        groups,
+        diags,
+        visiting: Vec::new(),
+        paths,
+    };
+    compiler.doc(value, path, 0)
 }
 
 fn split_path(path: &str) -> Vec<String> {
