@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, compileCondition, evalCompiled, forgetConditions, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, compileCondition, evalCompiled, forgetConditions, hash as hashCore, registerErrorClasses, registerPathReader, validateConfig as validateCore } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -41,6 +41,7 @@ export function init(wasm) {
     loading = initWasm({ module_or_path: source }).then(
       () => {
         registerErrorClasses(VitrineError, VitrineConfigError);
+        registerPathReader(readPath);
         ready = true;
       },
       (error) => { loading = null; throw vitrineError(`could not load the wasm module: ${error?.message ?? error}`); },
@@ -265,6 +266,16 @@ export function evalCondition(attributes, condition, savedGroups) {
     compiledConditions.set(text, handle);
   }
   return evalCompiled(handle, attributes);
+}
+
+// GrowthBook's getPath, for the wasm: one call per path a condition reads.
+function readPath(object, keys) {
+  let current = object;
+  for (let i = 0; i < keys.length; i++) {
+    if (current && typeof current === 'object' && keys[i] in current) current = current[keys[i]];
+    else return null;
+  }
+  return current;
 }
 
 // Compiled conditions by their JSON text (a few hundred bytes each in the wasm).

@@ -11,6 +11,7 @@
 //! does: a condition on `cart.total` costs the same whatever else the document holds.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,8 +25,26 @@ use crate::engine::value::Value;
 use super::error;
 use super::json::from_js;
 
+/// A compiled condition and, per path it reads, the path as a JS array of keys
+/// (made on first use and kept: a JS string made from Rust costs a UTF-8 decode).
+/// Keyed by the address of the path inside the condition, which lives as long as
+/// the condition.
+struct Compiled {
+    condition: Condition,
+    paths: RefCell<Vec<(usize, JsValue)>>,
+}
+
 std::thread_local! {
-    static COMPILED: std::cell::RefCell<Vec<Condition>> = const { std::cell::RefCell::new(Vec::new()) };
+    static COMPILED: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+    /// `(object, keys) => value`: GrowthBook's getPath, in JS (`js/index.js`), so a
+    /// path costs one call into JS rather than several per step.
+    static READ_PATH: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Installs the path reader (`js/index.js`, at init).
+#[wasm_bindgen(js_name = registerPathReader)]
+pub fn register_path_reader(reader: js_sys::Function) {
+    READ_PATH.with(|r| *r.borrow_mut() = Some(reader));
 }
 
 /// Compiles `[condition, savedGroups]` (JSON text); returns its handle.
@@ -40,38 +59,81 @@ pub fn compile_condition(text: &str) -> Result<u32, JsValue> {
     let argument = |i: usize| value.as_array().and_then(|a| a.get(i));
     let groups = SavedGroups::from_growthbook(argument(1).unwrap_or(&Value::Null));
     let condition = Condition::growthbook(argument(0).unwrap_or(&Value::Null), &groups);
-    Ok(COMPILED.with(|compiled| {
-        let mut compiled = compiled.borrow_mut();
-        compiled.push(condition);
-        (compiled.len() - 1) as u32
-    }))
+    COMPILED.with(|compiled| {
+        // Busy only when an attribute getter calls evalCondition during an evaluation.
+        let mut compiled = compiled.try_borrow_mut().map_err(|_| {
+            error::usage("evalCondition cannot be called from inside an attribute getter")
+        })?;
+        compiled.push(Compiled {
+            condition,
+            paths: RefCell::new(Vec::new()),
+        });
+        Ok((compiled.len() - 1) as u32)
+    })
 }
 
 /// Evaluates a compiled condition against an attribute object (an unknown handle
 /// is false).
 #[wasm_bindgen(js_name = evalCompiled)]
 pub fn eval_compiled(handle: u32, attributes: JsValue) -> bool {
-    let attributes = JsAttributes(attributes);
-    COMPILED.with(|compiled| {
-        compiled
-            .borrow()
-            .get(handle as usize)
-            .is_some_and(|c| c.eval_in(&attributes))
+    READ_PATH.with(|reader| {
+        let reader = reader.borrow();
+        COMPILED.with(|compiled| {
+            let Ok(compiled) = compiled.try_borrow() else {
+                return false;
+            };
+            compiled.get(handle as usize).is_some_and(|c| {
+                c.condition.eval_in(&JsAttributes {
+                    object: attributes,
+                    paths: &c.paths,
+                    reader: reader.as_ref(),
+                })
+            })
+        })
     })
 }
 
 /// Drops every compiled condition (the JS cache was emptied).
 #[wasm_bindgen(js_name = forgetConditions)]
 pub fn forget_conditions() {
-    COMPILED.with(|compiled| compiled.borrow_mut().clear());
+    COMPILED.with(|compiled| {
+        if let Ok(mut compiled) = compiled.try_borrow_mut() {
+            compiled.clear();
+        }
+    });
 }
 
 /// A JavaScript attribute object, read lazily.
-struct JsAttributes(JsValue);
+struct JsAttributes<'a> {
+    object: JsValue,
+    paths: &'a RefCell<Vec<(usize, JsValue)>>,
+    reader: Option<&'a js_sys::Function>,
+}
 
-impl Attributes for JsAttributes {
+impl Attributes for JsAttributes<'_> {
     fn lookup(&self, path: &[String]) -> Cow<'_, Value> {
-        let mut current = self.0.clone();
+        let keys = self.paths.try_borrow_mut().ok().map(|mut paths| {
+            let id = path.as_ptr() as usize;
+            match paths.iter().find(|(p, _)| *p == id) {
+                Some((_, keys)) => keys.clone(),
+                None => {
+                    let keys: JsValue = path
+                        .iter()
+                        .map(|p| JsValue::from_str(p))
+                        .collect::<js_sys::Array>()
+                        .into();
+                    paths.push((id, keys.clone()));
+                    keys
+                }
+            }
+        });
+        if let (Some(reader), Some(keys)) = (self.reader, keys) {
+            let value = reader
+                .call2(&JsValue::NULL, &self.object, &keys)
+                .unwrap_or(JsValue::NULL);
+            return Cow::Owned(plain(&value));
+        }
+        let mut current = self.object.clone();
         for part in path {
             // GrowthBook: `current && typeof current === "object" && part in current`.
             if !current.is_object() || current.is_function() {
