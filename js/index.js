@@ -252,7 +252,6 @@ export function validateConfig(config) {
 export function evalCondition(attributes, condition, savedGroups) {
   assertReady('evalCondition');
   if (condition === null || condition === undefined) throw vitrineError('evalCondition(attributes, condition): condition must be an object');
-  // One crossing per argument: the browser's JSON.stringify, read in the wasm.
   // The condition crosses once, as text, and is compiled once per distinct text;
   // the attributes stay an object and are read only where the condition looks.
   const text = `[${json(condition, 'condition') ?? '{}'},${json(savedGroups ?? null, 'savedGroups')}]`;

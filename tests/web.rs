@@ -270,7 +270,7 @@ fn js_values_that_are_not_json_are_refused_with_the_browsers_reason() {
     js_sys::Reflect::set(&object, &"a".into(), &inner).unwrap();
     let err = from_js(&object).unwrap_err();
     assert!(
-        err.starts_with("the value is not JSON data (") && err.contains("BigInt"),
+        err.starts_with("not JSON data (") && err.contains("BigInt"),
         "{err}"
     );
     let cyclic = js_sys::Object::new();
@@ -297,4 +297,40 @@ fn growthbook_compatibility_cases_with_the_browsers_regexes() {
             "{name}"
         );
     }
+}
+
+#[wasm_bindgen_test]
+fn selectors_are_checked_one_list_but_never_merged_across_the_comma() {
+    use vitrine::browser::selectors::check_selectors;
+    let config = |selectors: &[&str]| {
+        let rules: Vec<String> = selectors
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    r#"{{"id": "r{i}", "actions": [{{"op": "hide", "selector": {}}}]}}"#,
+                    Value::from(*s).to_json()
+                )
+            })
+            .collect();
+        let text = format!(r#"{{"version": 1, "rules": [{}]}}"#, rules.join(","));
+        vitrine::engine::Config::parse(&vitrine::engine::json::parse(&text).unwrap()).unwrap()
+    };
+    let paths = |selectors: &[&str]| -> Vec<String> {
+        check_selectors(&config(selectors))
+            .into_iter()
+            .map(|d| d.path)
+            .collect()
+    };
+    assert!(paths(&["#a", ".b > c", "[data-x=\"1,2\"]", ":is(#d, #e)"]).is_empty());
+    // Joined, ":is(#a" (which the browser accepts alone, closing it at the end) and
+    // "#b)" (which it refuses) would read as one valid ":is(#a,#b)".
+    assert_eq!(
+        paths(&[":is(#a", "#b)", "#ok"]),
+        ["rules[1].actions[0].selector"]
+    );
+    assert_eq!(
+        paths(&["#ok", "a >", "#fine"]),
+        ["rules[1].actions[0].selector"]
+    );
 }

@@ -36,13 +36,13 @@ fn busy() -> JsValue {
 
 #[wasm_bindgen]
 impl Vitrine {
-    /// Validates `config` (its JSON text, or an object), restores the stored profile, applies
+    /// Validates `config` (a parsed JSON object), restores the stored profile, applies
     /// the rules that match, and starts collecting what consent allows.
     /// `emit(name, detail)` receives every event. Throws a `VitrineConfigError`
     /// (with `errors: [{path, message}]`) when the config is invalid; the page is
     /// then left untouched.
     pub fn start(config: JsValue, emit: js_sys::Function, debug: bool) -> Result<Vitrine, JsValue> {
-        let value = super::json::from_js_or_text(&config).map_err(|e| {
+        let value = from_js(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
                 path: String::new(),
                 message: format!("config is {e}"),

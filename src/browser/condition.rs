@@ -6,9 +6,10 @@
 //! GrowthBook evaluates it (`false` there); `validateConfig` and the CLI are where
 //! it is reported. Compiled conditions are kept by their text (the cache is in
 //! `js/index.js`, bounded; `forgetConditions` empties this side), so evaluating the
-//! same condition again is a look-up, not a parse. The attributes stay a JavaScript object and are read only where
-//! the condition looks, one property read per path step, as GrowthBook's `getPath`
-//! does: a condition on `cart.total` costs the same whatever else the document holds.
+//! same condition again is a look-up, not a parse. The attributes stay a JavaScript
+//! object and are read only where the condition looks, by GrowthBook's `getPath` in
+//! JS (one call per path): a condition on `cart.total` costs the same whatever else
+//! the document holds.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -103,7 +104,8 @@ pub fn forget_conditions() {
     });
 }
 
-/// A JavaScript attribute object, read lazily.
+/// A JavaScript attribute object, read lazily through the registered path reader
+/// (`js/index.js` registers it at init; without one every path reads as null).
 struct JsAttributes<'a> {
     object: JsValue,
     paths: &'a RefCell<Vec<(usize, JsValue)>>,
@@ -112,7 +114,12 @@ struct JsAttributes<'a> {
 
 impl Attributes for JsAttributes<'_> {
     fn lookup(&self, path: &[String]) -> Cow<'_, Value> {
-        let keys = self.paths.try_borrow_mut().ok().map(|mut paths| {
+        let Some(reader) = self.reader else {
+            return Cow::Owned(Value::Null);
+        };
+        // No JS runs while the table is borrowed, so the borrow cannot be re-entered.
+        let keys = {
+            let mut paths = self.paths.borrow_mut();
             let id = path.as_ptr() as usize;
             match paths.iter().find(|(p, _)| *p == id) {
                 Some((_, keys)) => keys.clone(),
@@ -126,23 +133,12 @@ impl Attributes for JsAttributes<'_> {
                     keys
                 }
             }
-        });
-        if let (Some(reader), Some(keys)) = (self.reader, keys) {
-            let value = reader
-                .call2(&JsValue::NULL, &self.object, &keys)
-                .unwrap_or(JsValue::NULL);
-            return Cow::Owned(plain(&value));
-        }
-        let mut current = self.object.clone();
-        for part in path {
-            // GrowthBook: `current && typeof current === "object" && part in current`.
-            if !current.is_object() || current.is_function() {
-                return Cow::Owned(Value::Null);
-            }
-            current = js_sys::Reflect::get(&current, &JsValue::from_str(part))
-                .unwrap_or(JsValue::UNDEFINED);
-        }
-        Cow::Owned(plain(&current))
+        };
+        // A throwing getter reads as null rather than breaking the caller.
+        let value = reader
+            .call2(&JsValue::NULL, &self.object, &keys)
+            .unwrap_or(JsValue::NULL);
+        Cow::Owned(plain(&value))
     }
 }
 

@@ -14,7 +14,11 @@ use super::json::from_js;
 /// that into GrowthBook's `null`). `seed` and `value` are read with `String()`.
 #[wasm_bindgen(js_name = hash)]
 pub fn hash(seed: JsValue, value: JsValue, version: JsValue) -> Option<f64> {
-    let text = |v: &JsValue| from_js(v).map(|v| v.to_js_string()).unwrap_or_default();
+    // Strings (the usual seed and id) directly; anything else as `String(value)`.
+    let text = |v: &JsValue| {
+        v.as_string()
+            .unwrap_or_else(|| from_js(v).map(|v| v.to_js_string()).unwrap_or_default())
+    };
     let version = match version.as_f64() {
         Some(v) if v == 1.0 || v == 2.0 => v as u32,
         _ => return None,

@@ -17,24 +17,11 @@ pub fn from_js(value: &JsValue) -> Result<Value, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
-    let text = js_sys::JSON::stringify(value).map_err(|e| {
-        format!(
-            "the value is not JSON data ({})",
-            super::error::describe(&e)
-        )
-    })?;
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|e| format!("not JSON data ({})", super::error::describe(&e)))?;
     match text.as_string() {
         Some(text) => json::parse(&text),
-        None => Err("the value is not JSON data (a function or symbol)".into()),
-    }
-}
-
-/// A config as the page gives it: its JSON text as it was fetched or written in the
-/// page (read as it is), or an object (read through `JSON.stringify`).
-pub fn from_js_or_text(value: &JsValue) -> Result<Value, String> {
-    match value.as_string() {
-        Some(text) => json::parse(&text).map_err(|e| format!("not valid JSON: {e}")),
-        None => from_js(value),
+        None => Err("not JSON data (a function or symbol)".into()),
     }
 }
 

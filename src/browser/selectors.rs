@@ -2,7 +2,7 @@
 //! so an invalid selector is a config error with its path (the engine cannot
 //! parse CSS; the browser is the reference).
 
-use crate::engine::action::ActionKind;
+use crate::engine::action::{Action, ActionKind};
 use crate::engine::config::Config;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -21,47 +21,71 @@ pub fn check_selectors(config: &Config) -> Vec<Diagnostic> {
     // checked one by one, to name the bad ones.
     let all = all_selectors(config);
     if all.iter().all(|(_, s)| balanced(s)) {
-        let list: Vec<&str> = all.iter().map(|(_, s)| s.as_str()).collect();
+        let list: Vec<&str> = all.iter().map(|(_, s)| *s).collect();
         if list.is_empty() || probe.query_selector(&list.join(",")).is_ok() {
             return Vec::new();
         }
     }
     all.into_iter()
         .filter(|(_, selector)| probe.query_selector(selector).is_err())
-        .map(|(path, selector)| Diagnostic {
-            path,
+        .map(|(place, selector)| Diagnostic {
+            path: place.path(selector),
             message: format!("invalid CSS selector \"{selector}\""),
         })
         .collect()
 }
 
-/// Every selector of the config with the path of its field.
-fn all_selectors(config: &Config) -> Vec<(String, String)> {
-    let mut all = Vec::new();
-    let mut add = |path: String, actions: &[crate::engine::action::Action]| {
+/// Where a selector is in the config; its path is only spelled out for a problem.
+enum Place {
+    /// Rule, action, field.
+    Rule(usize, usize, &'static str),
+    /// Experiment, variant, action, field.
+    Variant(usize, usize, usize, &'static str),
+    Click,
+}
+
+impl Place {
+    fn path(&self, selector: &str) -> String {
+        match self {
+            Place::Rule(r, a, name) => format!("rules[{r}].actions[{a}].{name}"),
+            Place::Variant(e, v, a, name) => {
+                format!("experiments[{e}].variants[{v}].actions[{a}].{name}")
+            }
+            Place::Click => format!("profile.clicks.{selector}"),
+        }
+    }
+}
+
+/// Every selector of the config with its place.
+fn all_selectors(config: &Config) -> Vec<(Place, &str)> {
+    fn add<'c>(
+        all: &mut Vec<(Place, &'c str)>,
+        actions: &'c [Action],
+        place: impl Fn(usize, &'static str) -> Place,
+    ) {
         for (a, action) in actions.iter().enumerate() {
             // `redirect` has no selector.
             if !action.selector.is_empty() {
-                all.push((
-                    format!("{path}.actions[{a}].selector"),
-                    action.selector.clone(),
-                ));
+                all.push((place(a, "selector"), action.selector.as_str()));
             }
             if let ActionKind::Move { to, .. } = &action.kind {
-                all.push((format!("{path}.actions[{a}].to"), to.clone()));
+                all.push((place(a, "to"), to.as_str()));
             }
         }
-    };
+    }
+    let mut all = Vec::new();
     for (r, rule) in config.rules.iter().enumerate() {
-        add(format!("rules[{r}]"), &rule.actions);
+        add(&mut all, &rule.actions, |a, name| Place::Rule(r, a, name));
     }
     for (e, experiment) in config.experiments.iter().enumerate() {
         for (v, variant) in experiment.variants.iter().enumerate() {
-            add(format!("experiments[{e}].variants[{v}]"), &variant.actions);
+            add(&mut all, &variant.actions, |a, name| {
+                Place::Variant(e, v, a, name)
+            });
         }
     }
     for (selector, _) in &config.tracking.clicks {
-        all.push((format!("profile.clicks.{selector}"), selector.clone()));
+        all.push((Place::Click, selector.as_str()));
     }
     all
 }

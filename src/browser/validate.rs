@@ -13,7 +13,7 @@ use super::shell::{check_selectors, js_object};
 /// checked too when a document is available.
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> JsValue {
-    let errors: Vec<Diagnostic> = match super::json::from_js_or_text(&config) {
+    let errors: Vec<Diagnostic> = match super::json::from_js(&config) {
         Err(e) => vec![Diagnostic {
             path: String::new(),
             message: format!("config is {e}"),

@@ -176,11 +176,13 @@ fn write_json_string(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            c if super::utf16::lone_surrogate(c).is_some() => {
-                let unit = super::utf16::lone_surrogate(c).unwrap_or(0xfffd);
-                let _ = write!(out, "\\u{unit:04x}");
-            }
-            c => out.push(c),
+            // A lone surrogate is written as JSON.stringify writes it.
+            c => match super::utf16::lone_surrogate(c) {
+                Some(unit) => {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+                None => out.push(c),
+            },
         }
     }
     out.push('"');
