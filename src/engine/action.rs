@@ -185,7 +185,7 @@ pub fn is_safe_style_value(value: &str) -> bool {
         .any(|bad| lower.contains(bad))
 }
 
-pub(super) fn actions(
+pub(crate) fn actions(
     value: Option<&Value>,
     path: &str,
     may_be_empty: bool,

@@ -79,19 +79,7 @@ pub fn build(s: &Sources) -> Value {
         .identity
         .as_ref()
         .map_or_else(Vec::new, |i| i.traits.clone());
-    let mut doc: Vec<(String, Value)> = s
-        .context
-        .attributes()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-    // The channel is classified from the context (after `utm`, as documented).
-    let at = doc
-        .iter()
-        .position(|(k, _)| k == "utm")
-        .map_or(doc.len(), |i| i + 1);
-    let channel = Value::from(super::channel::classify(s.context));
-    doc.insert(at, ("channel".to_owned(), channel));
+    let mut doc = context_document(s.context);
     doc.extend([
         ("visitor".to_owned(), visitor),
         ("clicks".to_owned(), counters(&p.clicks)),
@@ -149,5 +137,23 @@ pub fn build(s: &Sources) -> Value {
         }
     }
     super::segment::evaluate(&s.config.segments, &mut doc);
+    doc
+}
+
+/// The attributes of the page context alone: `page`, `utm`, `channel`, `time`,
+/// `device` (what the first swap knows before the runtime arrives).
+pub fn context_document(context: &Context) -> Vec<(String, Value)> {
+    let mut doc: Vec<(String, Value)> = context
+        .attributes()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    // The channel is classified from the context (after `utm`, as documented).
+    let at = doc
+        .iter()
+        .position(|(k, _)| k == "utm")
+        .map_or(doc.len(), |i| i + 1);
+    let channel = Value::from(super::channel::classify(context));
+    doc.insert(at, ("channel".to_owned(), channel));
     doc
 }

@@ -228,7 +228,7 @@ struct Candidate<'a> {
 /// The kind of change an action makes, for conflict detection: two applied
 /// actions on the same selector that change the same thing conflict.
 #[derive(PartialEq)]
-enum Way<'a> {
+pub(crate) enum Way<'a> {
     Content,
     Attribute(&'a str),
     Class(&'a str),
@@ -240,7 +240,7 @@ enum Way<'a> {
     Insert,
 }
 
-fn way(action: &Action) -> Way<'_> {
+pub(crate) fn way(action: &Action) -> Way<'_> {
     match &action.kind {
         ActionKind::SetText(_) | ActionKind::SetHtml(_) | ActionKind::Recommend { .. } => {
             Way::Content

@@ -1,0 +1,465 @@
+//! The first swap: what the page can change before the full runtime has arrived.
+//!
+//! On a phone's first visit the runtime (profile, storage, collectors, catalog,
+//! consent bridges, the validator's messages) is most of the bytes and most of the
+//! wait, yet the swap a visitor sees first rarely needs it: a rule for everybody,
+//! or for a UTM campaign, a path, a device. This module decides, from the config
+//! and the page alone, which rules are *certain* to be decided the same way by the
+//! runtime, and plans their operations; everything else is deferred, and its
+//! targets stay hidden until the runtime decides them (never the page).
+//!
+//! Certain means: the rule has no gate but the load trigger (no frequency,
+//! schedule, holdout); its condition and its actions read only the page context
+//! (`page`, `utm`, `time`, `device`, `channel`); its operations need nothing the
+//! runtime keeps (no template, recommendation, reorder or redirect); and its
+//! consent is known now — every category it needs is required (always granted), or
+//! the visitor has no stored choice and no consent platform is on the page, so a
+//! category that is not required is not granted (opt-in) and the rule is off. A
+//! rule that shares a selector with anything deferred is deferred too, so the
+//! runtime never changes an element after this swap changed it. Conflicts are
+//! resolved as `decide` resolves them (higher priority, then earlier).
+//!
+//! Anything the start cannot read with certainty (an invalid config, a rule that
+//! does not parse) defers everything: the runtime reports it and fails open.
+
+use super::action::{actions, Action, ActionKind};
+use super::condition::Condition;
+use super::decide::{way, Way};
+use super::diagnostic::{index, Diagnostics};
+use super::reader::{get, priority, DEFAULT_RULE_CATEGORY, NECESSARY};
+use super::saved_groups::SavedGroups;
+use super::value::Value;
+
+/// The attribute roots the start knows: the page context (see
+/// `signal::Context::attributes`) and the arrival channel.
+pub const START_ROOTS: &[&str] = &["page", "utm", "time", "device", "channel"];
+
+/// What the page says about consent before the runtime reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentFacts {
+    /// No stored consent and no consent platform on the page: only required
+    /// categories are granted.
+    Defaults,
+    /// A stored choice or a consent platform may grant more: only required
+    /// categories are known.
+    Unknown,
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct FirstSwap {
+    /// Operations to apply now, in application order (lowest priority first),
+    /// with the index of their rule and of the action in it.
+    pub ops: Vec<(u32, u32, Action)>,
+    /// Selectors whose elements wait for the runtime (kept hidden until then).
+    pub deferred: Vec<String>,
+    /// Ids of the rules applied now.
+    pub applied: Vec<String>,
+    /// Whether the config was read at all; when not, every target is deferred.
+    pub read: bool,
+}
+
+struct Candidate {
+    rule: usize,
+    id: String,
+    priority: i32,
+    actions: Vec<Action>,
+}
+
+enum Outcome {
+    Apply(Candidate),
+    Off,
+    Defer(Vec<String>),
+}
+
+/// Plans the first swap for `config` (the config document) on a page whose
+/// context attributes are `attributes` (`page`, `utm`, `time`, `device`, `channel`).
+pub fn plan(config: &Value, attributes: &Value, consent: ConsentFacts) -> FirstSwap {
+    read(config, attributes, consent).unwrap_or_else(|| FirstSwap {
+        deferred: every_selector(config),
+        ..FirstSwap::default()
+    })
+}
+
+fn read(config: &Value, attributes: &Value, consent: ConsentFacts) -> Option<FirstSwap> {
+    let map = config.as_object()?;
+    let mut diags = Diagnostics::default();
+    let groups = SavedGroups::parse(get(map, "savedGroups"), &mut diags);
+    let required = required_categories(get(map, "consent"))?;
+    let known = |needed: &[String]| needed.iter().all(|c| required.contains(c));
+    let mut deferred: Vec<String> = Vec::new();
+    let mut candidates = Vec::new();
+    let rules = match get(map, "rules") {
+        None => &[][..],
+        Some(v) => v.as_array()?,
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        let path = index("rules", i);
+        let outcome = rule_outcome(
+            rule, i, &path, &groups, attributes, consent, &known, &mut diags,
+        )?;
+        if !diags.is_empty() {
+            return None;
+        }
+        match outcome {
+            Outcome::Apply(c) => candidates.push(c),
+            Outcome::Off => {}
+            Outcome::Defer(selectors) => add_all(&mut deferred, selectors),
+        }
+    }
+    if let Some(experiments) = get(map, "experiments") {
+        for experiment in experiments.as_array()? {
+            let needed = categories(experiment.get("consent"))?;
+            // Assignment needs the visitor id and stored assignments: the runtime's.
+            let off = consent == ConsentFacts::Defaults && !known(&needed);
+            if !off {
+                add_all(&mut deferred, experiment_selectors(experiment));
+            }
+        }
+    }
+    // A rule sharing a selector with something deferred waits too (until nothing moves).
+    loop {
+        let before = candidates.len();
+        let mut moved = Vec::new();
+        candidates.retain(|c: &Candidate| {
+            let shares = c.actions.iter().any(|a| deferred.contains(&a.selector));
+            if shares {
+                moved.extend(c.actions.iter().map(|a| a.selector.clone()));
+            }
+            !shares
+        });
+        add_all(&mut deferred, moved);
+        if candidates.len() == before {
+            break;
+        }
+    }
+    // Winners first (higher priority, then earlier), as `decide` does.
+    candidates.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.rule));
+    let mut claimed: Vec<(&str, Way)> = Vec::new();
+    let mut accepted: Vec<&Candidate> = Vec::new();
+    for c in &candidates {
+        let conflict = c.actions.iter().any(|a| {
+            let w = way(a);
+            w != Way::Insert && claimed.iter().any(|(s, cw)| *s == a.selector && *cw == w)
+        });
+        if conflict {
+            continue;
+        }
+        claimed.extend(c.actions.iter().map(|a| (a.selector.as_str(), way(a))));
+        accepted.push(c);
+    }
+    let mut swap = FirstSwap {
+        deferred,
+        read: true,
+        ..FirstSwap::default()
+    };
+    for c in accepted.iter().rev() {
+        for (a, action) in c.actions.iter().enumerate() {
+            swap.ops.push((c.rule as u32, a as u32, action.clone()));
+        }
+        swap.applied.push(c.id.clone());
+    }
+    swap.applied.reverse();
+    Some(swap)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rule_outcome(
+    rule: &Value,
+    at: usize,
+    path: &str,
+    groups: &SavedGroups,
+    attributes: &Value,
+    consent: ConsentFacts,
+    known: &dyn Fn(&[String]) -> bool,
+    diags: &mut Diagnostics,
+) -> Option<Outcome> {
+    let map = rule.as_object()?;
+    let id = get(map, "id")?.as_str()?.to_owned();
+    let needed = categories(get(map, "consent"))?;
+    let when = match get(map, "when") {
+        Some(v) => Some(Condition::compile(v, path, groups, diags)?),
+        None => None,
+    };
+    let priority = priority(map, path, diags);
+    let list = actions(get(map, "actions"), path, false, diags);
+    if !diags.is_empty() {
+        return None;
+    }
+    let selectors = || list.iter().map(|a| a.selector.clone()).collect();
+    let gated = ["trigger", "frequency", "schedule", "holdout"]
+        .iter()
+        .any(|g| get(map, g).is_some());
+    let reads_only_context = when.as_ref().is_none_or(|w| {
+        w.roots()
+            .iter()
+            .all(|p| START_ROOTS.contains(&p.split('.').next().unwrap_or("")))
+    });
+    let plain_actions = list.iter().all(|a| {
+        !a.kind.is_dynamic()
+            && !matches!(
+                a.kind,
+                ActionKind::Recommend { .. }
+                    | ActionKind::Redirect { .. }
+                    | ActionKind::Reorder { .. }
+            )
+    });
+    if !known(&needed) {
+        // Not granted unless a choice or a platform grants it later: off now.
+        return Some(if consent == ConsentFacts::Defaults {
+            Outcome::Off
+        } else {
+            Outcome::Defer(selectors())
+        });
+    }
+    if gated || !reads_only_context || !plain_actions {
+        return Some(Outcome::Defer(selectors()));
+    }
+    if when.as_ref().is_some_and(|w| !w.eval(attributes)) {
+        return Some(Outcome::Off);
+    }
+    Some(Outcome::Apply(Candidate {
+        rule: at,
+        id,
+        priority,
+        actions: list,
+    }))
+}
+
+/// The categories a rule or experiment needs (`consent`: one id or a list;
+/// `personalization` when absent). `None` when malformed.
+fn categories(value: Option<&Value>) -> Option<Vec<String>> {
+    match value {
+        None => Some(vec![DEFAULT_RULE_CATEGORY.to_owned()]),
+        Some(Value::String(s)) => Some(vec![s.clone()]),
+        Some(Value::Array(items)) => items.iter().map(|v| Some(v.as_str()?.to_owned())).collect(),
+        Some(_) => None,
+    }
+}
+
+/// The categories the config makes required (always granted).
+fn required_categories(consent: Option<&Value>) -> Option<Vec<String>> {
+    let Some(list) = consent.and_then(|c| c.get("categories")) else {
+        return Some(vec![NECESSARY.to_owned()]);
+    };
+    let mut required = Vec::new();
+    for category in list.as_array()? {
+        if category.get("required") == Some(&Value::Bool(true)) {
+            required.push(category.get("id")?.as_str()?.to_owned());
+        }
+    }
+    Some(required)
+}
+
+fn selectors_of(actions: Option<&Value>) -> Vec<String> {
+    actions
+        .and_then(Value::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|a| Some(a.get("selector")?.as_str()?.to_owned()))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn experiment_selectors(experiment: &Value) -> Vec<String> {
+    let variants = experiment.get("variants").and_then(Value::as_array);
+    variants
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(|v| selectors_of(v.get("actions")))
+        .collect()
+}
+
+/// Every selector a rule or variant names, read as leniently as possible.
+fn every_selector(config: &Value) -> Vec<String> {
+    let mut all = Vec::new();
+    let list = |key| config.get(key).and_then(Value::as_array).unwrap_or(&[]);
+    for rule in list("rules") {
+        add_all(&mut all, selectors_of(rule.get("actions")));
+    }
+    for experiment in list("experiments") {
+        add_all(&mut all, experiment_selectors(experiment));
+    }
+    all
+}
+
+fn add_all(to: &mut Vec<String>, selectors: Vec<String>) {
+    for s in selectors {
+        if !s.is_empty() && !to.contains(&s) {
+            to.push(s);
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::engine::attributes::context_document;
+    use crate::engine::signal::Context;
+
+    fn page(url: &str) -> Value {
+        let context = Context::from_page(url, "", "", 10, 2, "pt-BR", 390.0);
+        Value::Object(context_document(&context))
+    }
+
+    fn swap(config: &str, url: &str, consent: ConsentFacts) -> FirstSwap {
+        let config = crate::engine::json::parse(config).unwrap();
+        plan(&config, &page(url), consent)
+    }
+
+    fn ids(s: &FirstSwap) -> Vec<&str> {
+        s.applied.iter().map(String::as_str).collect()
+    }
+
+    const HERO: &str = r##"{"op": "setText", "selector": "#hero", "text": "Oi"}"##;
+
+    #[test]
+    fn a_rule_for_everybody_is_applied_now() {
+        let c = format!(
+            r#"{{"version": 1, "rules": [{{"id": "hero", "consent": "necessary", "actions": [{HERO}]}}]}}"#
+        );
+        let s = swap(&c, "https://shop.example/", ConsentFacts::Unknown);
+        assert!(s.read);
+        assert_eq!(ids(&s), ["hero"]);
+        assert_eq!(s.ops.len(), 1);
+        assert_eq!(s.ops[0].2.selector, "#hero");
+        assert!(s.deferred.is_empty());
+    }
+
+    #[test]
+    fn context_conditions_are_evaluated_now() {
+        let c = format!(
+            r#"{{"rules": [{{"id": "utm", "consent": ["necessary"], "when": {{"utm.campaign": "verao", "channel": "email"}}, "actions": [{HERO}]}}]}}"#
+        );
+        let hit = swap(
+            &c,
+            "https://s.example/?utm_campaign=verao&utm_medium=email",
+            ConsentFacts::Unknown,
+        );
+        assert_eq!(ids(&hit), ["utm"]);
+        let miss = swap(
+            &c,
+            "https://s.example/?utm_campaign=inverno",
+            ConsentFacts::Unknown,
+        );
+        assert!(miss.applied.is_empty());
+        assert!(
+            miss.deferred.is_empty(),
+            "decided off, so revealed as it is"
+        );
+    }
+
+    #[test]
+    fn profile_reads_gates_and_templates_wait_for_the_runtime() {
+        for rule in [
+            format!(r#"{{"id": "r", "consent": "necessary", "when": {{"visitor.visits": {{"$gte": 2}}}}, "actions": [{HERO}]}}"#),
+            format!(r#"{{"id": "r", "consent": "necessary", "trigger": "exit", "actions": [{HERO}]}}"#),
+            format!(r#"{{"id": "r", "consent": "necessary", "frequency": {{"max": 1, "per": "visitor"}}, "actions": [{HERO}]}}"#),
+            r##"{"id": "r", "consent": "necessary", "actions": [{"op": "setText", "selector": "#hero", "text": "{{utm.source}}"}]}"##.to_owned(),
+            r##"{"id": "r", "consent": "necessary", "when": {"segments.vip": true}, "actions": [{"op": "hide", "selector": "#hero"}]}"##.to_owned(),
+        ] {
+            let s = swap(&format!(r#"{{"rules": [{rule}]}}"#), "https://s.example/", ConsentFacts::Defaults);
+            assert!(s.read, "{rule}");
+            assert!(s.ops.is_empty(), "{rule}");
+            assert_eq!(s.deferred, ["#hero"], "{rule}");
+        }
+    }
+
+    #[test]
+    fn consent_not_required_is_off_on_a_fresh_visit_and_unknown_otherwise() {
+        let c = format!(r#"{{"rules": [{{"id": "p", "actions": [{HERO}]}}]}}"#);
+        let fresh = swap(&c, "https://s.example/", ConsentFacts::Defaults);
+        assert!(fresh.ops.is_empty() && fresh.deferred.is_empty());
+        let returning = swap(&c, "https://s.example/", ConsentFacts::Unknown);
+        assert!(returning.ops.is_empty());
+        assert_eq!(returning.deferred, ["#hero"]);
+        // A category the config makes required is always granted.
+        let required = format!(
+            r#"{{"consent": {{"categories": [{{"id": "necessary", "required": true}}, {{"id": "personalization", "required": true}}]}}, "rules": [{{"id": "p", "actions": [{HERO}]}}]}}"#
+        );
+        assert_eq!(
+            ids(&swap(
+                &required,
+                "https://s.example/",
+                ConsentFacts::Unknown
+            )),
+            ["p"]
+        );
+    }
+
+    #[test]
+    fn a_rule_sharing_a_selector_with_a_deferred_one_waits_too() {
+        let c = r##"{"rules": [
+            {"id": "now", "consent": "necessary", "actions": [{"op": "addClass", "selector": "#a", "class": "x"}, {"op": "hide", "selector": "#b"}]},
+            {"id": "later", "consent": "necessary", "when": {"cart.total": {"$gte": 1}}, "actions": [{"op": "hide", "selector": "#a"}]},
+            {"id": "free", "consent": "necessary", "actions": [{"op": "hide", "selector": "#c"}]}
+        ], "experiments": [{"id": "e", "consent": "necessary", "variants": [{"id": "a", "weight": 1, "actions": [{"op": "hide", "selector": "#d"}]}]}]}"##;
+        let s = swap(c, "https://s.example/", ConsentFacts::Unknown);
+        assert_eq!(ids(&s), ["free"]);
+        let mut deferred = s.deferred.clone();
+        deferred.sort();
+        assert_eq!(deferred, ["#a", "#b", "#d"]);
+    }
+
+    #[test]
+    fn conflicts_resolve_as_decide_does() {
+        let c = r##"{"rules": [
+            {"id": "low", "consent": "necessary", "actions": [{"op": "setText", "selector": "#h", "text": "low"}]},
+            {"id": "high", "consent": "necessary", "priority": 5, "actions": [{"op": "setText", "selector": "#h", "text": "high"}]},
+            {"id": "tie", "consent": "necessary", "priority": 5, "actions": [{"op": "setText", "selector": "#h", "text": "tie"}]},
+            {"id": "class", "consent": "necessary", "actions": [{"op": "addClass", "selector": "#h", "class": "x"}]}
+        ]}"##;
+        let s = swap(c, "https://s.example/", ConsentFacts::Unknown);
+        assert_eq!(ids(&s), ["high", "class"]);
+        // Application order: lowest priority first.
+        let order: Vec<u32> = s.ops.iter().map(|(r, _, _)| *r).collect();
+        assert_eq!(order, [3, 1]);
+    }
+
+    #[test]
+    fn an_invalid_config_defers_every_target() {
+        for c in [
+            r##"{"rules": [{"id": "x", "consent": "necessary", "when": {"a": {"$regx": 1}}, "actions": [{"op": "hide", "selector": "#a"}]}]}"##,
+            r##"{"rules": [{"id": "x", "consent": "necessary", "actions": [{"op": "setHtml", "selector": "#a", "html": "{{oops"}]}]}"##,
+            r##"{"rules": [{"consent": "necessary", "actions": [{"op": "hide", "selector": "#a"}]}]}"##,
+            r##"{"rules": {"a": 1}, "experiments": [{"variants": [{"actions": [{"selector": "#a"}]}]}]}"##,
+        ] {
+            let s = swap(c, "https://s.example/", ConsentFacts::Defaults);
+            assert!(!s.read, "{c}");
+            assert!(s.ops.is_empty());
+            assert_eq!(s.deferred, ["#a"], "{c}");
+        }
+    }
+
+    #[test]
+    fn experiments_wait_unless_their_consent_is_known_off() {
+        let c = r##"{"experiments": [{"id": "e", "variants": [{"id": "a", "weight": 1, "actions": [{"op": "hide", "selector": "#e"}]}]}]}"##;
+        assert!(swap(c, "https://s.example/", ConsentFacts::Defaults)
+            .deferred
+            .is_empty());
+        assert_eq!(
+            swap(c, "https://s.example/", ConsentFacts::Unknown).deferred,
+            ["#e"]
+        );
+    }
+
+    #[test]
+    fn the_demo_shop_on_a_first_visit_is_decided_without_the_runtime() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/vitrine.json"))
+                .unwrap();
+        let config = crate::engine::json::parse(&text).unwrap();
+        let s = plan(
+            &config,
+            &page("https://shop.example/"),
+            ConsentFacts::Defaults,
+        );
+        assert!(s.read && s.ops.is_empty() && s.deferred.is_empty());
+        // A returning visitor who may have granted personalization: the runtime decides.
+        let r = plan(
+            &config,
+            &page("https://shop.example/"),
+            ConsentFacts::Unknown,
+        );
+        assert!(r.deferred.contains(&"#hero-title".to_owned()));
+    }
+}
