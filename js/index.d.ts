@@ -113,6 +113,10 @@ export interface StartOptions {
   wasm?: unknown;
   /** Event callbacks registered before start, so they also see the start's own events. */
   on?: { [K in keyof VitrineEvents]?: (detail: VitrineEvents[K]) => void };
+  /** Called right before the first plan is applied, in the same task: the script-tag
+   * loader's first swap (vitrine_start.wasm) hands the page back here, so no frame is
+   * painted between its changes and the runtime's. */
+  handover?: () => void;
 }
 
 export interface VitrineInstance {

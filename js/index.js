@@ -84,7 +84,7 @@ async function loadConfig(config) {
  * invalid, in which case the page is left exactly as it was.
  */
 export async function start(options = {}) {
-  const { config, debug = false, wasm, on = {} } = options;
+  const { config, debug = false, wasm, on = {}, handover } = options;
   await init(wasm);
   const json = await loadConfig(config);
   const listeners = new Map();
@@ -112,7 +112,8 @@ export async function start(options = {}) {
     const { catalog: _later, ...rest } = json;
     return rest;
   };
-  const core = Vitrine.start(chunked ? withoutCatalog() : json, emit, Boolean(debug));
+  if (handover !== undefined && typeof handover !== 'function') throw vitrineError('start({ handover }) must be a function');
+  const core = Vitrine.start(chunked ? withoutCatalog() : json, emit, Boolean(debug), handover);
   let stopped = false;
   const live = (fn) => (...args) => {
     if (stopped) throw vitrineError('this vitrine was stopped');

@@ -7,13 +7,16 @@
 //   <script type="application/json" id="vitrine-config">{ "version": 1, ... }</script>
 //   <script src="/pkg/vitrine.js"></script>
 //
-// It loads the ESM entry next to it, starts vitrine, exposes `window.vitrine` and
+// It first loads the start part next to it (vitrine_start.js and its wasm: the
+// first swap, before the runtime), then the ESM entry, starts vitrine, exposes `window.vitrine` and
 // dispatches `vitrine:ready` on document (`vitrine:error` on failure, which is also
 // logged). Add `data-debug` or `?vitrine_debug=1` for warnings in the console.
 //
 // No flicker: placed in <head>, it hides (visibility: hidden, so nothing moves)
 // only the elements the config's actions target — never the body — until vitrine
-// has applied its changes and the document is parsed, or `data-timeout`
+// has applied its changes and the document is parsed (the start part's targets
+// as soon as it has applied them; the ones it leaves to the runtime until the
+// runtime has), or `data-timeout`
 // milliseconds (default 3000) have passed, whichever comes first; on any failure it
 // reveals at once. With a config URL, name the targets in `data-hide`.
 (function () {
@@ -28,31 +31,45 @@
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
   var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);
   var entryUrl = new URL('./index.js', base).href;
+  var startUrl = new URL('./vitrine_start.js', base).href;
 
-  // Everything the first swap needs is requested now, in parallel, instead of one
-  // file after the other (loader → entry → glue → wasm: four round trips): the
-  // entry and the wasm-bindgen glue as module preloads, the wasm itself with a
-  // fetch whose response the entry compiles while it streams in.
+  // The first swap needs only the start part (vitrine_start.js and its wasm, a
+  // fraction of the runtime): it is requested now, in parallel, and applies what
+  // the page alone decides (rules for everybody, a campaign, a path). The runtime
+  // (entry, glue, wasm) is requested once that swap is done, so on a slow network
+  // it does not share the wire with the start part; its own modules are then
+  // preloaded together instead of one import after the other.
   function preload(href) {
     var link = document.createElement('link');
     link.rel = 'modulepreload';
     link.href = href;
     (document.head || document.documentElement).appendChild(link);
   }
-  preload(entryUrl);
-  preload(new URL('./vitrine_core.js', base).href);
-  var wasm;
-  try {
-    wasm = fetch(new URL('./vitrine_core_bg.wasm', base).href, { credentials: 'same-origin' });
-    wasm.catch(function () { /* reported by start(), which fails open */ });
-  } catch (_) {
-    wasm = undefined; // no fetch: the entry fetches it itself
+  function fetchWasm(name) {
+    try {
+      var response = fetch(new URL(name, base).href, { credentials: 'same-origin' });
+      response.catch(function () { /* reported where it is awaited, which fails open */ });
+      return response;
+    } catch (_) {
+      return undefined; // no fetch: the glue fetches it itself
+    }
   }
+  preload(startUrl);
+  var startWasm = fetchWasm('./vitrine_start_bg.wasm');
   var hideStyle = null;
+  var waitStyle = null;
 
+  function remove(style) {
+    if (style && style.parentNode) style.parentNode.removeChild(style);
+    return null;
+  }
   function reveal() {
-    if (hideStyle && hideStyle.parentNode) hideStyle.parentNode.removeChild(hideStyle);
-    hideStyle = null;
+    hideStyle = remove(hideStyle);
+    waitStyle = remove(waitStyle);
+  }
+  function whenParsed(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+    else fn();
   }
 
   // The selectors every rule and experiment variant may change.
@@ -79,13 +96,41 @@
     return found;
   }
 
+  function hidingStyle(id, selectors) {
+    var style = document.createElement('style');
+    style.id = id;
+    style.textContent = selectors + ' { visibility: hidden !important; }';
+    document.head.appendChild(style);
+    return style;
+  }
   function hide(selectors) {
     if (!selectors.length || !document.head) return;
-    hideStyle = document.createElement('style');
-    hideStyle.id = 'vitrine-hide';
-    hideStyle.textContent = selectors.join(',\n') + ' { visibility: hidden !important; }';
-    document.head.appendChild(hideStyle);
+    hideStyle = hidingStyle('vitrine-hide', selectors.join(',\n'));
     setTimeout(reveal, timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS);
+  }
+
+  // The first swap: the start part applies what it can decide and says which
+  // targets wait for the runtime. Those stay hidden (their own style); the rest is
+  // shown once the document is parsed (targets the parser adds later are changed
+  // by the start part as they arrive). No start part (it failed to load): null,
+  // and the runtime does everything as before.
+  function firstSwap(configText) {
+    return import(startUrl)
+      .then(function (part) {
+        return part.default({ module_or_path: startWasm }).then(function () {
+          return part.firstSwap(configText);
+        });
+      })
+      .then(function (swap) {
+        if (hideStyle) {
+          if (swap.deferred) waitStyle = hidingStyle('vitrine-wait', swap.deferred);
+          whenParsed(function () { hideStyle = remove(hideStyle); });
+        }
+        return swap;
+      }, function (error) {
+        if (debug) console.warn('[vitrine] the first swap did not run; the runtime does it', error);
+        return null;
+      });
   }
 
   function dispatch(name, detail) {
@@ -140,21 +185,49 @@
     }, function () { fail(new Error(error.message)); });
   }
 
-  function run(config) {
-    loadEntry()
+  function startRuntime(config, swap) {
+    preload(entryUrl);
+    preload(new URL('./vitrine_core.js', base).href);
+    var wasm = fetchWasm('./vitrine_core_bg.wasm');
+    var handover = swap ? function () { swap.release(); } : undefined;
+    return loadEntry()
       .then(function (vitrine) {
         if (config === undefined) config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
-        return vitrine.start({ config: config, debug: debug, wasm: wasm });
+        return vitrine.start({ config: config, debug: debug, wasm: wasm, handover: handover });
       })
       .then(function (instance) {
         window.vitrine = instance;
         // Targets parsed later are changed as they arrive (before they are
         // painted); once the document is parsed everything is in place.
-        if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', reveal, { once: true });
-        else reveal();
+        whenParsed(reveal);
         dispatch('vitrine:ready', instance);
-      })
+      }, function (error) {
+        // Fail open: the page goes back to its original content.
+        if (swap) swap.release();
+        throw error;
+      });
+  }
+
+  function run(config, configText) {
+    (configText === undefined ? Promise.resolve(null) : firstSwap(configText))
+      .then(function (swap) { return startRuntime(config, swap); })
       .catch(failWith);
+  }
+
+  // A config by URL is fetched here, beside the start part, so both arrive together.
+  function runFromUrl() {
+    var url = new URL(configUrl, document.baseURI).href;
+    fetch(url, { credentials: 'same-origin' })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
+      .then(function (text) {
+        var config;
+        try {
+          config = JSON.parse(text);
+        } catch (_) {
+          return run(); // the runtime fetches it again and says what is wrong
+        }
+        run(config, text);
+      }, function () { run(); });
   }
 
   var inline = !configUrl && document.getElementById('vitrine-config');
@@ -167,15 +240,23 @@
       failWith(error);
       return;
     }
-    run(config);
+    run(config, inline.textContent || '');
   } else if (configUrl) {
     var named = script.getAttribute('data-hide');
     if (named) hide(targets({ rules: [{ actions: named.split(',').map(function (s) { return { selector: s.trim() }; }) }] }));
-    run();
-  } else if (document.readyState !== 'loading') {
-    run();
+    runFromUrl();
   } else {
     // The inline config may come later in the page than this tag.
-    document.addEventListener('DOMContentLoaded', run, { once: true });
+    whenParsed(function () {
+      var element = document.getElementById('vitrine-config');
+      var parsed;
+      try {
+        parsed = element ? inlineConfig() : undefined;
+      } catch (error) {
+        failWith(error);
+        return;
+      }
+      run(parsed, element ? element.textContent || '' : undefined);
+    });
   }
 })();

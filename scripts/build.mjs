@@ -41,17 +41,31 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
   stdio: 'inherit',
   env,
 });
+// The start part: the same crate with only the first swap (src/browser/first_swap.rs),
+// the module the script-tag loader fetches before anything else.
+// The unstripped module (it names its functions) of each part is kept for
+// scripts/size.mjs, which checks that no float formatting is linked.
+const unstripped = join(env.CARGO_TARGET_DIR ?? join(root, 'target'), 'wasm32-unknown-unknown', profile === '--release' ? 'release' : 'debug', 'vitrine.wasm');
+cpSync(unstripped, join(out, 'unstripped.wasm'));
+const startOut = join(root, 'target', 'wasm-pack-start');
+execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', startOut, '--out-name', 'vitrine_start', '--', '--no-default-features', '--features', 'start'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
+cpSync(unstripped, join(startOut, 'unstripped.wasm'));
 
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
+for (const file of ['vitrine_start.js', 'vitrine_start.d.ts', 'vitrine_start_bg.wasm']) cpSync(join(startOut, file), join(pkg, file));
 for (const file of ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The files a page loads are minified (esbuild): the loader as a classic script,
 // the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
 if (profile === '--release') {
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_start.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -75,13 +89,15 @@ const manifest = {
     '.': { types: './index.d.ts', default: './index.js' },
     './vitrine.js': './vitrine.js',
     './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
+    './vitrine_start.js': './vitrine_start.js',
+    './vitrine_start_bg.wasm': './vitrine_start_bg.wasm',
     './schema.json': './schema.json',
     './package.json': './package.json',
   },
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start.js', 'vitrine_start.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

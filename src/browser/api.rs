@@ -40,8 +40,15 @@ impl Vitrine {
     /// the rules that match, and starts collecting what consent allows.
     /// `emit(name, detail)` receives every event. Throws a `VitrineConfigError`
     /// (with `errors: [{path, message}]`) when the config is invalid; the page is
-    /// then left untouched.
-    pub fn start(config: JsValue, emit: js_sys::Function, debug: bool) -> Result<Vitrine, JsValue> {
+    /// then left untouched. `handover`, when given, is called right before the first
+    /// plan is applied, in the same task (the loader's first swap hands the page
+    /// back there, so no frame paints between the two).
+    pub fn start(
+        config: JsValue,
+        emit: js_sys::Function,
+        debug: bool,
+        handover: Option<js_sys::Function>,
+    ) -> Result<Vitrine, JsValue> {
         let value = from_js(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
                 path: String::new(),
@@ -53,7 +60,7 @@ impl Vitrine {
         if !selector_problems.is_empty() {
             return Err(error::config(&selector_problems));
         }
-        let shell = Shell::start(config, emit, debug)?;
+        let shell = Shell::start(config, emit, debug, handover)?;
         Ok(Vitrine { shell: Some(shell) })
     }
 

@@ -12,7 +12,6 @@
 
 use std::cell::RefCell;
 
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::diagnostic::Diagnostic;
@@ -23,7 +22,8 @@ thread_local! {
 }
 
 /// Called by the ESM entry once: the classes vitrine's errors are made of.
-#[wasm_bindgen(js_name = registerErrorClasses)]
+#[cfg(feature = "runtime")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = registerErrorClasses)]
 pub fn register_error_classes(usage: js_sys::Function, config: js_sys::Function) {
     CLASSES.with(|c| *c.borrow_mut() = Some((usage, config)));
 }

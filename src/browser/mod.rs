@@ -4,27 +4,48 @@
 //! plan into DOM changes it can undo, storage persists the engine's partitions.
 //! No decision is made here. Every handle (listener, timer, applied change) undoes
 //! itself on drop, so stopping vitrine leaves the page as it found it.
+//!
+//! Two wasm modules are built from it: the runtime (feature `runtime`, the
+//! default: `vitrine_core.wasm`) and the start part (feature `start`:
+//! `vitrine_start.wasm`, `first_swap` with the applier, sanitizer and watcher it
+//! shares with the runtime and nothing else).
 
 pub mod allocator;
+#[cfg(feature = "runtime")]
 pub mod api;
 pub mod applier;
+#[cfg(feature = "runtime")]
 pub mod cmp;
+#[cfg(feature = "runtime")]
 pub mod condition;
+#[cfg(feature = "runtime")]
 pub mod engagement;
 pub mod error;
+#[cfg(feature = "start")]
+pub mod first_swap;
+#[cfg(feature = "runtime")]
 pub mod hashing;
 pub mod host;
 pub mod input;
+#[cfg(feature = "runtime")]
 pub mod json;
+#[cfg(feature = "runtime")]
 pub mod listener;
 pub mod page;
+#[cfg(feature = "runtime")]
 pub mod redirect;
 pub mod render;
 pub mod sanitize;
+#[cfg(feature = "runtime")]
 pub mod selectors;
+#[cfg(feature = "runtime")]
 pub mod shell;
+#[cfg(feature = "runtime")]
 pub mod sources;
+#[cfg(feature = "runtime")]
 pub mod storage;
+#[cfg(feature = "runtime")]
 pub mod validate;
+#[cfg(feature = "runtime")]
 pub mod visibility;
 pub mod watcher;

@@ -116,7 +116,13 @@ pub fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
 impl Shell {
     /// Starts on the current page: restores storage, applies the plan, attaches
     /// collectors for granted categories.
-    pub fn start(config: Config, emit: js_sys::Function, debug: bool) -> Result<Shared, JsValue> {
+    /// `handover` is called right before the first plan is applied (see `Vitrine::start`).
+    pub fn start(
+        config: Config,
+        emit: js_sys::Function,
+        debug: bool,
+        handover: Option<js_sys::Function>,
+    ) -> Result<Shared, JsValue> {
         let document = page::document()
             .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
         let mut warnings = Vec::new();
@@ -181,6 +187,16 @@ impl Shell {
             shell.read_consent_mode();
             // A CMP that answered synchronously, inside `addEventListener`.
             shell.drain_inbox();
+            // The first swap gives the page back in this very task: the plan below
+            // is applied to the original content before any frame is painted.
+            if let Some(handover) = handover {
+                if let Err(e) = handover.call0(&JsValue::NULL) {
+                    shell.warn(format!(
+                        "the first swap could not hand over: {}",
+                        super::error::describe(&e)
+                    ));
+                }
+            }
             shell.update();
             shell.flush();
             shell.attach_lifecycle(&document);
