@@ -3,6 +3,7 @@
 //! applier and the sanitizer both read it without reaching into each other.
 
 use crate::engine::recommend::Slot;
+#[cfg(feature = "runtime")]
 use crate::engine::template::{has_expressions, Template};
 use crate::engine::Value;
 
@@ -49,12 +50,16 @@ impl<'a> Render<'a> {
 }
 
 impl Render<'_> {
+    /// The text with its template filled in. The start part (no `runtime`
+    /// feature) never plans a template (`engine::first_swap`), so it carries no
+    /// template engine and takes every text as it is.
     pub fn text(&self, text: &str) -> String {
-        if !has_expressions(text) {
-            return text.to_owned();
+        #[cfg(feature = "runtime")]
+        if has_expressions(text) {
+            return Template::parse(text)
+                .map(|t| t.render(self.attributes))
+                .unwrap_or_default();
         }
-        Template::parse(text)
-            .map(|t| t.render(self.attributes))
-            .unwrap_or_default()
+        text.to_owned()
     }
 }

@@ -263,17 +263,31 @@ fn checked_template(text: String, path: &str, diags: &mut Diagnostics) -> Option
     Some(text)
 }
 
-fn attribute_name(name: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
-    let name = name.to_ascii_lowercase();
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+/// Whether `name` (lower-cased) is an attribute name at all.
+pub(crate) fn is_attribute_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
-    if !valid {
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+}
+
+/// Attributes no action may set: event handlers, inline style, `srcdoc`, `is`.
+pub(crate) fn is_forbidden_attribute(name: &str) -> bool {
+    name.starts_with("on") || matches!(name, "style" | "srcdoc" | "is")
+}
+
+/// One class name, without spaces.
+pub(crate) fn is_class_name(class: &str) -> bool {
+    !class.is_empty() && !class.chars().any(char::is_whitespace)
+}
+
+fn attribute_name(name: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    if !is_attribute_name(&name) {
         diags.error(path, format!("\"{name}\" is not a valid attribute name"));
         return None;
     }
-    if name.starts_with("on") || matches!(name.as_str(), "style" | "srcdoc" | "is") {
+    if is_forbidden_attribute(&name) {
         diags.error(
             path,
             format!("setting \"{name}\" is not allowed (it can run code or restyle the page)"),
@@ -284,7 +298,7 @@ fn attribute_name(name: String, path: &str, diags: &mut Diagnostics) -> Option<S
 }
 
 fn class_name(class: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
-    if class.is_empty() || class.chars().any(char::is_whitespace) {
+    if !is_class_name(&class) {
         diags.error(path, "must be one class name, without spaces");
         return None;
     }
@@ -342,7 +356,7 @@ fn style(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Vec<(Stri
     (!out.is_empty()).then_some(out)
 }
 
-pub(super) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
+pub(crate) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
     let Some(map) = value.as_object() else {
         diags.error(path, format!("expected an object, found {}", value.kind()));
         return None;

@@ -297,10 +297,9 @@ impl Compiler<'_> {
             clauses: vec![Clause::Never],
         };
         if depth > MAX_DEPTH {
-            self.diags.error(
-                path,
-                format!("condition nested deeper than {MAX_DEPTH} levels"),
-            );
+            self.diags.report(path, || {
+                format!("condition nested deeper than {MAX_DEPTH} levels")
+            });
             return never();
         }
         // GrowthBook walks `Object.entries(condition)`: an array's entries are its
@@ -309,14 +308,13 @@ impl Compiler<'_> {
             Value::Object(map) => Cow::Borrowed(map),
             Value::Null => {
                 self.diags
-                    .error(path, "expected a condition object, found null");
+                    .report(path, || "expected a condition object, found null");
                 return never();
             }
             other => {
-                self.diags.error(
-                    path,
-                    format!("expected a condition object, found {}", other.kind()),
-                );
+                self.diags.report(path, || {
+                    format!("expected a condition object, found {}", other.kind())
+                });
                 Cow::Owned(entries_of(other))
             }
         };
@@ -358,10 +356,9 @@ impl Compiler<'_> {
                 .collect(),
             // GrowthBook: a list without a length is an empty list.
             None => {
-                self.diags.error(
-                    path,
-                    format!("expected an array of conditions, found {}", value.kind()),
-                );
+                self.diags.report(path, || {
+                    format!("expected an array of conditions, found {}", value.kind())
+                });
                 Vec::new()
             }
         }
@@ -379,27 +376,24 @@ impl Compiler<'_> {
         if let Some(m) = map {
             for (k, _) in m {
                 if k != "id" && k != "attributeKey" {
-                    self.diags.error(
-                        &self.field(path, k),
-                        unknown("field", k, &["id", "attributeKey"]),
-                    );
+                    self.diags.report(&self.field(path, k), || {
+                        unknown("field", k, &["id", "attributeKey"])
+                    });
                 }
             }
         }
         let (Some(Value::String(id)), None | Some(Value::String(_))) = (id, key) else {
-            self.diags.error(
-                path,
-                "expected {\"id\": group id, \"attributeKey\"?: attribute path}",
-            );
+            self.diags.report(path, || {
+                "expected {\"id\": group id, \"attributeKey\"?: attribute path}"
+            });
             return Clause::Never;
         };
         let key = key.and_then(Value::as_str);
         match self.groups.get(id) {
             None => {
-                self.diags.error(
-                    &self.field(path, "id"),
-                    unknown("saved group", id, &self.groups.ids()),
-                );
+                self.diags.report(&self.field(path, "id"), || {
+                    unknown("saved group", id, &self.groups.ids())
+                });
                 Clause::Never
             }
             Some(Group::List { attribute, values }) => match key.or(attribute.as_deref()) {
@@ -408,19 +402,16 @@ impl Compiler<'_> {
                     Test::Ops(vec![Op::In(values.clone(), false)]),
                 ),
                 None => {
-                    self.diags.error(
-                        path,
-                        format!(
-                            "saved group \"{id}\" has no attributeKey; name the attribute here"
-                        ),
-                    );
+                    self.diags.report(path, || {
+                        format!("saved group \"{id}\" has no attributeKey; name the attribute here")
+                    });
                     Clause::Never
                 }
             },
             Some(Group::Condition(condition)) => {
                 if self.visiting.iter().any(|v| v == id) {
                     self.diags
-                        .error(path, format!("saved group \"{id}\" refers to itself"));
+                        .report(path, || format!("saved group \"{id}\" refers to itself"));
                     return Clause::Never;
                 }
                 self.visiting.push(id.clone());
@@ -434,10 +425,9 @@ impl Compiler<'_> {
 
     fn test(&mut self, value: &Value, path: &str, depth: usize) -> Test {
         if depth > MAX_DEPTH {
-            self.diags.error(
-                path,
-                format!("condition nested deeper than {MAX_DEPTH} levels"),
-            );
+            self.diags.report(path, || {
+                format!("condition nested deeper than {MAX_DEPTH} levels")
+            });
             return Test::Ops(vec![Op::Never]);
         }
         match value {
@@ -451,10 +441,8 @@ impl Compiler<'_> {
                     .collect(),
             ),
             Value::Object(map) if map.iter().any(|(k, _)| k.starts_with('$')) => {
-                self.diags.error(
-                    path,
-                    "mixes operators and plain fields; use only operators (\"$gt\", ...) or only a literal object",
-                );
+                self.diags.report(
+                    path, || "mixes operators and plain fields; use only operators (\"$gt\", ...) or only a literal object");
                 // GrowthBook compares such an object as a literal.
                 Test::Literal(value.to_json())
             }
@@ -468,10 +456,9 @@ impl Compiler<'_> {
             match arg {
                 Value::Array(items) => Some(items.clone()),
                 _ => {
-                    diags.error(
-                        &here,
-                        format!("{op} expects an array, found {}", arg.kind()),
-                    );
+                    diags.report(&here, || {
+                        format!("{op} expects an array, found {}", arg.kind())
+                    });
                     None
                 }
             }
@@ -506,14 +493,13 @@ impl Compiler<'_> {
             "$type" => match arg.as_str() {
                 Some(t) if TYPES.contains(&t) => Some(Op::Type(t.to_owned())),
                 Some(t) => {
-                    self.diags.error(&here, unknown("type", t, TYPES));
+                    self.diags.report(&here, || unknown("type", t, TYPES));
                     None
                 }
                 None => {
-                    self.diags.error(
-                        &here,
-                        format!("$type expects a type name, found {}", arg.kind()),
-                    );
+                    self.diags.report(&here, || {
+                        format!("$type expects a type name, found {}", arg.kind())
+                    });
                     None
                 }
             },
@@ -530,13 +516,12 @@ impl Compiler<'_> {
             }
             "$regex" | "$regexi" => match arg.as_str() {
                 None => {
-                    self.diags.error(
-                        &here,
+                    self.diags.report(&here, || {
                         format!(
                             "{op} expects a regular expression string, found {}",
                             arg.kind()
-                        ),
-                    );
+                        )
+                    });
                     None
                 }
                 Some(pattern) => {
@@ -552,7 +537,8 @@ impl Compiler<'_> {
             },
             "$inGroup" | "$notInGroup" => self.in_group(op, arg, &here),
             _ => {
-                self.diags.error(path, unknown("operator", op, OPERATORS));
+                self.diags
+                    .report(path, || unknown("operator", op, OPERATORS));
                 None
             }
         };
@@ -567,15 +553,13 @@ impl Compiler<'_> {
         let values = match self.groups.get(&id) {
             Some(Group::List { values, .. }) => values.clone(),
             Some(_) => {
-                self.diags.error(
-                    here,
-                    format!("saved group \"{id}\" is not a list; use {{\"$savedGroup\": {{\"id\": \"{id}\"}}}}"),
-                );
+                self.diags.report(
+                    here, || format!("saved group \"{id}\" is not a list; use {{\"$savedGroup\": {{\"id\": \"{id}\"}}}}"));
                 return None;
             }
             None => {
                 self.diags
-                    .error(here, unknown("saved group", &id, &self.groups.ids()));
+                    .report(here, || unknown("saved group", &id, &self.groups.ids()));
                 Vec::new()
             }
         };

@@ -22,12 +22,17 @@
 //! Anything the start cannot read with certainty (an invalid config, a rule that
 //! does not parse) defers everything: the runtime reports it and fails open.
 
-use super::action::{actions, Action, ActionKind};
+use super::action::{
+    fields_of, is_attribute_name, is_class_name, is_forbidden_attribute, is_safe_style_value,
+    Action, ActionKind, Position, DISPLAYS, MAX_ACTIONS, STYLE_PROPERTIES,
+};
 use super::condition::Condition;
 use super::decide::{way, Way};
 use super::diagnostic::{index, Diagnostics};
-use super::reader::{get, priority, DEFAULT_RULE_CATEGORY, NECESSARY};
+use super::html_policy::{is_safe_url, is_url_attribute};
+use super::reader::{get, DEFAULT_RULE_CATEGORY, MAX_SELECTOR_LEN, MAX_TEXT_LEN, NECESSARY};
 use super::saved_groups::SavedGroups;
+use super::template::has_expressions;
 use super::value::Value;
 
 /// The attribute roots the start knows: the page context (see
@@ -180,29 +185,16 @@ fn rule_outcome(
         Some(v) => Some(Condition::compile(v, path, groups, diags)?),
         None => None,
     };
-    let priority = priority(map, path, diags);
-    let list = actions(get(map, "actions"), path, false, diags);
-    if !diags.is_empty() {
+    let priority = match get(map, "priority") {
+        None => 0,
+        Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
+        Some(_) => return None,
+    };
+    let raw = get(map, "actions")?.as_array()?;
+    if raw.is_empty() || raw.len() > MAX_ACTIONS {
         return None;
     }
-    let selectors = || list.iter().map(|a| a.selector.clone()).collect();
-    let gated = ["trigger", "frequency", "schedule", "holdout"]
-        .iter()
-        .any(|g| get(map, g).is_some());
-    let reads_only_context = when.as_ref().is_none_or(|w| {
-        w.roots()
-            .iter()
-            .all(|p| START_ROOTS.contains(&p.split('.').next().unwrap_or("")))
-    });
-    let plain_actions = list.iter().all(|a| {
-        !a.kind.is_dynamic()
-            && !matches!(
-                a.kind,
-                ActionKind::Recommend { .. }
-                    | ActionKind::Redirect { .. }
-                    | ActionKind::Reorder { .. }
-            )
-    });
+    let selectors = || selectors_of(get(map, "actions"));
     if !known(&needed) {
         // Not granted unless a choice or a platform grants it later: off now.
         return Some(if consent == ConsentFacts::Defaults {
@@ -211,9 +203,18 @@ fn rule_outcome(
             Outcome::Defer(selectors())
         });
     }
-    if gated || !reads_only_context || !plain_actions {
+    let gated = ["trigger", "frequency", "schedule", "holdout"]
+        .iter()
+        .any(|g| get(map, g).is_some());
+    let reads_only_context = when.as_ref().is_none_or(|w| {
+        w.roots()
+            .iter()
+            .all(|p| START_ROOTS.contains(&p.split('.').next().unwrap_or("")))
+    });
+    let actions: Option<Vec<Action>> = raw.iter().map(plain_action).collect();
+    let (false, true, Some(actions)) = (gated, reads_only_context, actions) else {
         return Some(Outcome::Defer(selectors()));
-    }
+    };
     if when.as_ref().is_some_and(|w| !w.eval(attributes)) {
         return Some(Outcome::Off);
     }
@@ -221,8 +222,107 @@ fn rule_outcome(
         rule: at,
         id,
         priority,
-        actions: list,
+        actions,
     }))
+}
+
+/// An action as the start reads it: the operations it carries out itself, held
+/// to the validator's own checks (`action`'s attribute, class, style and URL
+/// rules; markup is sanitized when applied) but with no messages. `None` for
+/// anything else — another operation, a template, a field out of place, a value
+/// the validator would refuse — which leaves the rule to the runtime (and its
+/// validator to report).
+fn plain_action(value: &Value) -> Option<Action> {
+    let map = value.as_object()?;
+    let op = get(map, "op")?.as_str()?;
+    const PLAIN: &[&str] = &[
+        "setText",
+        "setHtml",
+        "setAttr",
+        "removeAttr",
+        "addClass",
+        "removeClass",
+        "setStyle",
+        "hide",
+        "show",
+        "insert",
+        "remove",
+    ];
+    let allowed = fields_of(op);
+    if !PLAIN.contains(&op) || map.iter().any(|(k, _)| !allowed.contains(&k.as_str())) {
+        return None;
+    }
+    let text = |key: &str, max: usize| -> Option<String> {
+        let s = get(map, key)?.as_str()?;
+        (s.chars().count() <= max && !has_expressions(s)).then(|| s.to_owned())
+    };
+    let selector = text("selector", MAX_SELECTOR_LEN).filter(|s| !s.trim().is_empty())?;
+    let first = match get(map, "match").map(Value::as_str) {
+        None | Some(Some("all")) => false,
+        Some(Some("first")) => true,
+        _ => return None,
+    };
+    let attribute = || {
+        let name = text("name", 128)?.to_ascii_lowercase();
+        (is_attribute_name(&name) && !is_forbidden_attribute(&name)).then_some(name)
+    };
+    let class = || text("class", 128).filter(|c| is_class_name(c));
+    let kind = match op {
+        "setText" => ActionKind::SetText(text("text", MAX_TEXT_LEN)?),
+        "setHtml" => ActionKind::SetHtml(text("html", MAX_TEXT_LEN)?),
+        "setAttr" => {
+            let name = attribute()?;
+            let value = text("value", MAX_TEXT_LEN)?;
+            if is_url_attribute(&name) && !is_safe_url(&value) {
+                return None;
+            }
+            ActionKind::SetAttr { name, value }
+        }
+        "removeAttr" => ActionKind::RemoveAttr(attribute()?),
+        "addClass" => ActionKind::AddClass(class()?),
+        "removeClass" => ActionKind::RemoveClass(class()?),
+        "setStyle" => {
+            let mut properties = Vec::new();
+            for (property, v) in get(map, "style")?.as_object()? {
+                let v = v.as_str()?.trim();
+                if !STYLE_PROPERTIES.contains(&property.as_str()) || !is_safe_style_value(v) {
+                    return None;
+                }
+                properties.push((property.clone(), v.to_owned()));
+            }
+            if properties.is_empty() {
+                return None;
+            }
+            ActionKind::SetStyle(properties)
+        }
+        "show" => {
+            let display = match get(map, "display") {
+                None => "block",
+                Some(v) => v.as_str()?,
+            };
+            if !DISPLAYS.contains(&display) {
+                return None;
+            }
+            ActionKind::Show(display.to_owned())
+        }
+        "insert" => ActionKind::Insert {
+            position: match get(map, "position")?.as_str()? {
+                "before" => Position::Before,
+                "after" => Position::After,
+                "prepend" => Position::Prepend,
+                "append" => Position::Append,
+                _ => return None,
+            },
+            html: text("html", MAX_TEXT_LEN)?,
+        },
+        "hide" => ActionKind::Hide,
+        _ => ActionKind::Remove,
+    };
+    Some(Action {
+        selector,
+        kind,
+        first,
+    })
 }
 
 /// The categories a rule or experiment needs (`consent`: one id or a list;
@@ -419,7 +519,6 @@ mod tests {
     fn an_invalid_config_defers_every_target() {
         for c in [
             r##"{"rules": [{"id": "x", "consent": "necessary", "when": {"a": {"$regx": 1}}, "actions": [{"op": "hide", "selector": "#a"}]}]}"##,
-            r##"{"rules": [{"id": "x", "consent": "necessary", "actions": [{"op": "setHtml", "selector": "#a", "html": "{{oops"}]}]}"##,
             r##"{"rules": [{"consent": "necessary", "actions": [{"op": "hide", "selector": "#a"}]}]}"##,
             r##"{"rules": {"a": 1}, "experiments": [{"variants": [{"actions": [{"selector": "#a"}]}]}]}"##,
         ] {
@@ -428,6 +527,78 @@ mod tests {
             assert!(s.ops.is_empty());
             assert_eq!(s.deferred, ["#a"], "{c}");
         }
+    }
+
+    #[test]
+    fn an_action_the_start_does_not_take_leaves_its_rule_to_the_runtime() {
+        for action in [
+            r##"{"op": "setHtml", "selector": "#a", "html": "{{oops"}"##,
+            r##"{"op": "setAttr", "selector": "#a", "name": "onclick", "value": "x()"}"##,
+            r##"{"op": "setAttr", "selector": "#a", "name": "href", "value": "javascript:x()"}"##,
+            r##"{"op": "setStyle", "selector": "#a", "style": {"background": "url(x)"}}"##,
+            r##"{"op": "move", "selector": "#a", "position": "after", "to": "#b"}"##,
+            r##"{"op": "setText", "selector": "#a", "text": "x", "extra": 1}"##,
+        ] {
+            let c = format!(
+                r#"{{"rules": [{{"id": "x", "consent": "necessary", "actions": [{action}]}}]}}"#
+            );
+            let s = swap(&c, "https://s.example/", ConsentFacts::Defaults);
+            assert!(s.read && s.ops.is_empty(), "{action}");
+            assert_eq!(s.deferred, ["#a"], "{action}");
+        }
+    }
+
+    /// The start's reader never takes an action the validator refuses, and reads
+    /// every action it takes exactly as the validator does.
+    #[test]
+    fn the_start_reads_actions_as_the_validator_does() {
+        let corpus = r##"[
+            {"op": "setText", "selector": "#a", "text": "Oi"},
+            {"op": "setText", "selector": "#a", "text": "Oi", "match": "first"},
+            {"op": "setText", "selector": "#a", "text": "Oi", "match": "some"},
+            {"op": "setText", "selector": "  ", "text": "Oi"},
+            {"op": "setText", "selector": "#a", "text": 5},
+            {"op": "setHtml", "selector": "#a", "html": "<b onclick=x()>x</b>"},
+            {"op": "setAttr", "selector": "a", "name": "HREF", "value": "/ok"},
+            {"op": "setAttr", "selector": "a", "name": "href", "value": "JavaScript:alert(1)"},
+            {"op": "setAttr", "selector": "a", "name": "href", "value": "data:text/html,x"},
+            {"op": "setAttr", "selector": "a", "name": "OnMouseOver", "value": "x"},
+            {"op": "setAttr", "selector": "a", "name": "style", "value": "color:red"},
+            {"op": "setAttr", "selector": "a", "name": "srcdoc", "value": "x"},
+            {"op": "setAttr", "selector": "a", "name": "1x", "value": "x"},
+            {"op": "setAttr", "selector": "a", "name": "data-x", "value": "{{page.path}}"},
+            {"op": "removeAttr", "selector": "a", "name": "title"},
+            {"op": "removeAttr", "selector": "a", "name": "onclick"},
+            {"op": "addClass", "selector": "a", "class": "promo"},
+            {"op": "addClass", "selector": "a", "class": "two words"},
+            {"op": "removeClass", "selector": "a", "class": ""},
+            {"op": "setStyle", "selector": "a", "style": {"color": " red "}},
+            {"op": "setStyle", "selector": "a", "style": {"color": "red", "position": "fixed"}},
+            {"op": "setStyle", "selector": "a", "style": {"color": "expression(alert(1))"}},
+            {"op": "setStyle", "selector": "a", "style": {}},
+            {"op": "hide", "selector": "a"},
+            {"op": "hide", "selector": "a", "text": "x"},
+            {"op": "show", "selector": "a"},
+            {"op": "show", "selector": "a", "display": "flex"},
+            {"op": "show", "selector": "a", "display": "fixed"},
+            {"op": "insert", "selector": "a", "position": "before", "html": "<p>x</p>"},
+            {"op": "insert", "selector": "a", "position": "inside", "html": "<p>x</p>"},
+            {"op": "remove", "selector": "a"},
+            {"op": "remove"},
+            {"op": "explode", "selector": "a"}
+        ]"##;
+        let corpus = crate::engine::json::parse(corpus).unwrap();
+        let mut taken = 0;
+        for (i, a) in corpus.as_array().unwrap().iter().enumerate() {
+            let mut diags = Diagnostics::default();
+            let full = crate::engine::action::parse_action(a, "a", &mut diags)
+                .filter(|_| diags.is_empty());
+            if let Some(lean) = plain_action(a) {
+                assert_eq!(Some(lean), full, "action {i}: {}", a.to_json());
+                taken += 1;
+            }
+        }
+        assert_eq!(taken, 12, "the plain actions of the corpus are taken");
     }
 
     #[test]

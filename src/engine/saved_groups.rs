@@ -66,27 +66,24 @@ impl SavedGroups {
             return SavedGroups::default();
         };
         let Some(map) = value.as_object() else {
-            diags.error(
-                "savedGroups",
-                format!("expected an object of named groups, found {}", value.kind()),
-            );
+            diags.report("savedGroups", || {
+                format!("expected an object of named groups, found {}", value.kind())
+            });
             return SavedGroups::default();
         };
         if map.len() > MAX_GROUPS {
-            diags.error(
-                "savedGroups",
-                format!("has {} groups; the limit is {MAX_GROUPS}", map.len()),
-            );
+            diags.report("savedGroups", || {
+                format!("has {} groups; the limit is {MAX_GROUPS}", map.len())
+            });
             return SavedGroups::default();
         }
         let mut groups = Vec::new();
         for (id, v) in map {
             let path = field("savedGroups", id);
             if id.chars().count() > MAX_ID_LEN {
-                diags.error(
-                    &path,
-                    format!("group id is longer than {MAX_ID_LEN} characters"),
-                );
+                diags.report(&path, || {
+                    format!("group id is longer than {MAX_ID_LEN} characters")
+                });
                 continue;
             }
             if let Some(group) = checked(v, &path, diags) {
@@ -129,10 +126,9 @@ fn checked(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Group> 
         let list = bounded_list(v, path, MAX_GROUP_VALUES, "values", diags);
         for (i, item) in list.iter().enumerate() {
             if !matches!(item, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
-                diags.error(
-                    &index(path, i),
-                    format!("expected a string or a number, found {}", item.kind()),
-                );
+                diags.report(&index(path, i), || {
+                    format!("expected a string or a number, found {}", item.kind())
+                });
             }
         }
         (diags.items.len() == before).then(|| list.to_vec())
@@ -144,13 +140,12 @@ fn checked(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Group> 
         });
     }
     let Some(map) = value.as_object() else {
-        diags.error(
-            path,
+        diags.report(path, || {
             format!(
                 "expected an array of values or a group object, found {}",
                 value.kind()
-            ),
-        );
+            )
+        });
         return None;
     };
     match get(map, "type").and_then(Value::as_str) {
@@ -159,7 +154,9 @@ fn checked(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Group> 
             let attribute = get(map, "attributeKey")
                 .and_then(|v| identifier(v, &field(path, "attributeKey"), diags));
             let Some(list) = get(map, "values") else {
-                diags.error(path, "missing field \"values\" (required by a list group)");
+                diags.report(path, || {
+                    "missing field \"values\" (required by a list group)"
+                });
                 return None;
             };
             Some(Group::List {
@@ -172,18 +169,16 @@ fn checked(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Group> 
         {
             Some(c @ Value::Object(_)) => Some(Group::Condition(c.clone())),
             _ => {
-                diags.error(
-                    &field(path, "condition"),
-                    "expected a condition object (required by a condition group)",
-                );
+                diags.report(&field(path, "condition"), || {
+                    "expected a condition object (required by a condition group)"
+                });
                 None
             }
         },
         _ => {
-            diags.error(
-                &field(path, "type"),
-                "expected \"list\" or \"condition\" (or give the group as an array of values)",
-            );
+            diags.report(&field(path, "type"), || {
+                "expected \"list\" or \"condition\" (or give the group as an array of values)"
+            });
             None
         }
     }

@@ -151,6 +151,11 @@ impl Undo {
                 insert(&anchor, *position, element);
                 Undo::Place { parent, next }
             }
+            // The start part (no `runtime` feature) never plans these (see
+            // `engine::first_swap`); leaving them out keeps its wasm small.
+            #[cfg(not(feature = "runtime"))]
+            ActionKind::Reorder { .. } | ActionKind::Recommend { .. } => return Ok(None),
+            #[cfg(feature = "runtime")]
             ActionKind::Reorder { key, by } => {
                 let original = children(element);
                 let items: Vec<Element> = original
@@ -175,6 +180,7 @@ impl Undo {
                     ours: children(element),
                 }
             }
+            #[cfg(feature = "runtime")]
             ActionKind::Recommend {
                 slot,
                 name,
