@@ -3,10 +3,11 @@
 // hand-written entry (js/index.js), the script-tag loader (js/vitrine.js) and a
 // package.json. Generated files are copied as they are, never edited.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minifyNames } from './minify-names.mjs';
 import { report } from './size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,9 +63,16 @@ for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.was
 }
 for (const file of ['vitrine_start.js', 'vitrine_start.d.ts', 'vitrine_start_bg.wasm']) cpSync(join(startOut, file), join(pkg, file));
 for (const file of ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
-// The files a page loads are minified (esbuild): the loader as a classic script,
+// The names between each wasm and its glue are shortened in both (their hashes do
+// not compress: 4 KB gzip of the start part alone), then the files a page loads
+// are minified (esbuild): the loader as a classic script,
 // the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
 if (profile === '--release') {
+  for (const part of ['vitrine_core', 'vitrine_start']) {
+    const declarations = [join(pkg, `${part}.d.ts`), join(pkg, `${part}_bg.wasm.d.ts`)].filter((f) => existsSync(f));
+    const saved = minifyNames(join(pkg, `${part}_bg.wasm`), join(pkg, `${part}.js`), declarations);
+    console.log(`${part}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
+  }
   for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_start.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });

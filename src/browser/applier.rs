@@ -27,6 +27,7 @@ use crate::engine::value::object;
 use crate::engine::Value;
 
 use super::render::Render;
+#[cfg(feature = "runtime")]
 use super::sanitize::sanitized_fragment;
 
 // `Undo::apply_to`, one operation on one element.
@@ -69,6 +70,7 @@ enum Undo {
     },
     /// Several attributes at once (`show`: `hidden` and `style`).
     Both(Box<Undo>, Box<Undo>),
+    #[cfg_attr(not(feature = "runtime"), allow(dead_code))]
     Inserted(Vec<Node>),
     /// Where a moved or removed node was: its parent and the node after it.
     Place {

@@ -64,6 +64,7 @@ fn regex_test(handle: u32, subject: &str) -> bool {
 }
 
 /// `Intl.NumberFormat("pt-BR", …).format(n)`; the formatters are made once.
+#[cfg(feature = "runtime")]
 fn format_number(n: f64, currency: &str) -> String {
     std::thread_local! {
         static FORMATS: RefCell<Vec<(String, js_sys::Intl::NumberFormat)>> = const { RefCell::new(Vec::new()) };
@@ -107,7 +108,11 @@ pub fn install_js_host() {
         },
         to_lowercase: |s| String::from(js_sys::JsString::from(s).to_lower_case()),
         to_uppercase: |s| String::from(js_sys::JsString::from(s).to_upper_case()),
+        // Only templates format numbers, and the start part has none (`Render::text`).
+        #[cfg(feature = "runtime")]
         format_number,
+        #[cfg(not(feature = "runtime"))]
+        format_number: |_, _| String::new(),
         string_to_number: |s| js_sys::Number::from(JsValue::from_str(s)).value_of(),
         compile_regex,
         regex_test,

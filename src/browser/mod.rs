@@ -35,6 +35,7 @@ pub mod page;
 #[cfg(feature = "runtime")]
 pub mod redirect;
 pub mod render;
+#[cfg(feature = "runtime")]
 pub mod sanitize;
 #[cfg(feature = "runtime")]
 pub mod selectors;

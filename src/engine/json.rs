@@ -42,10 +42,18 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&self, what: &str) -> String {
-        let before = self.text.get(..self.pos).unwrap_or(self.text);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{what} at line {line}, column {column}")
+        // The start part only needs to know the text is not JSON (the runtime says where).
+        #[cfg(not(feature = "runtime"))]
+        {
+            what.to_owned()
+        }
+        #[cfg(feature = "runtime")]
+        {
+            let before = self.text.get(..self.pos).unwrap_or(self.text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{what} at line {line}, column {column}")
+        }
     }
 
     fn skip_space(&mut self) {

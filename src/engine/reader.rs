@@ -23,12 +23,14 @@ pub fn object<'a>(
     diags: &mut Diagnostics,
 ) -> Option<&'a Map> {
     let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected an object, found {}", value.kind()));
+        diags.report(path, || {
+            format!("expected an object, found {}", value.kind())
+        });
         return None;
     };
     for (key, _) in map {
         if !allowed.contains(&key.as_str()) {
-            diags.error(&field(path, key), unknown("field", key, allowed));
+            diags.report(&field(path, key), || unknown("field", key, allowed));
         }
     }
     Some(map)
@@ -41,12 +43,14 @@ pub fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
 pub fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) -> Option<String> {
     match value {
         Value::String(s) if s.chars().count() > max => {
-            diags.error(path, format!("is longer than {max} characters"));
+            diags.report(path, || format!("is longer than {max} characters"));
             None
         }
         Value::String(s) => Some(s.clone()),
         other => {
-            diags.error(path, format!("expected a string, found {}", other.kind()));
+            diags.report(path, || {
+                format!("expected a string, found {}", other.kind())
+            });
             None
         }
     }

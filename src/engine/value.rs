@@ -205,10 +205,11 @@ pub fn js_number_to_string(n: f64) -> String {
     // digits that round-trip ("123456789012345680000"), which is the host's job.
     if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
         let mut digits = Vec::new();
-        let mut rest = n.abs();
-        while rest >= 1.0 {
-            digits.push(b'0' + (rest % 10.0) as u8);
-            rest = (rest / 10.0).floor();
+        // Exact below 2^53; integer division (no float `%`, which links `fmod`).
+        let mut rest = n.abs() as u64;
+        while rest > 0 {
+            digits.push(b'0' + (rest % 10) as u8);
+            rest /= 10;
         }
         if n < 0.0 {
             digits.push(b'-');
