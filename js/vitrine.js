@@ -115,20 +115,26 @@
   // by the start part as they arrive). No start part (it failed to load): null,
   // and the runtime does everything as before.
   function firstSwap(configText) {
+    var part = null;
     return import(startUrl)
-      .then(function (part) {
-        return part.default({ module_or_path: startWasm }).then(function () {
-          return part.firstSwap(configText);
-        });
+      .then(function (loaded) {
+        part = loaded;
+        return part.default({ module_or_path: startWasm });
       })
-      .then(function (swap) {
-        if (hideStyle) {
-          if (swap.deferred) waitStyle = hidingStyle('vitrine-wait', swap.deferred);
+      .then(function () {
+        var deferred = part.firstSwap(configText);
+        // Unread config: everything hidden stays hidden for the runtime.
+        if (hideStyle && deferred !== undefined) {
+          if (deferred) waitStyle = hidingStyle('vitrine-wait', deferred);
           whenParsed(function () { hideStyle = remove(hideStyle); });
         }
-        return swap;
-      }, function (error) {
+        return part.releaseFirstSwap;
+      })
+      .catch(function (error) {
         if (debug) console.warn('[vitrine] the first swap did not run; the runtime does it', error);
+        try {
+          if (part) part.releaseFirstSwap();
+        } catch (_) { /* nothing was applied */ }
         return null;
       });
   }
@@ -185,11 +191,11 @@
     }, function () { fail(new Error(error.message)); });
   }
 
-  function startRuntime(config, swap) {
+  function startRuntime(config, release) {
     preload(entryUrl);
     preload(new URL('./vitrine_core.js', base).href);
     var wasm = fetchWasm('./vitrine_core_bg.wasm');
-    var handover = swap ? function () { swap.release(); } : undefined;
+    var handover = release || undefined;
     return loadEntry()
       .then(function (vitrine) {
         if (config === undefined) config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
@@ -203,14 +209,14 @@
         dispatch('vitrine:ready', instance);
       }, function (error) {
         // Fail open: the page goes back to its original content.
-        if (swap) swap.release();
+        if (release) release();
         throw error;
       });
   }
 
   function run(config, configText) {
     (configText === undefined ? Promise.resolve(null) : firstSwap(configText))
-      .then(function (swap) { return startRuntime(config, swap); })
+      .then(function (release) { return startRuntime(config, release); })
       .catch(failWith);
   }
 

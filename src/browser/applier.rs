@@ -279,7 +279,7 @@ fn matches(document: &Document, action: &Action) -> Result<Vec<Element>, String>
     if action.selector.is_empty() {
         return Ok(Vec::new());
     }
-    let invalid = || format!("invalid CSS selector \"{}\"", action.selector);
+    let invalid = || ["invalid CSS selector \"", &action.selector, "\""].concat();
     if action.first {
         return Ok(document
             .query_selector(&action.selector)

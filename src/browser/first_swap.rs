@@ -1,9 +1,11 @@
-//! `firstSwap`, the one export of the start part (`vitrine_start.wasm`, built with
-//! `--no-default-features --features start`): applies what `engine::first_swap`
-//! decided before the runtime arrives, keeps applying it to targets the parser adds
-//! later, and hands the page back exactly as it found it when the runtime takes
-//! over (`release`, called by the runtime right before its first plan, in the same
-//! task, so no frame paints in between) or fails (fail open).
+//! `firstSwap` and `releaseFirstSwap`, the exports of the start part
+//! (`vitrine_start.wasm`, built with `--no-default-features --features start`):
+//! applies what `engine::first_swap` decided before the runtime arrives, keeps
+//! applying it to targets the parser adds later, and hands the page back exactly as
+//! it found it when the runtime takes over (`releaseFirstSwap`, called by the
+//! runtime right before its first plan, in the same task, so no frame paints in
+//! between) or fails (fail open). Two plain functions over one thread-local swap,
+//! not a class: the glue stays small.
 //!
 //! Consent is read only as far as the start needs: a stored choice
 //! (`localStorage["vitrine:necessary"]`), a TCF API or a Consent Mode command on
@@ -34,67 +36,34 @@ struct Applied {
 
 type Slot = Rc<RefCell<Option<Applied>>>;
 
-/// The first swap on this page: what it applied, what waits for the runtime.
-#[wasm_bindgen]
-pub struct FirstSwap {
-    applied: Slot,
-    deferred: String,
-    rules: Vec<String>,
-    read: bool,
+thread_local! {
+    /// The swap applied on this page, until `releaseFirstSwap`.
+    static CURRENT: Slot = Rc::default();
 }
 
-#[wasm_bindgen]
-impl FirstSwap {
-    /// The selectors whose elements wait for the runtime, comma-separated (the
-    /// loader keeps them hidden).
-    #[wasm_bindgen(getter)]
-    pub fn deferred(&self) -> String {
-        self.deferred.clone()
-    }
-
-    /// Ids of the rules applied now.
-    #[wasm_bindgen(getter)]
-    pub fn rules(&self) -> Vec<String> {
-        self.rules.clone()
-    }
-
-    /// Whether the config could be read (otherwise every target waits).
-    #[wasm_bindgen(getter)]
-    pub fn read(&self) -> bool {
-        self.read
-    }
-
-    /// Reverts every change and stops watching the page. Idempotent.
-    pub fn release(&self) {
-        if let Some(mut applied) = self.applied.borrow_mut().take() {
-            applied.watcher = None;
-            applied.applier.revert_all();
-        }
+/// Reverts every change of the first swap and stops watching the page: the
+/// runtime is taking over (it calls this right before its first plan, in the same
+/// task) or failed. Idempotent.
+#[wasm_bindgen(js_name = releaseFirstSwap)]
+pub fn release_first_swap() {
+    let taken = CURRENT.with(|slot| slot.borrow_mut().take());
+    if let Some(mut applied) = taken {
+        applied.watcher = None;
+        applied.applier.revert_all();
     }
 }
 
-/// Plans and applies the first swap for the config's JSON text. Never throws:
-/// whatever it cannot read waits for the runtime.
+/// Plans and applies the first swap for the config's JSON text, and returns the
+/// selectors whose elements wait for the runtime, comma-separated (the loader
+/// keeps them hidden); `undefined` when the config could not be read, so every
+/// target waits. Never throws.
 #[wasm_bindgen(js_name = firstSwap)]
-pub fn first_swap(config_text: &str) -> FirstSwap {
-    let slot: Slot = Rc::default();
-    let mut swap = FirstSwap {
-        applied: slot.clone(),
-        deferred: String::new(),
-        rules: Vec::new(),
-        read: false,
-    };
-    let (Ok(config), Some(document)) = (
-        crate::engine::json::parse(config_text),
-        super::page::document(),
-    ) else {
-        return swap;
-    };
+pub fn first_swap(config_text: &str) -> Option<String> {
+    release_first_swap();
+    let config = crate::engine::json::parse(config_text).ok()?;
+    let document = super::page::document()?;
     let attributes = Value::Object(context_document(&super::page::context()));
     let planned = plan(&config, &attributes, consent_facts());
-    swap.deferred = planned.deferred.join(",");
-    swap.read = planned.read;
-    swap.rules = planned.applied;
     let mut applier = Applier::new(document);
     {
         let render = Render::of(&attributes);
@@ -108,6 +77,7 @@ pub fn first_swap(config_text: &str) -> FirstSwap {
             let _ = applier.apply(id, op, &render);
         }
     }
+    let slot = CURRENT.with(Rc::clone);
     *slot.borrow_mut() = Some(Applied {
         applier,
         attributes,
@@ -119,7 +89,7 @@ pub fn first_swap(config_text: &str) -> FirstSwap {
             applied.watcher = watcher;
         }
     }
-    swap
+    planned.read.then(|| planned.deferred.join(","))
 }
 
 /// Targets the parser adds later, or a framework re-renders, get the changes again.

@@ -73,7 +73,10 @@ fn on(host: &str, domain: &str) -> bool {
     if let Some(stem) = domain.strip_suffix('.') {
         return host.split('.').any(|label| label == stem);
     }
-    host == domain || host.ends_with(&format!(".{domain}"))
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
 }
 
 pub fn classify(context: &Context) -> &'static str {

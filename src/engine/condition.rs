@@ -22,7 +22,7 @@ use std::cmp::Ordering;
 use super::diagnostic::{field, index, unknown, Diagnostics};
 use super::saved_groups::{Group, SavedGroups};
 use super::utf16::{unit_char, units as utf16_units};
-use super::value::Value;
+use super::value::{decimal, Value};
 
 /// Deepest nesting a condition may have; keeps hostile configs from exhausting the stack.
 pub const MAX_DEPTH: usize = 24;
@@ -254,7 +254,7 @@ fn get_path<'a>(root: &'a Value, path: &[String]) -> Cow<'a, Value> {
                 });
             }
             Value::Array(items) => match part.parse::<usize>() {
-                Ok(i) if i.to_string() == *part && i < items.len() => &items[i],
+                Ok(i) if decimal(i) == *part && i < items.len() => &items[i],
                 _ => return Cow::Owned(Value::Null),
             },
             _ => return Cow::Owned(Value::Null),
@@ -337,7 +337,7 @@ impl Compiler<'_> {
                 k => {
                     if k.is_empty() || k.split('.').any(str::is_empty) {
                         self.diags
-                            .error(&here, "attribute path has an empty segment");
+                            .report(&here, || "attribute path has an empty segment");
                     }
                     Clause::Path(split_path(k), self.test(arg, &here, depth + 1))
                 }
@@ -529,7 +529,7 @@ impl Compiler<'_> {
                         Ok(handle) => Some(Op::Regex(handle)),
                         Err(why) => {
                             self.diags
-                                .error(&here, format!("invalid regular expression: {why}"));
+                                .report(&here, || format!("invalid regular expression: {why}"));
                             None
                         }
                     }
@@ -597,11 +597,11 @@ fn entries_of(value: &Value) -> Vec<(String, Value)> {
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| (i.to_string(), v.clone()))
+            .map(|(i, v)| (decimal(i), v.clone()))
             .collect(),
         Value::String(s) => utf16_units(s)
             .enumerate()
-            .map(|(i, unit)| (i.to_string(), Value::String(unit_char(unit.into()).into())))
+            .map(|(i, unit)| (decimal(i), Value::String(unit_char(unit.into()).into())))
             .collect(),
         _ => Vec::new(),
     }
@@ -754,21 +754,23 @@ fn padded_version(v: &Value) -> String {
     };
     let trimmed = input.strip_prefix('v').unwrap_or(&input);
     let trimmed = trimmed.split('+').next().unwrap_or("");
-    let mut parts: Vec<&str> = trimmed.split(['-', '.']).collect();
-    if parts.len() == 3 {
-        parts.push("~");
-    }
-    parts
+    let parts: Vec<&str> = trimmed.split(['-', '.']).collect();
+    let mut out = String::new();
+    for (i, p) in parts
         .iter()
-        .map(|p| {
-            if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
-                format!("{p:>5}")
-            } else {
-                (*p).to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("-")
+        .chain((parts.len() == 3).then_some(&"~"))
+        .enumerate()
+    {
+        if i > 0 {
+            out.push('-');
+        }
+        // Numeric parts `padStart(5, " ")`, as GrowthBook's paddedVersionString.
+        if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+            out.extend(std::iter::repeat_n(' ', 5usize.saturating_sub(p.len())));
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

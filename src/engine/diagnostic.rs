@@ -64,13 +64,14 @@ pub fn field(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_owned()
     } else {
-        format!("{parent}.{key}")
+        // Concatenation, not `format!`: the start part links no formatting.
+        [parent, ".", key].concat()
     }
 }
 
 /// `parent[index]`.
 pub fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    [parent, "[", &super::value::decimal(i), "]"].concat()
 }
 
 /// The closest candidate within two edits, for "did you mean" hints.

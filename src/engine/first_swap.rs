@@ -139,7 +139,7 @@ fn read(config: &Value, attributes: &Value, consent: ConsentFacts) -> Option<Fir
         }
     }
     // Winners first (higher priority, then earlier), as `decide` does.
-    candidates.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.rule));
+    candidates.sort_unstable_by_key(|c| (std::cmp::Reverse(c.priority), c.rule));
     let mut claimed: Vec<(&str, Way)> = Vec::new();
     let mut accepted: Vec<&Candidate> = Vec::new();
     for c in &candidates {

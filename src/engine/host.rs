@@ -153,52 +153,19 @@ mod native_regex {
     }
 }
 
-/// Without an installed host (never the case in the browser shell), stay correct
-/// for ASCII and approximate otherwise rather than link the large Rust versions.
-/// Six decimals at most, no exponent: only until the browser's own is installed.
-#[cfg(target_arch = "wasm32")]
-fn placeholder_number_to_string(n: f64) -> String {
-    let whole = n.trunc();
-    let frac = ((n - whole).abs() * 1e6).round() as u64;
-    let mut s = (whole as i64).to_string();
-    if frac > 0 {
-        let f = format!("{frac:06}");
-        s.push('.');
-        s.push_str(f.trim_end_matches('0'));
-    }
-    s
-}
-
+/// The browser shell installs JavaScript's functions when its module starts
+/// (`#[wasm_bindgen(start)]`, before anything can call the engine), so on wasm32
+/// this table is never used: it only keeps `get` total without linking anything.
 #[cfg(target_arch = "wasm32")]
 fn default_host() -> Host {
     Host {
-        number_to_string: placeholder_number_to_string,
-        to_lowercase: |s| s.to_ascii_lowercase(),
-        to_uppercase: |s| s.to_ascii_uppercase(),
-        format_number: |n, _| placeholder_number_to_string(n),
-        compile_regex: |_, _| Err("regular expressions need the browser host".into()),
+        number_to_string: |_| String::new(),
+        to_lowercase: str::to_owned,
+        to_uppercase: str::to_owned,
+        format_number: |_, _| String::new(),
+        compile_regex: |_, _| Err(String::new()),
         regex_test: |_, _| false,
-        string_to_number: |s| {
-            let t = s.trim();
-            let (negative, digits) = match t.strip_prefix('-') {
-                Some(rest) => (true, rest),
-                None => (false, t.strip_prefix('+').unwrap_or(t)),
-            };
-            if t.is_empty() {
-                return 0.0;
-            }
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return f64::NAN;
-            }
-            let n = digits
-                .bytes()
-                .fold(0.0, |acc, b| acc * 10.0 + f64::from(b - b'0'));
-            if negative {
-                -n
-            } else {
-                n
-            }
-        },
+        string_to_number: |_| f64::NAN,
     }
 }
 

@@ -62,10 +62,9 @@ pub fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
     if !valid {
-        diags.error(
-            path,
-            format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)"),
-        );
+        diags.report(path, || {
+            format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)")
+        });
         return None;
     }
     Some(s)
@@ -76,7 +75,7 @@ pub fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<Str
     match get(map, "id") {
         Some(v) => identifier(v, &field(path, "id"), diags),
         None => {
-            diags.error(path, "missing field \"id\"");
+            diags.report(path, || "missing field \"id\"");
             None
         }
     }
@@ -94,15 +93,16 @@ pub fn bounded_list<'a>(
     match value {
         None => &[],
         Some(Value::Array(items)) if items.len() > max => {
-            diags.error(
-                path,
-                format!("has {} {noun}; the limit is {max}", items.len()),
-            );
+            diags.report(path, || {
+                format!("has {} {noun}; the limit is {max}", items.len())
+            });
             &[]
         }
         Some(Value::Array(items)) => items,
         Some(other) => {
-            diags.error(path, format!("expected an array, found {}", other.kind()));
+            diags.report(path, || {
+                format!("expected an array, found {}", other.kind())
+            });
             &[]
         }
     }
@@ -116,7 +116,7 @@ pub fn category_ref(
 ) -> Option<String> {
     let id = string(value, path, MAX_ID_LEN, diags)?;
     if !known.contains(&id.as_str()) {
-        diags.error(path, unknown("consent category", &id, known));
+        diags.report(path, || unknown("consent category", &id, known));
         return None;
     }
     Some(id)
@@ -128,10 +128,9 @@ pub fn consent_list(map: &Map, path: &str, known: &[&str], diags: &mut Diagnosti
     match get(map, "consent") {
         None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
         None => {
-            diags.error(
-                path,
-                "missing field \"consent\" (there is no \"personalization\" category to default to)",
-            );
+            diags.report(path, || {
+                "missing field \"consent\" (there is no \"personalization\" category to default to)"
+            });
             Vec::new()
         }
         Some(Value::Array(items)) => {
@@ -153,13 +152,12 @@ pub fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
         None => 0,
         Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,
         Some(v) => {
-            diags.error(
-                &field(path, "priority"),
+            diags.report(&field(path, "priority"), || {
                 format!(
                     "expected a whole number between -1000000 and 1000000, found {}",
                     v.to_json()
-                ),
-            );
+                )
+            });
             0
         }
     }

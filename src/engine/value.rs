@@ -8,8 +8,6 @@
 //! `ToNumber`, truthiness) follow ECMAScript so conditions behave exactly as they do
 //! in JavaScript SDKs.
 
-use std::fmt::Write as _;
-
 #[cfg(not(target_arch = "wasm32"))]
 mod serde_impls;
 
@@ -162,6 +160,15 @@ impl Value {
     }
 }
 
+/// `\\u` and four lower-case hex digits, as `JSON.stringify` writes them.
+fn push_unit_escape(out: &mut String, unit: u16) {
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        let digit = (unit >> shift) & 0xf;
+        out.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
+    }
+}
+
 fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
@@ -173,14 +180,10 @@ fn write_json_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
+            c if (c as u32) < 0x20 => push_unit_escape(out, c as u16),
             // A lone surrogate is written as JSON.stringify writes it.
             c => match super::utf16::lone_surrogate(c) {
-                Some(unit) => {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
+                Some(unit) => push_unit_escape(out, unit),
                 None => out.push(c),
             },
         }
@@ -218,6 +221,20 @@ pub fn js_number_to_string(n: f64) -> String {
         return String::from_utf8(digits).unwrap_or_default();
     }
     (super::host::get().number_to_string)(n)
+}
+
+/// `n` in decimal, without the formatting machinery (the start part links none).
+pub fn decimal(n: usize) -> String {
+    let mut digits = Vec::new();
+    let mut rest = n;
+    loop {
+        digits.push(char::from(b'0' + (rest % 10) as u8));
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().collect()
 }
 
 /// Cuts a string to at most `max` characters, on a character boundary.
@@ -273,6 +290,13 @@ pub fn object(pairs: Vec<(&str, Value)>) -> Value {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_prints_like_to_string() {
+        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
 
     #[test]
     fn js_string_coercions() {

@@ -82,9 +82,12 @@ impl Undo {
             ActionKind::SetAttr { name, value } => {
                 let value = render.text(value);
                 if is_url_attribute(name) && !is_safe_url(&value) {
-                    return Err(format!(
-                        "\"{name}\" would be set to an unsafe URL; left unchanged"
-                    ));
+                    return Err([
+                        "\"",
+                        name,
+                        "\" would be set to an unsafe URL; left unchanged",
+                    ]
+                    .concat());
                 }
                 set_attr(element, name, Some(&value))
             }
