@@ -7,8 +7,8 @@
 //   <script type="application/json" id="vitrine-config">{ "version": 1, ... }</script>
 //   <script src="/pkg/vitrine.js"></script>
 //
-// It first loads the start part next to it (vitrine_start.js and its wasm: the
-// first swap, before the runtime), then the ESM entry, starts vitrine, exposes `window.vitrine` and
+// It first runs the start part it carries (the first swap, before the runtime),
+// then loads the ESM entry next to it, starts vitrine, exposes `window.vitrine` and
 // dispatches `vitrine:ready` on document (`vitrine:error` on failure, which is also
 // logged). Add `data-debug` or `?vitrine_debug=1` for warnings in the console.
 //
@@ -31,14 +31,15 @@
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
   var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);
   var entryUrl = new URL('./index.js', base).href;
-  var startUrl = new URL('./vitrine_start.js', base).href;
 
-  // The first swap needs only the start part (vitrine_start.js and its wasm, a
-  // fraction of the runtime): it is requested now, in parallel, and applies what
-  // the page alone decides (rules for everybody, a campaign, a path). The runtime
-  // (entry, glue, wasm) is requested once that swap is done, so on a slow network
-  // it does not share the wire with the start part; its own modules are then
-  // preloaded together instead of one import after the other.
+  // The first swap needs only the start part, and it is in this very file: the
+  // build (scripts/build.mjs) puts its glue and its wasm (a JS string of Latin-1
+  // characters, one per byte) where START is, so the first swap costs no request
+  // after this one. The runtime (entry, glue, wasm) is requested once that swap is
+  // done, so on a slow network it does not share the wire with anything before the
+  // swap; its modules are then preloaded together instead of one import after the
+  // other. Unbuilt (START left as it is), the runtime does everything.
+  var START = '__VITRINE_START_PART__';
   function preload(href) {
     var link = document.createElement('link');
     link.rel = 'modulepreload';
@@ -54,8 +55,6 @@
       return undefined; // no fetch: the glue fetches it itself
     }
   }
-  preload(startUrl);
-  var startWasm = fetchWasm('./vitrine_start_bg.wasm');
   var hideStyle = null;
   var waitStyle = null;
 
@@ -109,34 +108,60 @@
     setTimeout(reveal, timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS);
   }
 
+  // The start part's wasm, from its characters; null when they did not arrive as
+  // written (a server that labels this file with another charset than UTF-8
+  // changes them): then it is fetched from the file next to this one.
+  function startBytes() {
+    var text = START.wasm;
+    if (text.length !== START.length) return null;
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
+
   // The first swap: the start part applies what it can decide and says which
   // targets wait for the runtime. Those stay hidden (their own style); the rest is
   // shown once the document is parsed (targets the parser adds later are changed
-  // by the start part as they arrive). No start part (it failed to load): null,
-  // and the runtime does everything as before.
+  // by the start part as they arrive). No start part (it failed): null, and the
+  // runtime does everything as before.
   function firstSwap(configText) {
-    var part = null;
-    return import(startUrl)
-      .then(function (loaded) {
-        part = loaded;
-        return part.default({ module_or_path: startWasm });
-      })
-      .then(function () {
-        var deferred = part.firstSwap(configText);
-        // Unread config: everything hidden stays hidden for the runtime.
-        if (hideStyle && deferred !== undefined) {
-          if (deferred) waitStyle = hidingStyle('vitrine-wait', deferred);
-          whenParsed(function () { hideStyle = remove(hideStyle); });
-        }
-        return part.releaseFirstSwap;
-      })
-      .catch(function (error) {
-        if (debug) console.warn('[vitrine] the first swap did not run; the runtime does it', error);
-        try {
-          if (part) part.releaseFirstSwap();
-        } catch (_) { /* nothing was applied */ }
-        return null;
-      });
+    var part = typeof START === 'object' ? START.part : null;
+    function swap() {
+      var deferred = part.firstSwap(configText);
+      // Unread config: everything hidden stays hidden for the runtime.
+      if (hideStyle && deferred !== undefined) {
+        if (deferred) waitStyle = hidingStyle('vitrine-wait', deferred);
+        whenParsed(function () { hideStyle = remove(hideStyle); });
+      }
+      return part.releaseFirstSwap;
+    }
+    function failed(error) {
+      if (debug) console.warn('[vitrine] the first swap did not run; the runtime does it', error);
+      try {
+        if (part) part.releaseFirstSwap();
+      } catch (_) { /* nothing was applied */ }
+      return null;
+    }
+    if (!part) return Promise.resolve(null);
+    var bytes = startBytes();
+    var compiled = false;
+    if (bytes) {
+      try {
+        // Compiled here and now (about 90 KB): the swap is made before the body is parsed.
+        part.initSync({ module: bytes });
+        compiled = true;
+      } catch (error) {
+        if (debug) console.warn('[vitrine] compiling the start part synchronously failed; compiling it asynchronously', error);
+      }
+    }
+    if (compiled) {
+      try {
+        return Promise.resolve(swap());
+      } catch (error) {
+        return Promise.resolve(failed(error));
+      }
+    }
+    return part.default({ module_or_path: bytes || fetchWasm('./vitrine_start_bg.wasm') }).then(swap).catch(failed);
   }
 
   function dispatch(name, detail) {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyNames } from './minify-names.mjs';
 import { report } from './size.mjs';
@@ -61,23 +61,65 @@ mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
-for (const file of ['vitrine_start.js', 'vitrine_start.d.ts', 'vitrine_start_bg.wasm']) cpSync(join(startOut, file), join(pkg, file));
+// The start part: its wasm is in pkg/ only as the fallback the loader fetches when
+// the characters it carries were mis-decoded; its glue only inside the loader.
+const startGlue = join(startOut, 'vitrine_start.embed.js');
+cpSync(join(startOut, 'vitrine_start.js'), startGlue);
+cpSync(join(startOut, 'vitrine_start_bg.wasm'), join(pkg, 'vitrine_start_bg.wasm'));
 for (const file of ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress: 4 KB gzip of the start part alone), then the files a page loads
 // are minified (esbuild): the loader as a classic script,
 // the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
 if (profile === '--release') {
-  for (const part of ['vitrine_core', 'vitrine_start']) {
-    const declarations = [join(pkg, `${part}.d.ts`), join(pkg, `${part}_bg.wasm.d.ts`)].filter((f) => existsSync(f));
-    const saved = minifyNames(join(pkg, `${part}_bg.wasm`), join(pkg, `${part}.js`), declarations);
-    console.log(`${part}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
+  for (const [wasm, glue, declarations] of [
+    [join(pkg, 'vitrine_core_bg.wasm'), join(pkg, 'vitrine_core.js'), [join(pkg, 'vitrine_core.d.ts'), join(pkg, 'vitrine_core_bg.wasm.d.ts')]],
+    [join(pkg, 'vitrine_start_bg.wasm'), startGlue, []],
+  ]) {
+    const saved = minifyNames(wasm, glue, declarations);
+    console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_start.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
   }
+}
+embedStartPart(join(pkg, 'vitrine.js'), startGlue, join(pkg, 'vitrine_start_bg.wasm'));
+
+/**
+ * Puts the start part into the loader, where it says '__VITRINE_START_PART__': its
+ * glue as a function scope, and its wasm as a JS string with one Latin-1 character
+ * per byte. In a UTF-8 file that costs 2 KB gzip more than the bare wasm (base64
+ * cost 10 KB); the loader checks the length it finds against the one written here
+ * and fetches the wasm file instead when a server's charset changed them.
+ */
+function embedStartPart(loaderPath, gluePath, wasmPath) {
+  const { code: glue } = transformSync(readFileSync(gluePath, 'utf8'), {
+    format: 'iife',
+    globalName: '__vitrineStart',
+    minify: profile === '--release',
+    target: 'es2020',
+    legalComments: 'none',
+    // The loader always hands the glue the module; its own URL is never used.
+    define: { 'import.meta.url': 'undefined' },
+    logLevel: 'error',
+  });
+  const wasm = readFileSync(wasmPath);
+  let text = '';
+  for (const byte of wasm) {
+    if (byte === 0x22) text += '\\"';
+    else if (byte === 0x5c) text += '\\\\';
+    else if (byte === 0x0a) text += '\\n';
+    else if (byte === 0x0d) text += '\\r';
+    else if (byte === 0x00) text += '\\x00';
+    else text += String.fromCharCode(byte);
+  }
+  const start = `(function(){${glue}return{part:__vitrineStart,wasm:"${text}",length:${wasm.length}};})()`;
+  const loader = readFileSync(loaderPath, 'utf8');
+  const placeholder = /(["'])__VITRINE_START_PART__\1/;
+  if (!placeholder.test(loader)) throw new Error('the loader has no __VITRINE_START_PART__ placeholder');
+  writeFileSync(loaderPath, loader.replace(placeholder, () => start), 'utf8');
 }
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
@@ -97,7 +139,6 @@ const manifest = {
     '.': { types: './index.d.ts', default: './index.js' },
     './vitrine.js': './vitrine.js',
     './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
-    './vitrine_start.js': './vitrine_start.js',
     './vitrine_start_bg.wasm': './vitrine_start_bg.wasm',
     './schema.json': './schema.json',
     './package.json': './package.json',
@@ -105,7 +146,7 @@ const manifest = {
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start.js', 'vitrine_start.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

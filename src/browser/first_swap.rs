@@ -95,9 +95,11 @@ pub fn first_swap(config_text: &str) -> Option<String> {
 /// Targets the parser adds later, or a framework re-renders, get the changes again.
 fn heal_into(slot: Weak<RefCell<Option<Applied>>>) -> super::input::Sink {
     Rc::new(move |input| {
+        // New targets are looked for in the observer's callback itself, not on
+        // the next frame as the runtime does: the start part runs while the parser
+        // is still adding the page, and its few selectors make that cheap.
         let new_targets = match input {
-            Input::PageChanged => false,
-            Input::NewContent => true,
+            Input::PageChanged | Input::NewContent => true,
             _ => return,
         };
         let Some(slot) = slot.upgrade() else { return };

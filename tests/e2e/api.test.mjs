@@ -332,7 +332,7 @@ describe('script tag', () => {
     assert.equal(await page.getAttribute('#title', 'data-seen'), 'yes');
     assert.deepEqual(
       [...new Set(log.requests)].sort(),
-      ['/pkg/index.js', '/pkg/vitrine.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm', '/pkg/vitrine_start.js', '/pkg/vitrine_start_bg.wasm', '/tag-inline.html'],
+      ['/pkg/index.js', '/pkg/vitrine.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm', '/tag-inline.html'],
     );
     await context.close();
   });

@@ -1,6 +1,6 @@
-// The first swap, before the runtime: the script-tag loader fetches the start part
-// (vitrine_start.js + its wasm) first, which applies the rules the page alone
-// decides; the runtime (index.js and its wasm) comes after. These tests hold the
+// The first swap, before the runtime: the script-tag loader carries the start part
+// (its glue and wasm) and runs it at once, which applies the rules the page alone
+// decides; the runtime (index.js and its wasm) is requested after. These tests hold the
 // runtime's entry back with a route and look at the page in between, frame by
 // frame: what the start part applied is shown, what waits for the runtime stays
 // hidden, the runtime takes over without a frame of the original, and a runtime
@@ -189,15 +189,42 @@ test('when the runtime fails, the start part gives the page its original content
   await context.close();
 });
 
-test('without the start part (it failed to load) the runtime does the whole start, as before', async () => {
+test('without the start part (its wasm does not compile) the runtime does the whole start, as before', async () => {
   const context = await browser.newContext();
+  // The start part compiles from bytes (Module, instantiate); the runtime streams
+  // (instantiateStreaming), which is left alone.
+  await context.addInitScript(() => {
+    WebAssembly.Module = function () { throw new Error('no wasm from bytes here'); };
+    WebAssembly.instantiate = () => Promise.reject(new Error('no wasm from bytes here'));
+  });
   const p = await context.newPage();
-  await p.route('**/pkg/vitrine_start_bg.wasm', (route) => route.abort());
   await p.goto(`${site.origin}/swap.html?utm_medium=email`);
   await vitrineReady(p);
   assert.equal(await text(p, 'hero'), NOW);
   assert.equal(await text(p, 'sub'), CAMPAIGN);
   await p.waitForFunction(() => getComputedStyle(document.getElementById('later')).visibility === 'visible');
   assert.equal(await text(p, 'later'), 'runtime');
+  await context.close();
+});
+
+test('a server that labels the loader with another charset: the start part comes from its wasm file', async () => {
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  await p.route('**/pkg/vitrine.js', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'text/javascript; charset=windows-1252' } });
+  });
+  const requests = [];
+  p.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  let release;
+  const released = new Promise((r) => { release = r; });
+  await p.route('**/pkg/index.js', async (route) => { await released; await route.continue(); });
+  await p.goto(`${site.origin}/swap.html`);
+  await p.waitForFunction((n) => document.getElementById('hero').textContent === n, NOW);
+  assert.equal(await p.evaluate(() => window.vitrine), undefined, 'swapped by the start part, before the runtime');
+  assert.ok(requests.includes('/pkg/vitrine_start_bg.wasm'), 'the mis-decoded characters were not used');
+  release();
+  await vitrineReady(p);
+  assert.equal(await text(p, 'hero'), NOW);
   await context.close();
 });

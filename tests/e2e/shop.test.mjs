@@ -243,8 +243,6 @@ describe('demo shop', () => {
       '/',
       '/shop.css',
       '/pkg/vitrine.js',
-      '/pkg/vitrine_start.js',
-      '/pkg/vitrine_start_bg.wasm',
       '/shop.js',
       '/pkg/index.js',
       '/pkg/vitrine_core.js',

@@ -41,8 +41,6 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'vitrine_core.js',
     'vitrine_core_bg.wasm',
     'vitrine_core_bg.wasm.d.ts',
-    'vitrine_start.d.ts',
-    'vitrine_start.js',
     'vitrine_start_bg.wasm',
   ]);
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules/vitrine/package.json'), 'utf8'));
