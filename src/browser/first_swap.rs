@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::engine::attributes::context_document;
-use crate::engine::first_swap::{plan, ConsentFacts};
+use crate::engine::first_swap::{mentions_timezone, plan, ConsentFacts};
 use crate::engine::plan::OpId;
 use crate::engine::Value;
 
@@ -62,8 +62,9 @@ pub fn first_swap(config_text: &str) -> Option<String> {
     release_first_swap();
     let config = crate::engine::json::parse(config_text).ok()?;
     let document = super::page::document()?;
-    let attributes = Value::Object(context_document(&super::page::context()));
-    let planned = plan(&config, &attributes, consent_facts());
+    let context = super::page::context_with(mentions_timezone(&config));
+    let attributes = Value::Object(context_document(&context));
+    let planned = plan(&config, &attributes, consent_facts);
     let mut applier = Applier::new(document);
     {
         let render = Render::of(&attributes);

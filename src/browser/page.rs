@@ -18,6 +18,12 @@ pub fn now_ms() -> f64 {
 
 /// The context of the page view under way.
 pub fn context() -> Context {
+    context_with(true)
+}
+
+/// The context, with the time zone only when asked: `Intl` costs over 100 ms on a
+/// phone the first time, which the first swap does not pay unless a rule reads it.
+pub fn context_with(timezone: bool) -> Context {
     let Some(window) = window() else {
         return Context::default();
     };
@@ -41,7 +47,9 @@ pub fn context() -> Context {
         &language,
         width,
     );
-    context.set_timezone(&timezone());
+    if timezone {
+        context.set_timezone(&self::timezone());
+    }
     context
 }
 

@@ -79,14 +79,22 @@ enum Outcome {
 
 /// Plans the first swap for `config` (the config document) on a page whose
 /// context attributes are `attributes` (`page`, `utm`, `time`, `device`, `channel`).
-pub fn plan(config: &Value, attributes: &Value, consent: ConsentFacts) -> FirstSwap {
-    read(config, attributes, consent).unwrap_or_else(|| FirstSwap {
+/// `consent` is asked at most once, and only when a rule needs a category that is
+/// not required (reading it touches storage, which costs time on a phone).
+pub fn plan(config: &Value, attributes: &Value, consent: impl Fn() -> ConsentFacts) -> FirstSwap {
+    let facts = std::cell::OnceCell::new();
+    let consent = || *facts.get_or_init(&consent);
+    read(config, attributes, &consent).unwrap_or_else(|| FirstSwap {
         deferred: every_selector(config),
         ..FirstSwap::default()
     })
 }
 
-fn read(config: &Value, attributes: &Value, consent: ConsentFacts) -> Option<FirstSwap> {
+fn read(
+    config: &Value,
+    attributes: &Value,
+    consent: &dyn Fn() -> ConsentFacts,
+) -> Option<FirstSwap> {
     let map = config.as_object()?;
     let mut diags = Diagnostics::default();
     let groups = SavedGroups::parse(get(map, "savedGroups"), &mut diags);
@@ -116,7 +124,7 @@ fn read(config: &Value, attributes: &Value, consent: ConsentFacts) -> Option<Fir
         for experiment in experiments.as_array()? {
             let needed = categories(experiment.get("consent"))?;
             // Assignment needs the visitor id and stored assignments: the runtime's.
-            let off = consent == ConsentFacts::Defaults && !known(&needed);
+            let off = !known(&needed) && consent() == ConsentFacts::Defaults;
             if !off {
                 add_all(&mut deferred, experiment_selectors(experiment));
             }
@@ -175,7 +183,7 @@ fn rule_outcome(
     path: &str,
     groups: &SavedGroups,
     attributes: &Value,
-    consent: ConsentFacts,
+    consent: &dyn Fn() -> ConsentFacts,
     known: &dyn Fn(&[String]) -> bool,
     diags: &mut Diagnostics,
 ) -> Option<Outcome> {
@@ -198,7 +206,7 @@ fn rule_outcome(
     let selectors = || selectors_of(get(map, "actions"));
     if !known(&needed) {
         // Not granted unless a choice or a platform grants it later: off now.
-        return Some(if consent == ConsentFacts::Defaults {
+        return Some(if consent() == ConsentFacts::Defaults {
             Outcome::Off
         } else {
             Outcome::Defer(selectors())
@@ -316,6 +324,23 @@ fn plain_action(value: &Value) -> Option<Action> {
     })
 }
 
+/// Whether any rule, experiment or saved group of the config mentions the time
+/// zone (`time.timezone`): reading it costs the browser's `Intl` data, over 100 ms
+/// on a phone the first time, so the start part reads it only then.
+pub fn mentions_timezone(config: &Value) -> bool {
+    fn walk(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains("timezone"),
+            Value::Array(items) => items.iter().any(walk),
+            Value::Object(map) => map.iter().any(|(k, v)| k.contains("timezone") || walk(v)),
+            _ => false,
+        }
+    }
+    ["rules", "experiments", "savedGroups"]
+        .iter()
+        .any(|k| config.get(k).is_some_and(walk))
+}
+
 /// The categories a rule or experiment needs (`consent`: one id or a list;
 /// `personalization` when absent). `None` when malformed.
 fn categories(value: Option<&Value>) -> Option<Vec<String>> {
@@ -394,7 +419,7 @@ mod tests {
 
     fn swap(config: &str, url: &str, consent: ConsentFacts) -> FirstSwap {
         let config = crate::engine::json::parse(config).unwrap();
-        plan(&config, &page(url), consent)
+        plan(&config, &page(url), || consent)
     }
 
     fn ids(s: &FirstSwap) -> Vec<&str> {
@@ -595,6 +620,38 @@ mod tests {
     }
 
     #[test]
+    fn the_time_zone_is_read_only_for_a_config_that_mentions_it() {
+        let with = crate::engine::json::parse(
+            r#"{"rules": [{"when": {"time": {"timezone": "America/Sao_Paulo"}}}]}"#,
+        )
+        .unwrap();
+        let without = crate::engine::json::parse(
+            r#"{"rules": [{"when": {"time.hour": 9}}], "catalog": {"timezone": 1}}"#,
+        )
+        .unwrap();
+        assert!(mentions_timezone(&with));
+        assert!(!mentions_timezone(&without));
+    }
+
+    #[test]
+    fn consent_is_read_only_when_a_rule_needs_more_than_required() {
+        let asked = std::cell::Cell::new(0);
+        let ask = || {
+            asked.set(asked.get() + 1);
+            ConsentFacts::Unknown
+        };
+        let necessary = crate::engine::json::parse(&format!(
+            r#"{{"rules": [{{"id": "a", "consent": "necessary", "actions": [{HERO}]}}]}}"#
+        ))
+        .unwrap();
+        plan(&necessary, &page("https://s.example/"), ask);
+        assert_eq!(asked.get(), 0);
+        let two = crate::engine::json::parse(&format!(r#"{{"rules": [{{"id": "a", "actions": [{HERO}]}}, {{"id": "b", "actions": [{HERO}]}}]}}"#)).unwrap();
+        plan(&two, &page("https://s.example/"), ask);
+        assert_eq!(asked.get(), 1, "asked once");
+    }
+
+    #[test]
     fn experiments_wait_unless_their_consent_is_known_off() {
         let c = r##"{"experiments": [{"id": "e", "variants": [{"id": "a", "weight": 1, "actions": [{"op": "hide", "selector": "#e"}]}]}]}"##;
         assert!(swap(c, "https://s.example/", ConsentFacts::Defaults)
@@ -612,18 +669,14 @@ mod tests {
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/vitrine.json"))
                 .unwrap();
         let config = crate::engine::json::parse(&text).unwrap();
-        let s = plan(
-            &config,
-            &page("https://shop.example/"),
-            ConsentFacts::Defaults,
-        );
+        let s = plan(&config, &page("https://shop.example/"), || {
+            ConsentFacts::Defaults
+        });
         assert!(s.read && s.ops.is_empty() && s.deferred.is_empty());
         // A returning visitor who may have granted personalization: the runtime decides.
-        let r = plan(
-            &config,
-            &page("https://shop.example/"),
-            ConsentFacts::Unknown,
-        );
+        let r = plan(&config, &page("https://shop.example/"), || {
+            ConsentFacts::Unknown
+        });
         assert!(r.deferred.contains(&"#hero-title".to_owned()));
     }
 }
