@@ -48,6 +48,8 @@ before(async () => {
     routes: {
       '/swap.html': htmlPage(html(config)),
       '/broken.html': htmlPage(html({ ...config, catalog: { products: 'not a list' } })),
+      // A consent platform's stub, before the tag: it may grant later.
+      '/tcf.html': htmlPage(html(config).replace('<head>', '<head><script>window.__tcfapi = function () {};</script>')),
     },
   });
   browser = await launch();
@@ -170,6 +172,19 @@ test('a visitor who may have granted more: the consent-gated target waits for th
   await vitrineReady(p);
   await p.waitForFunction(() => getComputedStyle(document.getElementById('personal')).visibility === 'visible');
   assert.equal(await text(p, 'personal'), 'personal');
+  await context.close();
+});
+
+test('a consent platform on the page: a consent-gated target waits for the runtime instead of being decided off', async () => {
+  const { context, page: p, release, entryRequested } = await openHeld('/tcf.html');
+  await entryRequested;
+  assert.equal(await text(p, 'hero'), NOW, 'a rule for everybody is still swapped at once');
+  assert.equal(await visibility(p, 'personal'), 'hidden');
+  release();
+  await vitrineReady(p);
+  // The platform never answered: nothing granted, the original shown.
+  await p.waitForFunction(() => getComputedStyle(document.getElementById('personal')).visibility === 'visible');
+  assert.equal(await text(p, 'personal'), 'original personal');
   await context.close();
 });
 
