@@ -187,15 +187,9 @@ impl Shell {
             shell.read_consent_mode();
             // A CMP that answered synchronously, inside `addEventListener`.
             shell.drain_inbox();
-            // The first swap gives the page back in this very task: the plan below
-            // is applied to the original content before any frame is painted.
-            if let Some(handover) = handover {
-                if let Err(e) = handover.call0(&JsValue::NULL) {
-                    shell.warn(format!(
-                        "the first swap could not hand over: {}",
-                        super::error::describe(&e)
-                    ));
-                }
+            // The first swap gives the page back in this very task (no frame between).
+            if let Some(Err(e)) = handover.map(|h| h.call0(&JsValue::NULL)) {
+                shell.warn(["first swap handover: ", &super::error::describe(&e)].concat());
             }
             shell.update();
             shell.flush();

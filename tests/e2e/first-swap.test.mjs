@@ -76,10 +76,10 @@ const visibility = (p, id) => p.evaluate((i) => getComputedStyle(document.getEle
 const text = (p, id) => p.evaluate((i) => document.getElementById(i).textContent, id);
 
 /** Opens `path` with the runtime's entry held back until `release()`. */
-async function openHeld(path, contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
-  await context.addInitScript(recorder);
+async function openHeld(path, context) {
+  context ??= await browser.newContext();
   const p = await context.newPage();
+  await p.addInitScript(recorder);
   let release;
   const released = new Promise((r) => { release = r; });
   let requested;
@@ -157,14 +157,7 @@ test('a visitor who may have granted more: the consent-gated target waits for th
   assert.equal(await text(first, 'personal'), 'personal');
   await first.close();
 
-  const p = await context.newPage();
-  await p.addInitScript(recorder);
-  let release;
-  const released = new Promise((r) => { release = r; });
-  let requested;
-  const entryRequested = new Promise((r) => { requested = r; });
-  await p.route('**/pkg/index.js', async (route) => { requested(); await released; await route.continue(); });
-  await p.goto(`${site.origin}/swap.html`);
+  const { page: p, release, entryRequested } = await openHeld('/swap.html', context);
   await entryRequested;
   assert.equal(await visibility(p, 'personal'), 'hidden', 'stored consent: the start part cannot know');
   assert.equal(await text(p, 'hero'), NOW);
