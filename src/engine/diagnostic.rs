@@ -65,13 +65,22 @@ pub fn field(parent: &str, key: &str) -> String {
         key.to_owned()
     } else {
         // Concatenation, not `format!`: the start part links no formatting.
-        [parent, ".", key].concat()
+        let mut path = String::with_capacity(parent.len() + 1 + key.len());
+        path.push_str(parent);
+        path.push('.');
+        path.push_str(key);
+        path
     }
 }
 
 /// `parent[index]`.
 pub fn index(parent: &str, i: usize) -> String {
-    [parent, "[", &super::value::decimal(i), "]"].concat()
+    let mut path = String::with_capacity(parent.len() + 6);
+    path.push_str(parent);
+    path.push('[');
+    super::value::push_decimal(&mut path, i);
+    path.push(']');
+    path
 }
 
 /// The closest candidate within two edits, for "did you mean" hints.

@@ -225,16 +225,27 @@ pub fn js_number_to_string(n: f64) -> String {
 
 /// `n` in decimal, without the formatting machinery (the start part links none).
 pub fn decimal(n: usize) -> String {
-    let mut digits = Vec::new();
+    let mut out = String::new();
+    push_decimal(&mut out, n);
+    out
+}
+
+/// Appends `n` in decimal to `out` (paths are built for every rule and action).
+pub fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
     let mut rest = n;
     loop {
-        digits.push(char::from(b'0' + (rest % 10) as u8));
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
-    digits.iter().rev().collect()
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Cuts a string to at most `max` characters, on a character boundary.
