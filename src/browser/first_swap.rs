@@ -98,11 +98,11 @@ fn heal_into(slot: Weak<RefCell<Option<Applied>>>) -> super::input::Sink {
     Rc::new(move |input| {
         // New targets are looked for in the observer's callback itself, not on
         // the next frame as the runtime does: the start part runs while the parser
-        // is still adding the page, and its few selectors make that cheap.
-        let new_targets = match input {
-            Input::PageChanged | Input::NewContent => true,
-            _ => return,
-        };
+        // is still adding the page, and its few selectors make that cheap. The
+        // watcher's frame that follows (`NewContent`) then has nothing left to do.
+        if !matches!(input, Input::PageChanged) {
+            return;
+        }
         let Some(slot) = slot.upgrade() else { return };
         let Ok(mut guard) = slot.try_borrow_mut() else {
             return;
@@ -113,7 +113,7 @@ fn heal_into(slot: Weak<RefCell<Option<Applied>>>) -> super::input::Sink {
             watcher,
         }) = guard.as_mut()
         {
-            let _ = applier.heal(&Render::of(attributes), super::page::now_ms(), new_targets);
+            let _ = applier.heal(&Render::of(attributes), super::page::now_ms(), true);
             if let Some(w) = watcher {
                 w.discard();
             }

@@ -107,10 +107,7 @@ fn read(
         Some(v) => v.as_array()?,
     };
     for (i, rule) in rules.iter().enumerate() {
-        // No path: the start never puts a problem into words (the runtime does).
-        let outcome = rule_outcome(
-            rule, i, "", &groups, attributes, consent, &known, &mut diags,
-        )?;
+        let outcome = rule_outcome(rule, i, &groups, attributes, consent, &known, &mut diags)?;
         if !diags.is_empty() {
             return None;
         }
@@ -176,11 +173,9 @@ fn read(
     Some(swap)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn rule_outcome(
     rule: &Value,
     at: usize,
-    path: &str,
     groups: &SavedGroups,
     attributes: &Value,
     consent: &dyn Fn() -> ConsentFacts,
@@ -191,7 +186,8 @@ fn rule_outcome(
     let id = get(map, "id")?.as_str()?.to_owned();
     let needed = categories(get(map, "consent"))?;
     let when = match get(map, "when") {
-        Some(v) => Some(Condition::compile(v, path, groups, diags)?),
+        // No path: the start never puts a problem into words (the runtime does).
+        Some(v) => Some(Condition::compile(v, "", groups, diags)?),
         None => None,
     };
     let priority = match get(map, "priority") {
