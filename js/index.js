@@ -4,7 +4,7 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, compileCondition, evalCompiled, forgetConditions, hash as hashCore, registerErrorClasses, registerPathReader, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, compileCondition, evalValues, forgetConditions, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -41,7 +41,6 @@ export function init(wasm) {
     loading = initWasm({ module_or_path: source }).then(
       () => {
         registerErrorClasses(VitrineError, VitrineConfigError);
-        registerPathReader(readPath);
         ready = true;
       },
       (error) => { loading = null; throw vitrineError(`could not load the wasm module: ${error?.message ?? error}`); },
@@ -253,34 +252,70 @@ export function validateConfig(config) {
 export function evalCondition(attributes, condition, savedGroups) {
   assertReady('evalCondition');
   if (condition === null || condition === undefined) throw vitrineError('evalCondition(attributes, condition): condition must be an object');
-  // The condition crosses once, as text, and is compiled once per distinct text;
-  // the attributes stay an object and are read only where the condition looks.
+  // The condition crosses once, as text, and is compiled once per distinct text.
+  // The same object seen again is recognised by identity and confirmed by its
+  // text (a condition changed in place is compiled afresh), which skips hashing
+  // the text. Then the values of the paths it reads cross as one JSON text.
   const text = `[${json(condition, 'condition') ?? '{}'},${json(savedGroups ?? null, 'savedGroups')}]`;
-  let handle = compiledConditions.get(text);
-  if (handle === undefined) {
-    if (compiledConditions.size >= CONDITION_CACHE) {
-      compiledConditions.clear();
-      forgetConditions();
+  let entry = typeof condition === 'object' ? lastSeen.get(condition) : undefined;
+  if (entry === undefined || entry.text !== text) {
+    entry = compiledConditions.get(text);
+    if (entry === undefined) {
+      if (compiledConditions.size >= CONDITION_CACHE) {
+        compiledConditions.clear();
+        lastSeen = new WeakMap();
+        forgetConditions();
+      }
+      const [handle, paths] = JSON.parse(compileCondition(text));
+      entry = { text, handle, paths };
+      compiledConditions.set(text, entry);
     }
-    handle = compileCondition(text);
-    compiledConditions.set(text, handle);
+    if (typeof condition === 'object') lastSeen.set(condition, entry);
   }
-  return evalCompiled(handle, attributes);
+  const values = new Array(entry.paths.length);
+  let special;
+  for (let i = 0; i < values.length; i++) {
+    const value = readPath(attributes, entry.paths[i]);
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      // JSON writes these as null: they cross beside the text, by index.
+      (special ??= []).push([i, value !== value ? 0 : value > 0 ? 1 : 2]);
+      values[i] = null;
+    } else {
+      values[i] = value;
+    }
+  }
+  return evalValues(entry.handle, encodeValues(values), special && JSON.stringify(special));
 }
 
-// GrowthBook's getPath, for the wasm: one call per path a condition reads.
+// The values as one JSON array text; a value JSON cannot hold (a BigInt, a cycle)
+// reads as null, alone.
+function encodeValues(values) {
+  try {
+    return JSON.stringify(values);
+  } catch {
+    return `[${values.map((value) => { try { return JSON.stringify(value) ?? 'null'; } catch { return 'null'; } }).join(',')}]`;
+  }
+}
+
+// GrowthBook's getPath: one call per path a condition reads (a throwing getter reads as null).
 function readPath(object, keys) {
   let current = object;
-  for (let i = 0; i < keys.length; i++) {
-    if (current && typeof current === 'object' && keys[i] in current) current = current[keys[i]];
-    else return null;
+  try {
+    for (let i = 0; i < keys.length; i++) {
+      if (current && typeof current === 'object' && keys[i] in current) current = current[keys[i]];
+      else return null;
+    }
+  } catch {
+    return null;
   }
   return current;
 }
 
-// Compiled conditions by their JSON text (a few hundred bytes each in the wasm).
+// Compiled conditions by their JSON text (a few hundred bytes each in the wasm),
+// and the entry each condition object last had.
 const CONDITION_CACHE = 4096;
 const compiledConditions = new Map();
+let lastSeen = new WeakMap();
 
 function json(value, name) {
   try {

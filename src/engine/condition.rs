@@ -186,18 +186,26 @@ impl Condition {
     }
 
     fn collect_roots(&self, roots: &mut Vec<String>) {
+        self.for_each_path(&mut |path| {
+            let joined = path.join(".");
+            if !roots.contains(&joined) {
+                roots.push(joined);
+            }
+        });
+    }
+
+    /// Every attribute path the condition's clauses read, in clause order, each
+    /// clause's own (the same path in two clauses comes twice): what `lookup` will
+    /// be asked for, so a caller can read them all up front (`evalCondition`).
+    /// Paths inside `$elemMatch` are relative to the element and not included.
+    pub fn for_each_path<'a>(&'a self, visit: &mut impl FnMut(&'a [String])) {
         for clause in &self.clauses {
             match clause {
                 Clause::Or(list) | Clause::Nor(list) | Clause::And(list) => {
-                    list.iter().for_each(|c| c.collect_roots(roots))
+                    list.iter().for_each(|c| c.for_each_path(visit))
                 }
-                Clause::Not(c) => c.collect_roots(roots),
-                Clause::Path(path, _) => {
-                    let joined = path.join(".");
-                    if !roots.contains(&joined) {
-                        roots.push(joined);
-                    }
-                }
+                Clause::Not(c) => c.for_each_path(visit),
+                Clause::Path(path, _) => visit(path),
                 Clause::Never => {}
             }
         }

@@ -95,3 +95,36 @@ test('chooseVariation and inNamespace match GrowthBook', () => {
     assert.equal(inNamespace(id, namespace), gbUtil.inNamespace(id, namespace), `${id} ${namespace}`);
   }
 });
+
+// evalCondition hands the values of a condition's paths to the wasm as one JSON
+// text and recognises a condition object it has seen; these are the values JSON
+// cannot carry and the object changed in place.
+test('evalCondition: values JSON cannot carry, getters, and a condition changed in place agree with GrowthBook', () => {
+  const both = (attributes, condition, name) => {
+    assert.equal(evalCondition(attributes, condition), quietly(() => growthbookEval(attributes, condition)), name);
+  };
+  for (const [name, value] of [['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['-0', -0]]) {
+    both({ x: value }, { x: { $exists: true } }, `${name} $exists`);
+    both({ x: value }, { x: { $gt: 0 } }, `${name} $gt`);
+    both({ x: value }, { x: { $lte: 0 } }, `${name} $lte`);
+    both({ x: { y: value } }, { 'x.y': { $exists: false } }, `${name} nested`);
+  }
+  both({ x: 10n, y: 2 }, { y: 2 }, 'a BigInt on another path');
+  const cycle = { n: 3 };
+  cycle.self = cycle;
+  both({ x: cycle, y: 'a' }, { y: 'a' }, 'a cycle on another path');
+  both({ get x() { return 5; } }, { x: { $gte: 5 } }, 'a getter');
+  // A throwing getter reads as missing (GrowthBook would throw; vitrine never does).
+  assert.equal(evalCondition({ get x() { throw new Error('boom'); } }, { x: { $exists: false } }), true);
+  // The same object, changed between calls: its new content decides.
+  const condition = { 'cart.total': { $gte: 100 } };
+  const attributes = { cart: { total: 150 } };
+  assert.equal(evalCondition(attributes, condition), true);
+  condition['cart.total'].$gte = 200;
+  assert.equal(evalCondition(attributes, condition), false);
+  condition.channel = 'email';
+  assert.equal(evalCondition({ cart: { total: 250 }, channel: 'email' }, condition), true);
+  assert.equal(evalCondition({ cart: { total: 250 }, channel: 'paid' }, condition), false);
+  // Two objects with the same content share one compiled condition and both answer.
+  assert.equal(evalCondition({ a: [1, 2] }, { a: { $size: 2 } }), evalCondition({ a: [1, 2] }, { a: { $size: 2 } }));
+});
