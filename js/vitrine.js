@@ -13,7 +13,7 @@
 // logged). Add `data-debug` or `?vitrine_debug=1` for warnings in the console.
 //
 // No flicker: placed in <head>, it hides (visibility: hidden, so nothing moves)
-// only the elements the config's actions target — never the body — until vitrine
+// only the elements the config's actions target (never the body) until vitrine
 // has applied its changes and the document is parsed (the start part's targets
 // as soon as it has applied them; the ones it leaves to the runtime until the
 // runtime has), or `data-timeout`
@@ -33,8 +33,8 @@
   var entryUrl = new URL('./index.js', base).href;
 
   // The first swap needs only the start part, and it is in this very file: the
-  // build (scripts/build.mjs) puts its glue and its wasm (a JS string of Latin-1
-  // characters, one per byte) where START is, so the first swap costs no request
+  // build (scripts/build.mjs) puts its glue and its wasm (a JS string, one
+  // character per byte, ASCII with escapes) where START is, so the first swap costs no request
   // after this one. The runtime (entry, glue, wasm) is requested once that swap is
   // done, so on a slow network it does not share the wire with anything before the
   // swap; its modules are then preloaded together instead of one import after the
@@ -109,8 +109,8 @@
   }
 
   // The start part's wasm, from its characters; null when they did not arrive as
-  // written (a server that labels this file with another charset than UTF-8
-  // changes them): then it is fetched from the file next to this one.
+  // written (the file is ASCII, so a charset label cannot change them, but a
+  // proxy rewriting scripts could): then it is fetched from the file next to this one.
   function startBytes() {
     var text = START.wasm;
     if (text.length !== START.length) return null;
