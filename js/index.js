@@ -266,7 +266,9 @@ export function evalCondition(attributes, condition, savedGroups) {
         lastSeen = new WeakMap();
         forgetConditions();
       }
-      const [handle, paths] = JSON.parse(compileCondition(text));
+      const compiled = compileCondition(text);
+      if (!compiled) throw configError('evalCondition: the condition is not JSON');
+      const [handle, paths] = JSON.parse(compiled);
       entry = { text, handle, paths };
       compiledConditions.set(text, entry);
     }
