@@ -295,18 +295,29 @@ test('Consent Mode wait_for_update: a default is acted on only after the wait, a
 async function runReactApp(path, ms) {
   const context = await browser.newContext();
   await context.addInitScript(frameRecorder);
+  // Every DOM change on the page, counted: a fight between vitrine and React
+  // would multiply them per render.
+  await context.addInitScript(() => {
+    window.__mutations = 0;
+    new MutationObserver((records) => { window.__mutations += records.length; })
+      .observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(`${site.origin}${path}`);
   await page.waitForFunction(() => window.started && window.__renders > 2);
   const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const counts = () => page.evaluate(() => ({ renders: window.__renders, mutations: window.__mutations }));
   const from = await busy();
   const framesFrom = await page.evaluate(() => window.__frames.length);
-  await page.waitForFunction((n) => window.__renders >= n, await page.evaluate((d) => window.__renders + d, ms / 100), { timeout: ms * 3 });
+  const before = await counts();
+  await page.waitForFunction((n) => window.__renders >= n, before.renders + ms / 100, { timeout: ms * 3 });
   const to = await busy();
+  const after = await counts();
   const frames = await page.evaluate((i) => window.__frames.slice(i), framesFrom);
-  return { context, page, frames, busyMs: (to - from) * 1000 };
+  const mutationsPerRender = (after.mutations - before.mutations) / (after.renders - before.renders);
+  return { context, page, frames, busyMs: (to - from) * 1000, mutationsPerRender };
 }
 
 test('a React app re-rendering its targets every 100 ms for 10 s: vitrine\'s content in ≥ 99 % of frames, no React error, no loop; stop() shows React\'s content', async () => {
@@ -329,9 +340,15 @@ test('a React app re-rendering its targets every 100 ms for 10 s: vitrine\'s con
   }
   assert.deepEqual(await page.evaluate(() => [window.__reactErrors, window.__errors]), [[], []]);
   assert.deepEqual(await page.evaluate(() => window.__warnings), [], 'no loop warning');
+  // No loop, counted rather than timed: per React render vitrine puts its content
+  // back once per changed target (measured: React alone 47.6 DOM changes per
+  // render, with vitrine 51.6); a fight would multiply them. (Main-thread time is printed, not
+  // asserted: on this 2-core machine it swung 1.0-1.4x between identical runs.)
   const ratio = run.busyMs / alone.busyMs;
   console.log(`# main-thread busy over 2 × 10 s: React alone ${alone.busyMs.toFixed(0)} ms, with vitrine ${run.busyMs.toFixed(0)} ms (${ratio.toFixed(2)}×)`);
-  assert.ok(ratio <= 1.2, `busy time ${ratio.toFixed(2)}× the app alone`);
+  console.log(`# DOM changes per render: React alone ${alone.mutationsPerRender.toFixed(1)}, with vitrine ${run.mutationsPerRender.toFixed(1)}`);
+  assert.ok(alone.mutationsPerRender > 0, 'React changes the DOM on every render');
+  assert.ok(run.mutationsPerRender <= 1.5 * alone.mutationsPerRender, `DOM changes per render: ${run.mutationsPerRender.toFixed(1)} with vitrine, ${alone.mutationsPerRender.toFixed(1)} alone`);
 
   // After stop(), React's current content is what shows, and React goes on.
   const after = await page.evaluate(async () => {
