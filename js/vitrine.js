@@ -34,8 +34,8 @@
 
   // The first swap needs only the start part, and it is in this very file: the
   // build (scripts/build.mjs) puts its glue and its wasm (a JS string, one
-  // character per byte, ASCII with escapes) where START is, so the first swap costs no request
-  // after this one. The runtime (entry, glue, wasm) is requested once that swap is
+  // character per byte, ASCII with escapes) where START is, so the first swap
+  // costs no request after this one. The runtime (entry, glue, wasm) is requested once that swap is
   // done, so on a slow network it does not share the wire with anything before the
   // swap; its modules are then preloaded together instead of one import after the
   // other. Unbuilt (START left as it is), the runtime does everything.
@@ -254,7 +254,7 @@
   function run(config, configText) {
     (configText === undefined ? Promise.resolve(null) : firstSwap(configText))
       .then(function (release) {
-        if (!release) return startRuntime(config, release);
+        if (!release) return startRuntime(config, null);
         return new Promise(afterFirstFrame).then(function () { return startRuntime(config, release); });
       })
       .catch(failWith);

@@ -76,10 +76,11 @@ const visibility = (p, id) => p.evaluate((i) => getComputedStyle(document.getEle
 const text = (p, id) => p.evaluate((i) => document.getElementById(i).textContent, id);
 
 /** Opens `path` with the runtime's entry held back until `release()`. */
-async function openHeld(path, context) {
+async function openHeld(path, context, prepare) {
   context ??= await browser.newContext();
   const p = await context.newPage();
   await p.addInitScript(recorder);
+  if (prepare) await prepare(p);
   let release;
   const released = new Promise((r) => { release = r; });
   let requested;
@@ -215,50 +216,41 @@ test('without the start part (its wasm does not compile) the runtime does the wh
   await context.close();
 });
 
-// The loader is ASCII (the wasm's high bytes are \xNN escapes), so any charset label reads it the same.
-test('a server that labels the loader with another charset: the embedded start part still swaps, no wasm fetched', async () => {
-  const context = await browser.newContext();
-  const p = await context.newPage();
-  await p.route('**/pkg/vitrine.js', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'text/javascript; charset=windows-1252' } });
-  });
+// The loader served through `rewrite(response)` (playwright fulfil options), the
+// runtime held back: the start part must still swap the hero. Returns the paths
+// requested until then.
+async function swapWithLoader(rewrite) {
   const requests = [];
-  p.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  let release;
-  const released = new Promise((r) => { release = r; });
-  await p.route('**/pkg/index.js', async (route) => { await released; await route.continue(); });
-  await p.goto(`${site.origin}/swap.html`);
+  const { context, page: p, release } = await openHeld('/swap.html', undefined, async (page) => {
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    await page.route('**/pkg/vitrine.js', async (route) => route.fulfill(await rewrite(await route.fetch())));
+  });
   await p.waitForFunction((n) => document.getElementById('hero').textContent === n, NOW);
   assert.equal(await p.evaluate(() => window.vitrine), undefined, 'swapped by the start part, before the runtime');
-  assert.ok(!requests.includes('/pkg/vitrine_start_bg.wasm'), 'the embedded wasm was used');
+  const beforeRuntime = [...requests];
   release();
   await vitrineReady(p);
   assert.equal(await text(p, 'hero'), NOW);
   await context.close();
+  return beforeRuntime;
+}
+
+// The loader is ASCII (the wasm's high bytes are \xNN escapes), so any charset label reads it the same.
+test('a server that labels the loader with another charset: the embedded start part still swaps, no wasm fetched', async () => {
+  const requests = await swapWithLoader((response) => ({
+    response,
+    headers: { ...response.headers(), 'content-type': 'text/javascript; charset=windows-1252' },
+  }));
+  assert.ok(!requests.includes('/pkg/vitrine_start_bg.wasm'), 'the embedded wasm was used');
 });
 
 test('embedded characters that did not arrive as written: the start part comes from its wasm file', async () => {
-  const context = await browser.newContext();
-  const p = await context.newPage();
   // A proxy that rewrote the string: its length no longer matches the one written beside it.
-  await p.route('**/pkg/vitrine.js', async (route) => {
-    const response = await route.fetch();
-    const body = (await response.text()).replace(/,length:(\d+)\}/, (_, n) => `,length:${Number(n) + 1}}`);
-    assert.notEqual(body, await response.text(), 'the loader carries a length');
-    await route.fulfill({ response, body });
+  const requests = await swapWithLoader(async (response) => {
+    const original = await response.text();
+    const body = original.replace(/,length:(\d+)\}/, (_, n) => `,length:${Number(n) + 1}}`);
+    assert.notEqual(body, original, 'the loader carries a length');
+    return { response, body };
   });
-  const requests = [];
-  p.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  let release;
-  const released = new Promise((r) => { release = r; });
-  await p.route('**/pkg/index.js', async (route) => { await released; await route.continue(); });
-  await p.goto(`${site.origin}/swap.html`);
-  await p.waitForFunction((n) => document.getElementById('hero').textContent === n, NOW);
-  assert.equal(await p.evaluate(() => window.vitrine), undefined, 'swapped by the start part, before the runtime');
   assert.ok(requests.includes('/pkg/vitrine_start_bg.wasm'), 'the altered characters were not used');
-  release();
-  await vitrineReady(p);
-  assert.equal(await text(p, 'hero'), NOW);
-  await context.close();
 });
