@@ -7,7 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use vitrine::engine::condition::Condition;
-use vitrine::engine::diagnostic::Diagnostics;
+use vitrine::engine::diagnostic::{Diagnostics, Path};
 use vitrine::engine::saved_groups::SavedGroups;
 use vitrine::engine::Value;
 
@@ -31,7 +31,7 @@ fn run(json: &str, at_least: usize) {
         let mut diagnostics = Diagnostics::default();
         let condition = Condition::compile(
             case.get("condition").unwrap(),
-            "",
+            &Path::ROOT,
             &SavedGroups::default(),
             &mut diagnostics,
         )
@@ -68,7 +68,8 @@ fn growthbook_compatibility_cases() {
         // As a config reads it: every malformed part is reported with its path.
         let mut diagnostics = Diagnostics::default();
         let strict = SavedGroups::parse(case.get("savedGroups"), &mut diagnostics);
-        let compiled = Condition::compile(condition, "when", &strict, &mut diagnostics);
+        let compiled =
+            Condition::compile(condition, &Path::Text("when"), &strict, &mut diagnostics);
         if diagnostics.is_empty() == reported || compiled.is_some() == reported {
             failures.push(format!("{name}: reported {:?}", diagnostics.items));
         }

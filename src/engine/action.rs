@@ -10,7 +10,7 @@
 //! parser of each beside it and the tests of every one (their JSON Schema is in
 //! `schema`, held to the same field lists).
 
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::html_policy::{is_safe_url, is_url_attribute};
 use super::reader::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
 use super::template::{has_expressions, Template};
@@ -187,15 +187,14 @@ pub fn is_safe_style_value(value: &str) -> bool {
 
 pub(crate) fn actions(
     value: Option<&Value>,
-    path: &str,
+    path: &Path,
     may_be_empty: bool,
     diags: &mut Diagnostics,
 ) -> Vec<Action> {
     match value {
         None if may_be_empty => Vec::new(),
         None => {
-            let (parent, _) = path.rsplit_once('.').unwrap_or(("", path));
-            diags.error(parent, "missing field \"actions\"");
+            diags.error(&path.parent(), "missing field \"actions\"");
             Vec::new()
         }
         Some(Value::Array(items)) if items.is_empty() && !may_be_empty => {
@@ -253,7 +252,7 @@ pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
 }
 
 /// A template's syntax is checked now, so a typo is a config error with a path.
-fn checked_template(text: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+fn checked_template(text: String, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     if has_expressions(&text) {
         if let Err(why) = Template::parse(&text) {
             diags.error(path, why);
@@ -281,7 +280,7 @@ pub(crate) fn is_class_name(class: &str) -> bool {
     !class.is_empty() && !class.chars().any(char::is_whitespace)
 }
 
-fn attribute_name(name: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+fn attribute_name(name: String, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let name = name.to_ascii_lowercase();
     if !is_attribute_name(&name) {
         diags.error(path, format!("\"{name}\" is not a valid attribute name"));
@@ -297,7 +296,7 @@ fn attribute_name(name: String, path: &str, diags: &mut Diagnostics) -> Option<S
     Some(name)
 }
 
-fn class_name(class: String, path: &str, diags: &mut Diagnostics) -> Option<String> {
+fn class_name(class: String, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     if !is_class_name(&class) {
         diags.error(path, "must be one class name, without spaces");
         return None;
@@ -305,7 +304,7 @@ fn class_name(class: String, path: &str, diags: &mut Diagnostics) -> Option<Stri
     Some(class)
 }
 
-fn position(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Option<Position> {
+fn position(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Option<Position> {
     match value.and_then(Value::as_str) {
         None => {
             diags.error(
@@ -325,7 +324,7 @@ fn position(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Optio
     }
 }
 
-fn style(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Vec<(String, String)>> {
+fn style(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Vec<(String, String)>> {
     let Some(map) = value.as_object() else {
         diags.error(
             path,
@@ -356,7 +355,7 @@ fn style(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Vec<(Stri
     (!out.is_empty()).then_some(out)
 }
 
-pub(crate) fn parse_action(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Action> {
+pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Action> {
     let Some(map) = value.as_object() else {
         diags.error(path, format!("expected an object, found {}", value.kind()));
         return None;
@@ -628,7 +627,7 @@ mod tests {
     fn parse(json: &str) -> Result<Action, Vec<String>> {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        let a = parse_action(&v, "rules[0].actions[0]", &mut d);
+        let a = parse_action(&v, &Path::Text("rules[0].actions[0]"), &mut d);
         if d.is_empty() {
             Ok(a.unwrap())
         } else {

@@ -10,7 +10,7 @@
 //! the latest signal winning; GPC can only deny, and denies its categories unless
 //! the visitor explicitly granted them in vitrine.
 
-use super::diagnostic::{field, Diagnostics};
+use super::diagnostic::{field, Diagnostics, Path};
 use super::reader::{get, object};
 use super::value::Value;
 
@@ -251,11 +251,11 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
     let Some(value) = value else {
         return bridges;
     };
-    let here = "consent.bridges";
+    let here = &Path::Text("consent.bridges");
     let Some(map) = object(value, here, BRIDGE_FIELDS, diags) else {
         return bridges;
     };
-    let category = |v: &Value, path: &str, diags: &mut Diagnostics| -> Option<String> {
+    let category = |v: &Value, path: &Path, diags: &mut Diagnostics| -> Option<String> {
         super::reader::category_ref(v, path, known, diags)
     };
     if let Some(v) = get(map, "consentMode") {

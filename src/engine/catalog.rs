@@ -5,7 +5,7 @@
 //! Looked up by id through a sorted index (binary search) rather than a hash map:
 //! the same speed at catalog sizes, and no hasher code in the wasm.
 
-use super::diagnostic::{field, index, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics, Path};
 use super::reader::{bounded_list, get, object, string};
 use super::value::Value;
 
@@ -111,7 +111,7 @@ impl Catalog {
 fn text(
     map: &super::value::Map,
     key: &str,
-    path: &str,
+    path: &Path,
     max: usize,
     diags: &mut Diagnostics,
 ) -> String {
@@ -124,13 +124,13 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
     let Some(value) = value else {
         return Catalog::default();
     };
-    let Some(map) = object(value, "catalog", CATALOG_FIELDS, diags) else {
+    let Some(map) = object(value, &Path::Text("catalog"), CATALOG_FIELDS, diags) else {
         return Catalog::default();
     };
     let mut builder = CatalogBuilder::default();
     let list = bounded_list(
         get(map, "products"),
-        "catalog.products",
+        &Path::Text("catalog.products"),
         MAX_PRODUCTS,
         "products",
         diags,
@@ -138,7 +138,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Catalog {
     builder.add_products(list, diags);
     let list = bounded_list(
         get(map, "complements"),
-        "catalog.complements",
+        &Path::Text("catalog.complements"),
         MAX_COMPLEMENTS,
         "pairs",
         diags,
@@ -168,7 +168,7 @@ impl CatalogBuilder {
         self.read_products += list.len();
         if self.read_products > MAX_PRODUCTS {
             diags.error(
-                "catalog.products",
+                &Path::Text("catalog.products"),
                 format!("has more than {MAX_PRODUCTS} products; the rest is ignored"),
             );
         }
@@ -179,7 +179,7 @@ impl CatalogBuilder {
             .enumerate()
             .take(MAX_PRODUCTS.saturating_sub(offset))
         {
-            let path = index("catalog.products", offset + i);
+            let path = index(&Path::Text("catalog.products"), offset + i);
             let Some(p) = object(item, &path, PRODUCT_FIELDS, diags) else {
                 continue;
             };
@@ -257,7 +257,7 @@ impl CatalogBuilder {
             .enumerate()
             .take(MAX_COMPLEMENTS.saturating_sub(offset))
         {
-            let path = index("catalog.complements", offset + i);
+            let path = index(&Path::Text("catalog.complements"), offset + i);
             match pair.as_array() {
                 Some([Value::String(a), Value::String(b)]) => {
                     pairs.push((a.clone(), b.clone(), 1.0))
@@ -283,7 +283,7 @@ impl CatalogBuilder {
         // Duplicates sit next to each other in the sorted index.
         for w in catalog.by_id.windows(2) {
             if w[0].0 == w[1].0 {
-                let path = index("catalog.products", self.product_paths[w[1].1]);
+                let path = index(&Path::Text("catalog.products"), self.product_paths[w[1].1]);
                 diags.error(
                     &field(&path, "id"),
                     format!("duplicate product id \"{}\"", w[1].0),
@@ -294,7 +294,7 @@ impl CatalogBuilder {
             for id in [a, b] {
                 if catalog.position(id).is_none() {
                     diags.error(
-                        &index("catalog.complements", *at),
+                        &index(&Path::Text("catalog.complements"), *at),
                         format!("unknown product \"{id}\""),
                     );
                 }

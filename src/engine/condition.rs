@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::saved_groups::{Group, SavedGroups};
 use super::utf16::{unit_char, units as utf16_units};
 use super::value::{decimal, Value};
@@ -128,25 +128,19 @@ impl Condition {
     /// when there is any.
     pub fn compile(
         value: &Value,
-        path: &str,
+        path: &Path,
         groups: &SavedGroups,
         diags: &mut Diagnostics,
     ) -> Option<Condition> {
-        // Paths are only for problems: compile without them first (a valid
-        // condition, the usual case, formats none), again with them if it is not.
-        let mut scratch = Diagnostics::default();
-        let cond = compile_with(value, path, groups, &mut scratch, false);
-        if scratch.is_empty() {
-            return Some(cond);
-        }
-        compile_with(value, path, groups, diags, true);
-        None
+        let before = diags.items.len();
+        let cond = compile_with(value, path, groups, diags);
+        (diags.items.len() == before).then_some(cond)
     }
 
     /// Compiles a condition the way GrowthBook's `evalCondition` reads it: a
     /// malformed part evaluates to false instead of being refused.
     pub fn growthbook(value: &Value, groups: &SavedGroups) -> Condition {
-        compile_with(value, "", groups, &mut Diagnostics::default(), false)
+        compile_with(value, &Path::ROOT, groups, &mut Diagnostics::default())
     }
 
     /// Evaluates against an attribute document.
@@ -278,29 +272,10 @@ struct Compiler<'a> {
     groups: &'a SavedGroups,
     diags: &'a mut Diagnostics,
     visiting: Vec<String>,
-    /// Whether problems need their paths (`compile`); `growthbook` discards them,
-    /// so it builds no path strings at all.
-    paths: bool,
 }
 
 impl Compiler<'_> {
-    fn field(&self, parent: &str, key: &str) -> String {
-        if self.paths {
-            field(parent, key)
-        } else {
-            String::new()
-        }
-    }
-
-    fn index(&self, parent: &str, i: usize) -> String {
-        if self.paths {
-            index(parent, i)
-        } else {
-            String::new()
-        }
-    }
-
-    fn doc(&mut self, value: &Value, path: &str, depth: usize) -> Condition {
+    fn doc(&mut self, value: &Value, path: &Path, depth: usize) -> Condition {
         let never = || Condition {
             clauses: vec![Clause::Never],
         };
@@ -328,7 +303,7 @@ impl Compiler<'_> {
         };
         let mut clauses = Vec::new();
         for (key, arg) in entries.iter() {
-            let here = self.field(path, key);
+            let here = field(path, key);
             let clause = match key.as_str() {
                 "$or" | "$nor" | "$and" => {
                     let list = self.list(arg, &here, depth);
@@ -355,12 +330,12 @@ impl Compiler<'_> {
         Condition { clauses }
     }
 
-    fn list(&mut self, value: &Value, path: &str, depth: usize) -> Vec<Condition> {
+    fn list(&mut self, value: &Value, path: &Path, depth: usize) -> Vec<Condition> {
         match value.as_array() {
             Some(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| self.doc(item, &self.index(path, i), depth + 1))
+                .map(|(i, item)| self.doc(item, &index(path, i), depth + 1))
                 .collect(),
             // GrowthBook: a list without a length is an empty list.
             None => {
@@ -373,7 +348,7 @@ impl Compiler<'_> {
     }
 
     /// `{"$savedGroup": {"id": …, "attributeKey"?: …}}`.
-    fn saved_group(&mut self, value: &Value, path: &str, depth: usize) -> Clause {
+    fn saved_group(&mut self, value: &Value, path: &Path, depth: usize) -> Clause {
         let map = value.as_object();
         let id = map
             .and_then(|m| m.iter().find(|(k, _)| k == "id"))
@@ -384,7 +359,7 @@ impl Compiler<'_> {
         if let Some(m) = map {
             for (k, _) in m {
                 if k != "id" && k != "attributeKey" {
-                    self.diags.report(&self.field(path, k), || {
+                    self.diags.report(&field(path, k), || {
                         unknown("field", k, &["id", "attributeKey"])
                     });
                 }
@@ -399,7 +374,7 @@ impl Compiler<'_> {
         let key = key.and_then(Value::as_str);
         match self.groups.get(id) {
             None => {
-                self.diags.report(&self.field(path, "id"), || {
+                self.diags.report(&field(path, "id"), || {
                     unknown("saved group", id, &self.groups.ids())
                 });
                 Clause::Never
@@ -423,7 +398,8 @@ impl Compiler<'_> {
                     return Clause::Never;
                 }
                 self.visiting.push(id.clone());
-                let compiled = self.doc(condition, &self.field("savedGroups", id), depth + 1);
+                let groups_root = Path::Text("savedGroups");
+                let compiled = self.doc(condition, &field(&groups_root, id), depth + 1);
                 self.visiting.pop();
                 Clause::And(vec![compiled])
             }
@@ -431,7 +407,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn test(&mut self, value: &Value, path: &str, depth: usize) -> Test {
+    fn test(&mut self, value: &Value, path: &Path, depth: usize) -> Test {
         if depth > MAX_DEPTH {
             self.diags.report(path, || {
                 format!("condition nested deeper than {MAX_DEPTH} levels")
@@ -458,8 +434,8 @@ impl Compiler<'_> {
         }
     }
 
-    fn op(&mut self, op: &str, arg: &Value, path: &str, depth: usize) -> Op {
-        let here = self.field(path, op);
+    fn op(&mut self, op: &str, arg: &Value, path: &Path, depth: usize) -> Op {
+        let here = field(path, op);
         let array = |diags: &mut Diagnostics| -> Option<Vec<Value>> {
             match arg {
                 Value::Array(items) => Some(items.clone()),
@@ -487,7 +463,7 @@ impl Compiler<'_> {
                 let tests = items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| self.test(v, &self.index(&here, i), depth + 1))
+                    .map(|(i, v)| self.test(v, &index(&here, i), depth + 1))
                     .collect();
                 Op::All(tests, op == "$alli")
             }),
@@ -556,7 +532,7 @@ impl Compiler<'_> {
     /// `$inGroup` / `$notInGroup`: the group's list, resolved now. GrowthBook looks
     /// the argument up as a property name, so a number names the group "7"; an unknown
     /// group is an empty list there (and a config error here).
-    fn in_group(&mut self, op: &str, arg: &Value, here: &str) -> Option<Op> {
+    fn in_group(&mut self, op: &str, arg: &Value, here: &Path) -> Option<Op> {
         let id = arg.to_js_string();
         let values = match self.groups.get(&id) {
             Some(Group::List { values, .. }) => values.clone(),
@@ -581,16 +557,14 @@ impl Compiler<'_> {
 
 fn compile_with(
     value: &Value,
-    path: &str,
+    path: &Path,
     groups: &SavedGroups,
     diags: &mut Diagnostics,
-    paths: bool,
 ) -> Condition {
     let mut compiler = Compiler {
         groups,
         diags,
         visiting: Vec::new(),
-        paths,
     };
     compiler.doc(value, path, 0)
 }
@@ -788,7 +762,7 @@ mod tests {
     fn cond(json: &str) -> Condition {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        Condition::compile(&v, "when", &SavedGroups::default(), &mut d)
+        Condition::compile(&v, &Path::Text("when"), &SavedGroups::default(), &mut d)
             .unwrap_or_else(|| panic!("{:?}", d.items))
     }
 
@@ -800,7 +774,13 @@ mod tests {
     fn reports_unknown_operator_with_path_and_hint() {
         let v: Value = serde_json::from_str(r#"{"cart.total": {"$gtt": 100}}"#).unwrap();
         let mut d = Diagnostics::default();
-        assert!(Condition::compile(&v, "rules[3].when", &SavedGroups::default(), &mut d).is_none());
+        assert!(Condition::compile(
+            &v,
+            &Path::Text("rules[3].when"),
+            &SavedGroups::default(),
+            &mut d
+        )
+        .is_none());
         assert_eq!(
             d.items[0].to_string(),
             "rules[3].when.cart.total: unknown operator \"$gtt\" (did you mean \"$gt\"?)"
@@ -815,7 +795,9 @@ mod tests {
         }
         let v: Value = serde_json::from_str(&json).unwrap();
         let mut d = Diagnostics::default();
-        assert!(Condition::compile(&v, "when", &SavedGroups::default(), &mut d).is_none());
+        assert!(
+            Condition::compile(&v, &Path::Text("when"), &SavedGroups::default(), &mut d).is_none()
+        );
         assert!(d.items[0].message.contains("nested deeper"));
     }
 
@@ -833,7 +815,10 @@ mod tests {
         ] {
             let v: Value = serde_json::from_str(json).unwrap();
             let mut d = Diagnostics::default();
-            assert!(Condition::compile(&v, "when", &SavedGroups::default(), &mut d).is_none());
+            assert!(
+                Condition::compile(&v, &Path::Text("when"), &SavedGroups::default(), &mut d)
+                    .is_none()
+            );
             assert!(
                 d.items[0].to_string().starts_with(message),
                 "{}",

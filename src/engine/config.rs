@@ -7,7 +7,7 @@
 //! hostile config from hurting the page: exceeding one is a validation error.
 
 use super::condition::Condition;
-use super::diagnostic::{field, index, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics, Path};
 use super::profile::Aggregate;
 use super::saved_groups::SavedGroups;
 use super::value::Value;
@@ -178,11 +178,11 @@ impl Config {
 }
 
 fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
-    let map = object(value, "", ROOT_FIELDS, diags)?;
+    let map = object(value, &Path::ROOT, ROOT_FIELDS, diags)?;
     if let Some(v) = get(map, "version") {
         if v.as_f64() != Some(1.0) {
             diags.error(
-                "version",
+                &Path::Text("version"),
                 format!(
                     "unsupported config version {}; this vitrine reads version 1",
                     v.to_json()
@@ -197,11 +197,17 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let segments = super::segment::parse(get(map, "segments"), &groups, diags);
     let segment_ids: Vec<&str> = segments.iter().map(|s| s.id.as_str()).collect();
     let mut rules = Vec::new();
-    for (i, r) in bounded_list(get(map, "rules"), "rules", MAX_RULES, "rules", diags)
-        .iter()
-        .enumerate()
+    for (i, r) in bounded_list(
+        get(map, "rules"),
+        &Path::Text("rules"),
+        MAX_RULES,
+        "rules",
+        diags,
+    )
+    .iter()
+    .enumerate()
     {
-        let path = index("rules", i);
+        let path = index(&Path::Text("rules"), i);
         if let Some(when) = r.get("when") {
             super::segment::check_references(when, &field(&path, "when"), &segment_ids, diags);
         }
@@ -226,7 +232,7 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
             && (0..i).any(|j| earlier[j] == hashes[i] && rules[j].id == rule.id)
         {
             diags.error(
-                &format!("rules[{i}].id"),
+                &field(&index(&Path::Text("rules"), i), "id"),
                 format!("duplicate rule id \"{}\"", rule.id),
             );
         }
@@ -271,20 +277,25 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
 }
 
 fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Option<ExposureSink> {
-    let map = object(value, "exposures", EXPOSURE_FIELDS, diags)?;
+    let map = object(value, &Path::Text("exposures"), EXPOSURE_FIELDS, diags)?;
     let event = match get(map, "dataLayer") {
         None | Some(Value::Bool(false)) => return None,
         Some(Value::Bool(true)) => "vitrine_exposure".to_owned(),
         Some(v @ Value::Object(_)) => {
-            let inner = object(v, "exposures.dataLayer", DATALAYER_FIELDS, diags)?;
+            let inner = object(
+                v,
+                &Path::Text("exposures.dataLayer"),
+                DATALAYER_FIELDS,
+                diags,
+            )?;
             match get(inner, "event") {
-                Some(e) => identifier(e, "exposures.dataLayer.event", diags)?,
+                Some(e) => identifier(e, &Path::Text("exposures.dataLayer.event"), diags)?,
                 None => "vitrine_exposure".to_owned(),
             }
         }
         Some(other) => {
             diags.error(
-                "exposures.dataLayer",
+                &Path::Text("exposures.dataLayer"),
                 format!(
                     "expected true or {{\"event\": name}}, found {}",
                     other.to_json()
@@ -297,12 +308,12 @@ fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Op
         None if known.contains(&"analytics") => vec!["analytics".to_owned()],
         None => {
             diags.error(
-                "exposures",
+                &Path::Text("exposures"),
                 "missing field \"consent\" (there is no \"analytics\" category to default to)",
             );
             return None;
         }
-        Some(_) => consent_list(map, "exposures", known, diags),
+        Some(_) => consent_list(map, &Path::Text("exposures"), known, diags),
     };
     Some(ExposureSink { event, consent })
 }
@@ -318,9 +329,9 @@ fn parse_signals(
         .collect();
     let names: Vec<&str> = Aggregate::ALL.iter().map(|a| a.name()).collect();
     if let Some(value) = value {
-        if let Some(map) = object(value, "signals", &names, diags) {
+        if let Some(map) = object(value, &Path::Text("signals"), &names, diags) {
             for (key, v) in map {
-                let path = field("signals", key);
+                let path = field(&Path::Text("signals"), key);
                 let Some(agg) = Aggregate::ALL.iter().find(|a| a.name() == key) else {
                     continue;
                 };
@@ -335,7 +346,7 @@ fn parse_signals(
     // A config with its own categories and no "personalization" must say where signals go.
     if value.is_none() && !known.contains(&DEFAULT_RULE_CATEGORY) {
         diags.error(
-            "signals",
+            &Path::Text("signals"),
             "required when the consent categories do not include \"personalization\"",
         );
     }
@@ -344,7 +355,7 @@ fn parse_signals(
 
 fn parse_rule(
     value: &Value,
-    path: &str,
+    path: &Path,
     known: &[&str],
     groups: &SavedGroups,
     diags: &mut Diagnostics,

@@ -3,7 +3,7 @@
 //! Parsed here, beside nothing else, so `consent` reads its config without
 //! depending on the whole `config`.
 
-use super::diagnostic::{field, index, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics, Path};
 use super::reader::{bounded_list, get, object, required_id, string, MAX_CATEGORIES, NECESSARY};
 use super::value::Value;
 
@@ -58,7 +58,7 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
         ui: None,
     };
     let Some(value) = value else { return config };
-    let Some(map) = object(value, "consent", CONSENT_FIELDS, diags) else {
+    let Some(map) = object(value, &Path::Text("consent"), CONSENT_FIELDS, diags) else {
         return config;
     };
     if let Some(v) = get(map, "version") {
@@ -67,7 +67,7 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
                 config.version = n as u32
             }
             _ => diags.error(
-                "consent.version",
+                &Path::Text("consent.version"),
                 format!(
                     "expected a whole number of at least 1, found {}",
                     v.to_json()
@@ -78,7 +78,7 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
     if let Some(v) = get(map, "categories") {
         let items = bounded_list(
             Some(v),
-            "consent.categories",
+            &Path::Text("consent.categories"),
             MAX_CATEGORIES,
             "categories",
             diags,
@@ -88,7 +88,7 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
         }
         let mut categories: Vec<Category> = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let path = index("consent.categories", i);
+            let path = index(&Path::Text("consent.categories"), i);
             let Some(map) = object(item, &path, CATEGORY_FIELDS, diags) else {
                 continue;
             };
@@ -127,7 +127,7 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
         }
         if !categories.iter().any(|c| c.id == NECESSARY) {
             diags.error(
-                "consent.categories",
+                &Path::Text("consent.categories"),
                 "must include the \"necessary\" category",
             );
         }
@@ -138,13 +138,13 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
     config.ui = match get(map, "ui") {
         None | Some(Value::Bool(false)) => None,
         Some(Value::Bool(true)) => Some("auto".into()),
-        Some(v) => {
-            object(v, "consent.ui", UI_FIELDS, diags).and_then(|m| match get(m, "language") {
+        Some(v) => object(v, &Path::Text("consent.ui"), UI_FIELDS, diags).and_then(|m| {
+            match get(m, "language") {
                 None => Some("auto".into()),
                 Some(Value::String(l)) if UI_LANGUAGES.contains(&l.as_str()) => Some(l.clone()),
                 Some(other) => {
                     diags.error(
-                        "consent.ui.language",
+                        &Path::Text("consent.ui.language"),
                         format!(
                             "must be \"pt-BR\", \"en\" or \"auto\", found {}",
                             other.to_json()
@@ -152,14 +152,14 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
                     );
                     None
                 }
-            })
-        }
+            }
+        }),
     };
     config
 }
 
 /// A translated text: either one string or `{ "pt-BR": "...", "en": "..." }`.
-fn texts(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<(String, String)> {
+fn texts(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<(String, String)> {
     match value {
         None => Vec::new(),
         Some(Value::String(_)) => string(value.unwrap_or(&Value::Null), path, 500, diags)

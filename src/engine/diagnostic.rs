@@ -31,9 +31,9 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn error(&mut self, path: &str, message: impl Into<String>) {
+    pub fn error(&mut self, path: &Path, message: impl Into<String>) {
         self.items.push(Diagnostic {
-            path: path.to_owned(),
+            path: path.render(),
             message: message.into(),
         });
     }
@@ -41,7 +41,7 @@ impl Diagnostics {
     /// A problem put into words only where someone reads it: the start part (built
     /// without the `runtime` feature) only needs to know there is one, so its wasm
     /// carries none of these messages (the runtime's validator says them).
-    pub fn report<M: Into<String>>(&mut self, path: &str, message: impl FnOnce() -> M) {
+    pub fn report<M: Into<String>>(&mut self, path: &Path, message: impl FnOnce() -> M) {
         #[cfg(feature = "runtime")]
         self.error(path, message());
         #[cfg(not(feature = "runtime"))]
@@ -59,28 +59,66 @@ impl Diagnostics {
     }
 }
 
-/// `parent.key`, or `key` at the root.
-pub fn field(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        // Concatenation, not `format!`: the start part links no formatting.
-        let mut path = String::with_capacity(parent.len() + 1 + key.len());
-        path.push_str(parent);
-        path.push('.');
-        path.push_str(key);
-        path
+/// Where a field is in the document, kept as the chain of steps the parsers took
+/// and put into words only when a problem is reported there: a valid config (the
+/// usual case) formats no path at all. Parsers build a step on their stack
+/// (`field(path, "when")`) and lend it to the parser of the part below.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    /// A path given as text: `""` for the document itself, or a section's root.
+    Text(&'a str),
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The document itself.
+    pub const ROOT: Path<'static> = Path::Text("");
+
+    /// One step up: where a missing field is reported.
+    pub fn parent(&self) -> Path<'a> {
+        match *self {
+            Path::Field(parent, _) | Path::Index(parent, _) => *parent,
+            Path::Text(_) => Path::ROOT,
+        }
+    }
+
+    /// `rules[3].when.cart.total`.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match *self {
+            Path::Text(text) => out.push_str(text),
+            Path::Field(parent, key) => {
+                parent.write(out);
+                // Concatenation, not `format!`: the start part links no formatting.
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                super::value::push_decimal(out, i);
+                out.push(']');
+            }
+        }
     }
 }
 
+/// `parent.key`, or `key` at the root.
+pub fn field<'a>(parent: &'a Path<'a>, key: &'a str) -> Path<'a> {
+    Path::Field(parent, key)
+}
+
 /// `parent[index]`.
-pub fn index(parent: &str, i: usize) -> String {
-    let mut path = String::with_capacity(parent.len() + 6);
-    path.push_str(parent);
-    path.push('[');
-    super::value::push_decimal(&mut path, i);
-    path.push(']');
-    path
+pub fn index<'a>(parent: &'a Path<'a>, i: usize) -> Path<'a> {
+    Path::Index(parent, i)
 }
 
 /// The closest candidate within two edits, for "did you mean" hints.
@@ -131,7 +169,9 @@ mod tests {
 
     #[test]
     fn paths_compose() {
-        assert_eq!(field(&index("rules", 3), "when"), "rules[3].when");
-        assert_eq!(field("", "rules"), "rules");
+        let rules = Path::Text("rules");
+        assert_eq!(field(&index(&rules, 3), "when").render(), "rules[3].when");
+        assert_eq!(field(&Path::ROOT, "rules").render(), "rules");
+        assert_eq!(index(&field(&Path::ROOT, "a"), 0).render(), "a[0]");
     }
 }

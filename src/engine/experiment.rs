@@ -7,7 +7,7 @@
 use super::action::{actions, Action};
 use super::bucket;
 use super::condition::Condition;
-use super::diagnostic::{field, index, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics, Path};
 use super::reader::{bounded_list, consent_list, get, identifier, object, priority, required_id};
 use super::saved_groups::SavedGroups;
 use super::segment;
@@ -87,10 +87,16 @@ pub fn parse(
     groups: &SavedGroups,
     diags: &mut Diagnostics,
 ) -> Vec<Experiment> {
-    let items = bounded_list(value, "experiments", MAX_EXPERIMENTS, "experiments", diags);
+    let items = bounded_list(
+        value,
+        &Path::Text("experiments"),
+        MAX_EXPERIMENTS,
+        "experiments",
+        diags,
+    );
     let mut list: Vec<Experiment> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let path = index("experiments", i);
+        let path = index(&Path::Text("experiments"), i);
         if let Some(e) = parse_one(item, &path, categories, segments, groups, diags) {
             if list.iter().any(|other| other.id == e.id) {
                 diags.error(
@@ -106,7 +112,7 @@ pub fn parse(
 
 fn parse_one(
     value: &Value,
-    path: &str,
+    path: &Path,
     categories: &[&str],
     segments: &[&str],
     groups: &SavedGroups,
@@ -160,7 +166,7 @@ fn parse_one(
     })
 }
 
-fn variants(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<Variant> {
+fn variants(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<Variant> {
     let items = match value {
         Some(Value::Array(items)) if !items.is_empty() && items.len() <= MAX_VARIANTS => items,
         Some(Value::Array(items)) if items.is_empty() => {
@@ -179,8 +185,7 @@ fn variants(value: Option<&Value>, path: &str, diags: &mut Diagnostics) -> Vec<V
             return Vec::new();
         }
         None => {
-            let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
-            diags.error(parent, "missing field \"variants\"");
+            diags.error(&path.parent(), "missing field \"variants\"");
             return Vec::new();
         }
     };

@@ -29,7 +29,7 @@ use super::action::{
 };
 use super::condition::Condition;
 use super::decide::{way, Way};
-use super::diagnostic::Diagnostics;
+use super::diagnostic::{Diagnostics, Path};
 use super::html_policy::{is_safe_url, is_url_attribute};
 use super::reader::{get, DEFAULT_RULE_CATEGORY, MAX_SELECTOR_LEN, MAX_TEXT_LEN, NECESSARY};
 use super::saved_groups::SavedGroups;
@@ -187,7 +187,7 @@ fn rule_outcome(
     let needed = categories(get(map, "consent"))?;
     let when = match get(map, "when") {
         // No path: the start never puts a problem into words (the runtime does).
-        Some(v) => Some(Condition::compile(v, "", groups, diags)?),
+        Some(v) => Some(Condition::compile(v, &Path::ROOT, groups, diags)?),
         None => None,
     };
     let priority = match get(map, "priority") {

@@ -4,7 +4,7 @@
 //! `holdout` share of visitors who never see it (for measuring its effect).
 
 use super::bucket;
-use super::diagnostic::{field, unknown, Diagnostics};
+use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::reader::{get, object, string};
 use super::value::Value;
 
@@ -147,7 +147,7 @@ pub(crate) const SCHEDULE_FIELDS: &[&str] = &["start", "end", "weekdays", "hours
 pub(crate) const TRIGGER_KINDS: &[&str] = &["load", "exit", "event", "dwell", "scroll", "idle"];
 
 /// Parses the optional `trigger`, `frequency`, `schedule` and `holdout` of a rule.
-pub fn parse(map: &super::value::Map, path: &str, diags: &mut Diagnostics) -> Gates {
+pub fn parse(map: &super::value::Map, path: &Path, diags: &mut Diagnostics) -> Gates {
     let mut gates = Gates::default();
     if let Some(v) = get(map, "trigger") {
         gates.trigger = parse_trigger(v, &field(path, "trigger"), diags);
@@ -209,7 +209,7 @@ pub fn parse(map: &super::value::Map, path: &str, diags: &mut Diagnostics) -> Ga
     gates
 }
 
-fn number_at_least(v: &Value, path: &str, min: f64, diags: &mut Diagnostics) -> f64 {
+fn number_at_least(v: &Value, path: &Path, min: f64, diags: &mut Diagnostics) -> f64 {
     match v {
         Value::Number(n) if *n >= min && n.is_finite() => *n,
         other => {
@@ -226,7 +226,7 @@ fn number_at_least(v: &Value, path: &str, min: f64, diags: &mut Diagnostics) -> 
     }
 }
 
-fn parse_trigger(v: &Value, path: &str, diags: &mut Diagnostics) -> Trigger {
+fn parse_trigger(v: &Value, path: &Path, diags: &mut Diagnostics) -> Trigger {
     match v {
         Value::String(s) if s == "load" => Trigger::Load,
         Value::String(s) if s == "exit" => Trigger::Exit,
@@ -275,7 +275,7 @@ fn parse_trigger(v: &Value, path: &str, diags: &mut Diagnostics) -> Trigger {
     }
 }
 
-fn parse_schedule(v: &Value, path: &str, diags: &mut Diagnostics) -> Option<Schedule> {
+fn parse_schedule(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Schedule> {
     let map = object(v, path, SCHEDULE_FIELDS, diags)?;
     let mut schedule = Schedule::default();
     for (key, slot) in [
@@ -311,7 +311,7 @@ fn parse_schedule(v: &Value, path: &str, diags: &mut Diagnostics) -> Option<Sche
                             schedule.weekdays.push(*n as u8)
                         }
                         other => diags.error(
-                            &format!("{here}[{i}]"),
+                            &index(&here, i),
                             format!(
                                 "must be 0 (Sunday) to 6 (Saturday), found {}",
                                 other.to_json()
@@ -373,7 +373,7 @@ mod tests {
     fn gates(json: &str) -> Result<Gates, Vec<String>> {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        let g = parse(v.as_object().unwrap(), "rules[0]", &mut d);
+        let g = parse(v.as_object().unwrap(), &Path::Text("rules[0]"), &mut d);
         if d.is_empty() {
             Ok(g)
         } else {

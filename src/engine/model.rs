@@ -5,7 +5,7 @@
 //! 0.7 and a cart → free shipping"); it follows every signal through the
 //! incremental evaluation like any other attribute.
 
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::reader::{bounded_list, get, identifier, object};
 use super::value::Value;
 
@@ -199,7 +199,7 @@ pub fn predictions(models: &[Model], attributes: &Value) -> Value {
     )
 }
 
-fn finite(v: &Value, path: &str, diags: &mut Diagnostics) -> Option<f64> {
+fn finite(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<f64> {
     match v {
         Value::Number(n) if n.is_finite() && n.abs() <= 1e6 => Some(*n),
         other => {
@@ -218,11 +218,11 @@ fn finite(v: &Value, path: &str, diags: &mut Diagnostics) -> Option<f64> {
 pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Model> {
     let names: Vec<&str> = FEATURES.iter().map(|f| f.name).collect();
     let mut models: Vec<Model> = Vec::new();
-    for (i, item) in bounded_list(value, "models", MAX_MODELS, "models", diags)
+    for (i, item) in bounded_list(value, &Path::Text("models"), MAX_MODELS, "models", diags)
         .iter()
         .enumerate()
     {
-        let path = index("models", i);
+        let path = index(&Path::Text("models"), i);
         let Some(map) = object(item, &path, MODEL_FIELDS, diags) else {
             continue;
         };
@@ -239,8 +239,9 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Model> {
         let mut weights = Vec::new();
         match get(map, "weights") {
             Some(Value::Object(entries)) => {
+                let weights_path = field(&path, "weights");
                 for (name, w) in entries {
-                    let here = field(&field(&path, "weights"), name);
+                    let here = field(&weights_path, name);
                     match names.iter().position(|n| n == name) {
                         Some(f) => weights.extend(finite(w, &here, diags).map(|w| (f, w))),
                         None => diags.error(&here, unknown("feature", name, &names)),

@@ -4,7 +4,7 @@
 //! limits they enforce. Each feature parses its own section with these; `config`
 //! only assembles the sections, so no feature depends on `config`.
 
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::value::{Map, Value};
 
 pub const MAX_ID_LEN: usize = 64;
@@ -18,7 +18,7 @@ pub const DEFAULT_RULE_CATEGORY: &str = "personalization";
 
 pub fn object<'a>(
     value: &'a Value,
-    path: &str,
+    path: &Path,
     allowed: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<&'a Map> {
@@ -40,7 +40,7 @@ pub fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
     map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-pub fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) -> Option<String> {
+pub fn string(value: &Value, path: &Path, max: usize, diags: &mut Diagnostics) -> Option<String> {
     match value {
         Value::String(s) if s.chars().count() > max => {
             diags.report(path, || format!("is longer than {max} characters"));
@@ -56,7 +56,7 @@ pub fn string(value: &Value, path: &str, max: usize, diags: &mut Diagnostics) ->
     }
 }
 
-pub fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<String> {
+pub fn identifier(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let s = string(value, path, MAX_ID_LEN, diags)?;
     let valid = !s.is_empty()
         && s.chars()
@@ -71,7 +71,7 @@ pub fn identifier(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<
 }
 
 /// The required `id` field of an object at `path`.
-pub fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<String> {
+pub fn required_id(map: &Map, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     match get(map, "id") {
         Some(v) => identifier(v, &field(path, "id"), diags),
         None => {
@@ -85,7 +85,7 @@ pub fn required_id(map: &Map, path: &str, diags: &mut Diagnostics) -> Option<Str
 /// an absent field is an empty list.
 pub fn bounded_list<'a>(
     value: Option<&'a Value>,
-    path: &str,
+    path: &Path,
     max: usize,
     noun: &str,
     diags: &mut Diagnostics,
@@ -110,7 +110,7 @@ pub fn bounded_list<'a>(
 
 pub fn category_ref(
     value: &Value,
-    path: &str,
+    path: &Path,
     known: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<String> {
@@ -123,7 +123,12 @@ pub fn category_ref(
 }
 
 /// `consent`: one category or a list; absent means `personalization`.
-pub fn consent_list(map: &Map, path: &str, known: &[&str], diags: &mut Diagnostics) -> Vec<String> {
+pub fn consent_list(
+    map: &Map,
+    path: &Path,
+    known: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<String> {
     let consent_path = field(path, "consent");
     match get(map, "consent") {
         None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
@@ -147,7 +152,7 @@ pub fn consent_list(map: &Map, path: &str, known: &[&str], diags: &mut Diagnosti
 }
 
 /// `priority`: a whole number, default 0.
-pub fn priority(map: &Map, path: &str, diags: &mut Diagnostics) -> i32 {
+pub fn priority(map: &Map, path: &Path, diags: &mut Diagnostics) -> i32 {
     match get(map, "priority") {
         None => 0,
         Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() <= 1e6 => *n as i32,

@@ -8,7 +8,7 @@
 //! resolved when conditions are compiled: a rule holds the list itself, not a name
 //! looked up per evaluation.
 
-use super::diagnostic::{field, index, Diagnostics};
+use super::diagnostic::{field, index, Diagnostics, Path};
 use super::reader::{bounded_list, get, identifier, object, MAX_ID_LEN};
 use super::value::Value;
 
@@ -66,20 +66,20 @@ impl SavedGroups {
             return SavedGroups::default();
         };
         let Some(map) = value.as_object() else {
-            diags.report("savedGroups", || {
+            diags.report(&Path::Text("savedGroups"), || {
                 format!("expected an object of named groups, found {}", value.kind())
             });
             return SavedGroups::default();
         };
         if map.len() > MAX_GROUPS {
-            diags.report("savedGroups", || {
+            diags.report(&Path::Text("savedGroups"), || {
                 format!("has {} groups; the limit is {MAX_GROUPS}", map.len())
             });
             return SavedGroups::default();
         }
         let mut groups = Vec::new();
         for (id, v) in map {
-            let path = field("savedGroups", id);
+            let path = field(&Path::Text("savedGroups"), id);
             if id.chars().count() > MAX_ID_LEN {
                 diags.report(&path, || {
                     format!("group id is longer than {MAX_ID_LEN} characters")
@@ -120,8 +120,8 @@ fn shape(value: &Value) -> Group {
     }
 }
 
-fn checked(value: &Value, path: &str, diags: &mut Diagnostics) -> Option<Group> {
-    let values = |v: Option<&Value>, path: &str, diags: &mut Diagnostics| -> Option<Vec<Value>> {
+fn checked(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Group> {
+    let values = |v: Option<&Value>, path: &Path, diags: &mut Diagnostics| -> Option<Vec<Value>> {
         let before = diags.items.len();
         let list = bounded_list(v, path, MAX_GROUP_VALUES, "values", diags);
         for (i, item) in list.iter().enumerate() {

@@ -6,7 +6,7 @@
 //! kept in an order where every segment comes after the ones it uses.
 
 use super::condition::Condition;
-use super::diagnostic::{field, index, unknown, Diagnostics};
+use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::reader::{bounded_list, get, object, required_id};
 use super::saved_groups::SavedGroups;
 use super::value::Value;
@@ -51,7 +51,7 @@ pub fn references(condition: &Value) -> Vec<String> {
 }
 
 /// Reports references to segments the config does not define.
-pub fn check_references(condition: &Value, path: &str, known: &[&str], diags: &mut Diagnostics) {
+pub fn check_references(condition: &Value, path: &Path, known: &[&str], diags: &mut Diagnostics) {
     for id in references(condition) {
         if !known.contains(&id.as_str()) {
             diags.error(&field(path, "segments"), unknown("segment", &id, known));
@@ -61,13 +61,19 @@ pub fn check_references(condition: &Value, path: &str, known: &[&str], diags: &m
 
 /// Parses `segments` and returns them in evaluation order.
 pub fn parse(value: Option<&Value>, groups: &SavedGroups, diags: &mut Diagnostics) -> Vec<Segment> {
-    let items = bounded_list(value, "segments", MAX_SEGMENTS, "segments", diags);
+    let items = bounded_list(
+        value,
+        &Path::Text("segments"),
+        MAX_SEGMENTS,
+        "segments",
+        diags,
+    );
     // First pass: ids, so references can be checked in any order.
     let ids: Vec<Option<String>> = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let path = index("segments", i);
+            let path = index(&Path::Text("segments"), i);
             let map = object(item, &path, SEGMENT_FIELDS, diags)?;
             required_id(map, &path, diags)
         })
@@ -75,7 +81,7 @@ pub fn parse(value: Option<&Value>, groups: &SavedGroups, diags: &mut Diagnostic
     let known: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
     let mut parsed: Vec<(String, Condition, Vec<usize>)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let path = index("segments", i);
+        let path = index(&Path::Text("segments"), i);
         let Some(id) = ids[i].clone() else { continue };
         if ids[..i].iter().flatten().any(|other| *other == id) {
             diags.error(
@@ -152,7 +158,10 @@ fn order(
                     .map(|&s| parsed[s].0.as_str())
                     .collect();
                 names.push(parsed[p].0.as_str());
-                diags.error("segments", format!("segment cycle: {}", names.join(" → ")));
+                diags.error(
+                    &Path::Text("segments"),
+                    format!("segment cycle: {}", names.join(" → ")),
+                );
                 return;
             }
             Mark::New => {}

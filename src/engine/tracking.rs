@@ -6,7 +6,7 @@
 //! field is optional; the defaults are what most shops want.
 
 use super::affinity::DEFAULT_HALF_LIFE_DAYS;
-use super::diagnostic::{field, Diagnostics};
+use super::diagnostic::{field, Diagnostics, Path};
 use super::reader::{get, identifier, object, string, MAX_SELECTOR_LEN};
 use super::value::Value;
 
@@ -54,7 +54,7 @@ impl Default for Tracking {
 
 /// `max` is a whole number so the message needs no float formatting (which
 /// would link 16 KB of float-printing code into the wasm).
-fn positive(value: &Value, path: &str, max: u32, diags: &mut Diagnostics) -> Option<f64> {
+fn positive(value: &Value, path: &Path, max: u32, diags: &mut Diagnostics) -> Option<f64> {
     match value {
         Value::Number(n) if *n > 0.0 && *n <= f64::from(max) => Some(*n),
         other => {
@@ -75,14 +75,14 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
     let Some(value) = value else {
         return tracking;
     };
-    let Some(map) = object(value, "profile", PROFILE_FIELDS, diags) else {
+    let Some(map) = object(value, &Path::Text("profile"), PROFILE_FIELDS, diags) else {
         return tracking;
     };
     if let Some(v) = get(map, "clicks") {
         if let Some(entries) = v.as_object() {
             if entries.len() > MAX_CLICK_SELECTORS {
                 diags.error(
-                    "profile.clicks",
+                    &Path::Text("profile.clicks"),
                     format!(
                         "has {} selectors; the limit is {MAX_CLICK_SELECTORS}",
                         entries.len()
@@ -90,7 +90,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
                 );
             }
             for (selector, key) in entries.iter().take(MAX_CLICK_SELECTORS) {
-                let path = field("profile.clicks", selector);
+                let path = field(&Path::Text("profile.clicks"), selector);
                 if selector.trim().is_empty() || selector.chars().count() > MAX_SELECTOR_LEN {
                     diags.error(&path, "the selector must be 1 to 512 characters");
                     continue;
@@ -101,23 +101,28 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
             }
         } else {
             diags.error(
-                "profile.clicks",
+                &Path::Text("profile.clicks"),
                 format!("expected an object of selector: key, found {}", v.kind()),
             );
         }
     }
     if let Some(v) = get(map, "affinity") {
-        if let Some(m) = object(v, "profile.affinity", AFFINITY_FIELDS, diags) {
+        if let Some(m) = object(v, &Path::Text("profile.affinity"), AFFINITY_FIELDS, diags) {
             if let Some(h) = get(m, "halfLifeDays") {
-                let path = "profile.affinity.halfLifeDays";
+                let path = &Path::Text("profile.affinity.halfLifeDays");
                 tracking.half_life_days = positive(h, path, 3650, diags).unwrap_or(7.0);
             }
         }
     }
     if let Some(v) = get(map, "abandonment") {
-        if let Some(m) = object(v, "profile.abandonment", ABANDONMENT_FIELDS, diags) {
+        if let Some(m) = object(
+            v,
+            &Path::Text("profile.abandonment"),
+            ABANDONMENT_FIELDS,
+            diags,
+        ) {
             if let Some(s) = get(m, "idleSeconds") {
-                let path = "profile.abandonment.idleSeconds";
+                let path = &Path::Text("profile.abandonment.idleSeconds");
                 if let Some(s) = positive(s, path, 86_400, diags) {
                     tracking.abandon_idle_ms = s * 1000.0;
                 }
@@ -125,7 +130,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
         }
     }
     if let Some(v) = get(map, "identity") {
-        let here = "profile.identity";
+        let here = &Path::Text("profile.identity");
         if let Some(m) = object(v, here, IDENTITY_FIELDS, diags) {
             match get(m, "replaceAnonymousId") {
                 None => {}

@@ -200,8 +200,8 @@ fn the_start_reads_actions_as_the_validator_does() {
     let mut taken = 0;
     for (i, a) in corpus.as_array().unwrap().iter().enumerate() {
         let mut diags = Diagnostics::default();
-        let full =
-            crate::engine::action::parse_action(a, "a", &mut diags).filter(|_| diags.is_empty());
+        let full = crate::engine::action::parse_action(a, &Path::Text("a"), &mut diags)
+            .filter(|_| diags.is_empty());
         if let Some(lean) = plain_action(a) {
             assert_eq!(Some(lean), full, "action {i}: {}", a.to_json());
             taken += 1;
