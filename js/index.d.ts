@@ -181,7 +181,7 @@ export function validateConfig(config: unknown): { ok: boolean; errors: ConfigPr
 export type { VitrineConfig as Config };
 /** Saved groups in GrowthBook's shapes: a bare list, `{type: "list", attributeKey, values}` or `{type: "condition", condition}`. */
 export type SavedGroups = Record<string, unknown[] | { type: 'list'; attributeKey?: string; values: unknown[] } | { type: 'condition'; condition: Record<string, unknown> }>;
-/** GrowthBook-compatible condition evaluation (malformed parts evaluate to false, as in GrowthBook; `validateConfig` reports them). Call `init()` first. */
+/** GrowthBook-compatible condition evaluation (malformed parts evaluate to false, as in GrowthBook; `validateConfig` reports them). Needs no `init()`. */
 export function evalCondition(attributes: Record<string, unknown>, condition: Record<string, unknown>, savedGroups?: SavedGroups): boolean;
 /** GrowthBook's `getBucketRanges`: `[start, end)` per variation. */
 export function getBucketRanges(numVariations: number, coverage?: number, weights?: number[]): [number, number][];

@@ -4,7 +4,8 @@
 // loads the wasm once, fetches a config given by URL, and shapes the instance into
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
-import initWasm, { Vitrine, compileCondition, evalValues, forgetConditions, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+import { compiled } from './condition.js';
+import initWasm, { Vitrine, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -247,83 +248,17 @@ export function validateConfig(config) {
 /**
  * GrowthBook's `evalCondition(attributes, condition, savedGroups?)` with the same
  * semantics, malformed conditions included (they evaluate as GrowthBook evaluates
- * them; `validateConfig` reports them). Call `init()` first.
+ * them; `validateConfig` reports them). Needs no `init()`: it runs in JavaScript
+ * (js/condition.js), compiled once per condition.
  */
 export function evalCondition(attributes, condition, savedGroups) {
-  assertReady('evalCondition');
   if (condition === null || condition === undefined) throw vitrineError('evalCondition(attributes, condition): condition must be an object');
-  // The condition crosses once, as text, and is compiled once per distinct text.
-  // The same object seen again is recognised by identity and confirmed by its
-  // text (a condition changed in place is compiled afresh), which skips hashing
-  // the text. Then the values of the paths it reads cross as one JSON text.
-  const text = `[${json(condition, 'condition') ?? '{}'},${json(savedGroups ?? null, 'savedGroups')}]`;
-  let entry = typeof condition === 'object' ? lastSeen.get(condition) : undefined;
-  if (entry === undefined || entry.text !== text) {
-    entry = compiledConditions.get(text);
-    if (entry === undefined) {
-      if (compiledConditions.size >= CONDITION_CACHE) {
-        compiledConditions.clear();
-        lastSeen = new WeakMap();
-        forgetConditions();
-      }
-      const compiled = compileCondition(text);
-      if (!compiled) throw configError('evalCondition: the condition is not JSON');
-      const [handle, paths] = JSON.parse(compiled);
-      entry = { text, handle, paths };
-      compiledConditions.set(text, entry);
-    }
-    if (typeof condition === 'object') lastSeen.set(condition, entry);
-  }
-  const values = new Array(entry.paths.length);
-  let special;
-  for (let i = 0; i < values.length; i++) {
-    const value = readPath(attributes, entry.paths[i]);
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      // JSON writes these as null: they cross beside the text, by index.
-      (special ??= []).push([i, value !== value ? 0 : value > 0 ? 1 : 2]);
-      values[i] = null;
-    } else {
-      values[i] = value;
-    }
-  }
-  return evalValues(entry.handle, encodeValues(values), special && JSON.stringify(special));
-}
-
-// The values as one JSON array text; a value JSON cannot hold (a BigInt, a cycle)
-// reads as null, alone.
-function encodeValues(values) {
+  const test = compiled(condition, vitrineError);
   try {
-    return JSON.stringify(values);
+    return test(attributes, savedGroups || {}, undefined);
   } catch {
-    return `[${values.map((value) => { try { return JSON.stringify(value) ?? 'null'; } catch { return 'null'; } }).join(',')}]`;
-  }
-}
-
-// GrowthBook's getPath: one call per path a condition reads (a throwing getter reads as null).
-function readPath(object, keys) {
-  let current = object;
-  try {
-    for (let i = 0; i < keys.length; i++) {
-      if (current && typeof current === 'object' && keys[i] in current) current = current[keys[i]];
-      else return null;
-    }
-  } catch {
-    return null;
-  }
-  return current;
-}
-
-// Compiled conditions by their JSON text (a few hundred bytes each in the wasm),
-// and the entry each condition object last had.
-const CONDITION_CACHE = 4096;
-const compiledConditions = new Map();
-let lastSeen = new WeakMap();
-
-function json(value, name) {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    throw vitrineError(`${name} is not JSON data (${error?.message ?? error})`);
+    // A value GrowthBook would throw on (a Symbol, a BigInt in a literal): false.
+    return false;
   }
 }
 

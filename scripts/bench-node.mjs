@@ -1,4 +1,4 @@
-// `npm run bench` (part): evalCondition in Node, vitrine's wasm package against
+// `npm run bench` (part): evalCondition in Node, vitrine's npm package against
 // GrowthBook 1.8.0's, same process, same generated conditions (tests/cases: the
 // hand-written and generated shared cases, ~3,000 attribute/condition pairs).
 // Rounds alternate between the two; the table prints the median per call.
@@ -64,7 +64,7 @@ function compare(list, title) {
   console.log(`\n== Node ${process.version}: evalCondition, ${title}, ${ROUNDS} alternating rounds`);
   console.log('| implementation                 | median per call | vs GrowthBook |');
   console.log('|--------------------------------|-----------------|---------------|');
-  console.log(`| vitrine (wasm)                 | ${`${v.toFixed(2)} µs`.padStart(15)} | ${`${(g / v).toFixed(2)}x ${g >= v ? 'faster' : 'slower'}`.padStart(13)} |`);
+  console.log(`| vitrine (compiled closures)    | ${`${v.toFixed(2)} µs`.padStart(15)} | ${`${(g / v).toFixed(2)}x ${g >= v ? 'faster' : 'slower'}`.padStart(13)} |`);
   console.log(`| GrowthBook 1.8.0               | ${`${g.toFixed(2)} µs`.padStart(15)} |               |`);
   console.log(`both matched the same number of conditions in every round: ${agree}`);
 }

@@ -4,7 +4,7 @@
 // package.json. Generated files are copied as they are, never edited.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { transformSync } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyNames } from './minify-names.mjs';
@@ -66,7 +66,10 @@ for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.was
 const startGlue = join(startOut, 'vitrine_start.embed.js');
 cpSync(join(startOut, 'vitrine_start.js'), startGlue);
 cpSync(join(startOut, 'vitrine_start_bg.wasm'), join(pkg, 'vitrine_start_bg.wasm'));
-for (const file of ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+// The entry with the modules it imports (js/condition.js) as one file, so a page
+// makes the same requests; the wasm-bindgen glue stays its own module.
+buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './consent-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress: 4 KB gzip of the start part alone), then the files a page loads
 // are minified (esbuild): the loader as a classic script,

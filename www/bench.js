@@ -49,7 +49,7 @@ async function run() {
   v.consent.set({ personalization: true });
   v.cart.add({ id: 'x', name: 'x', category: 'c', price: 120, quantity: 2 });
   const results = {};
-  results.validate = measure(10, () => {
+  results.validate = measure(30, () => {
     if (!validateConfig(config).ok) throw new Error('invalid bench config');
   }, 2);
   // (b) refresh(): every rule evaluated from scratch, the plan diffed, and every

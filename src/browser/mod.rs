@@ -17,8 +17,6 @@ pub mod applier;
 #[cfg(feature = "runtime")]
 pub mod cmp;
 #[cfg(feature = "runtime")]
-pub mod condition;
-#[cfg(feature = "runtime")]
 pub mod engagement;
 pub mod error;
 #[cfg(feature = "start")]

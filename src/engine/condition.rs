@@ -7,8 +7,10 @@
 //! example `$in` with a non-array) compiles to what GrowthBook evaluates it to
 //! (`false`) and is also reported: `compile` (the config, `validateConfig`, the CLI)
 //! refuses a condition with any problem, so a site owner learns about the mistake
-//! rather than wondering why a rule never fires, while `growthbook` (the
-//! `evalCondition` helper) evaluates it exactly as GrowthBook does. Evaluation itself
+//! rather than wondering why a rule never fires, while `growthbook` evaluates it
+//! exactly as GrowthBook does (the shared compatibility cases hold the engine to
+//! GrowthBook's answers with it; the `evalCondition` helper itself is JavaScript,
+//! `js/condition.js`). Evaluation itself
 //! follows JavaScript's rules (`String()`, `ToNumber`, strict equality, relational
 //! comparison with UTF-16 string order) so targeting pasted from GrowthBook behaves
 //! the same here.
@@ -148,25 +150,15 @@ impl Condition {
         self.first_failure(attributes).is_none()
     }
 
-    /// Evaluates against attributes that are read only where the condition looks
-    /// (a JavaScript object in `evalCondition`: one property read per path step).
-    pub fn eval_in(&self, attributes: &dyn Attributes) -> bool {
-        self.first_failure_in(attributes).is_none()
-    }
-
     /// The index of the first top-level clause that does not hold, for explaining
     /// decisions (see `clause_label`); `None` if all hold. Allocates nothing.
     pub fn first_failure(&self, attributes: &Value) -> Option<usize> {
-        self.first_failure_in(attributes)
-    }
-
-    fn first_failure_in(&self, attributes: &dyn Attributes) -> Option<usize> {
         self.clauses.iter().position(|clause| match clause {
             Clause::Or(list) => !eval_or(list, attributes),
             Clause::Nor(list) => eval_or(list, attributes),
-            Clause::And(list) => !list.iter().all(|c| c.eval_in(attributes)),
-            Clause::Not(c) => c.eval_in(attributes),
-            Clause::Path(path, test) => !test.eval(&attributes.lookup(path), false),
+            Clause::And(list) => !list.iter().all(|c| c.eval(attributes)),
+            Clause::Not(c) => c.eval(attributes),
+            Clause::Path(path, test) => !test.eval(&get_path(attributes, path), false),
             Clause::Never => true,
         })
     }
@@ -188,11 +180,9 @@ impl Condition {
         });
     }
 
-    /// Every attribute path the condition's clauses read, in clause order, each
-    /// clause's own (the same path in two clauses comes twice): what `lookup` will
-    /// be asked for, so a caller can read them all up front (`evalCondition`).
-    /// Paths inside `$elemMatch` are relative to the element and not included.
-    pub fn for_each_path<'a>(&'a self, visit: &mut impl FnMut(&'a [String])) {
+    /// Every attribute path the condition's clauses read, in clause order (paths
+    /// inside `$elemMatch` are relative to the element and not included).
+    fn for_each_path<'a>(&'a self, visit: &mut impl FnMut(&'a [String])) {
         for clause in &self.clauses {
             match clause {
                 Clause::Or(list) | Clause::Nor(list) | Clause::And(list) => {
@@ -219,22 +209,8 @@ impl Condition {
     }
 }
 
-fn eval_or(list: &[Condition], attributes: &dyn Attributes) -> bool {
-    list.is_empty() || list.iter().any(|c| c.eval_in(attributes))
-}
-
-/// Where a condition reads its attributes: a `Value` document, or (in the browser)
-/// a JavaScript object read property by property.
-pub trait Attributes {
-    /// The value at a dotted path, GrowthBook's `getPath`: `null` where a step is
-    /// missing.
-    fn lookup(&self, path: &[String]) -> Cow<'_, Value>;
-}
-
-impl Attributes for Value {
-    fn lookup(&self, path: &[String]) -> Cow<'_, Value> {
-        get_path(self, path)
-    }
+fn eval_or(list: &[Condition], attributes: &Value) -> bool {
+    list.is_empty() || list.iter().any(|c| c.eval(attributes))
 }
 
 /// GrowthBook's `getPath`: missing steps yield `null`; arrays answer indexes and `length`.

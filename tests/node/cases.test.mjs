@@ -27,7 +27,7 @@ test(`${cases.length} shared cases agree with GrowthBook's evalCondition`, () =>
   }
 });
 
-test(`${cases.length} shared cases pass against the wasm package in Node`, () => {
+test(`${cases.length} shared cases pass against the npm package in Node`, () => {
   for (const c of cases) {
     assert.equal(evalCondition(c.attributes, c.condition), c.expected, c.name);
   }

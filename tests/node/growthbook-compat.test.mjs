@@ -5,6 +5,7 @@
 // GrowthBook exports (getBucketRanges, chooseVariation, inNamespace).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -96,9 +97,10 @@ test('chooseVariation and inNamespace match GrowthBook', () => {
   }
 });
 
-// evalCondition hands the values of a condition's paths to the wasm as one JSON
-// text and recognises a condition object it has seen; these are the values JSON
-// cannot carry and the object changed in place.
+// evalCondition compiles a condition once and recognises the object when it comes
+// back (confirmed against the JSON it was compiled from); these are the values JSON
+// cannot carry, a present `undefined` beside a missing key, and the object changed
+// in place.
 test('evalCondition: values JSON cannot carry, getters, and a condition changed in place agree with GrowthBook', () => {
   const both = (attributes, condition, name) => {
     assert.equal(evalCondition(attributes, condition), quietly(() => growthbookEval(attributes, condition)), name);
@@ -110,6 +112,15 @@ test('evalCondition: values JSON cannot carry, getters, and a condition changed 
     both({ x: { y: value } }, { 'x.y': { $exists: false } }, `${name} nested`);
   }
   both({ x: 10n, y: 2 }, { y: 2 }, 'a BigInt on another path');
+  for (const op of [{ $gt: 5 }, { $eq: 10 }, { $in: [1, 2] }, { $type: 'unknown' }, { $exists: true }]) {
+    both({ x: 10n }, { x: op }, `a BigInt read: ${Object.keys(op)[0]}`);
+  }
+  // A key present with `undefined` is not a missing key (GrowthBook's getPath).
+  for (const op of [{ $lte: 0 }, { $exists: false }, { $type: 'undefined' }, { $type: 'null' }, { $eq: null }, { $ne: null }, { $not: { $lte: 0 } }]) {
+    both({ x: undefined }, { x: op }, `undefined ${JSON.stringify(op)}`);
+    both({}, { x: op }, `missing ${JSON.stringify(op)}`);
+  }
+  both({ x: undefined }, { x: null }, 'undefined against null');
   const cycle = { n: 3 };
   cycle.self = cycle;
   both({ x: cycle, y: 'a' }, { y: 'a' }, 'a cycle on another path');
@@ -125,6 +136,29 @@ test('evalCondition: values JSON cannot carry, getters, and a condition changed 
   condition.channel = 'email';
   assert.equal(evalCondition({ cart: { total: 250 }, channel: 'email' }, condition), true);
   assert.equal(evalCondition({ cart: { total: 250 }, channel: 'paid' }, condition), false);
+  // A list changed in place, and an array turned into an object of the same keys.
+  const list = { c: { $in: ['a', 'b'] } };
+  assert.equal(evalCondition({ c: 'b' }, list), true);
+  list.c.$in.pop();
+  assert.equal(evalCondition({ c: 'b' }, list), false);
+  const shape = { c: { $in: ['a'] } };
+  assert.equal(evalCondition({ c: 'a' }, shape), true);
+  shape.c.$in = { 0: 'a' };
+  assert.equal(evalCondition({ c: 'a' }, shape), quietly(() => growthbookEval({ c: 'a' }, shape)));
+  // Saved groups are read when the condition is evaluated, as GrowthBook reads them.
+  const groups = { vip: ['c-1'] };
+  const inGroup = { id: { $inGroup: 'vip' } };
+  assert.equal(evalCondition({ id: 'c-2' }, inGroup, groups), false);
+  groups.vip.push('c-2');
+  assert.equal(evalCondition({ id: 'c-2' }, inGroup, groups), true);
   // Two objects with the same content share one compiled condition and both answer.
   assert.equal(evalCondition({ a: [1, 2] }, { a: { $size: 2 } }), evalCondition({ a: [1, 2] }, { a: { $size: 2 } }));
+});
+
+test('evalCondition needs no init(): it runs before the wasm is loaded', () => {
+  const script = `import('${new URL('../../pkg/index.js', import.meta.url).href}').then((m) => {
+    process.stdout.write(JSON.stringify([m.evalCondition({ cart: { total: 180 } }, { 'cart.total': { $gte: 150 } }), m.evalCondition({ s: 'x' }, { s: { $regex: '(' } })]));
+  });`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(out, '[true,false]');
 });
