@@ -10,7 +10,7 @@ use vitrine::browser::sanitize::sanitized_fragment;
 use vitrine::browser::storage::Storage;
 use vitrine::engine::condition::Condition;
 use vitrine::engine::config::{Action, ActionKind};
-use vitrine::engine::diagnostic::Diagnostics;
+use vitrine::engine::diagnostic::{Diagnostics, Path};
 use vitrine::engine::plan::OpId;
 use vitrine::engine::saved_groups::SavedGroups;
 use vitrine::engine::Value;
@@ -72,7 +72,7 @@ fn shared_condition_cases_through_the_browser() {
         let mut d = Diagnostics::default();
         let condition = Condition::compile(
             case.get("condition").unwrap(),
-            "",
+            &Path::ROOT,
             &SavedGroups::default(),
             &mut d,
         )
