@@ -16,9 +16,11 @@
 // condition changed in place is compiled afresh. A fresh object with a known text
 // finds its closures by that text.
 //
-// Where GrowthBook throws (a `null` sub-condition, a value that cannot be
-// converted, a getter that throws), vitrine answers false and never throws on the
-// attributes; a condition that is not JSON data is refused (VitrineError).
+// Where GrowthBook throws on the attributes (a value that cannot be converted, a
+// getter that throws) vitrine never does: a getter that throws reads as null, any
+// other such value makes the whole condition false. A `null` sub-condition, where
+// GrowthBook throws too, is false, as in the engine. A condition that is not JSON
+// data is refused (VitrineError).
 
 const CACHE_LIMIT = 4096;
 let byObject = new WeakMap();
@@ -96,19 +98,32 @@ function doc(condition) {
   return all(clauses);
 }
 
-// `$or` / `$and` / `$nor` take a list; GrowthBook reads `length` and indexes.
+// `$or` / `$and` / `$nor` take a list; GrowthBook reads `length` and indexes of
+// whatever it is given (a string's units, an object's `"0"`, `"1"`...), and throws
+// at an index that holds nothing: the list ends there with a test that throws.
 function list(arg) {
   if (arg === null) return null;
-  if (typeof arg === 'string') return Array.from({ length: arg.length }, (_, i) => doc(arg[i]));
-  return Array.isArray(arg) ? arg.map(doc) : [];
+  const tests = [];
+  for (let i = 0; i < arg.length; i++) {
+    if (arg[i] === undefined) {
+      tests.push(unreadable);
+      break;
+    }
+    tests.push(doc(arg[i]));
+  }
+  return tests;
 }
+
+const unreadable = () => {
+  throw new TypeError('not a condition');
+};
 
 function clause(key, arg) {
   switch (key) {
     case '$or': {
       const tests = list(arg);
       if (tests === null) return never;
-      if (tests.length === 0) return always;
+      if (!arg.length) return always;
       return (a, groups, seen) => {
         for (let i = 0; i < tests.length; i++) if (tests[i](a, groups, seen)) return true;
         return false;
@@ -116,7 +131,7 @@ function clause(key, arg) {
     }
     case '$nor': {
       const tests = list(arg);
-      if (tests === null || tests.length === 0) return never;
+      if (tests === null || !arg.length) return never;
       return (a, groups, seen) => {
         for (let i = 0; i < tests.length; i++) if (tests[i](a, groups, seen)) return false;
         return true;
@@ -310,7 +325,14 @@ function operator(op, expected) {
       } catch {
         return never;
       }
-      return (v) => regex.test(v);
+      // A value with no string form (a Symbol): this operator is false, as there.
+      return (v) => {
+        try {
+          return regex.test(v);
+        } catch {
+          return false;
+        }
+      };
     }
     case '$type': return (v) => typeOf(v) === expected;
     default: return never;
