@@ -22,7 +22,7 @@ export interface VitrineConfig {
   experiments?: Experiment[];
   /** Named lists of ids (or named conditions), GrowthBook's shapes: conditions test them with `$inGroup` / `$notInGroup` and `{"$savedGroup": {"id"}}`. */
   savedGroups?: { [key: string]: SavedGroup };
-  /** How signals become profile data: click selectors, affinity half-life, abandonment, identity. */
+  /** How signals become profile data: click selectors, affinity half-life, abandonment, identity, search. */
   profile?: ProfileSettings;
   /** Products and complements for the `recommend` action. */
   catalog?: Catalog;
@@ -126,6 +126,8 @@ export interface Signals {
   affinity?: string;
   /** The customer id and traits from `identify`. */
   identity?: string;
+  /** On-site search terms (redacted), searches without results, categories clicked after a search. */
+  search?: string;
 }
 
 /** A saved group: a bare list, a list with its attribute, or a condition. */
@@ -589,7 +591,7 @@ export interface Exposures {
   consent?: CategoryList;
 }
 
-/** How signals become profile data: click selectors, affinity half-life, abandonment, identity. */
+/** How signals become profile data: click selectors, affinity half-life, abandonment, identity, search. */
 export interface ProfileSettings {
   /** CSS selector → click key (≤ 50): a click inside a match counts as `clicks.<key>`. */
   clicks?: { [key: string]: string };
@@ -617,6 +619,11 @@ export interface ProfileSettings {
      */
     replaceAnonymousId?: boolean;
     /** A URL parameter carrying an opaque customer id (never an email address), read as `identify(value)` on arrival. */
+    urlParam?: string;
+  };
+  /** Where on-site searches are read besides GA4's `search` events and `track('search', {term})`. */
+  search?: {
+    /** The query parameter of the search results URL (`q` in `/busca?q=`): arriving with it is a search for its value. */
     urlParam?: string;
   };
 }

@@ -13,8 +13,8 @@ use vitrine::engine::Value;
 
 const CONFIG: &str = r##"{
   "version": 1,
-  "signals": { "clicks": "analytics", "affinity": "analytics" },
-  "profile": { "abandonment": { "idleSeconds": 2 }, "identity": { "replaceAnonymousId": true } },
+  "signals": { "clicks": "analytics", "affinity": "analytics", "search": "analytics" },
+  "profile": { "abandonment": { "idleSeconds": 2 }, "identity": { "replaceAnonymousId": true }, "search": { "urlParam": "q" } },
   "models": [{ "id": "buy", "bias": -2, "weights": { "cart_count": 0.9, "clicks_total": 0.3, "affinity_concentration": 1, "dwell_page_s": 0.1 } }],
   "segments": [
     { "id": "buyer", "when": { "cart.count": { "$gte": 2 } } },
@@ -33,6 +33,8 @@ const CONFIG: &str = r##"{
     { "id": "path", "when": { "page.path": { "$regex": "^/p/" } }, "actions": [{ "op": "setText", "selector": "#g", "text": "p" }] },
     { "id": "mix", "consent": ["analytics", "personalization"], "when": { "$and": [{ "clicks.k2": { "$gte": 1 } }, { "cart.count": { "$gte": 1 } }] },
       "actions": [{ "op": "setText", "selector": "#h", "text": "mix" }] },
+    { "id": "found", "when": { "search.last_zero": true }, "actions": [{ "op": "setText", "selector": "#s", "text": "none" }] },
+    { "id": "picked", "when": { "search.categories.c1": { "$gte": 1 }, "search.last": { "$ne": "s0" } }, "actions": [{ "op": "setText", "selector": "#t", "text": "c1" }] },
     { "id": "always", "actions": [{ "op": "setAttr", "selector": "#i", "name": "data-v", "value": "1" }] },
     { "id": "trig", "trigger": { "event": "e1" }, "when": { "cart.count": { "$gte": 1 } },
       "actions": [{ "op": "setText", "selector": "#j", "text": "t" }] },
@@ -163,8 +165,12 @@ fn incremental_equals_full_evaluation() {
                     e.signal(Signal::Interest(vec![(product, interest)]), now);
                 }
                 13 => {
-                    let signal = match rng.below(3) {
+                    let signal = match rng.below(4) {
                         0 => Signal::ExitIntent,
+                        3 => Signal::Search {
+                            term: format!("s{}", rng.below(3)),
+                            results: [None, Some(0.0), Some(4.0)][rng.below(3) as usize],
+                        },
                         1 => Signal::Idle {
                             idle_ms: rng.below(4000) as f64,
                         },
@@ -188,7 +194,7 @@ fn incremental_equals_full_evaluation() {
                         .unwrap();
                 }
                 9 => {
-                    let path = if rng.below(2) == 0 { "/p/1" } else { "/home" };
+                    let path = ["/p/1", "/home", "/busca?q=s1"][rng.below(3) as usize];
                     let url = format!("https://s.example{path}");
                     e.page_view(
                         Context::from_page(&url, "", "", 12, 3, "pt-BR", 1200.0),

@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::engine::consent::state_value;
 use crate::engine::profile::{
-    props_from_value, truncate, CartItem, Props, MAX_CUSTOMER_ID_LEN, MAX_KEY_LEN, MAX_PROPS,
-    MAX_PROP_VALUE_LEN, MAX_TRAITS, MAX_TRAIT_VALUE_LEN,
+    props_from_value, truncate, CartItem, Props, MAX_CUSTOMER_ID_LEN, MAX_KEY_LEN, MAX_TRAITS,
+    MAX_TRAIT_VALUE_LEN,
 };
 use crate::engine::signal::Signal;
 use crate::engine::value::object;
@@ -78,18 +78,18 @@ impl Vitrine {
         if name.trim().is_empty() {
             return Err(error::usage("track(name): name must be a non-empty string"));
         }
-        let props = if props.is_undefined() || props.is_null() {
-            Props::new()
+        let value = if props.is_undefined() || props.is_null() {
+            None
         } else {
-            let value = argument(props, "track(name, props)")?;
-            props_from_value(&value, MAX_PROPS, MAX_PROP_VALUE_LEN)
-                .map_err(|why| error::usage(format!("track(name, props): props {why}")))?
+            Some(argument(props, "track(name, props)")?)
         };
+        let signals = Signal::from_track(truncate(&name, MAX_KEY_LEN), value.as_ref())
+            .map_err(|why| error::usage(format!("track(name, props): props {why}")))?;
         self.run(|shell| {
-            Ok(shell.signal(Signal::Track {
-                name: truncate(&name, MAX_KEY_LEN),
-                props,
-            }))
+            // Every signal is offered (each has its own consent category).
+            Ok(signals
+                .into_iter()
+                .fold(false, |any, signal| shell.signal(signal) | any))
         })
     }
 

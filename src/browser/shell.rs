@@ -74,6 +74,8 @@ pub struct Shell {
     pub catalog: Option<crate::engine::catalog::CatalogBuilder>,
     /// GA4 dataLayer ecommerce events and `vitrine:cart` events.
     cart_sources: Option<Rc<CartSources>>,
+    /// GA4 search events on the dataLayer (their own category: `signals.search`).
+    search_sources: Option<Rc<CartSources>>,
     /// When the visitor last interacted (set by the engagement collectors).
     activity: Rc<Cell<f64>>,
     /// The idle time last reported, so idle is reported in steps.
@@ -164,6 +166,7 @@ impl Shell {
                 gpc: false,
                 catalog: None,
                 cart_sources: None,
+                search_sources: None,
                 activity: Rc::new(Cell::new(page::now_ms())),
                 idle_reported: 0.0,
                 lifecycle: Vec::new(),
@@ -417,25 +420,6 @@ impl Shell {
         }
     }
 
-    /// Reads dataLayer entries not read yet (also called on every dwell tick, to
-    /// catch entries pushed through a `push` another script replaced).
-    pub fn read_data_layer(&mut self) {
-        self.read_consent_mode();
-        let Some(sources) = self.cart_sources.clone() else {
-            return;
-        };
-        // vitrine's own exposure entries are not page events.
-        let own = self
-            .engine
-            .config()
-            .exposures
-            .as_ref()
-            .map(|s| s.event.clone());
-        for input in sources.read_new(own.as_deref()) {
-            self.handle(input);
-        }
-    }
-
     /// One report of an adapter.
     fn handle(&mut self, input: Input) {
         match input {
@@ -540,7 +524,9 @@ impl Shell {
         self.engagement = None;
         self.in_view = None;
         self.watcher = None;
-        // Hooks on dataLayer.push come off in the reverse order they went on.
+        // Hooks on dataLayer.push come off in the reverse order they went on
+        // (the search reader is attached after the cart's when both are granted).
+        self.search_sources = None;
         self.cart_sources = None;
         self.bridges = None;
         self.defaults_timer = None;

@@ -1,7 +1,10 @@
-//! Cart data the site already publishes: GA4 ecommerce events on
-//! `window.dataLayer` (entries pushed before vitrine loaded included) and the
-//! `vitrine:cart` DOM event. Attached only while the cart data's consent category
-//! is granted; dropping this detaches the listener and hands `dataLayer.push` back.
+//! Data the site already publishes: GA4 ecommerce events on `window.dataLayer`
+//! (entries pushed before vitrine loaded included) and the `vitrine:cart` DOM
+//! event. Attached only while the consent category of what it reads is granted;
+//! dropping it detaches the listener and hands `dataLayer.push` back. The shell
+//! keeps two: one for the cart data (and the events and interest that come with
+//! it), one for searches, so a search category granted later still reads the
+//! searches pushed before, from the first entry, without reading the rest twice.
 //! Entries are read by index, so entries pushed while vitrine was busy, or through a
 //! `push` that another script (GTM) replaced, are picked up at the next tick.
 
@@ -12,6 +15,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::ecommerce;
+use crate::engine::signal::Signal;
 
 use super::input::{Input, Sink};
 use super::json::from_js;
@@ -24,11 +28,14 @@ pub struct CartSources {
     /// How many dataLayer entries have been read.
     read: Rc<Cell<u32>>,
     _hook: Option<PushHook>,
+    /// The signals this reader delivers.
+    wants: fn(&Signal) -> bool,
 }
 
 impl CartSources {
-    pub fn attach(sink: Sink) -> CartSources {
-        let listener = page::document().map(|document| {
+    /// `cart_events`: also listen to `vitrine:cart` events.
+    pub fn attach(sink: Sink, cart_events: bool, wants: fn(&Signal) -> bool) -> CartSources {
+        let listener = page::document().filter(|_| cart_events).map(|document| {
             let sink = sink.clone();
             EventListener::new(&document, "vitrine:cart", false, move |event| {
                 let detail = event
@@ -53,6 +60,7 @@ impl CartSources {
             layer,
             read,
             _hook: hook,
+            wants,
         }
     }
 
@@ -80,7 +88,7 @@ impl CartSources {
                     .into_iter()
                     .map(|p| Input::Warning(format!("dataLayer: {p}"))),
             );
-            inputs.extend(signals.into_iter().map(Input::Signal));
+            inputs.extend(signals.into_iter().filter(self.wants).map(Input::Signal));
         }
         self.read.set(end);
         inputs

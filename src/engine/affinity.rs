@@ -23,6 +23,8 @@ const DAY_MS: f64 = 86_400_000.0;
 pub enum Interest {
     /// A click on a product card.
     Click,
+    /// A click on a product card soon after a search: a result the visitor chose.
+    SearchClick,
     /// A product page or `view_item`.
     View,
     /// Put in the cart.
@@ -37,6 +39,7 @@ impl Interest {
     pub fn weight(self) -> f64 {
         match self {
             Interest::Click => 1.0,
+            Interest::SearchClick => 2.0,
             Interest::View => 1.0,
             Interest::Cart => 3.0,
             // 0.2 per second, at most 2 per observation: a card left on screen
@@ -165,7 +168,9 @@ impl Affinity {
             list.push(id.clone());
         };
         match interest {
-            Interest::View | Interest::Click => push(&mut self.recent, MAX_RECENT),
+            Interest::View | Interest::Click | Interest::SearchClick => {
+                push(&mut self.recent, MAX_RECENT)
+            }
             Interest::Purchase => push(&mut self.purchased, MAX_PURCHASED),
             _ => {}
         }

@@ -96,6 +96,10 @@ pub fn build(s: &Sources) -> Value {
         ("dwell".to_owned(), Value::Object(dwell)),
         ("events".to_owned(), counters(&p.events)),
         (
+            "search".to_owned(),
+            super::search::Search::attributes(p.search.as_ref()),
+        ),
+        (
             "event_props".to_owned(),
             Value::Object(event_props.collect()),
         ),

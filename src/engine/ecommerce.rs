@@ -8,6 +8,7 @@
 //! | `remove_from_cart` | each item removed, and the event counted |
 //! | `view_cart`, `begin_checkout` | the cart replaced by the listed items, and the event counted |
 //! | `purchase` | the cart emptied, and the event counted |
+//! | `search`, `view_search_results` | a search for `search_term` (`search_results`, a number, if the site sends it), and the event counted |
 //! | `view_item` and any other named event | the event counted |
 //!
 //! Items read `item_id` (or `id`), `item_name`, `item_category`, `price`,
@@ -32,18 +33,29 @@ pub fn from_data_layer(entry: &Value) -> (Vec<Signal>, Vec<String>) {
     if let Some(first) = arg(0) {
         if first.as_str() == Some("event") {
             let name = arg(1).and_then(Value::as_str).unwrap_or("");
-            return from_event(name, arg(2).and_then(|p| p.get("items")));
+            return from_event(name, arg(2));
         }
         return (Vec::new(), Vec::new());
     }
     let Some(name) = entry.get("event").and_then(Value::as_str) else {
         return (Vec::new(), Vec::new());
     };
-    let items = entry.get("ecommerce").and_then(|e| e.get("items"));
-    from_event(name, items)
+    // GTM puts an event's parameters beside `event`, its ecommerce data under
+    // `ecommerce`; either may hold the items.
+    let mut params = entry.clone();
+    if let (Value::Object(map), Some(Value::Object(ecommerce))) =
+        (&mut params, entry.get("ecommerce"))
+    {
+        map.extend(ecommerce.iter().cloned());
+    }
+    from_event(name, Some(&params))
 }
 
-fn from_event(name: &str, items: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
+/// GA4's search events: the term is `search_term`.
+const SEARCH_EVENTS: &[&str] = &["search", "view_search_results"];
+
+fn from_event(name: &str, params: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
+    let items = params.and_then(|p| p.get("items"));
     let mut problems = Vec::new();
     if name.is_empty() || name.starts_with("gtm.") {
         return (Vec::new(), problems); // GTM's own lifecycle events
@@ -93,6 +105,18 @@ fn from_event(name: &str, items: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
         name: name.to_owned(),
         props: Vec::new(),
     });
+    if SEARCH_EVENTS.contains(&name) {
+        match params.and_then(|p| p.get("search_term")) {
+            Some(Value::String(term)) => signals.push(Signal::Search {
+                term: term.clone(),
+                results: params
+                    .and_then(|p| p.get("search_results").or_else(|| p.get("results")))
+                    .and_then(Value::as_f64),
+            }),
+            Some(_) => problems.push(format!("{name}: search_term is not a string")),
+            None => {}
+        }
+    }
     (signals, problems)
 }
 

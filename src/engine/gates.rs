@@ -79,6 +79,8 @@ pub struct PageState {
     pub abandoned: bool,
     /// The product this page shows (the last GA4 `view_item`), for recommendations.
     pub viewing: Option<String>,
+    /// This page view's search term (URL parameter) was recorded.
+    pub searched: bool,
 }
 
 impl Trigger {

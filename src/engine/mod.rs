@@ -38,6 +38,7 @@ pub mod runtime;
 pub mod saved_groups;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod schema;
+pub mod search;
 pub mod segment;
 pub mod signal;
 pub mod template;

@@ -11,6 +11,7 @@
 //! line are in `profile/`.
 
 use super::affinity::Affinity;
+use super::search::Search;
 
 mod cart;
 mod stored;
@@ -56,10 +57,12 @@ pub enum Aggregate {
     Affinity,
     /// The customer id and traits from `identify`.
     Identity,
+    /// On-site search terms (`search`).
+    Search,
 }
 
 impl Aggregate {
-    pub const ALL: [Aggregate; 8] = [
+    pub const ALL: [Aggregate; 9] = [
         Aggregate::Visitor,
         Aggregate::Clicks,
         Aggregate::Cart,
@@ -68,6 +71,7 @@ impl Aggregate {
         Aggregate::Experiments,
         Aggregate::Affinity,
         Aggregate::Identity,
+        Aggregate::Search,
     ];
 
     /// The name used in the config's `signals` section.
@@ -81,6 +85,7 @@ impl Aggregate {
             Aggregate::Experiments => "experiments",
             Aggregate::Affinity => "affinity",
             Aggregate::Identity => "identity",
+            Aggregate::Search => "search",
         }
     }
 }
@@ -102,6 +107,7 @@ pub struct Profile {
     /// The last props of recent events: `(event, props)`, least recent first
     /// (stored with the events).
     pub event_props: Vec<(String, Props)>,
+    pub search: Option<Search>,
 }
 
 /// Props of one event or the traits of a customer: primitive values only.
@@ -250,6 +256,7 @@ impl Profile {
                 Affinity::default()
             },
             identity: self.identity.clone().filter(|_| keep(Aggregate::Identity)),
+            search: self.search.clone().filter(|_| keep(Aggregate::Search)),
             assignments: if keep(Aggregate::Experiments) {
                 self.assignments.clone()
             } else {
@@ -289,6 +296,9 @@ impl Profile {
         if take(Aggregate::Identity) && other.identity.is_some() {
             self.identity = other.identity;
         }
+        if take(Aggregate::Search) && other.search.is_some() {
+            self.search = other.search;
+        }
         if take(Aggregate::Experiments) && !other.assignments.is_empty() {
             self.assignments = other.assignments;
         }
@@ -309,6 +319,7 @@ impl Profile {
             }
             Aggregate::Affinity => self.affinity = Affinity::default(),
             Aggregate::Identity => self.identity = None,
+            Aggregate::Search => self.search = None,
             Aggregate::Experiments => {
                 self.assignments.clear();
                 self.exposures.clear();

@@ -126,6 +126,7 @@ impl Engine {
         }
         engine.count_page_view();
         engine.identify_from_url();
+        engine.search_from_url();
         (engine, warnings)
     }
 
@@ -170,6 +171,7 @@ impl Engine {
         self.page = PageState::default();
         self.count_page_view();
         self.identify_from_url();
+        self.search_from_url();
         self.changed_all = true;
     }
 
@@ -255,6 +257,7 @@ impl Engine {
             self.count_page_view();
         }
         self.identify_from_url();
+        self.search_from_url();
         Ok(change)
     }
 

@@ -571,6 +571,7 @@ fn defs() -> Vec<(String, S)> {
                     ("experiments", id().doc("Sticky assignments and frequency-cap counts.")),
                     ("affinity", id().doc("Category and brand scores.")),
                     ("identity", id().doc("The customer id and traits from `identify`.")),
+                    ("search", id().doc("On-site search terms (redacted), searches without results, categories clicked after a search.")),
                 ],
                 &[],
             )
@@ -882,10 +883,21 @@ fn defs() -> Vec<(String, S)> {
                         )
                         .doc("Whether a known customer id replaces the anonymous one."),
                     ),
+                    (
+                        "search",
+                        closed(
+                            vec![(
+                                "urlParam",
+                                string(64).doc("The query parameter of the search results URL (`q` in `/busca?q=`): arriving with it is a search for its value."),
+                            )],
+                            &[],
+                        )
+                        .doc("Where on-site searches are read besides GA4's `search` events and `track('search', {term})`."),
+                    ),
                 ],
                 &[],
             )
-            .doc("How signals become profile data: click selectors, affinity half-life, abandonment, identity."),
+            .doc("How signals become profile data: click selectors, affinity half-life, abandonment, identity, search."),
         ),
         (
             "Catalog".into(),
@@ -1150,6 +1162,10 @@ mod tests {
             (
                 "/$defs/ProfileSettings/properties/identity",
                 tracking::IDENTITY_FIELDS.to_vec(),
+            ),
+            (
+                "/$defs/ProfileSettings/properties/search",
+                tracking::SEARCH_FIELDS.to_vec(),
             ),
             ("/$defs/Catalog", catalog::CATALOG_FIELDS.to_vec()),
             ("/$defs/Product", catalog::PRODUCT_FIELDS.to_vec()),

@@ -12,6 +12,8 @@ use super::value::{object, Value};
 const MAX_URL_LEN: usize = 2048;
 const MAX_PARAMS: usize = 50;
 const MAX_PARAM_LEN: usize = 256;
+/// A search term is redacted whole before it is cut to what is kept.
+const MAX_SEARCH_INPUT_LEN: usize = 512;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Signal {
@@ -53,6 +55,12 @@ pub enum Signal {
         name: String,
         props: Props,
     },
+    /// An on-site search: the term as typed (redacted before it is kept) and the
+    /// number of results when the site says it.
+    Search {
+        term: String,
+        results: Option<f64>,
+    },
 }
 
 impl Signal {
@@ -69,7 +77,42 @@ impl Signal {
             Signal::Track { .. } => Aggregate::Events,
             Signal::Interest(_) => Aggregate::Affinity,
             Signal::Identify { .. } => Aggregate::Identity,
+            Signal::Search { .. } => Aggregate::Search,
         }
+    }
+
+    /// `track(name, props)`: a custom event, and for `search` with a `term` (or
+    /// GA4's `search_term`) also a search. The term is taken out of the props
+    /// before they are kept as they are (and cut at 64 characters): it is redacted
+    /// first, whole (`search::normalize`). `results` (or `search_results`), a
+    /// number, says how many results the search found.
+    pub fn from_track(name: String, props: Option<&Value>) -> Result<Vec<Signal>, String> {
+        const TAKEN: [&str; 4] = ["term", "search_term", "results", "search_results"];
+        let mut kept = match props {
+            None => Props::new(),
+            Some(v) => super::profile::props_from_value(
+                v,
+                super::profile::MAX_PROPS,
+                super::profile::MAX_PROP_VALUE_LEN,
+            )?,
+        };
+        let mut search = None;
+        if name == "search" {
+            // Read whole from the argument: the kept props are cut at 64 characters.
+            let raw = |key: &str| props.and_then(|p| p.get(key));
+            if let Some(Value::String(term)) = raw("term").or_else(|| raw("search_term")) {
+                search = Some(Signal::Search {
+                    term: truncate(term, MAX_SEARCH_INPUT_LEN),
+                    results: raw("results")
+                        .or_else(|| raw("search_results"))
+                        .and_then(Value::as_f64),
+                });
+            }
+            kept.retain(|(k, _)| !TAKEN.contains(&k.as_str()));
+        }
+        let mut signals = vec![Signal::Track { name, props: kept }];
+        signals.extend(search);
+        Ok(signals)
     }
 }
 

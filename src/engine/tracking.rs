@@ -14,10 +14,12 @@ use super::value::Value;
 pub const MAX_CLICK_SELECTORS: usize = 50;
 const DEFAULT_ABANDON_IDLE_MS: f64 = 60_000.0;
 
-pub(crate) const PROFILE_FIELDS: &[&str] = &["clicks", "affinity", "abandonment", "identity"];
+pub(crate) const PROFILE_FIELDS: &[&str] =
+    &["clicks", "affinity", "abandonment", "identity", "search"];
 pub(crate) const AFFINITY_FIELDS: &[&str] = &["halfLifeDays"];
 pub(crate) const ABANDONMENT_FIELDS: &[&str] = &["idleSeconds"];
 pub(crate) const IDENTITY_FIELDS: &[&str] = &["replaceAnonymousId", "urlParam"];
+pub(crate) const SEARCH_FIELDS: &[&str] = &["urlParam"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tracking {
@@ -29,6 +31,9 @@ pub struct Tracking {
     /// (exit intent is the other way).
     pub abandon_idle_ms: f64,
     pub identity: IdentityConfig,
+    /// The query parameter of the site's search results URL (`q` in `/busca?q=`):
+    /// arriving with it is a search for its value.
+    pub search_param: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,6 +53,7 @@ impl Default for Tracking {
             half_life_days: DEFAULT_HALF_LIFE_DAYS,
             abandon_idle_ms: DEFAULT_ABANDON_IDLE_MS,
             identity: IdentityConfig::default(),
+            search_param: None,
         }
     }
 }
@@ -142,6 +148,15 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
             }
             if let Some(p) = get(m, "urlParam") {
                 tracking.identity.url_param =
+                    string(p, &field(here, "urlParam"), 64, diags).filter(|p| !p.is_empty());
+            }
+        }
+    }
+    if let Some(v) = get(map, "search") {
+        let here = &Path::Text("profile.search");
+        if let Some(m) = object(v, here, SEARCH_FIELDS, diags) {
+            if let Some(p) = get(m, "urlParam") {
+                tracking.search_param =
                     string(p, &field(here, "urlParam"), 64, diags).filter(|p| !p.is_empty());
             }
         }

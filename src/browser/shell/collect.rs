@@ -91,12 +91,27 @@ impl Shell {
         }
         if self.granted(Aggregate::Cart) {
             if self.cart_sources.is_none() {
-                self.cart_sources = Some(Rc::new(CartSources::attach(self.sink.clone())));
+                let wants: fn(&Signal) -> bool = |s| !matches!(s, Signal::Search { .. });
+                self.cart_sources =
+                    Some(Rc::new(CartSources::attach(self.sink.clone(), true, wants)));
                 // Entries pushed before vitrine loaded (or before consent) count too.
                 self.read_data_layer();
             }
         } else {
             self.cart_sources = None;
+        }
+        if self.granted(Aggregate::Search) {
+            if self.search_sources.is_none() {
+                let wants: fn(&Signal) -> bool = |s| matches!(s, Signal::Search { .. });
+                self.search_sources = Some(Rc::new(CartSources::attach(
+                    self.sink.clone(),
+                    false,
+                    wants,
+                )));
+                self.read_data_layer();
+            }
+        } else {
+            self.search_sources = None;
         }
         if self.granted(Aggregate::Dwell) {
             if self.engagement.is_none() {
@@ -211,6 +226,27 @@ impl Shell {
                     }
                 },
             ));
+        }
+    }
+
+    /// Reads dataLayer entries not read yet (also called on every dwell tick, to
+    /// catch entries pushed through a `push` another script replaced).
+    pub fn read_data_layer(&mut self) {
+        self.read_consent_mode();
+        // vitrine's own exposure entries are not page events.
+        let own = self
+            .engine
+            .config()
+            .exposures
+            .as_ref()
+            .map(|s| s.event.clone());
+        for sources in [self.cart_sources.clone(), self.search_sources.clone()]
+            .into_iter()
+            .flatten()
+        {
+            for input in sources.read_new(own.as_deref()) {
+                self.handle(input);
+            }
         }
     }
 }

@@ -58,6 +58,9 @@ impl Profile {
             ];
             map.push(("identity".to_owned(), object(fields)));
         }
+        if let Some(search) = &self.search {
+            map.push(("search".to_owned(), super::super::search::to_stored(search)));
+        }
         if !self.exposures.is_empty() {
             let entries = self.exposures.iter().map(|(rule, window, count)| {
                 let pair = vec![
@@ -148,10 +151,15 @@ impl Profile {
                 (!id.is_empty()).then_some(Identity { id, traits })
             }
         };
+        let search = match codec::field(map, "search") {
+            None => None,
+            Some(v) => Some(super::super::search::from_stored(v)?),
+        };
         Ok(Profile {
             visitor,
             event_props,
             identity,
+            search,
             affinity: match codec::field(map, "affinity") {
                 Some(v) => Affinity::from_value(v)?,
                 None => Affinity::default(),

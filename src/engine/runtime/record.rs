@@ -30,6 +30,7 @@ impl Engine {
                 self.changed_all = true;
                 "customer".into()
             }
+            Signal::Search { .. } => "search".into(),
         };
         self.mark_changed(&path);
         match signal {
@@ -63,13 +64,41 @@ impl Engine {
             Signal::Interest(products) => {
                 let half_life = self.config.tracking.half_life_days;
                 let session = self.profile.visitor.as_ref().map_or(0, |v| v.sessions);
+                // A product card clicked soon after a search is a result the visitor
+                // chose: it weighs more, and its category is kept with the searches
+                // (only where the search data's category is granted too).
+                let after_search = self.allows(Aggregate::Search)
+                    && self
+                        .profile
+                        .search
+                        .as_ref()
+                        .is_some_and(|s| s.is_recent(now_ms));
                 for (product, interest) in products.iter().take(MAX_KEYS) {
+                    let interest = &match interest {
+                        Interest::Click if after_search => {
+                            if let Some(search) = &mut self.profile.search {
+                                search.clicked_category(&product.category);
+                            }
+                            Interest::SearchClick
+                        }
+                        other => *other,
+                    };
                     let affinity = &mut self.profile.affinity;
                     affinity.raise(product, *interest, now_ms, half_life);
                     affinity.note(product, *interest, session);
                     if *interest == Interest::View {
                         self.page.viewing = Some(product.id.clone());
                     }
+                }
+                if after_search {
+                    self.mark_changed("search");
+                    self.touch(Aggregate::Search);
+                }
+            }
+            Signal::Search { term, results } => {
+                let search = self.profile.search.get_or_insert_with(Default::default);
+                if !search.record(&term, results, now_ms) {
+                    return true;
                 }
             }
             Signal::Identify { id, traits } => self.identify(id, traits),
@@ -164,6 +193,27 @@ impl Engine {
             }
         }
         self.profile.identity = Some(identity);
+    }
+
+    /// A search results page (the configured URL parameter holds the term) is a
+    /// search, once per page view: at the page view, or when its category is granted.
+    pub(super) fn search_from_url(&mut self) {
+        if self.page.searched || !self.allows(Aggregate::Search) {
+            return;
+        }
+        let Some(param) = &self.config.tracking.search_param else {
+            return;
+        };
+        let Some(term) = self.context.param(param).map(str::to_owned) else {
+            return;
+        };
+        self.page.searched = true;
+        let now_ms = self.now_ms;
+        let search = self.profile.search.get_or_insert_with(Default::default);
+        if search.record(&term, None, now_ms) {
+            self.mark_changed("search");
+            self.touch(Aggregate::Search);
+        }
     }
 
     /// Arriving with the configured URL parameter (an email or WhatsApp link that
