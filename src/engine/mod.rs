@@ -40,6 +40,7 @@ pub mod saved_groups;
 pub mod schema;
 pub mod search;
 pub mod segment;
+pub mod sentiment;
 pub mod signal;
 pub mod template;
 pub mod tracking;
