@@ -129,6 +129,8 @@ const COMMERCE: Table = &[
     ("parou de funcionar", -2.5), ("nao responde", -2.0), ("nao resolveu", -2.0),
     ("nao resolveram", -2.0), ("sem resposta", -2.0), ("nada demais", -0.5),
     ("deixou a desejar", -2.0), ("deixa a desejar", -2.0),
+    ("nunca chegou", -2.5), ("nunca recebi", -2.5), ("nao recebi", -2.0), ("resistente", 1.5),
+    ("demoraram", -1.5), ("demorando", -1.5),
     // English
     ("late", -1.5),
     ("delayed", -1.5), ("delay", -1.5), ("broken", -2.5), ("damaged", -2.5),
@@ -145,6 +147,8 @@ const COMMERCE: Table = &[
     ("not worth", -2.0), ("never again", -2.5), ("rip off", -3.0), ("ripped off", -3.0),
     ("nothing special", -0.5), ("five stars", 3.0), ("5 stars", 3.0), ("one star", -2.5),
     ("1 star", -2.5), ("thank you", 1.5), ("thanks", 1.5),
+    ("never showed up", -2.5), ("still nothing", -2.0), ("never received", -2.5),
+    ("a joke", -2.0), ("uma piada", -2.0),
 ];
 
 /// The emoji and emoticons shops receive (the lexicons' own come from their
@@ -161,9 +165,27 @@ const EMOJI: Table = &[
 ];
 
 #[rustfmt::skip]
+/// Words a lexicon scores that carry no sentiment in a shop's messages: LeIA's
+/// translation artefacts ("para" from "stop", "há" folded into the laugh "ha",
+/// "você" from "you") and shop nouns ("valor", "pagamento", "dúvidas").
+const NEUTRAL_PT: &[&str] = &[
+    "para", "pra", "voce", "voces", "ha", "valor", "numero", "aceita", "aceitam", "anexo",
+    "credito", "pagamento", "duvida", "duvidas", "sim",
+];
+const NEUTRAL_EN: &[&str] = &["please", "yes", "ok", "okay", "pay", "charge", "question"];
+
 const NEGATIONS_PT: &[&str] = &[
-    "nao", "nunca", "nem", "jamais", "nada", "nenhum", "nenhuma", "ninguem", "sem",
-    "tampouco", "dificilmente",
+    "nao",
+    "nunca",
+    "nem",
+    "jamais",
+    "nada",
+    "nenhum",
+    "nenhuma",
+    "ninguem",
+    "sem",
+    "tampouco",
+    "dificilmente",
 ];
 #[rustfmt::skip]
 const NEGATIONS_EN: &[&str] = &[
@@ -240,9 +262,11 @@ fn tokens(text: &str) -> Vec<Token> {
         let flush = |word: &mut String, out: &mut Vec<Token>| {
             let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
             if !trimmed.is_empty() {
+                // The host's lower case (the browser's, in the page): no case tables in the wasm.
+                let lower = (super::host::get().to_lowercase)(trimmed);
                 out.push(Token {
                     raw: trimmed.to_owned(),
-                    lower: trimmed.to_lowercase(),
+                    lower,
                 });
             }
             word.clear();
@@ -317,10 +341,19 @@ pub fn analyze_with(text: &str, lexicon: &Lexicon, language: Language, tables: b
         }
         i += 1;
     }
+    let neutral = match language {
+        Language::Pt => NEUTRAL_PT,
+        Language::En => NEUTRAL_EN,
+    };
     let valence_of = |t: &Token| {
         table(commerce, &t.lower)
             .or_else(|| table(emoji, &t.lower))
-            .or_else(|| lexicon.get(&t.lower))
+            .or_else(|| {
+                if tables && neutral.contains(&t.lower.as_str()) {
+                    return None;
+                }
+                lexicon.get(&t.lower)
+            })
     };
     let is_negation = |t: &Token| {
         negations.contains(&t.lower.as_str())
@@ -330,7 +363,12 @@ pub fn analyze_with(text: &str, lexicon: &Lexicon, language: Language, tables: b
     let cap_diff = caps > 0 && caps < tokens.len();
     let mut sentiments: Vec<f64> = Vec::with_capacity(tokens.len());
     for (i, token) in tokens.iter().enumerate() {
-        if table(boosters, &token.lower).is_some() {
+        // A booster boosts the word after it; at the end, or before a word with no
+        // sentiment, it is a word of its own ("funciona bem").
+        let boosts_next = tokens
+            .get(i + 1)
+            .is_some_and(|next| valence_of(next).is_some());
+        if table(boosters, &token.lower).is_some() && (boosts_next || !tables) {
             sentiments.push(0.0);
             continue;
         }
@@ -343,6 +381,8 @@ pub fn analyze_with(text: &str, lexicon: &Lexicon, language: Language, tables: b
         if cap_diff && is_shouting(&token.raw) {
             valence += C_INCR * valence.signum();
         }
+        let concord = tables && language == Language::Pt;
+        let mut negated = false;
         for back in 1..=3 {
             let Some(j) = i.checked_sub(back) else { break };
             let before = &tokens[j];
@@ -356,8 +396,10 @@ pub fn analyze_with(text: &str, lexicon: &Lexicon, language: Language, tables: b
                 }
                 valence += s * [1.0, 0.95, 0.9][back - 1];
             }
-            if !phrase && is_negation(before) {
+            // Portuguese negation is concord: "não tive nenhuma dificuldade" negates once.
+            if !phrase && is_negation(before) && !(concord && negated) {
                 valence *= N_SCALAR;
+                negated = true;
             }
         }
         sentiments.push(valence);
