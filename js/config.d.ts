@@ -128,6 +128,8 @@ export interface Signals {
   identity?: string;
   /** On-site search terms (redacted), searches without results, categories clicked after a search. */
   search?: string;
+  /** What the visitor told the site: the sentiment (label, score) of the last text scored by `sentiment()`; never the text. */
+  feedback?: string;
 }
 
 /** A saved group: a bare list, a list with its attribute, or a condition. */

@@ -154,6 +154,13 @@ export interface VitrineInstance {
     erase(): void;
   };
   /** The attribute document conditions see right now. */
+  /**
+   * The sentiment of a text the visitor wrote, on the device (pt-BR or English;
+   * `language` defaults to the page's `lang`). Recorded as `feedback.sentiment`
+   * where `signals.feedback`'s category is granted (`recorded`); the text is never
+   * kept. The first call per language fetches its lexicon.
+   */
+  sentiment(text: string, options?: { language?: string }): Promise<{ score: number; label: 'positive' | 'neutral' | 'negative'; recorded: boolean }>;
   attributes(): Record<string, unknown>;
   /** Ids of the rules and experiments applied right now. */
   applied(): string[];

@@ -146,6 +146,22 @@ export async function start(options = {}) {
       export: live(() => core.profileExport()),
       erase: live(() => core.profileErase()),
     },
+    /**
+     * The sentiment of a text the visitor wrote (`{score, label, recorded}`, score
+     * in [-1, 1]); recorded as `feedback.sentiment` where `signals.feedback`'s
+     * category is granted. The text is never kept. The first call per language
+     * fetches its lexicon (`sentiment-pt-br.tsv` / `sentiment-en.tsv`).
+     */
+    sentiment: live(async (text, { language } = {}) => {
+      const code = String(language ?? pageLanguage());
+      const part = await sentimentPart();
+      await loadLexicon(part, code);
+      if (stopped) throw vitrineError('this vitrine was stopped');
+      const thousandths = part.score(String(text ?? ''), code);
+      const score = thousandths / 1000;
+      const label = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
+      return { score, label, recorded: core.recordSentiment(thousandths) };
+    }),
     attributes: live(() => core.attributes()),
     applied: live(() => core.applied()),
     changed: live(() => core.changed()),
@@ -199,6 +215,46 @@ export async function start(options = {}) {
     );
   }
   return instance;
+}
+
+// The sentiment part (its own small wasm) and the lexicons, each fetched once per
+// page whatever instance asks, and only when sentiment() is called.
+let sentimentLoading = null;
+function sentimentPart() {
+  sentimentLoading ??= import('./vitrine_sentiment.js')
+    .then(async (part) => {
+      await part.default({ module_or_path: new URL('./vitrine_sentiment_bg.wasm', import.meta.url) });
+      return part;
+    })
+    .catch((error) => {
+      sentimentLoading = null;
+      throw vitrineError(`could not load the sentiment part: ${error?.message ?? error}`);
+    });
+  return sentimentLoading;
+}
+
+const lexicons = new Map();
+function loadLexicon(part, code) {
+  if (part.hasLexicon(code)) return Promise.resolve();
+  const file = code.toLowerCase().startsWith('pt') ? 'sentiment-pt-br.tsv' : 'sentiment-en.tsv';
+  if (!lexicons.has(file)) {
+    const url = new URL(`./${file}`, import.meta.url);
+    lexicons.set(file, fetch(url).then(
+      async (response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        part.loadLexicon(code, await response.text());
+      },
+    ).catch((error) => {
+      lexicons.delete(file);
+      throw vitrineError(`could not load the sentiment lexicon ${file}: ${error?.message ?? error}`);
+    }));
+  }
+  return lexicons.get(file);
+}
+
+function pageLanguage() {
+  if (typeof document !== 'undefined' && document.documentElement?.lang) return document.documentElement.lang;
+  return typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en';
 }
 
 const CHUNK = 250;

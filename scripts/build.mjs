@@ -55,21 +55,32 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
   env,
 });
 cpSync(unstripped, join(startOut, 'unstripped.wasm'));
+// The sentiment part: the scoring alone (src/browser/sentiment.rs), loaded by
+// `sentiment()` with its lexicon.
+const sentimentOut = join(root, 'target', 'wasm-pack-sentiment');
+execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', sentimentOut, '--out-name', 'vitrine_sentiment', '--', '--no-default-features', '--features', 'sentiment'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
+for (const file of ['vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm']) cpSync(join(sentimentOut, file), join(pkg, file));
 // The start part: its wasm is in pkg/ only as the fallback the loader fetches when
 // the characters it carries were mis-decoded; its glue only inside the loader.
 const startGlue = join(startOut, 'vitrine_start.embed.js');
 cpSync(join(startOut, 'vitrine_start.js'), startGlue);
 cpSync(join(startOut, 'vitrine_start_bg.wasm'), join(pkg, 'vitrine_start_bg.wasm'));
+// The sentiment lexicons, fetched by `sentiment()` the first time it is called.
+for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentiment-pt-br.tsv']]) cpSync(join(root, 'lexicons', from), join(pkg, to));
 for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The entry with the modules it imports (js/condition.js) as one file, so a page
 // makes the same requests; the wasm-bindgen glue stays its own module.
-buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './consent-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
+buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './consent-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress: 4 KB gzip of the start part alone), then the files a page loads
 // are minified (esbuild): the loader as a classic script,
@@ -78,11 +89,12 @@ if (profile === '--release') {
   for (const [wasm, glue, declarations] of [
     [join(pkg, 'vitrine_core_bg.wasm'), join(pkg, 'vitrine_core.js'), [join(pkg, 'vitrine_core.d.ts'), join(pkg, 'vitrine_core_bg.wasm.d.ts')]],
     [join(pkg, 'vitrine_start_bg.wasm'), startGlue, []],
+    [join(pkg, 'vitrine_sentiment_bg.wasm'), join(pkg, 'vitrine_sentiment.js'), []],
   ]) {
     const saved = minifyNames(wasm, glue, declarations);
     console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -157,7 +169,7 @@ const manifest = {
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -38,10 +38,10 @@ export function report({ enforce }) {
   console.log(`| ${'total (page loads)'.padEnd(23)} | ${kb(total.raw)} | ${kb(total.gzip)} |`);
   // Loaded only on demand (?vitrine_debug=1; consent.ui): reported, not part of every page load.
   const onDemand = {};
-  for (const file of ['overlay.js', 'consent-ui.js', 'vitrine_start_bg.wasm']) {
+  for (const file of ['overlay.js', 'consent-ui.js', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'sentiment-pt-br.tsv', 'sentiment-en.tsv', 'vitrine_start_bg.wasm']) {
     const bytes = readFileSync(join(root, 'pkg', file));
     onDemand[file] = gzipSync(bytes, { level: 9 }).length;
-    const when = file.endsWith('.wasm') ? 'fallback' : 'on demand';
+    const when = file === 'vitrine_start_bg.wasm' ? 'fallback' : 'on demand';
     console.log(`| ${`${file} (${when})`.padEnd(23)} | ${kb(bytes.length)} | ${kb(onDemand[file])} |`);
   }
   // The demo shop: after the first swap the runtime and its consent panel (consent.ui).

@@ -93,6 +93,15 @@ impl Vitrine {
         })
     }
 
+    /// Records the sentiment `sentiment()` scored (in thousandths, −1000..1000) as
+    /// `feedback.sentiment`, where `signals.feedback`'s category is granted.
+    #[wasm_bindgen(js_name = recordSentiment)]
+    pub fn record_sentiment(&self, thousandths: i32) -> Result<bool, JsValue> {
+        let score = f64::from(thousandths.clamp(-1000, 1000)) / 1000.0;
+        let label = crate::engine::sentiment::Label::of(score);
+        self.run(|shell| Ok(shell.signal(Signal::Sentiment { label, score })))
+    }
+
     /// A known customer from the site's login: `id` (a string; `null` forgets the
     /// customer, on logout) and `traits` (at most 20 strings, numbers, booleans or
     /// nulls) that conditions read as `traits.*`.

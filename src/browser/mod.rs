@@ -23,6 +23,7 @@ pub mod error;
 pub mod first_swap;
 #[cfg(feature = "runtime")]
 pub mod hashing;
+#[cfg(any(feature = "runtime", feature = "start"))]
 pub mod host;
 pub mod input;
 #[cfg(feature = "runtime")]
@@ -37,6 +38,8 @@ pub mod render;
 pub mod sanitize;
 #[cfg(feature = "runtime")]
 pub mod selectors;
+#[cfg(feature = "sentiment")]
+pub mod sentiment;
 #[cfg(feature = "runtime")]
 pub mod shell;
 #[cfg(feature = "runtime")]

@@ -100,6 +100,10 @@ pub fn build(s: &Sources) -> Value {
             super::search::Search::attributes(p.search.as_ref()),
         ),
         (
+            "feedback".to_owned(),
+            super::feedback::Feedback::attributes(p.feedback.as_ref()),
+        ),
+        (
             "event_props".to_owned(),
             Value::Object(event_props.collect()),
         ),

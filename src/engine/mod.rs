@@ -20,6 +20,7 @@ pub mod decide;
 pub mod diagnostic;
 pub mod ecommerce;
 pub mod experiment;
+pub mod feedback;
 pub mod first_swap;
 pub mod gates;
 /// The config's JSON Schema (native only: the generator and the tests use it).

@@ -11,6 +11,7 @@
 //! line are in `profile/`.
 
 use super::affinity::Affinity;
+use super::feedback::Feedback;
 use super::search::Search;
 
 mod cart;
@@ -59,10 +60,12 @@ pub enum Aggregate {
     Identity,
     /// On-site search terms (`search`).
     Search,
+    /// What the visitor told the site: the sentiment of their last text (`feedback`).
+    Feedback,
 }
 
 impl Aggregate {
-    pub const ALL: [Aggregate; 9] = [
+    pub const ALL: [Aggregate; 10] = [
         Aggregate::Visitor,
         Aggregate::Clicks,
         Aggregate::Cart,
@@ -72,6 +75,7 @@ impl Aggregate {
         Aggregate::Affinity,
         Aggregate::Identity,
         Aggregate::Search,
+        Aggregate::Feedback,
     ];
 
     /// The name used in the config's `signals` section.
@@ -86,6 +90,7 @@ impl Aggregate {
             Aggregate::Affinity => "affinity",
             Aggregate::Identity => "identity",
             Aggregate::Search => "search",
+            Aggregate::Feedback => "feedback",
         }
     }
 }
@@ -108,6 +113,7 @@ pub struct Profile {
     /// (stored with the events).
     pub event_props: Vec<(String, Props)>,
     pub search: Option<Search>,
+    pub feedback: Option<Feedback>,
 }
 
 /// Props of one event or the traits of a customer: primitive values only.
@@ -257,6 +263,7 @@ impl Profile {
             },
             identity: self.identity.clone().filter(|_| keep(Aggregate::Identity)),
             search: self.search.clone().filter(|_| keep(Aggregate::Search)),
+            feedback: self.feedback.clone().filter(|_| keep(Aggregate::Feedback)),
             assignments: if keep(Aggregate::Experiments) {
                 self.assignments.clone()
             } else {
@@ -299,6 +306,9 @@ impl Profile {
         if take(Aggregate::Search) && other.search.is_some() {
             self.search = other.search;
         }
+        if take(Aggregate::Feedback) && other.feedback.is_some() {
+            self.feedback = other.feedback;
+        }
         if take(Aggregate::Experiments) && !other.assignments.is_empty() {
             self.assignments = other.assignments;
         }
@@ -320,6 +330,7 @@ impl Profile {
             Aggregate::Affinity => self.affinity = Affinity::default(),
             Aggregate::Identity => self.identity = None,
             Aggregate::Search => self.search = None,
+            Aggregate::Feedback => self.feedback = None,
             Aggregate::Experiments => {
                 self.assignments.clear();
                 self.exposures.clear();

@@ -572,6 +572,7 @@ fn defs() -> Vec<(String, S)> {
                     ("affinity", id().doc("Category and brand scores.")),
                     ("identity", id().doc("The customer id and traits from `identify`.")),
                     ("search", id().doc("On-site search terms (redacted), searches without results, categories clicked after a search.")),
+                    ("feedback", id().doc("What the visitor told the site: the sentiment (label, score) of the last text scored by `sentiment()`; never the text.")),
                 ],
                 &[],
             )

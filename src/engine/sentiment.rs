@@ -30,6 +30,17 @@ pub enum Label {
 }
 
 impl Label {
+    /// VADER's thresholds on the compound score.
+    pub fn of(score: f64) -> Label {
+        if score >= 0.05 {
+            Label::Positive
+        } else if score <= -0.05 {
+            Label::Negative
+        } else {
+            Label::Neutral
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Label::Positive => "positive",
@@ -260,10 +271,9 @@ fn tokens(text: &str) -> Vec<Token> {
         }
         let mut word = String::new();
         let flush = |word: &mut String, out: &mut Vec<Token>| {
-            let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+            let trimmed = word.trim_matches(|c: char| !is_word_char(c) && c != '\'');
             if !trimmed.is_empty() {
-                // The host's lower case (the browser's, in the page): no case tables in the wasm.
-                let lower = (super::host::get().to_lowercase)(trimmed);
+                let lower = trimmed.chars().map(to_lower).collect();
                 out.push(Token {
                     raw: trimmed.to_owned(),
                     lower,
@@ -427,20 +437,40 @@ pub fn analyze_with(text: &str, lexicon: &Lexicon, language: Language, tables: b
         sum -= exclamations + questions;
     }
     let score = sum / (sum * sum + 15.0).sqrt();
-    let label = if score >= 0.05 {
-        Label::Positive
-    } else if score <= -0.05 {
-        Label::Negative
-    } else {
-        Label::Neutral
-    };
-    Sentiment { score, label }
+    Sentiment {
+        score,
+        label: Label::of(score),
+    }
+}
+
+/// A letter or digit of the scripts these languages are written in (ASCII and
+/// Latin-1's letters), without the Unicode property tables `char::is_alphanumeric`
+/// would put into the wasm.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (('\u{c0}'..='\u{24f}').contains(&c) && c != '×' && c != '÷')
+}
+
+/// Lower case for ASCII and Latin-1 letters (all these lexicons hold), with no
+/// case tables in the wasm.
+fn to_lower(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        '\u{c0}'..='\u{de}' if c != '×' => char::from_u32(u32::from(c) + 0x20).unwrap_or(c),
+        _ => c,
+    }
+}
+
+fn is_lower(c: char) -> bool {
+    c.is_ascii_lowercase() || (('\u{df}'..='\u{ff}').contains(&c) && c != '÷')
 }
 
 /// A word written in capitals (two letters at least), for emphasis.
 fn is_shouting(word: &str) -> bool {
-    word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && word.chars().all(|c| !c.is_lowercase())
+    word.chars()
+        .filter(|c| is_word_char(*c) && !c.is_ascii_digit())
+        .count()
+        >= 2
+        && !word.chars().any(is_lower)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -61,6 +61,11 @@ pub enum Signal {
         term: String,
         results: Option<f64>,
     },
+    /// The sentiment of a text the visitor wrote (the text itself is not carried).
+    Sentiment {
+        label: super::sentiment::Label,
+        score: f64,
+    },
 }
 
 impl Signal {
@@ -78,6 +83,7 @@ impl Signal {
             Signal::Interest(_) => Aggregate::Affinity,
             Signal::Identify { .. } => Aggregate::Identity,
             Signal::Search { .. } => Aggregate::Search,
+            Signal::Sentiment { .. } => Aggregate::Feedback,
         }
     }
 

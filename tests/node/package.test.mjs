@@ -36,11 +36,15 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'overlay.js',
     'package.json',
     'schema.json',
+    'sentiment-en.tsv',
+    'sentiment-pt-br.tsv',
     'vitrine.js',
     'vitrine_core.d.ts',
     'vitrine_core.js',
     'vitrine_core_bg.wasm',
     'vitrine_core_bg.wasm.d.ts',
+    'vitrine_sentiment.js',
+    'vitrine_sentiment_bg.wasm',
     'vitrine_start_bg.wasm',
   ]);
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules/vitrine/package.json'), 'utf8'));

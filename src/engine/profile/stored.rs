@@ -61,6 +61,9 @@ impl Profile {
         if let Some(search) = &self.search {
             map.push(("search".to_owned(), super::super::search::to_stored(search)));
         }
+        if let Some(feedback) = &self.feedback {
+            map.push(("feedback".to_owned(), feedback.to_stored()));
+        }
         if !self.exposures.is_empty() {
             let entries = self.exposures.iter().map(|(rule, window, count)| {
                 let pair = vec![
@@ -155,11 +158,16 @@ impl Profile {
             None => None,
             Some(v) => Some(super::super::search::from_stored(v)?),
         };
+        let feedback = match codec::field(map, "feedback") {
+            None => None,
+            Some(v) => Some(Feedback::from_stored(v)?),
+        };
         Ok(Profile {
             visitor,
             event_props,
             identity,
             search,
+            feedback,
             affinity: match codec::field(map, "affinity") {
                 Some(v) => Affinity::from_value(v)?,
                 None => Affinity::default(),

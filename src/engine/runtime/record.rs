@@ -31,6 +31,7 @@ impl Engine {
                 "customer".into()
             }
             Signal::Search { .. } => "search".into(),
+            Signal::Sentiment { .. } => "feedback".into(),
         };
         self.mark_changed(&path);
         match signal {
@@ -95,6 +96,11 @@ impl Engine {
                     self.touch(Aggregate::Search);
                 }
             }
+            Signal::Sentiment { label, score } => self
+                .profile
+                .feedback
+                .get_or_insert_with(Default::default)
+                .record_sentiment(label, score),
             Signal::Search { term, results } => {
                 let search = self.profile.search.get_or_insert_with(Default::default);
                 if !search.record(&term, results, now_ms) {
