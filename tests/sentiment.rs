@@ -58,7 +58,7 @@ fn macro_f1(gold: &[Label], predicted: &[Label]) -> (f64, Vec<f64>) {
 
 fn evaluate(set: &str, lexicon: &str, language: Language, tables: bool) -> f64 {
     let lexicon = Lexicon::parse(lexicon);
-    assert!(lexicon.len() > 6000, "the shipped lexicon is read");
+    assert!(lexicon.len() > 2000, "the shipped lexicon is read");
     let rows = rows(set);
     let gold: Vec<Label> = rows.iter().map(|r| r.0).collect();
     let predicted: Vec<Label> = rows

@@ -68,6 +68,19 @@ async function run() {
   });
   results.matched = { vitrine: v.applied().length, growthbook: matched };
   v.stop();
+  // (g) the sentiment part's scoring in the page's wasm, per sentence (the
+  // lexicon loaded once, as v.sentiment does).
+  const part = await import('/pkg/vitrine_sentiment.js');
+  await part.default({ module_or_path: new URL('/pkg/vitrine_sentiment_bg.wasm', location.href) });
+  part.loadLexicon('pt', await (await fetch('/pkg/sentiment-pt-br.tsv')).text());
+  const sentences = [
+    'A entrega atrasou muito, esperei quase três semanas.', 'Produto ótimo, chegou antes do prazo!',
+    'Eu não estou feliz com o atendimento.', 'Qual o prazo de entrega para Recife?',
+    'O produto é bom, mas a entrega atrasou.', 'Amei 😍 super recomendo', 'Nunca mais compro aqui.',
+    'Veio quebrado e ninguém responde meus e-mails, que descaso.',
+  ];
+  results.sentiment = measure(50, () => { for (const s of sentences) part.score(s, 'pt'); });
+  results.sentiment.median /= sentences.length;
   return results;
 }
 
