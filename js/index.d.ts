@@ -72,6 +72,8 @@ export interface VitrineEvents {
   erase: undefined;
   /** The cart holds items and the visitor showed exit intent or stayed idle (once per page view). */
   abandon: Cart;
+  /** `feedback.answer()` recorded a survey's scores (never its text). */
+  survey_answered: { survey: string; nps?: number; csat?: number; ces?: number; language: string; sentiment: 'positive' | 'neutral' | 'negative' | null; recorded: boolean };
 }
 
 /** Props of a custom event or traits of a customer: primitive values only. */
@@ -161,6 +163,13 @@ export interface VitrineInstance {
    * kept. The first call per language fetches its lexicon.
    */
   sentiment(text: string, options?: { language?: string }): Promise<{ score: number; label: 'positive' | 'neutral' | 'negative'; recorded: boolean }>;
+  feedback: {
+    /**
+     * A survey's answer: scores become `feedback.nps` / `nps_group` / `csat` / `ces` and
+     * `feedback.<survey>.answered`; `text` is scored on the device and never kept.
+     */
+    answer(answer: { survey: string; nps?: number; csat?: number; ces?: number; text?: string; language?: string }): Promise<{ recorded: boolean; sentiment?: { score: number; label: 'positive' | 'neutral' | 'negative'; recorded: boolean } }>;
+  };
   attributes(): Record<string, unknown>;
   /** Ids of the rules and experiments applied right now. */
   applied(): string[];

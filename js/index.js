@@ -119,6 +119,16 @@ export async function start(options = {}) {
     if (stopped) throw vitrineError('this vitrine was stopped');
     return fn(...args);
   };
+  const sentiment = async (text, { language } = {}) => {
+    const code = String(language ?? pageLanguage());
+    const part = await sentimentPart();
+    await loadLexicon(part, code);
+    if (stopped) throw vitrineError('this vitrine was stopped');
+    const thousandths = part.score(String(text ?? ''), code);
+    const score = thousandths / 1000;
+    const label = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
+    return { score, label, recorded: core.recordSentiment(thousandths) };
+  };
   const setAll = (granted) => {
     const changes = {};
     for (const category of Object.keys(core.consentGet())) changes[category] = granted;
@@ -152,16 +162,24 @@ export async function start(options = {}) {
      * category is granted. The text is never kept. The first call per language
      * fetches its lexicon (`sentiment-pt-br.tsv` / `sentiment-en.tsv`).
      */
-    sentiment: live(async (text, { language } = {}) => {
-      const code = String(language ?? pageLanguage());
-      const part = await sentimentPart();
-      await loadLexicon(part, code);
-      if (stopped) throw vitrineError('this vitrine was stopped');
-      const thousandths = part.score(String(text ?? ''), code);
-      const score = thousandths / 1000;
-      const label = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
-      return { score, label, recorded: core.recordSentiment(thousandths) };
-    }),
+    sentiment: live((text, options) => sentiment(text, options)),
+    feedback: {
+      /**
+       * A survey's answer: `{survey, nps?, csat?, ces?, text?, language?}`. The
+       * scores become `feedback.nps` (and `nps_group`), `feedback.csat`,
+       * `feedback.ces` and `feedback.<survey>.answered`; an open `text` is scored
+       * on the device (`feedback.sentiment`) and never kept. Resolves to
+       * `{recorded, sentiment?}`; emits `survey_answered` (without the text).
+       */
+      answer: live(async (answer) => {
+        const { text, language, ...scores } = answer ?? {};
+        const recorded = core.feedbackAnswer(scores);
+        const result = { recorded };
+        if (typeof text === 'string' && text.trim()) result.sentiment = await sentiment(text, { language });
+        emit('survey_answered', { ...scores, language: language ?? pageLanguage(), sentiment: result.sentiment?.label ?? null, recorded });
+        return result;
+      }),
+    },
     attributes: live(() => core.attributes()),
     applied: live(() => core.applied()),
     changed: live(() => core.changed()),

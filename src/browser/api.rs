@@ -93,6 +93,18 @@ impl Vitrine {
         })
     }
 
+    /// Records a survey's answer (`{survey, nps?, csat?, ces?}`) as `feedback.*`,
+    /// where `signals.feedback`'s category is granted; a bad field is an error
+    /// naming it.
+    #[wasm_bindgen(js_name = feedbackAnswer)]
+    pub fn feedback_answer(&self, answer: JsValue) -> Result<bool, JsValue> {
+        let what = "feedback.answer(answer)";
+        let value = argument(answer, what)?;
+        let answer = crate::engine::feedback::Answer::from_value(&value)
+            .map_err(|why| error::usage(format!("{what}: {why}")))?;
+        self.run(|shell| Ok(shell.signal(Signal::Answer(answer))))
+    }
+
     /// Records the sentiment `sentiment()` scored (in thousandths, −1000..1000) as
     /// `feedback.sentiment`, where `signals.feedback`'s category is granted.
     #[wasm_bindgen(js_name = recordSentiment)]

@@ -61,6 +61,8 @@ pub enum Signal {
         term: String,
         results: Option<f64>,
     },
+    /// A survey answered (its scores; free text goes through `Sentiment`).
+    Answer(super::feedback::Answer),
     /// The sentiment of a text the visitor wrote (the text itself is not carried).
     Sentiment {
         label: super::sentiment::Label,
@@ -83,7 +85,7 @@ impl Signal {
             Signal::Interest(_) => Aggregate::Affinity,
             Signal::Identify { .. } => Aggregate::Identity,
             Signal::Search { .. } => Aggregate::Search,
-            Signal::Sentiment { .. } => Aggregate::Feedback,
+            Signal::Sentiment { .. } | Signal::Answer(_) => Aggregate::Feedback,
         }
     }
 

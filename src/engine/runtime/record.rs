@@ -31,7 +31,7 @@ impl Engine {
                 "customer".into()
             }
             Signal::Search { .. } => "search".into(),
-            Signal::Sentiment { .. } => "feedback".into(),
+            Signal::Sentiment { .. } | Signal::Answer(_) => "feedback".into(),
         };
         self.mark_changed(&path);
         match signal {
@@ -96,6 +96,11 @@ impl Engine {
                     self.touch(Aggregate::Search);
                 }
             }
+            Signal::Answer(answer) => self
+                .profile
+                .feedback
+                .get_or_insert_with(Default::default)
+                .record_answer(answer, now_ms),
             Signal::Sentiment { label, score } => self
                 .profile
                 .feedback
