@@ -16,11 +16,11 @@
 // condition changed in place is compiled afresh. A fresh object with a known text
 // finds its closures by that text.
 //
-// Where GrowthBook throws on the attributes (a value that cannot be converted, a
-// getter that throws) vitrine never does: a getter that throws reads as null, any
-// other such value makes the whole condition false. A `null` sub-condition, where
-// GrowthBook throws too, is false, as in the engine. A condition that is not JSON
-// data is refused (VitrineError).
+// Where GrowthBook throws (a value that cannot be converted, a `null`
+// sub-condition) vitrine never does: the whole condition is false; a getter that
+// throws reads as null. A condition holding values JSON cannot write (NaN,
+// Infinity, `undefined`) is read as GrowthBook reads it, compiled afresh each time;
+// one that cannot be written at all (a BigInt, a cycle) is refused (VitrineError).
 
 const CACHE_LIMIT = 4096;
 let byObject = new WeakMap();
@@ -49,14 +49,27 @@ export function compiled(condition, refuse) {
       byText.clear();
       byObject = new WeakMap();
     }
-    // Compiled from the JSON copy, so the same text always means the same test
-    // (NaN or `undefined` inside a condition read as JSON writes them).
     const source = text === undefined ? null : JSON.parse(text);
+    if (isObject && !unchanged(condition, source)) {
+      // Values JSON cannot write (NaN, ±Infinity, `undefined`, a Date): compiled
+      // from the object itself, as GrowthBook reads it, and not kept by its text.
+      return live(condition);
+    }
     entry = { source, test: doc(source) };
     byText.set(text, entry);
   }
   if (isObject) byObject.set(condition, entry);
   return entry.test;
+}
+
+// A condition holding values JSON cannot carry, compiled each time it is seen; a
+// part GrowthBook would throw on while reading it makes the whole test false.
+function live(condition) {
+  try {
+    return doc(condition);
+  } catch {
+    return never;
+  }
 }
 
 // Whether `value` still equals the JSON data it was compiled from.
@@ -93,7 +106,8 @@ function all(tests) {
 // A condition document: GrowthBook walks `Object.entries(condition)` (an array's
 // entries are its indexes, a string's its UTF-16 units, a number has none).
 function doc(condition) {
-  if (condition === null) return never;
+  // GrowthBook throws on a null (or missing) sub-condition: the whole test is false.
+  if (condition === null || condition === undefined) return unreadable;
   const clauses = Object.entries(condition).map(([key, arg]) => clause(key, arg));
   return all(clauses);
 }

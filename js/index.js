@@ -120,11 +120,14 @@ export async function start(options = {}) {
     return fn(...args);
   };
   const sentiment = async (text, { language } = {}) => {
+    // Scored on its first 2,000 characters; an empty text is not an answer.
+    text = String(text ?? '').slice(0, 2000);
+    if (!text.trim()) return { score: 0, label: 'neutral', recorded: false };
     const code = String(language ?? pageLanguage());
     const part = await sentimentPart();
     await loadLexicon(part, code);
     if (stopped) throw vitrineError('this vitrine was stopped');
-    const thousandths = part.score(String(text ?? ''), code);
+    const thousandths = part.score(text, code);
     const score = thousandths / 1000;
     const label = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
     return { score, label, recorded: core.recordSentiment(thousandths) };
@@ -175,7 +178,14 @@ export async function start(options = {}) {
         const { text, language, ...scores } = answer ?? {};
         const recorded = core.feedbackAnswer(scores);
         const result = { recorded };
-        if (typeof text === 'string' && text.trim()) result.sentiment = await sentiment(text, { language });
+        if (typeof text === 'string' && text.trim()) {
+          try {
+            result.sentiment = await sentiment(text, { language });
+          } catch (error) {
+            // The scores are recorded whatever happens to the text's scoring.
+            if (debug) console.error('[vitrine] the answer\'s text could not be scored', error);
+          }
+        }
         emit('survey_answered', { ...scores, language: language ?? pageLanguage(), sentiment: result.sentiment?.label ?? null, recorded });
         return result;
       }),
@@ -260,7 +270,8 @@ function loadLexicon(part, code) {
     lexicons.set(file, fetch(url).then(
       async (response) => {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        part.loadLexicon(code, await response.text());
+        // A page served instead of the file (an SPA fallback) has no tokens.
+        if (part.loadLexicon(code, await response.text()) === 0) throw new Error('not a lexicon');
       },
     ).catch((error) => {
       lexicons.delete(file);

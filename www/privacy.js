@@ -4,7 +4,7 @@
 const NAMES = {
   visitor: 'visitas e sessões', clicks: 'cliques', cart: 'carrinho', dwell: 'tempo e rolagem',
   events: 'eventos', experiments: 'testes A/B', affinity: 'interesses por categoria e marca', identity: 'identificação de cliente',
-  search: 'buscas no site (termos sem e-mail, CPF ou telefone)', feedback: 'sua opinião (o sentimento da última resposta, nunca o texto)',
+  search: 'buscas no site (termos sem e-mail, CPF ou telefone)', feedback: 'sua opinião (notas NPS/CSAT/CES, pesquisas respondidas e o sentimento da última resposta, nunca o texto)',
 };
 const SOURCES = { panel: 'painel', api: 'site', tcf: 'CMP (TCF)', 'consent-mode': 'Consent Mode', 'consent-mode-default': 'Consent Mode (padrão da página)', 'cmp-expired': 'CMP expirado', gpc: 'GPC', storage: 'outra aba' };
 

@@ -51,8 +51,7 @@ pub fn from_data_layer(entry: &Value) -> (Vec<Signal>, Vec<String>) {
     from_event(name, Some(&params))
 }
 
-/// GA4's search events: the term is `search_term`.
-const SEARCH_EVENTS: &[&str] = &["search", "view_search_results"];
+use super::search::SEARCH_EVENTS;
 
 fn from_event(name: &str, params: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
     let items = params.and_then(|p| p.get("items"));

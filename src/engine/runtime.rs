@@ -245,7 +245,11 @@ impl Engine {
                 if self.config.category_of(aggregate) == category {
                     self.profile.clear(aggregate);
                     if aggregate == Aggregate::Dwell {
-                        self.page = PageState::default();
+                        let searched = self.page.searched; // not engagement: kept
+                        self.page = PageState {
+                            searched,
+                            ..PageState::default()
+                        };
                     }
                 }
             }

@@ -14,6 +14,8 @@ use super::value::{object, truncate, Value};
 /// `(category, clicks)`, least recently used first.
 pub type Counters = Vec<(String, u32)>;
 
+/// GA4's search events (the term is `search_term`), also as `track` names.
+pub const SEARCH_EVENTS: &[&str] = &["search", "view_search_results"];
 /// Terms kept, most recent last.
 pub const MAX_TERMS: usize = 5;
 pub const MAX_TERM_LEN: usize = 64;
@@ -21,6 +23,11 @@ pub const MAX_TERM_LEN: usize = 64;
 pub const MAX_CATEGORIES: usize = 10;
 /// A product click this soon after a search counts as a click on a search result.
 pub const RESULT_CLICK_WINDOW_MS: f64 = 30.0 * 60.0 * 1000.0;
+/// What of a term is read (whole words), before it is redacted and cut to
+/// `MAX_TERM_LEN`.
+const MAX_INPUT_CHARS: usize = 512;
+/// A term repeated within this is one search reported by two sources.
+const SAME_SEARCH_MS: f64 = 60_000.0;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Search {
@@ -44,6 +51,20 @@ impl Search {
         let Some(term) = normalize(term) else {
             return false;
         };
+        // The same term again within a minute is the same search reported twice
+        // (the results URL and the dataLayer): only its result count is taken.
+        if self.terms.last() == Some(&term)
+            && (0.0..SAME_SEARCH_MS).contains(&(now_ms - self.last_ms))
+        {
+            if let Some(n) = results {
+                let zero = n == 0.0;
+                if zero && !self.last_zero {
+                    self.zero_results = self.zero_results.saturating_add(1);
+                }
+                self.last_zero = zero;
+            }
+            return true;
+        }
         self.terms.retain(|t| *t != term);
         if self.terms.len() >= MAX_TERMS {
             self.terms.remove(0);
@@ -110,54 +131,109 @@ impl Search {
 /// A term as it is kept: redacted, lower case, spaces collapsed, at most
 /// `MAX_TERM_LEN` characters; `None` if nothing is left.
 pub fn normalize(term: &str) -> Option<String> {
-    let words: Vec<&str> = term.split_whitespace().collect();
-    if words.is_empty() {
+    // Spaces collapsed first; past `MAX_INPUT_CHARS` the last, cut word is dropped,
+    // so no cut leaves part of a number or an email unredacted.
+    let mut text = String::new();
+    let mut chars = 0;
+    for word in term.split_whitespace() {
+        chars += word.chars().count() + 1;
+        if chars > MAX_INPUT_CHARS {
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    if text.is_empty() {
         return None;
     }
-    // Redacted before it is cut, so a cut cannot split an email out of sight.
-    let lower = (super::host::get().to_lowercase)(&redact(&words));
+    let lower = (super::host::get().to_lowercase)(&redact(&text));
     Some(truncate(&lower, MAX_TERM_LEN))
 }
 
-/// Joins `words` with spaces, replacing what identifies a person: an email
-/// (`[email]`), a CPF (`[cpf]`: written as ddd.ddd.ddd-dd, or eleven digits that
-/// pass the CPF check digits) and any other run of words of digits and separators
-/// holding eight or more digits (`[number]`: phone numbers, card numbers...).
-pub fn redact(words: &[&str]) -> String {
-    let mut out = String::new();
+/// Replaces what identifies a person in free text: an email (`[email]`), a CPF
+/// (`[cpf]`: eleven digits written as ddd.ddd.ddd-dd, or that pass the CPF check
+/// digits) and any other run of digits and separators (`.-()+/` and single
+/// spaces) with ten digits or more, or eight or more with no space inside or a
+/// group of five (`[number]`: phone and card numbers, also glued to a word as in
+/// "cpf:…" or "nf12345678"). Short numbers side by side (sizes "38 40 42",
+/// years "2024 2025") are left alone.
+pub fn redact(text: &str) -> String {
+    let emails_out: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            let core = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '@');
+            if is_email(core) {
+                word.replacen(core, "[email]", 1)
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect();
+    let text = emails_out.join(" ");
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    while i < words.len() {
-        let mut j = i + 1;
-        let placeholder = if is_email(words[i]) {
-            Some("[email]")
-        } else if is_cpf(words[i]) {
-            Some("[cpf]")
-        } else {
-            let mut digits = 0;
-            j = i;
-            while j < words.len() && is_numeric_word(words[j]) {
-                digits += words[j].bytes().filter(u8::is_ascii_digit).count();
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // A CPF as it is written (ddd.ddd.ddd-dd) stands on its own.
+        if chars.len() >= i + 14 && is_cpf(&chars[i..i + 14].iter().collect::<String>()) {
+            out.push_str("[cpf]");
+            i += 14;
+            continue;
+        }
+        // A run: digit groups joined by up to three separators ("+55 (11) 9…").
+        let is_sep = |c: char| matches!(c, '.' | '-' | '(' | ')' | '+' | '/' | ' ');
+        let start = i;
+        let mut end = i;
+        let (mut digits, mut group, mut longest, mut spaced) = (0, 0, 0, false);
+        let mut j = i;
+        while j < chars.len() {
+            if chars[j].is_ascii_digit() {
+                digits += 1;
+                group += 1;
+                longest = longest.max(group);
                 j += 1;
+                end = j;
+                continue;
             }
-            if digits < 8 {
-                j = i + 1;
+            let (mut k, mut space) = (j, false);
+            while k < chars.len() && k - j < 3 && is_sep(chars[k]) {
+                space |= chars[k] == ' ';
+                k += 1;
             }
-            (digits >= 8).then_some("[number]")
-        };
-        if !out.is_empty() {
-            out.push(' ');
+            if k == j || !chars.get(k).is_some_and(char::is_ascii_digit) {
+                break;
+            }
+            spaced |= space;
+            group = 0;
+            j = k;
         }
-        match placeholder {
-            Some(p) => out.push_str(p),
-            None => out.push_str(words[i]),
+        // A '+' or '(' just before the first digit belongs to the number.
+        let opening = out.ends_with('+') || out.ends_with('(');
+        let run: String = chars[start..end].iter().collect();
+        let secret = digits >= 10 || (digits >= 8 && (!spaced || longest >= 5));
+        if digits == 11 && is_cpf(&run) {
+            out.push_str("[cpf]");
+        } else if secret {
+            if opening {
+                out.pop();
+            }
+            out.push_str("[number]");
+        } else {
+            out.push_str(&run);
         }
-        i = j;
+        i = end;
     }
     out
 }
 
 fn is_email(word: &str) -> bool {
-    let word = word.trim_matches(|c: char| "<>(),;\"'".contains(c));
     match word.split_once('@') {
         Some((user, domain)) => {
             !user.is_empty()
@@ -169,15 +245,9 @@ fn is_email(word: &str) -> bool {
     }
 }
 
-fn is_numeric_word(word: &str) -> bool {
-    word.bytes().any(|b| b.is_ascii_digit())
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b".-()+/".contains(&b))
-}
-
-fn is_cpf(word: &str) -> bool {
-    let bytes = word.as_bytes();
+/// Eleven digits written as ddd.ddd.ddd-dd, or with valid CPF check digits.
+fn is_cpf(run: &str) -> bool {
+    let bytes = run.as_bytes();
     let formatted = bytes.len() == 14
         && bytes.iter().enumerate().all(|(i, &b)| match i {
             3 | 7 => b == b'.',
@@ -244,9 +314,11 @@ mod tests {
 
     #[test]
     fn emails_cpfs_and_long_numbers_are_redacted() {
-        let redact = |text: &str| redact(&text.split(' ').collect::<Vec<_>>());
         assert_eq!(redact("tenis maria@example.com"), "tenis [email]");
-        assert_eq!(redact("<joao.silva@mail.com.br>, pedido"), "[email] pedido");
+        assert_eq!(
+            redact("<joao.silva@mail.com.br>, pedido"),
+            "<[email]>, pedido"
+        );
         assert_eq!(redact("cpf 123.456.789-09 troca"), "cpf [cpf] troca");
         // Eleven digits that pass the CPF check digits, unformatted.
         assert_eq!(redact("52998224725"), "[cpf]");
@@ -260,6 +332,17 @@ mod tests {
         assert_eq!(redact("iphone 15 pro 256gb"), "iphone 15 pro 256gb");
         assert_eq!(redact("@marca"), "@marca");
         assert_eq!(redact("11111111111"), "[number]");
+        // Punctuation around, or glued to a word.
+        assert_eq!(redact("contato maria@gmail.com."), "contato [email].");
+        assert_eq!(redact("ligar 11987654321, hoje"), "ligar [number], hoje");
+        assert_eq!(redact("cpf:52998224725"), "cpf:[cpf]");
+        assert_eq!(
+            redact("pedido#12345678 nf12345678"),
+            "pedido#[number] nf[number]"
+        );
+        // Short numbers side by side stay.
+        assert_eq!(redact("camisa 38 40 42 44"), "camisa 38 40 42 44");
+        assert_eq!(redact("calendario 2024 2025"), "calendario 2024 2025");
     }
 
     #[test]

@@ -12,8 +12,6 @@ use super::value::{object, Value};
 const MAX_URL_LEN: usize = 2048;
 const MAX_PARAMS: usize = 50;
 const MAX_PARAM_LEN: usize = 256;
-/// A search term is redacted whole before it is cut to what is kept.
-const MAX_SEARCH_INPUT_LEN: usize = 512;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Signal {
@@ -105,12 +103,12 @@ impl Signal {
             )?,
         };
         let mut search = None;
-        if name == "search" {
+        if super::search::SEARCH_EVENTS.contains(&name.as_str()) {
             // Read whole from the argument: the kept props are cut at 64 characters.
             let raw = |key: &str| props.and_then(|p| p.get(key));
             if let Some(Value::String(term)) = raw("term").or_else(|| raw("search_term")) {
                 search = Some(Signal::Search {
-                    term: truncate(term, MAX_SEARCH_INPUT_LEN),
+                    term: term.clone(),
                     results: raw("results")
                         .or_else(|| raw("search_results"))
                         .and_then(Value::as_f64),

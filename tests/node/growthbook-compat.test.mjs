@@ -136,6 +136,19 @@ test('evalCondition: values JSON cannot carry, getters, and a condition changed 
   condition.channel = 'email';
   assert.equal(evalCondition({ cart: { total: 250 }, channel: 'email' }, condition), true);
   assert.equal(evalCondition({ cart: { total: 250 }, channel: 'paid' }, condition), false);
+  // Values JSON cannot write, inside the condition: read as GrowthBook reads them.
+  for (const [name, condition] of [
+    ['$lt Infinity', { price: { $lt: Infinity } }],
+    ['$gt NaN', { price: { $gt: NaN } }],
+    ['$in [undefined]', { missing: { $in: [undefined] } }],
+    ['$ne -Infinity', { price: { $ne: -Infinity } }],
+  ]) {
+    both({ price: 100 }, condition, `condition with ${name}`);
+    both({ price: 100 }, condition, `condition with ${name}, again`);
+  }
+  // A null sub-condition, where GrowthBook throws: false, never a throw.
+  assert.equal(evalCondition({ a: 1 }, { $not: null }), false);
+  assert.equal(evalCondition({ a: 1 }, { $or: [null, { a: 1 }] }), false);
   // A list changed in place, and an array turned into an object of the same keys.
   const list = { c: { $in: ['a', 'b'] } };
   assert.equal(evalCondition({ c: 'b' }, list), true);

@@ -74,12 +74,14 @@ impl Engine {
                         .search
                         .as_ref()
                         .is_some_and(|s| s.is_recent(now_ms));
+                let mut result_clicks = false;
                 for (product, interest) in products.iter().take(MAX_KEYS) {
                     let interest = &match interest {
                         Interest::Click if after_search => {
                             if let Some(search) = &mut self.profile.search {
                                 search.clicked_category(&product.category);
                             }
+                            result_clicks = true;
                             Interest::SearchClick
                         }
                         other => *other,
@@ -91,7 +93,8 @@ impl Engine {
                         self.page.viewing = Some(product.id.clone());
                     }
                 }
-                if after_search {
+                // Only a result click changes the search data (not the dwell ticks).
+                if result_clicks {
                     self.mark_changed("search");
                     self.touch(Aggregate::Search);
                 }
