@@ -37,10 +37,17 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The shop's own search: names matched without case or accents.
+const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+let query = '';
+
 function renderProducts(filter = 'all') {
   const list = document.getElementById('products');
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  const shown = PRODUCTS.filter((p) => filter === 'all' || p.category === filter)
+    .filter((p) => words.every((w) => fold(p.name).includes(w)));
   list.replaceChildren(
-    ...PRODUCTS.filter((p) => filter === 'all' || p.category === filter).map((p) =>
+    ...shown.map((p) =>
       el(
         'li',
         {
@@ -57,7 +64,23 @@ function renderProducts(filter = 'all') {
       ),
     ),
   );
+  return shown.length;
 }
+
+// A search is reported as GA4 does (view_search_results), which vitrine reads:
+// no vitrine code here, and the term is redacted before vitrine keeps it.
+function search(term) {
+  query = term.trim();
+  const results = renderProducts();
+  document.getElementById('products-title').textContent = query ? `Resultados para “${query}”` : 'Produtos';
+  if (query) (window.dataLayer = window.dataLayer || []).push({ event: 'view_search_results', search_term: query, search_results: results });
+  vitrine()?.refresh();
+}
+
+document.getElementById('search-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  search(document.getElementById('search-input').value);
+});
 
 function renderCart() {
   const items = document.getElementById('cart-items');

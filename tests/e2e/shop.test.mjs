@@ -67,6 +67,27 @@ describe('demo shop', () => {
     await context.close();
   });
 
+  test('a search with no results offers help; the term is kept redacted, from the GA4 event the shop pushes', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openShop(context);
+    await grantPersonalization(page);
+    const help = page.locator('#search-help');
+    await page.fill('#search-input', 'chaleira ana@example.com');
+    await page.press('#search-input', 'Enter');
+    assert.equal(await page.locator('#products .card').count(), 0);
+    assert.match(await help.textContent(), /Não achou o que procurava/);
+    const search = await page.evaluate(() => window.vitrine.attributes().search);
+    assert.equal(search.last, 'chaleira [email]');
+    assert.equal(search.zero_results, 1);
+    // A search that finds products takes the help away again.
+    await page.fill('#search-input', 'café');
+    await page.press('#search-input', 'Enter');
+    assert.equal(await page.locator('#products .card').count(), 4);
+    assert.equal(await help.textContent(), '');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('interest in teas (card clicks, a tea in the cart) puts teas first, highlighted, also after a reload', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const { page, errors } = await openShop(context);
