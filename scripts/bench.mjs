@@ -40,7 +40,7 @@ try {
   row('(b2) vitrine: signal no rule reads (incremental)', r.incremental, 'track(): nothing re-evaluated');
   row('(c) vitrine: one click, 1,000 rules (10 read clicks)', r.click, 'real DOM event to applied diff');
   row('(d) GrowthBook evalCondition x 1,000 (same page)', r.growthbook);
-  row('(g) sentiment of one sentence (pt-BR, the page\'s wasm)', r.sentiment, 'vitrine_sentiment.wasm, lexicon loaded once');
+  row('(j) sentiment of one sentence (pt-BR, the page\'s wasm)', r.sentiment, 'vitrine_sentiment.wasm, lexicon loaded once');
   const compare = (name, x) => {
     const ratio = r.growthbook.median / x.median;
     const verdict = ratio >= 1 ? `${ratio.toFixed(2)}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;

@@ -68,7 +68,7 @@ async function run() {
   });
   results.matched = { vitrine: v.applied().length, growthbook: matched };
   v.stop();
-  // (g) the sentiment part's scoring in the page's wasm, per sentence (the
+  // (j) the sentiment part's scoring in the page's wasm, per sentence (the
   // lexicon loaded once, as v.sentiment does).
   const part = await import('/pkg/vitrine_sentiment.js');
   await part.default({ module_or_path: new URL('/pkg/vitrine_sentiment_bg.wasm', location.href) });
