@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { evalCondition as growthbookEval } from '@growthbook/growthbook';
 import { evalCondition } from '../../pkg/index.js';
+import { quietly } from './quietly.mjs';
 
 // GrowthBook keeps the regexes it built in a module-wide cache keyed by `${pattern}`
 // (plus "/i"), so once "null" was a pattern {$regex: null} finds it, and {$regex:
@@ -29,16 +30,6 @@ const freshGrowthbook = async () => (await import(`${mongrule}?instance=${++inst
 const SEED = (process.env.FUZZ_SEED === undefined ? 0x5eed : Number(process.env.FUZZ_SEED)) >>> 0;
 const CASES = Number(process.env.FUZZ_CASES ?? 20000);
 
-// GrowthBook reports unknown operators with console.error; keep the output readable.
-const quietly = (fn) => {
-  const error = console.error;
-  console.error = () => {};
-  try {
-    return fn();
-  } finally {
-    console.error = error;
-  }
-};
 
 function mulberry32(a) {
   return () => {

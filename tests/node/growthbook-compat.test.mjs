@@ -12,22 +12,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { evalCondition as growthbookEval } from '@growthbook/growthbook';
 import { chooseVariation, evalCondition, getBucketRanges, inNamespace, init, validateConfig } from '../../pkg/index.js';
+import { quietly } from './quietly.mjs';
 
 const gbRoot = dirname(createRequire(import.meta.url).resolve('@growthbook/growthbook/package.json'));
 const gbUtil = await import(pathToFileURL(join(gbRoot, 'dist/esm/util.mjs')).href);
 await init(await readFile(new URL('../../pkg/vitrine_core_bg.wasm', import.meta.url)));
 const cases = JSON.parse(await readFile(new URL('../cases/growthbook-compat.json', import.meta.url), 'utf8'));
 
-// GrowthBook reports malformed input with console.error; keep the output readable.
-const quietly = (fn) => {
-  const error = console.error;
-  console.error = () => {};
-  try {
-    return fn();
-  } finally {
-    console.error = error;
-  }
-};
 
 test(`${cases.length} compatibility cases: GrowthBook's answers`, () => {
   for (const c of cases) {
