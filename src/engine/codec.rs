@@ -68,6 +68,20 @@ pub fn counters(map: &Map, key: &str) -> Result<Vec<(String, u32)>, String> {
         .collect()
 }
 
+/// Adds one to a counter and makes it the most recently used (last); past `max`
+/// keys the least recently used goes. The key is cut at `max_key_len` characters.
+pub fn bump(counters: &mut Vec<(String, u32)>, key: &str, max: usize, max_key_len: usize) {
+    let key = super::value::truncate(key, max_key_len);
+    let n = match counters.iter().position(|(k, _)| *k == key) {
+        Some(i) => counters.remove(i).1.saturating_add(1),
+        None => 1,
+    };
+    if counters.len() >= max {
+        counters.remove(0);
+    }
+    counters.push((key, n));
+}
+
 pub fn counters_value(counters: &[(String, u32)]) -> Value {
     Value::Object(
         counters

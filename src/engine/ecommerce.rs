@@ -33,28 +33,24 @@ pub fn from_data_layer(entry: &Value) -> (Vec<Signal>, Vec<String>) {
     if let Some(first) = arg(0) {
         if first.as_str() == Some("event") {
             let name = arg(1).and_then(Value::as_str).unwrap_or("");
-            return from_event(name, arg(2));
+            return from_event(name, &[arg(2)]);
         }
         return (Vec::new(), Vec::new());
     }
     let Some(name) = entry.get("event").and_then(Value::as_str) else {
         return (Vec::new(), Vec::new());
     };
-    // GTM puts an event's parameters beside `event`, its ecommerce data under
-    // `ecommerce`; either may hold the items.
-    let mut params = entry.clone();
-    if let (Value::Object(map), Some(Value::Object(ecommerce))) =
-        (&mut params, entry.get("ecommerce"))
-    {
-        map.extend(ecommerce.iter().cloned());
-    }
-    from_event(name, Some(&params))
+    // GTM puts an event's ecommerce data under `ecommerce`, its other parameters
+    // beside `event`: looked up in that order.
+    from_event(name, &[entry.get("ecommerce"), Some(entry)])
 }
 
 use super::search::SEARCH_EVENTS;
 
-fn from_event(name: &str, params: Option<&Value>) -> (Vec<Signal>, Vec<String>) {
-    let items = params.and_then(|p| p.get("items"));
+/// `places`: where the event's parameters may be, the first holding one wins.
+fn from_event(name: &str, places: &[Option<&Value>]) -> (Vec<Signal>, Vec<String>) {
+    let param = |key: &str| places.iter().flatten().find_map(|p| p.get(key));
+    let items = param("items");
     let mut problems = Vec::new();
     if name.is_empty() || name.starts_with("gtm.") {
         return (Vec::new(), problems); // GTM's own lifecycle events
@@ -105,11 +101,11 @@ fn from_event(name: &str, params: Option<&Value>) -> (Vec<Signal>, Vec<String>) 
         props: Vec::new(),
     });
     if SEARCH_EVENTS.contains(&name) {
-        match params.and_then(|p| p.get("search_term")) {
+        match param("search_term") {
             Some(Value::String(term)) => signals.push(Signal::Search {
                 term: term.clone(),
-                results: params
-                    .and_then(|p| p.get("search_results").or_else(|| p.get("results")))
+                results: param("search_results")
+                    .or_else(|| param("results"))
                     .and_then(Value::as_f64),
             }),
             Some(_) => problems.push(format!("{name}: search_term is not a string")),

@@ -81,6 +81,10 @@ fn scale(map: &Map, key: &str, min: u8, max: u8) -> Result<Option<u8>, String> {
     }
 }
 
+fn number(n: Option<u8>) -> Value {
+    n.map_or(Value::Null, |n| Value::Number(f64::from(n)))
+}
+
 fn label_of(name: &str) -> Option<Label> {
     [Label::Positive, Label::Neutral, Label::Negative]
         .into_iter()
@@ -122,13 +126,6 @@ impl Feedback {
     pub fn attributes(feedback: Option<&Feedback>) -> Value {
         let empty = Feedback::default();
         let f = feedback.unwrap_or(&empty);
-        let number = |n: Option<u8>| n.map_or(Value::Null, |n| Value::Number(f64::from(n)));
-        let sentiment = f.sentiment.map_or(Value::Null, |(label, score)| {
-            object(vec![
-                ("label", Value::from(label.as_str())),
-                ("score", Value::Number(score)),
-            ])
-        });
         let mut fields = vec![
             ("nps".to_owned(), number(f.nps)),
             (
@@ -137,7 +134,7 @@ impl Feedback {
             ),
             ("csat".to_owned(), number(f.csat)),
             ("ces".to_owned(), number(f.ces)),
-            ("sentiment".to_owned(), sentiment),
+            ("sentiment".to_owned(), f.sentiment_value()),
         ];
         for (survey, _) in &f.answered {
             fields.push((
@@ -148,25 +145,28 @@ impl Feedback {
         Value::Object(fields)
     }
 
+    /// `{label, score}` of the last text, or null.
+    fn sentiment_value(&self) -> Value {
+        self.sentiment.map_or(Value::Null, |(label, score)| {
+            object(vec![
+                ("label", Value::from(label.as_str())),
+                ("score", Value::Number(score)),
+            ])
+        })
+    }
+
     pub fn to_stored(&self) -> Value {
-        let number = |n: Option<u8>| n.map_or(Value::Null, |n| Value::Number(f64::from(n)));
         let answered = self
             .answered
             .iter()
             .map(|(s, t)| (s.clone(), Value::Number(*t)))
             .collect();
-        let sentiment = self.sentiment.map_or(Value::Null, |(label, score)| {
-            object(vec![
-                ("label", Value::from(label.as_str())),
-                ("score", Value::Number(score)),
-            ])
-        });
         object(vec![
             ("nps", number(self.nps)),
             ("csat", number(self.csat)),
             ("ces", number(self.ces)),
             ("answered", Value::Object(answered)),
-            ("sentiment", sentiment),
+            ("sentiment", self.sentiment_value()),
         ])
     }
 

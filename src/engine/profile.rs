@@ -202,15 +202,7 @@ impl Dwell {
 /// Adds one to a bounded counter and makes it the most recently used; past the
 /// cap, the least recently used key is dropped.
 pub fn bump(counters: &mut Counters, key: &str) {
-    let key = truncate(key, MAX_KEY_LEN);
-    let n = match counters.iter().position(|(k, _)| *k == key) {
-        Some(i) => counters.remove(i).1.saturating_add(1),
-        None => 1,
-    };
-    if counters.len() >= MAX_COUNTER_KEYS {
-        counters.remove(0);
-    }
-    counters.push((key, n));
+    codec::bump(counters, key, MAX_COUNTER_KEYS, MAX_KEY_LEN);
 }
 
 /// Keeps `props` as the last props of `event` (most recent last, bounded).

@@ -85,18 +85,9 @@ impl Search {
     }
 
     pub fn clicked_category(&mut self, category: &str) {
-        let category = truncate(category, MAX_TERM_LEN);
-        if category.is_empty() {
-            return;
+        if !category.is_empty() {
+            super::codec::bump(&mut self.categories, category, MAX_CATEGORIES, MAX_TERM_LEN);
         }
-        let n = match self.categories.iter().position(|(k, _)| *k == category) {
-            Some(i) => self.categories.remove(i).1.saturating_add(1),
-            None => 1,
-        };
-        if self.categories.len() >= MAX_CATEGORIES {
-            self.categories.remove(0);
-        }
-        self.categories.push((category, n));
     }
 
     /// `search.*` in the attribute document.
