@@ -4,7 +4,7 @@
 // (2 for usage errors). CSS selectors are checked by the browser when vitrine
 // starts; everything else is checked here.
 import { readFile } from 'node:fs/promises';
-import { init, validateConfig } from './index.js';
+import { validateConfig } from './index.js';
 
 const [command, file, ...rest] = process.argv.slice(2);
 if (command !== 'validate' || !file || rest.length > 0) {
@@ -20,8 +20,7 @@ try {
   process.exit(1);
 }
 
-await init(await readFile(new URL('./vitrine_core_bg.wasm', import.meta.url)));
-const { ok, errors } = validateConfig(config);
+const { ok, errors } = await validateConfig(config);
 if (ok) {
   const rules = Array.isArray(config.rules) ? config.rules.length : 0;
   console.log(`${file}: valid (${rules} rule${rules === 1 ? '' : 's'})`);

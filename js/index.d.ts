@@ -192,8 +192,8 @@ export interface VitrineInstance {
 export function init(wasm?: unknown): Promise<void>;
 /** Starts vitrine on this page. */
 export function start(options: StartOptions): Promise<VitrineInstance>;
-/** Checks a config without starting. Call `init()` first. */
-export function validateConfig(config: unknown): { ok: boolean; errors: ConfigProblem[] };
+/** Checks a config without starting. Needs no `init()`: loads the validator part (`wasm`: its bytes or URL, default the file next to the entry). */
+export function validateConfig(config: unknown, options?: { wasm?: BufferSource | URL | string }): Promise<{ ok: boolean; errors: ConfigProblem[] }>;
 export type { VitrineConfig as Config };
 /** Saved groups in GrowthBook's shapes: a bare list, `{type: "list", attributeKey, values}` or `{type: "condition", condition}`. */
 export type SavedGroups = Record<string, unknown[] | { type: 'list'; attributeKey?: string; values: unknown[] } | { type: 'condition'; condition: Record<string, unknown> }>;

@@ -5,7 +5,7 @@
 // the idiomatic nested API (v.cart.add, v.consent.set, v.on). Every decision is made
 // in the wasm; nothing here inspects the visitor.
 import { compiled } from './condition.js';
-import initWasm, { Vitrine, hash as hashCore, registerErrorClasses, validateConfig as validateCore } from './vitrine_core.js';
+import initWasm, { Vitrine, hash as hashCore, registerErrorClasses } from './vitrine_core.js';
 
 // vitrine's error classes, defined here once: the wasm constructs them for its own
 // errors (handed over by `registerErrorClasses` at init) and the script-tag loader
@@ -113,7 +113,14 @@ export async function start(options = {}) {
     return rest;
   };
   if (handover !== undefined && typeof handover !== 'function') throw vitrineError('start({ handover }) must be a function');
-  const core = Vitrine.start(chunked ? withoutCatalog() : json, emit, Boolean(debug), handover);
+  const given = chunked ? withoutCatalog() : json;
+  let core;
+  try {
+    core = Vitrine.start(given, emit, Boolean(debug), handover);
+  } catch (error) {
+    // The runtime knows a config is invalid and where, not the words for it.
+    throw error instanceof VitrineConfigError ? await worded(given, error) : error;
+  }
   let stopped = false;
   const live = (fn) => (...args) => {
     if (stopped) throw vitrineError('this vitrine was stopped');
@@ -324,10 +331,54 @@ function assertReady(name) {
   if (!ready) throw vitrineError(`call \`await init()\` before ${name}()`);
 }
 
-/** Checks a config without starting: `{ok, errors: [{path, message}]}`. Call `init()` first. */
-export function validateConfig(config) {
-  assertReady('validateConfig');
-  return validateCore(config);
+/**
+ * Checks a config without starting: resolves to `{ok, errors: [{path, message}]}`.
+ * Needs no `init()`: it loads the validator part (in Node from the file next to
+ * this one; pass `{ wasm }` with its bytes or URL to choose).
+ */
+export async function validateConfig(config, { wasm } = {}) {
+  const part = await validatorPart(wasm);
+  return part.validateConfig(config);
+}
+
+// The validator part (vitrine_validate.wasm): the config's parser with every
+// message, which the page runtime is built without. Fetched once, by
+// validateConfig() and by start() for a config the runtime refused.
+let validatorLoading = null;
+function validatorPart(wasm) {
+  validatorLoading ??= import('./vitrine_validate.js')
+    .then(async (part) => {
+      await part.default({ module_or_path: wasm ?? (await wasmSource('vitrine_validate_bg.wasm')) });
+      return part;
+    })
+    .catch((error) => {
+      validatorLoading = null;
+      throw vitrineError(`could not load the validator part: ${error?.message ?? error}`);
+    });
+  return validatorLoading;
+}
+
+/** The runtime's refusal with the validator's words; the refusal itself when they cannot be had. */
+async function worded(config, refusal) {
+  try {
+    const { ok, errors } = await validateConfig(config);
+    if (!ok) {
+      const lines = errors.map(({ path, message }) => (path ? `${path}: ${message}` : message));
+      return new VitrineConfigError(`vitrine: invalid config: ${lines.join('; ')}`, errors);
+    }
+  } catch {
+    // No validator (offline, blocked): the paths the runtime found are still there.
+  }
+  return refusal;
+}
+
+/** A file next to this one: its URL, or its bytes in Node (whose fetch reads no file: URL). */
+async function wasmSource(file) {
+  const url = new URL(`./${file}`, import.meta.url);
+  if (url.protocol !== 'file:') return url;
+  // A specifier in a variable: bundlers for the browser leave it alone.
+  const fs = 'node:fs/promises';
+  return (await import(fs)).readFile(url);
 }
 
 /**

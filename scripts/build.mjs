@@ -37,7 +37,9 @@ if (profile === '--release') {
   env.CARGO_UNSTABLE_BUILD_STD = 'std,panic_abort';
   env.CARGO_UNSTABLE_BUILD_STD_FEATURES = 'optimize_for_size';
 }
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core'], {
+// The page runtime: without the config's messages (feature `messages`), which
+// the validator part below carries.
+execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core', '--', '--no-default-features', '--features', 'runtime'], {
   cwd: root,
   stdio: 'inherit',
   env,
@@ -64,12 +66,22 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
   env,
 });
 
+// The validator part: `validateConfig` with every message (src/browser/validate.rs),
+// loaded by `validateConfig`, the CLI and `start()` when a config is invalid.
+const validatorOut = join(root, 'target', 'wasm-pack-validate');
+execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', validatorOut, '--out-name', 'vitrine_validate', '--', '--no-default-features', '--features', 'validator'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
+
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
   cpSync(join(out, file), join(pkg, file));
 }
 for (const file of ['vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm']) cpSync(join(sentimentOut, file), join(pkg, file));
+for (const file of ['vitrine_validate.js', 'vitrine_validate_bg.wasm']) cpSync(join(validatorOut, file), join(pkg, file));
 // The start part: its wasm is in pkg/ only as the fallback the loader fetches when
 // the characters it carries were mis-decoded; its glue only inside the loader.
 const startGlue = join(startOut, 'vitrine_start.embed.js');
@@ -80,7 +92,7 @@ for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentime
 for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The entry with the modules it imports (js/condition.js) as one file, so a page
 // makes the same requests; the wasm-bindgen glue stays its own module.
-buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './consent-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
+buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress: 4 KB gzip of the start part alone), then the files a page loads
 // are minified (esbuild): the loader as a classic script,
@@ -90,11 +102,12 @@ if (profile === '--release') {
     [join(pkg, 'vitrine_core_bg.wasm'), join(pkg, 'vitrine_core.js'), [join(pkg, 'vitrine_core.d.ts'), join(pkg, 'vitrine_core_bg.wasm.d.ts')]],
     [join(pkg, 'vitrine_start_bg.wasm'), startGlue, []],
     [join(pkg, 'vitrine_sentiment_bg.wasm'), join(pkg, 'vitrine_sentiment.js'), []],
+    [join(pkg, 'vitrine_validate_bg.wasm'), join(pkg, 'vitrine_validate.js'), []],
   ]) {
     const saved = minifyNames(wasm, glue, declarations);
     console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -163,13 +176,14 @@ const manifest = {
     './vitrine.js': './vitrine.js',
     './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
     './vitrine_start_bg.wasm': './vitrine_start_bg.wasm',
+    './vitrine_validate_bg.wasm': './vitrine_validate_bg.wasm',
     './schema.json': './schema.json',
     './package.json': './package.json',
   },
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

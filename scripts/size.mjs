@@ -36,9 +36,11 @@ export function report({ enforce }) {
   console.log(`| ${'before the first swap'.padEnd(23)} | ${kb(first.raw)} | ${kb(first.gzip)} |`);
   for (const r of runtime) console.log(`| ${r.file.padEnd(23)} | ${kb(r.raw)} | ${kb(r.gzip)} |`);
   console.log(`| ${'total (page loads)'.padEnd(23)} | ${kb(total.raw)} | ${kb(total.gzip)} |`);
-  // Loaded only on demand (?vitrine_debug=1; consent.ui): reported, not part of every page load.
+  // Loaded only on demand (?vitrine_debug=1; consent.ui; sentiment(); the validator
+  // by validateConfig and by start() for an invalid config): reported, not part of
+  // every page load.
   const onDemand = {};
-  for (const file of ['overlay.js', 'consent-ui.js', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'sentiment-pt-br.tsv', 'sentiment-en.tsv', 'vitrine_start_bg.wasm']) {
+  for (const file of ['overlay.js', 'consent-ui.js', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'sentiment-pt-br.tsv', 'sentiment-en.tsv', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_start_bg.wasm']) {
     const bytes = readFileSync(join(root, 'pkg', file));
     onDemand[file] = gzipSync(bytes, { level: 9 }).length;
     const when = file === 'vitrine_start_bg.wasm' ? 'fallback' : 'on demand';

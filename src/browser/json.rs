@@ -34,3 +34,12 @@ pub fn from_text(text: &str) -> Result<Value, String> {
 pub fn to_js(value: &Value) -> JsValue {
     js_sys::JSON::parse(&value.to_json()).unwrap_or(JsValue::NULL)
 }
+
+/// Plain JS object from pairs.
+pub fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(k), v);
+    }
+    object.into()
+}

@@ -8,7 +8,8 @@
 //! Two wasm modules are built from it: the runtime (feature `runtime`, the
 //! default: `vitrine_core.wasm`) and the start part (feature `start`:
 //! `vitrine_start.wasm`, `first_swap` with the applier, sanitizer and watcher it
-//! shares with the runtime and nothing else).
+//! shares with the runtime and nothing else); the config validator (feature
+//! `validator`: `vitrine_validate.wasm`, `validate` and what it reads with).
 
 pub mod allocator;
 #[cfg(feature = "runtime")]
@@ -23,10 +24,10 @@ pub mod error;
 pub mod first_swap;
 #[cfg(feature = "runtime")]
 pub mod hashing;
-#[cfg(any(feature = "runtime", feature = "start"))]
+#[cfg(any(feature = "runtime", feature = "start", feature = "validator"))]
 pub mod host;
 pub mod input;
-#[cfg(feature = "runtime")]
+#[cfg(any(feature = "runtime", feature = "validator"))]
 pub mod json;
 #[cfg(feature = "runtime")]
 pub mod listener;
@@ -36,7 +37,7 @@ pub mod redirect;
 pub mod render;
 #[cfg(feature = "runtime")]
 pub mod sanitize;
-#[cfg(feature = "runtime")]
+#[cfg(any(feature = "runtime", feature = "validator"))]
 pub mod selectors;
 #[cfg(feature = "sentiment")]
 pub mod sentiment;
@@ -46,7 +47,7 @@ pub mod shell;
 pub mod sources;
 #[cfg(feature = "runtime")]
 pub mod storage;
-#[cfg(feature = "runtime")]
+#[cfg(feature = "validator")]
 pub mod validate;
 #[cfg(feature = "runtime")]
 pub mod visibility;

@@ -25,6 +25,7 @@ use super::applier::Applier;
 use super::cmp::ConsentBridges;
 use super::engagement::Engagement;
 use super::input::{Input, Sink};
+pub use super::json::js_object;
 use super::json::to_js;
 use super::listener::EventListener;
 use super::page;
@@ -104,15 +105,6 @@ fn sink_into(weak: Weak<RefCell<Shell>>, inbox: Rc<RefCell<Vec<Input>>>) -> Sink
             let _ = with_shell(&shared, |_| {});
         }
     })
-}
-
-/// Plain JS object from pairs.
-pub fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(k), v);
-    }
-    object.into()
 }
 
 impl Shell {

@@ -1,5 +1,8 @@
 //! `validateConfig`: the config checker as a pure function, usable without a page
-//! (in Node, in a build step, in an editor) and by the script tag before starting.
+//! (in Node, in a build step, in an editor). It is the whole of the validator part
+//! (`vitrine_validate.wasm`): the page runtime is built without the messages, so
+//! the words for a site owner are only loaded where someone reads them (the CLI,
+//! `validateConfig`, `start()` rejecting an invalid config).
 
 use wasm_bindgen::prelude::*;
 
@@ -7,7 +10,8 @@ use crate::engine::diagnostic::Diagnostic;
 use crate::engine::Config;
 
 use super::error::diagnostics_to_js;
-use super::shell::{check_selectors, js_object};
+use super::json::js_object;
+use super::selectors::check_selectors;
 
 /// Checks a config object; returns `{ok, errors: [{path, message}]}`. Selectors are
 /// checked too when a document is available.

@@ -194,18 +194,17 @@ pub(crate) fn actions(
     match value {
         None if may_be_empty => Vec::new(),
         None => {
-            diags.error(&path.parent(), "missing field \"actions\"");
+            diags.report(&path.parent(), || "missing field \"actions\"");
             Vec::new()
         }
         Some(Value::Array(items)) if items.is_empty() && !may_be_empty => {
-            diags.error(path, "needs at least one action");
+            diags.report(path, || "needs at least one action");
             Vec::new()
         }
         Some(Value::Array(items)) if items.len() > MAX_ACTIONS => {
-            diags.error(
-                path,
-                format!("has {} actions; the limit is {MAX_ACTIONS}", items.len()),
-            );
+            diags.report(path, || {
+                format!("has {} actions; the limit is {MAX_ACTIONS}", items.len())
+            });
             Vec::new()
         }
         Some(Value::Array(items)) => {
@@ -216,7 +215,9 @@ pub(crate) fn actions(
             list
         }
         Some(other) => {
-            diags.error(path, format!("expected an array, found {}", other.kind()));
+            diags.report(path, || {
+                format!("expected an array, found {}", other.kind())
+            });
             Vec::new()
         }
     }
@@ -255,7 +256,7 @@ pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
 fn checked_template(text: String, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     if has_expressions(&text) {
         if let Err(why) = Template::parse(&text) {
-            diags.error(path, why);
+            diags.report(path, || why);
             return None;
         }
     }
@@ -283,14 +284,13 @@ pub(crate) fn is_class_name(class: &str) -> bool {
 fn attribute_name(name: String, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let name = name.to_ascii_lowercase();
     if !is_attribute_name(&name) {
-        diags.error(path, format!("\"{name}\" is not a valid attribute name"));
+        diags.report(path, || format!("\"{name}\" is not a valid attribute name"));
         return None;
     }
     if is_forbidden_attribute(&name) {
-        diags.error(
-            path,
-            format!("setting \"{name}\" is not allowed (it can run code or restyle the page)"),
-        );
+        diags.report(path, || {
+            format!("setting \"{name}\" is not allowed (it can run code or restyle the page)")
+        });
         return None;
     }
     Some(name)
@@ -298,7 +298,7 @@ fn attribute_name(name: String, path: &Path, diags: &mut Diagnostics) -> Option<
 
 fn class_name(class: String, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     if !is_class_name(&class) {
-        diags.error(path, "must be one class name, without spaces");
+        diags.report(path, || "must be one class name, without spaces");
         return None;
     }
     Some(class)
@@ -307,10 +307,9 @@ fn class_name(class: String, path: &Path, diags: &mut Diagnostics) -> Option<Str
 fn position(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Option<Position> {
     match value.and_then(Value::as_str) {
         None => {
-            diags.error(
-                path,
-                "must be one of \"before\", \"after\", \"prepend\", \"append\"",
-            );
+            diags.report(path, || {
+                "must be one of \"before\", \"after\", \"prepend\", \"append\""
+            });
             None
         }
         Some("before") => Some(Position::Before),
@@ -318,7 +317,7 @@ fn position(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Opti
         Some("prepend") => Some(Position::Prepend),
         Some("append") => Some(Position::Append),
         Some(other) => {
-            diags.error(path, unknown("position", other, POSITIONS));
+            diags.report(path, || unknown("position", other, POSITIONS));
             None
         }
     }
@@ -326,29 +325,30 @@ fn position(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Opti
 
 fn style(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Vec<(String, String)>> {
     let Some(map) = value.as_object() else {
-        diags.error(
-            path,
+        diags.report(path, || {
             format!(
                 "expected an object of property: value, found {}",
                 value.kind()
-            ),
-        );
+            )
+        });
         return None;
     };
     let mut out = Vec::new();
     for (property, v) in map {
         let here = field(path, property);
         if !STYLE_PROPERTIES.contains(&property.as_str()) {
-            diags.error(&here, unknown("style property", property, STYLE_PROPERTIES));
+            diags.report(&here, || {
+                unknown("style property", property, STYLE_PROPERTIES)
+            });
             continue;
         }
         match v.as_str() {
             Some(s) if is_safe_style_value(s.trim()) => {
                 out.push((property.clone(), s.trim().to_owned()));
             }
-            _ => diags.error(
+            _ => diags.report(
                 &here,
-                "must be a plain CSS value (no url(), image(), expression(), var(), escapes or ; { } < > @ quotes)",
+                || "must be a plain CSS value (no url(), image(), expression(), var(), escapes or ; { } < > @ quotes)",
             ),
         }
     }
@@ -357,24 +357,25 @@ fn style(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Vec<(Str
 
 pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Action> {
     let Some(map) = value.as_object() else {
-        diags.error(path, format!("expected an object, found {}", value.kind()));
+        diags.report(path, || {
+            format!("expected an object, found {}", value.kind())
+        });
         return None;
     };
     let op = match get(map, "op") {
         Some(Value::String(op)) if OPS.contains(&op.as_str()) => op.as_str(),
         Some(Value::String(op)) => {
-            diags.error(&field(path, "op"), unknown("operation", op, OPS));
+            diags.report(&field(path, "op"), || unknown("operation", op, OPS));
             return None;
         }
         Some(other) => {
-            diags.error(
-                &field(path, "op"),
-                format!("expected a string, found {}", other.kind()),
-            );
+            diags.report(&field(path, "op"), || {
+                format!("expected a string, found {}", other.kind())
+            });
             return None;
         }
         None => {
-            diags.error(path, "missing field \"op\"");
+            diags.report(path, || "missing field \"op\"");
             return None;
         }
     };
@@ -383,7 +384,9 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
         match get(map, key) {
             Some(v) => string(v, &field(path, key), max, diags),
             None => {
-                diags.error(path, format!("missing field \"{key}\" (required by {op})"));
+                diags.report(path, || {
+                    format!("missing field \"{key}\" (required by {op})")
+                });
                 None
             }
         }
@@ -393,7 +396,7 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
     } else {
         let s = required("selector", MAX_SELECTOR_LEN, diags);
         if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            diags.error(&field(path, "selector"), "must not be empty");
+            diags.report(&field(path, "selector"), || "must not be empty");
         }
         s
     };
@@ -402,10 +405,9 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
         Some(Value::String(m)) if m == "all" => false,
         Some(Value::String(m)) if m == "first" => true,
         Some(other) => {
-            diags.error(
-                &field(path, "match"),
-                format!("must be \"all\" or \"first\", found {}", other.to_json()),
-            );
+            diags.report(&field(path, "match"), || {
+                format!("must be \"all\" or \"first\", found {}", other.to_json())
+            });
             false
         }
     };
@@ -421,10 +423,9 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
             let value = text("value", diags)?;
             // A template's result is checked again when applied.
             if is_url_attribute(&name) && !has_expressions(&value) && !is_safe_url(&value) {
-                diags.error(
-                    &field(path, "value"),
-                    "URL must be http(s), relative, mailto: or tel:",
-                );
+                diags.report(&field(path, "value"), || {
+                    "URL must be http(s), relative, mailto: or tel:"
+                });
                 return None;
             }
             ActionKind::SetAttr { name, value }
@@ -446,7 +447,7 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
         "setStyle" => match get(map, "style") {
             Some(v) => ActionKind::SetStyle(style(v, &field(path, "style"), diags)?),
             None => {
-                diags.error(path, "missing field \"style\" (required by setStyle)");
+                diags.report(path, || "missing field \"style\" (required by setStyle)");
                 return None;
             }
         },
@@ -456,10 +457,9 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
                 Some(v) => string(v, &field(path, "display"), 32, diags)?,
             };
             if !DISPLAYS.contains(&display.as_str()) {
-                diags.error(
-                    &field(path, "display"),
-                    unknown("display", &display, DISPLAYS),
-                );
+                diags.report(&field(path, "display"), || {
+                    unknown("display", &display, DISPLAYS)
+                });
                 return None;
             }
             ActionKind::Show(display)
@@ -479,10 +479,9 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
             let key = attribute_name(required("key", 128, diags)?, &field(path, "key"), diags)?;
             let by = required("by", 200, diags)?;
             if by.is_empty() || by.split('.').any(str::is_empty) {
-                diags.error(
-                    &field(path, "by"),
-                    "expected an attribute path like affinity.category",
-                );
+                diags.report(&field(path, "by"), || {
+                    "expected an attribute path like affinity.category"
+                });
                 return None;
             }
             ActionKind::Reorder { key, by }
@@ -492,20 +491,18 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
             let relative = url.starts_with('/') && !url.starts_with("//");
             let lower = url.to_ascii_lowercase();
             if !(relative || lower.starts_with("https://") || lower.starts_with("http://")) {
-                diags.error(
-                    &field(path, "url"),
-                    "must be a path on this site (/...) or an http(s) URL",
-                );
+                diags.report(&field(path, "url"), || {
+                    "must be a path on this site (/...) or an http(s) URL"
+                });
                 return None;
             }
             let cross_origin = match get(map, "crossOrigin") {
                 None => false,
                 Some(Value::Bool(b)) => *b,
                 Some(other) => {
-                    diags.error(
-                        &field(path, "crossOrigin"),
-                        format!("expected true or false, found {}", other.to_json()),
-                    );
+                    diags.report(&field(path, "crossOrigin"), || {
+                        format!("expected true or false, found {}", other.to_json())
+                    });
                     false
                 }
             };
@@ -515,7 +512,7 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
             let name = match get(map, "slot") {
                 Some(v) => super::reader::identifier(v, &field(path, "slot"), diags)?,
                 None => {
-                    diags.error(path, "missing field \"slot\" (required by recommend)");
+                    diags.report(path, || "missing field \"slot\" (required by recommend)");
                     return None;
                 }
             };
@@ -528,28 +525,28 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
                     for (which, weight) in entries {
                         let at = field(&here, which);
                         let Some(r) = super::recommend::Recommender::parse(which) else {
-                            diags.error(
-                                &at,
-                                unknown("recommender", which, super::recommend::RECOMMENDERS),
-                            );
+                            diags.report(&at, || {
+                                unknown("recommender", which, super::recommend::RECOMMENDERS)
+                            });
                             continue;
                         };
                         match weight {
                             Value::Number(w) if w.is_finite() && *w > 0.0 && *w <= 100.0 => {
                                 recommenders.push((r, *w))
                             }
-                            other => diags.error(
-                                &at,
+                            other => diags.report(&at, || {
                                 format!(
                                     "the weight must be a number above 0 and at most 100, found {}",
                                     other.to_json()
-                                ),
-                            ),
+                                )
+                            }),
                         }
                     }
                 }
                 _ => {
-                    diags.error(&here, "expected {recommender: weight}, e.g. {\"complements\": 2, \"affinity\": 1}");
+                    diags.report(&here, || {
+                        "expected {recommender: weight}, e.g. {\"complements\": 2, \"affinity\": 1}"
+                    });
                     return None;
                 }
             }
@@ -561,13 +558,12 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
                     *n as usize
                 }
                 Some(other) => {
-                    diags.error(
-                        &field(path, key),
+                    diags.report(&field(path, key), || {
                         format!(
                             "must be a whole number from 0 to {max}, found {}",
                             other.to_json()
-                        ),
-                    );
+                        )
+                    });
                     default
                 }
             };

@@ -272,13 +272,12 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
                     .collect(),
             ),
             other => {
-                diags.error(
-                    &path,
+                diags.report(&path, || {
                     format!(
                         "expected true, false or {{signal: category}}, found {}",
                         other.kind()
-                    ),
-                );
+                    )
+                });
                 None
             }
         };
@@ -296,7 +295,7 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
                         match purpose.parse::<u32>() {
                             Ok(n) if (2..=11).contains(&n) => category(c, &p, diags).map(|c| (n, c)),
                             _ => {
-                                diags.error(&p, "a TCF purpose is a number from 2 to 11 (purpose 1 is always required)");
+                                diags.report(&p, || "a TCF purpose is a number from 2 to 11 (purpose 1 is always required)");
                                 None
                             }
                         }
@@ -304,7 +303,7 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
                     .collect(),
             ),
             other => {
-                diags.error(&path, format!("expected true, false or {{purpose: category}}, found {}", other.kind()));
+                diags.report(&path, || format!("expected true, false or {{purpose: category}}, found {}", other.kind()));
                 None
             }
         };
@@ -322,13 +321,12 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
                     .collect(),
             ),
             other => {
-                diags.error(
-                    &path,
+                diags.report(&path, || {
                     format!(
                         "expected true, false or a list of categories, found {}",
                         other.kind()
-                    ),
-                );
+                    )
+                });
                 None
             }
         };
@@ -336,10 +334,9 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
     if let Some(v) = get(map, "emitConsentMode") {
         match v {
             Value::Bool(b) => bridges.emit_consent_mode = *b,
-            other => diags.error(
-                &field(here, "emitConsentMode"),
-                format!("expected true or false, found {}", other.to_json()),
-            ),
+            other => diags.report(&field(here, "emitConsentMode"), || {
+                format!("expected true or false, found {}", other.to_json())
+            }),
         }
     }
     if let Some(v) = get(map, "cmpTrustDays") {
@@ -347,13 +344,12 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
             Some(n) if (1.0..=3650.0).contains(&n) && n.fract() == 0.0 => {
                 bridges.cmp_trust_days = n as u32
             }
-            _ => diags.error(
-                &field(here, "cmpTrustDays"),
+            _ => diags.report(&field(here, "cmpTrustDays"), || {
                 format!(
                     "expected a whole number of days from 1 to 3650, found {}",
                     v.to_json()
-                ),
-            ),
+                )
+            }),
         }
     }
     bridges

@@ -181,13 +181,12 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let map = object(value, &Path::ROOT, ROOT_FIELDS, diags)?;
     if let Some(v) = get(map, "version") {
         if v.as_f64() != Some(1.0) {
-            diags.error(
-                &Path::Text("version"),
+            diags.report(&Path::Text("version"), || {
                 format!(
                     "unsupported config version {}; this vitrine reads version 1",
                     v.to_json()
-                ),
-            );
+                )
+            });
         }
     }
     let consent = parse_consent(get(map, "consent"), diags);
@@ -231,10 +230,9 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         if earlier.contains(&hashes[i])
             && (0..i).any(|j| earlier[j] == hashes[i] && rules[j].id == rule.id)
         {
-            diags.error(
-                &field(&index(&Path::Text("rules"), i), "id"),
-                format!("duplicate rule id \"{}\"", rule.id),
-            );
+            diags.report(&field(&index(&Path::Text("rules"), i), "id"), || {
+                format!("duplicate rule id \"{}\"", rule.id)
+            });
         }
     }
     let exposures = get(map, "exposures").and_then(|v| parse_exposures(v, &known, diags));
@@ -294,23 +292,21 @@ fn parse_exposures(value: &Value, known: &[&str], diags: &mut Diagnostics) -> Op
             }
         }
         Some(other) => {
-            diags.error(
-                &Path::Text("exposures.dataLayer"),
+            diags.report(&Path::Text("exposures.dataLayer"), || {
                 format!(
                     "expected true or {{\"event\": name}}, found {}",
                     other.to_json()
-                ),
-            );
+                )
+            });
             return None;
         }
     };
     let consent = match get(map, "consent") {
         None if known.contains(&"analytics") => vec!["analytics".to_owned()],
         None => {
-            diags.error(
-                &Path::Text("exposures"),
-                "missing field \"consent\" (there is no \"analytics\" category to default to)",
-            );
+            diags.report(&Path::Text("exposures"), || {
+                "missing field \"consent\" (there is no \"analytics\" category to default to)"
+            });
             return None;
         }
         Some(_) => consent_list(map, &Path::Text("exposures"), known, diags),
@@ -345,10 +341,9 @@ fn parse_signals(
     }
     // A config with its own categories and no "personalization" must say where signals go.
     if value.is_none() && !known.contains(&DEFAULT_RULE_CATEGORY) {
-        diags.error(
-            &Path::Text("signals"),
-            "required when the consent categories do not include \"personalization\"",
-        );
+        diags.report(&Path::Text("signals"), || {
+            "required when the consent categories do not include \"personalization\""
+        });
     }
     signals
 }

@@ -66,13 +66,12 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
             Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
                 config.version = n as u32
             }
-            _ => diags.error(
-                &Path::Text("consent.version"),
+            _ => diags.report(&Path::Text("consent.version"), || {
                 format!(
                     "expected a whole number of at least 1, found {}",
                     v.to_json()
-                ),
-            ),
+                )
+            }),
         }
     }
     if let Some(v) = get(map, "categories") {
@@ -96,27 +95,24 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
                 continue;
             };
             if categories.iter().any(|c| c.id == id) {
-                diags.error(
-                    &field(&path, "id"),
-                    format!("duplicate category id \"{id}\""),
-                );
+                diags.report(&field(&path, "id"), || {
+                    format!("duplicate category id \"{id}\"")
+                });
             }
             let required = match get(map, "required") {
                 None => id == NECESSARY,
                 Some(Value::Bool(b)) => *b,
                 Some(other) => {
-                    diags.error(
-                        &field(&path, "required"),
-                        format!("expected a boolean, found {}", other.kind()),
-                    );
+                    diags.report(&field(&path, "required"), || {
+                        format!("expected a boolean, found {}", other.kind())
+                    });
                     false
                 }
             };
             if id == NECESSARY && !required {
-                diags.error(
-                    &field(&path, "required"),
-                    "the \"necessary\" category is always required",
-                );
+                diags.report(&field(&path, "required"), || {
+                    "the \"necessary\" category is always required"
+                });
             }
             categories.push(Category {
                 label: texts(get(map, "label"), &field(&path, "label"), diags),
@@ -126,10 +122,9 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
             });
         }
         if !categories.iter().any(|c| c.id == NECESSARY) {
-            diags.error(
-                &Path::Text("consent.categories"),
-                "must include the \"necessary\" category",
-            );
+            diags.report(&Path::Text("consent.categories"), || {
+                "must include the \"necessary\" category"
+            });
         }
         config.categories = categories;
     }
@@ -143,13 +138,12 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
                 None => Some("auto".into()),
                 Some(Value::String(l)) if UI_LANGUAGES.contains(&l.as_str()) => Some(l.clone()),
                 Some(other) => {
-                    diags.error(
-                        &Path::Text("consent.ui.language"),
+                    diags.report(&Path::Text("consent.ui.language"), || {
                         format!(
                             "must be \"pt-BR\", \"en\" or \"auto\", found {}",
                             other.to_json()
-                        ),
-                    );
+                        )
+                    });
                     None
                 }
             }
@@ -172,13 +166,12 @@ fn texts(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<(St
             })
             .collect(),
         Some(other) => {
-            diags.error(
-                path,
+            diags.report(path, || {
                 format!(
                     "expected a string or an object of translations, found {}",
                     other.kind()
-                ),
-            );
+                )
+            });
             Vec::new()
         }
     }

@@ -38,13 +38,24 @@ impl Diagnostics {
         });
     }
 
-    /// A problem put into words only where someone reads it: the start part (built
-    /// without the `runtime` feature) only needs to know there is one, so its wasm
-    /// carries none of these messages (the runtime's validator says them).
+    /// A problem put into words only where someone reads it: the parts a page
+    /// loads (built without the `messages` feature) only need to know there is one
+    /// (and, in the runtime, where), so their wasm carries none of these messages;
+    /// the validator part (`validateConfig`, loaded on demand) says them.
     pub fn report<M: Into<String>>(&mut self, path: &Path, message: impl FnOnce() -> M) {
-        #[cfg(feature = "runtime")]
+        #[cfg(feature = "messages")]
         self.error(path, message());
-        #[cfg(not(feature = "runtime"))]
+        #[cfg(all(feature = "runtime", not(feature = "messages")))]
+        {
+            // The runtime keeps the path: what it reports when the validator part
+            // cannot be loaded.
+            let _ = message;
+            self.items.push(Diagnostic {
+                path: path.render(),
+                message: String::from("invalid"),
+            });
+        }
+        #[cfg(not(any(feature = "runtime", feature = "messages")))]
         {
             let _ = (path, message);
             self.items.push(Diagnostic {

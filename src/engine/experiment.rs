@@ -99,10 +99,9 @@ pub fn parse(
         let path = index(&Path::Text("experiments"), i);
         if let Some(e) = parse_one(item, &path, categories, segments, groups, diags) {
             if list.iter().any(|other| other.id == e.id) {
-                diags.error(
-                    &field(&path, "id"),
-                    format!("duplicate experiment id \"{}\"", e.id),
-                );
+                diags.report(&field(&path, "id"), || {
+                    format!("duplicate experiment id \"{}\"", e.id)
+                });
             }
             list.push(e);
         }
@@ -133,10 +132,9 @@ fn parse_one(
         None => 2,
         Some(Value::Number(n)) if *n == 1.0 || *n == 2.0 => *n as u32,
         Some(v) => {
-            diags.error(
-                &field(path, "hashVersion"),
-                format!("must be 1 or 2, found {}", v.to_json()),
-            );
+            diags.report(&field(path, "hashVersion"), || {
+                format!("must be 1 or 2, found {}", v.to_json())
+            });
             2
         }
     };
@@ -144,10 +142,9 @@ fn parse_one(
         None => 1.0,
         Some(Value::Number(n)) if (0.0..=1.0).contains(n) => *n,
         Some(v) => {
-            diags.error(
-                &field(path, "coverage"),
-                format!("must be a number from 0 to 1, found {}", v.to_json()),
-            );
+            diags.report(&field(path, "coverage"), || {
+                format!("must be a number from 0 to 1, found {}", v.to_json())
+            });
             1.0
         }
     };
@@ -170,22 +167,23 @@ fn variants(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<
     let items = match value {
         Some(Value::Array(items)) if !items.is_empty() && items.len() <= MAX_VARIANTS => items,
         Some(Value::Array(items)) if items.is_empty() => {
-            diags.error(path, "needs at least one variant");
+            diags.report(path, || "needs at least one variant");
             return Vec::new();
         }
         Some(Value::Array(items)) => {
-            diags.error(
-                path,
-                format!("has {} variants; the limit is {MAX_VARIANTS}", items.len()),
-            );
+            diags.report(path, || {
+                format!("has {} variants; the limit is {MAX_VARIANTS}", items.len())
+            });
             return Vec::new();
         }
         Some(other) => {
-            diags.error(path, format!("expected an array, found {}", other.kind()));
+            diags.report(path, || {
+                format!("expected an array, found {}", other.kind())
+            });
             return Vec::new();
         }
         None => {
-            diags.error(&path.parent(), "missing field \"variants\"");
+            diags.report(&path.parent(), || "missing field \"variants\"");
             return Vec::new();
         }
     };
@@ -205,20 +203,18 @@ fn variants(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<
                 *w
             }
             Some(v) => {
-                diags.error(
-                    &field(&here, "weight"),
-                    format!("must be a number from 0 to 1, found {}", v.to_json()),
-                );
+                diags.report(&field(&here, "weight"), || {
+                    format!("must be a number from 0 to 1, found {}", v.to_json())
+                });
                 continue;
             }
         };
         let actions = actions(get(map, "actions"), &field(&here, "actions"), true, diags);
         let Some(id) = id else { continue };
         if list.iter().any(|v| v.id == id) {
-            diags.error(
-                &field(&here, "id"),
-                format!("duplicate variant id \"{id}\""),
-            );
+            diags.report(&field(&here, "id"), || {
+                format!("duplicate variant id \"{id}\"")
+            });
         }
         list.push(Variant {
             id,
@@ -227,17 +223,18 @@ fn variants(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<
         });
     }
     if weighted > 0 && weighted != items.len() {
-        diags.error(path, "give every variant a weight, or none (equal weights)");
+        diags.report(path, || {
+            "give every variant a weight, or none (equal weights)"
+        });
     } else if weighted > 0 {
         let total: f64 = list.iter().map(|v| v.weight).sum();
         if (total - 1.0).abs() > 1e-6 {
-            diags.error(
-                path,
+            diags.report(path, || {
                 format!(
                     "weights must sum to 1, found {}",
                     Value::Number(total).to_json()
-                ),
-            );
+                )
+            });
         }
     }
     list

@@ -160,17 +160,16 @@ pub fn parse(map: &super::value::Map, path: &Path, diags: &mut Diagnostics) -> G
             let max = match get(m, "max") {
                 Some(Value::Number(n)) if *n >= 1.0 && n.fract() == 0.0 && *n <= 1e6 => *n as u32,
                 Some(other) => {
-                    diags.error(
-                        &field(&here, "max"),
+                    diags.report(&field(&here, "max"), || {
                         format!(
                             "must be a whole number of at least 1, found {}",
                             other.to_json()
-                        ),
-                    );
+                        )
+                    });
                     1
                 }
                 None => {
-                    diags.error(&here, "missing field \"max\"");
+                    diags.report(&here, || "missing field \"max\"");
                     1
                 }
             };
@@ -182,10 +181,9 @@ pub fn parse(map: &super::value::Map, path: &Path, diags: &mut Diagnostics) -> G
                     "day" => Per::Day,
                     "visitor" => Per::Visitor,
                     other => {
-                        diags.error(
-                            &field(&here, "per"),
-                            unknown("frequency window", other, FREQUENCY_WINDOWS),
-                        );
+                        diags.report(&field(&here, "per"), || {
+                            unknown("frequency window", other, FREQUENCY_WINDOWS)
+                        });
                         Per::Visitor
                     }
                 },
@@ -199,13 +197,12 @@ pub fn parse(map: &super::value::Map, path: &Path, diags: &mut Diagnostics) -> G
     if let Some(v) = get(map, "holdout") {
         match v {
             Value::Number(n) if (0.0..1.0).contains(n) => gates.holdout = *n,
-            other => diags.error(
-                &field(path, "holdout"),
+            other => diags.report(&field(path, "holdout"), || {
                 format!(
                     "must be a number from 0 to below 1 (a share of visitors), found {}",
                     other.to_json()
-                ),
-            ),
+                )
+            }),
         }
     }
     gates
@@ -215,14 +212,13 @@ fn number_at_least(v: &Value, path: &Path, min: f64, diags: &mut Diagnostics) ->
     match v {
         Value::Number(n) if *n >= min && n.is_finite() => *n,
         other => {
-            diags.error(
-                path,
+            diags.report(path, || {
                 format!(
                     "must be a number of at least {}, found {}",
                     Value::Number(min).to_json(),
                     other.to_json()
-                ),
-            );
+                )
+            });
             min
         }
     }
@@ -233,7 +229,7 @@ fn parse_trigger(v: &Value, path: &Path, diags: &mut Diagnostics) -> Trigger {
         Value::String(s) if s == "load" => Trigger::Load,
         Value::String(s) if s == "exit" => Trigger::Exit,
         Value::String(s) => {
-            diags.error(path, unknown("trigger", s, TRIGGER_KINDS));
+            diags.report(path, || unknown("trigger", s, TRIGGER_KINDS));
             Trigger::Load
         }
         Value::Object(map) if map.len() == 1 => {
@@ -245,10 +241,9 @@ fn parse_trigger(v: &Value, path: &Path, diags: &mut Diagnostics) -> Trigger {
                         Trigger::Event(name.clone())
                     }
                     other => {
-                        diags.error(
-                            &here,
-                            format!("must be an event name, found {}", other.to_json()),
-                        );
+                        diags.report(&here, || {
+                            format!("must be an event name, found {}", other.to_json())
+                        });
                         Trigger::Load
                     }
                 },
@@ -257,20 +252,20 @@ fn parse_trigger(v: &Value, path: &Path, diags: &mut Diagnostics) -> Trigger {
                 "scroll" => {
                     let pct = number_at_least(arg, &here, 0.0, diags);
                     if pct > 100.0 {
-                        diags.error(&here, "must be a percentage from 0 to 100");
+                        diags.report(&here, || "must be a percentage from 0 to 100");
                     }
                     Trigger::Scroll(pct)
                 }
                 other => {
-                    diags.error(path, unknown("trigger", other, TRIGGER_KINDS));
+                    diags.report(path, || unknown("trigger", other, TRIGGER_KINDS));
                     Trigger::Load
                 }
             }
         }
         other => {
-            diags.error(
+            diags.report(
                 path,
-                format!("expected \"load\", \"exit\" or one of {{event|dwell|scroll|idle: ...}}, found {}", other.to_json()),
+                || format!("expected \"load\", \"exit\" or one of {{event|dwell|scroll|idle: ...}}, found {}", other.to_json()),
             );
             Trigger::Load
         }
@@ -288,19 +283,18 @@ fn parse_schedule(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Sch
             let here = field(path, key);
             match v.as_str().and_then(parse_timestamp) {
                 Some(ms) => *slot = Some(ms),
-                None => diags.error(
-                    &here,
+                None => diags.report(&here, || {
                     format!(
                         "expected a UTC time like \"2026-12-24T18:00:00Z\", found {}",
                         v.to_json()
-                    ),
-                ),
+                    )
+                }),
             }
         }
     }
     if let (Some(s), Some(e)) = (schedule.start_ms, schedule.end_ms) {
         if e <= s {
-            diags.error(&field(path, "end"), "must be after \"start\"");
+            diags.report(&field(path, "end"), || "must be after \"start\"");
         }
     }
     if let Some(v) = get(map, "weekdays") {
@@ -312,17 +306,18 @@ fn parse_schedule(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Sch
                         Value::Number(n) if (0.0..=6.0).contains(n) && n.fract() == 0.0 => {
                             schedule.weekdays.push(*n as u8)
                         }
-                        other => diags.error(
-                            &index(&here, i),
+                        other => diags.report(&index(&here, i), || {
                             format!(
                                 "must be 0 (Sunday) to 6 (Saturday), found {}",
                                 other.to_json()
-                            ),
-                        ),
+                            )
+                        }),
                     }
                 }
             }
-            _ => diags.error(&here, "expected a non-empty array of weekdays (0 = Sunday)"),
+            _ => diags.report(&here, || {
+                "expected a non-empty array of weekdays (0 = Sunday)"
+            }),
         }
     }
     if let Some(v) = get(map, "hours") {
@@ -334,12 +329,11 @@ fn parse_schedule(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Sch
         match v.as_array() {
             Some([from, to]) => match (hour(from), hour(to)) {
                 (Some(f), Some(t)) if f != t => schedule.hours = Some((f, t)),
-                _ => diags.error(
-                    &here,
-                    "expected [from, to] with two different whole hours from 0 to 24",
-                ),
+                _ => diags.report(&here, || {
+                    "expected [from, to] with two different whole hours from 0 to 24"
+                }),
             },
-            _ => diags.error(&here, "expected [from, to] local hours, e.g. [9, 18]"),
+            _ => diags.report(&here, || "expected [from, to] local hours, e.g. [9, 18]"),
         }
     }
     Some(schedule)

@@ -45,12 +45,13 @@ const NESTED_TOO_DEEP: &str = "nested deeper than 64 levels";
 
 impl Reader<'_> {
     fn error(&self, what: &str) -> String {
-        // The start part only needs to know the text is not JSON (the runtime says where).
-        #[cfg(not(feature = "runtime"))]
+        // The parts a page loads only need to know the text is not JSON (the
+        // validator part says where).
+        #[cfg(not(feature = "messages"))]
         {
             what.to_owned()
         }
-        #[cfg(feature = "runtime")]
+        #[cfg(feature = "messages")]
         {
             let before = self.text.get(..self.pos).unwrap_or(self.text);
             let line = before.matches('\n').count() + 1;

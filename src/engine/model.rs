@@ -203,13 +203,12 @@ fn finite(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<f64> {
     match v {
         Value::Number(n) if n.is_finite() && n.abs() <= 1e6 => Some(*n),
         other => {
-            diags.error(
-                path,
+            diags.report(path, || {
                 format!(
                     "must be a number from -1000000 to 1000000, found {}",
                     other.to_json()
-                ),
-            );
+                )
+            });
             None
         }
     }
@@ -229,7 +228,7 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Model> {
         let id = match get(map, "id") {
             Some(v) => identifier(v, &field(&path, "id"), diags),
             None => {
-                diags.error(&path, "missing field \"id\"");
+                diags.report(&path, || "missing field \"id\"");
                 None
             }
         };
@@ -244,19 +243,20 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Model> {
                     let here = field(&weights_path, name);
                     match names.iter().position(|n| n == name) {
                         Some(f) => weights.extend(finite(w, &here, diags).map(|w| (f, w))),
-                        None => diags.error(&here, unknown("feature", name, &names)),
+                        None => diags.report(&here, || unknown("feature", name, &names)),
                     }
                 }
             }
-            Some(other) => diags.error(
-                &field(&path, "weights"),
-                format!("expected {{feature: weight}}, found {}", other.kind()),
-            ),
-            None => diags.error(&path, "missing field \"weights\""),
+            Some(other) => diags.report(&field(&path, "weights"), || {
+                format!("expected {{feature: weight}}, found {}", other.kind())
+            }),
+            None => diags.report(&path, || "missing field \"weights\""),
         }
         if let Some(id) = id {
             if models.iter().any(|m| m.id == id) {
-                diags.error(&field(&path, "id"), format!("duplicate model id \"{id}\""));
+                diags.report(&field(&path, "id"), || {
+                    format!("duplicate model id \"{id}\"")
+                });
             }
             models.push(Model { id, bias, weights });
         }

@@ -54,7 +54,7 @@ pub fn references(condition: &Value) -> Vec<String> {
 pub fn check_references(condition: &Value, path: &Path, known: &[&str], diags: &mut Diagnostics) {
     for id in references(condition) {
         if !known.contains(&id.as_str()) {
-            diags.error(&field(path, "segments"), unknown("segment", &id, known));
+            diags.report(&field(path, "segments"), || unknown("segment", &id, known));
         }
     }
 }
@@ -84,10 +84,9 @@ pub fn parse(value: Option<&Value>, groups: &SavedGroups, diags: &mut Diagnostic
         let path = index(&Path::Text("segments"), i);
         let Some(id) = ids[i].clone() else { continue };
         if ids[..i].iter().flatten().any(|other| *other == id) {
-            diags.error(
-                &field(&path, "id"),
-                format!("duplicate segment id \"{id}\""),
-            );
+            diags.report(&field(&path, "id"), || {
+                format!("duplicate segment id \"{id}\"")
+            });
             continue;
         }
         let Some(map) = item.as_object() else {
@@ -95,15 +94,14 @@ pub fn parse(value: Option<&Value>, groups: &SavedGroups, diags: &mut Diagnostic
         };
         if let Some(Value::String(d)) = get(map, "description") {
             if d.chars().count() > 2000 {
-                diags.error(
-                    &field(&path, "description"),
-                    "is longer than 2000 characters",
-                );
+                diags.report(&field(&path, "description"), || {
+                    "is longer than 2000 characters"
+                });
             }
         }
         let when_path = field(&path, "when");
         let Some(when_value) = get(map, "when") else {
-            diags.error(&path, "missing field \"when\"");
+            diags.report(&path, || "missing field \"when\"");
             continue;
         };
         check_references(when_value, &when_path, &known, diags);
@@ -158,10 +156,9 @@ fn order(
                     .map(|&s| parsed[s].0.as_str())
                     .collect();
                 names.push(parsed[p].0.as_str());
-                diags.error(
-                    &Path::Text("segments"),
-                    format!("segment cycle: {}", names.join(" → ")),
-                );
+                diags.report(&Path::Text("segments"), || {
+                    format!("segment cycle: {}", names.join(" → "))
+                });
                 return;
             }
             Mark::New => {}

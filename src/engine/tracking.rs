@@ -64,13 +64,12 @@ fn positive(value: &Value, path: &Path, max: u32, diags: &mut Diagnostics) -> Op
     match value {
         Value::Number(n) if *n > 0.0 && *n <= f64::from(max) => Some(*n),
         other => {
-            diags.error(
-                path,
+            diags.report(path, || {
                 format!(
                     "must be a number above 0 and at most {max}, found {}",
                     other.to_json()
-                ),
-            );
+                )
+            });
             None
         }
     }
@@ -87,18 +86,17 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
     if let Some(v) = get(map, "clicks") {
         if let Some(entries) = v.as_object() {
             if entries.len() > MAX_CLICK_SELECTORS {
-                diags.error(
-                    &Path::Text("profile.clicks"),
+                diags.report(&Path::Text("profile.clicks"), || {
                     format!(
                         "has {} selectors; the limit is {MAX_CLICK_SELECTORS}",
                         entries.len()
-                    ),
-                );
+                    )
+                });
             }
             for (selector, key) in entries.iter().take(MAX_CLICK_SELECTORS) {
                 let path = field(&Path::Text("profile.clicks"), selector);
                 if selector.trim().is_empty() || selector.chars().count() > MAX_SELECTOR_LEN {
-                    diags.error(&path, "the selector must be 1 to 512 characters");
+                    diags.report(&path, || "the selector must be 1 to 512 characters");
                     continue;
                 }
                 if let Some(key) = identifier(key, &path, diags) {
@@ -106,10 +104,9 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
                 }
             }
         } else {
-            diags.error(
-                &Path::Text("profile.clicks"),
-                format!("expected an object of selector: key, found {}", v.kind()),
-            );
+            diags.report(&Path::Text("profile.clicks"), || {
+                format!("expected an object of selector: key, found {}", v.kind())
+            });
         }
     }
     if let Some(v) = get(map, "affinity") {
@@ -141,10 +138,9 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
             match get(m, "replaceAnonymousId") {
                 None => {}
                 Some(Value::Bool(b)) => tracking.identity.replace_anonymous_id = *b,
-                Some(other) => diags.error(
-                    &field(here, "replaceAnonymousId"),
-                    format!("expected true or false, found {}", other.to_json()),
-                ),
+                Some(other) => diags.report(&field(here, "replaceAnonymousId"), || {
+                    format!("expected true or false, found {}", other.to_json())
+                }),
             }
             if let Some(p) = get(m, "urlParam") {
                 tracking.identity.url_param =

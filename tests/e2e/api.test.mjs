@@ -120,6 +120,29 @@ describe('ESM start()', () => {
     await context.close();
   });
 
+  test('the words come from the validator part, fetched only for a config the runtime refused', async () => {
+    // A valid config: the page never requests the validator.
+    const good = await open('/esm.html');
+    await good.page.waitForFunction(() => window.failure || window.started);
+    assert.equal(await good.page.evaluate(() => window.started), true);
+    assert.ok(good.log.requests.includes('/pkg/vitrine_core_bg.wasm'), good.log.requests.join(', '));
+    assert.ok(!good.log.requests.some((r) => r.includes('vitrine_validate')), good.log.requests.join(', '));
+    await good.context.close();
+    // The validator unavailable: the refusal still stands, with the paths the
+    // runtime found, and the page is untouched (fail open).
+    const context = await browser.newContext();
+    await context.route('**/vitrine_validate_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const { page, log } = await open('/esm-bad.html', { context });
+    await page.waitForFunction(() => window.failure || window.started);
+    const failure = await page.evaluate(() => window.failure);
+    assert.ok(log.requests.includes('/pkg/vitrine_validate_bg.wasm'), log.requests.join(', '));
+    assert.equal(failure.isConfigError, true);
+    assert.deepEqual(failure.errors, [{ path: 'rules[0].when.cart.total', message: 'invalid' }]);
+    assert.equal(await page.textContent('#title'), 'Original title');
+    assert.deepEqual(await vitrineKeys(page), []);
+    await context.close();
+  });
+
   test('an invalid CSS selector is a config error with its path', async () => {
     const { page, context } = await open('/esm-bad-selector.html');
     await page.waitForFunction(() => window.failure || window.started);

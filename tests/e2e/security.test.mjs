@@ -134,7 +134,8 @@ test('setHtml, insert and setAttr from the config: nothing runs, nothing dangero
   // Template-looking payloads in a config are refused with the path of the field.
   const problems = await p.evaluate(async (bad) => {
     const { validateConfig } = await import('/pkg/index.js');
-    return bad.map((html) => validateConfig({ version: 1, rules: [{ id: 'r', actions: [{ op: 'setHtml', selector: '#x', html }] }] }).errors[0]?.path);
+    const results = await Promise.all(bad.map((html) => validateConfig({ version: 1, rules: [{ id: 'r', actions: [{ op: 'setHtml', selector: '#x', html }] }] })));
+    return results.map((result) => result.errors[0]?.path);
   }, payloads.filter((x) => x.includes('{{')));
   assert.ok(problems.length > 0 && problems.every((path) => path === 'rules[0].actions[0].html'), JSON.stringify(problems));
   await context.close();

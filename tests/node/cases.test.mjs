@@ -24,10 +24,10 @@ test(`${cases.length} shared cases pass against the npm package in Node`, () => 
   }
 });
 
-test('a malformed condition evaluates as GrowthBook evaluates it, and validateConfig names the field', () => {
+test('a malformed condition evaluates as GrowthBook evaluates it, and validateConfig names the field', async () => {
   assert.equal(evalCondition({ cart: { total: 5 } }, { 'cart.total': { $gtt: 1 } }), false);
   assert.equal(quietly(() => growthbook({ cart: { total: 5 } }, { 'cart.total': { $gtt: 1 } })), false);
-  const result = validateConfig({ version: 1, rules: [{ id: 'r', when: { 'cart.total': { $gtt: 1 } }, actions: [{ op: 'hide', selector: '#x' }] }] });
+  const result = await validateConfig({ version: 1, rules: [{ id: 'r', when: { 'cart.total': { $gtt: 1 } }, actions: [{ op: 'hide', selector: '#x' }] }] });
   assert.deepEqual(result.errors, [{ path: 'rules[0].when.cart.total', message: 'unknown operator "$gtt" (did you mean "$gt"?)' }]);
 });
 
@@ -36,9 +36,9 @@ test('evalCondition refuses what is not JSON data with a VitrineError', () => {
   assert.throws(() => evalCondition({}, null), VitrineError);
 });
 
-test('validateConfig works in Node and reports every problem', () => {
-  assert.deepEqual(validateConfig({ version: 1, rules: [] }), { ok: true, errors: [] });
-  const result = validateConfig({ version: 2, rules: [{ id: 'a', actions: [{ op: 'setText', selector: '#x' }] }] });
+test('validateConfig works in Node and reports every problem', async () => {
+  assert.deepEqual(await validateConfig({ version: 1, rules: [] }), { ok: true, errors: [] });
+  const result = await validateConfig({ version: 2, rules: [{ id: 'a', actions: [{ op: 'setText', selector: '#x' }] }] });
   assert.equal(result.ok, false);
   assert.deepEqual(result.errors, [
     { path: 'version', message: 'unsupported config version 2; this vitrine reads version 1' },
@@ -46,9 +46,9 @@ test('validateConfig works in Node and reports every problem', () => {
   ]);
 });
 
-test('an invalid regular expression evaluates false in evalCondition and is a config error in validateConfig', () => {
+test('an invalid regular expression evaluates false in evalCondition and is a config error in validateConfig', async () => {
   assert.equal(evalCondition({ s: '(unclosed' }, { s: { $regex: '(unclosed' } }), false);
-  const result = validateConfig({ version: 1, rules: [{ id: 'r', when: { s: { $regex: '(unclosed' } }, actions: [{ op: 'hide', selector: '#x' }] }] });
+  const result = await validateConfig({ version: 1, rules: [{ id: 'r', when: { s: { $regex: '(unclosed' } }, actions: [{ op: 'hide', selector: '#x' }] }] });
   assert.equal(result.errors[0].path, 'rules[0].when.s.$regex');
   assert.match(result.errors[0].message, /^invalid regular expression: .*Invalid regular expression/);
 });

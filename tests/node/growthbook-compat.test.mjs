@@ -32,11 +32,11 @@ test(`${cases.length} compatibility cases: vitrine's evalCondition gives the sam
   }
 });
 
-test('the malformed cases are still reported by validateConfig, with the path of the field', () => {
+test('the malformed cases are still reported by validateConfig, with the path of the field', async () => {
   let reported = 0;
   for (const c of cases) {
     const config = { version: 1, ...(c.savedGroups ? { savedGroups: c.savedGroups } : {}), rules: [{ id: 'r', when: c.condition, actions: [{ op: 'hide', selector: '#x' }] }] };
-    const result = validateConfig(config);
+    const result = await validateConfig(config);
     assert.equal(!result.ok, c.reported, `${c.name}: ${JSON.stringify(result.errors)}`);
     if (c.reported) {
       reported++;
@@ -46,13 +46,13 @@ test('the malformed cases are still reported by validateConfig, with the path of
   assert.ok(reported >= 15);
 });
 
-test('savedGroups in a config: a bad group is named by its path', () => {
-  const result = validateConfig({ version: 1, savedGroups: { vip: [{ id: 1 }], bad: { type: 'lst', values: [] }, ok: ['a'] }, rules: [] });
+test('savedGroups in a config: a bad group is named by its path', async () => {
+  const result = await validateConfig({ version: 1, savedGroups: { vip: [{ id: 1 }], bad: { type: 'lst', values: [] }, ok: ['a'] }, rules: [] });
   assert.deepEqual(result.errors, [
     { path: 'savedGroups.vip[0]', message: 'expected a string or a number, found an object' },
     { path: 'savedGroups.bad.type', message: 'expected "list" or "condition" (or give the group as an array of values)' },
   ]);
-  const typo = validateConfig({ version: 1, savedGroups: { vip: ['a'] }, rules: [{ id: 'r', when: { id: { $inGroup: 'vpi' } }, actions: [{ op: 'hide', selector: '#x' }] }] });
+  const typo = await validateConfig({ version: 1, savedGroups: { vip: ['a'] }, rules: [{ id: 'r', when: { id: { $inGroup: 'vpi' } }, actions: [{ op: 'hide', selector: '#x' }] }] });
   assert.deepEqual(typo.errors, [{ path: 'rules[0].when.id.$inGroup', message: 'unknown saved group "vpi" (did you mean "vip"?)' }]);
 });
 

@@ -46,6 +46,8 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'vitrine_sentiment.js',
     'vitrine_sentiment_bg.wasm',
     'vitrine_start_bg.wasm',
+    'vitrine_validate.js',
+    'vitrine_validate_bg.wasm',
   ]);
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules/vitrine/package.json'), 'utf8'));
   assert.equal(manifest.unpkg, './vitrine.js');
@@ -65,7 +67,7 @@ test("the README's Node snippet works against the installed package", () => {
 import { init, evalCondition, validateConfig } from 'vitrine';
 await init(await readFile(new URL(import.meta.resolve('vitrine/vitrine_core_bg.wasm'))));
 const ok = evalCondition({ cart: { total: 180 } }, { 'cart.total': { $gte: 150 } });
-const result = validateConfig({ version: 1, rules: [{ id: 'x', actions: [] }] });
+const result = await validateConfig({ version: 1, rules: [{ id: 'x', actions: [] }] });
 console.log(JSON.stringify({ ok, result }));
 `,
   );
