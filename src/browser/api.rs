@@ -114,6 +114,14 @@ impl Vitrine {
         self.run(|shell| Ok(shell.signal(Signal::Sentiment { label, score })))
     }
 
+    /// The visitor closed the pop-up of rule `rule` (the UI part reports it): it
+    /// is not shown again in this page view, nor later unless its `recontact`
+    /// says so. False when that rule has no pop-up showing.
+    #[wasm_bindgen(js_name = promptClosed)]
+    pub fn prompt_closed(&self, rule: String) -> Result<bool, JsValue> {
+        self.run(|shell| Ok(shell.prompt_closed(&rule)))
+    }
+
     /// A known customer from the site's login: `id` (a string; `null` forgets the
     /// customer, on logout) and `traits` (at most 20 strings, numbers, booleans or
     /// nulls) that conditions read as `traits.*`.

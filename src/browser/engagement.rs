@@ -59,10 +59,28 @@ impl Engagement {
             };
         };
         let reported = Rc::new(Cell::new(0.0f64));
+        // Exit intent is reported once per page view, whichever sign comes first.
+        let exited = Rc::new(Cell::new(false));
+        let exit = {
+            let (sink, exited) = (sink.clone(), exited.clone());
+            move || {
+                if !exited.replace(true) {
+                    sink(Input::Signal(Signal::ExitIntent));
+                }
+            }
+        };
+        // A touch screen has no pointer to leave through the top: a fast scroll
+        // back up, or the page going to the background, stands in for it.
+        let touch = window.navigator().max_touch_points() > 0;
         {
             let (sink, reported, activity) = (sink.clone(), reported.clone(), activity.clone());
+            let exit = exit.clone();
+            let flick = Cell::new(Flick::default());
             listeners.push(EventListener::new(&window, "scroll", false, move |_| {
                 activity.set(page::now_ms());
+                if touch && flick_up(&flick) {
+                    exit();
+                }
                 let Some(pct) = scroll_percent() else { return };
                 if pct >= reported.get() + SCROLL_STEP || (pct >= 100.0 && reported.get() < 100.0) {
                     reported.set(pct);
@@ -71,8 +89,7 @@ impl Engagement {
             }));
         }
         {
-            let sink = sink.clone();
-            let fired = Cell::new(false);
+            let exit = exit.clone();
             listeners.push(EventListener::new(
                 &document,
                 "mouseout",
@@ -82,9 +99,21 @@ impl Engagement {
                         return;
                     };
                     // Leaving the page through the top edge: towards the tabs or the URL bar.
-                    if mouse.related_target().is_none() && mouse.client_y() <= 0 && !fired.get() {
-                        fired.set(true);
-                        sink(Input::Signal(Signal::ExitIntent));
+                    if mouse.related_target().is_none() && mouse.client_y() <= 0 {
+                        exit();
+                    }
+                },
+            ));
+        }
+        if touch {
+            let document = document.clone();
+            listeners.push(EventListener::new(
+                &document.clone(),
+                "visibilitychange",
+                false,
+                move |_| {
+                    if document.visibility_state() == web_sys::VisibilityState::Hidden {
+                        exit();
                     }
                 },
             ));
@@ -107,6 +136,38 @@ impl Engagement {
             _history: history,
         }
     }
+}
+
+/// The scroll position a flick up is measured from.
+#[derive(Clone, Copy, Default)]
+struct Flick {
+    /// Where the upward move started and when.
+    from_y: f64,
+    from_ms: f64,
+    last_y: f64,
+}
+
+/// A flick back up towards the address bar: at least a third of the viewport
+/// within 400 ms, by a visitor who had read past the first screen.
+fn flick_up(state: &Cell<Flick>) -> bool {
+    let (Some(window), now) = (page::window(), page::now_ms()) else {
+        return false;
+    };
+    let (Ok(y), Some(height)) = (
+        window.scroll_y(),
+        window.inner_height().ok().and_then(|h| h.as_f64()),
+    ) else {
+        return false;
+    };
+    let mut f = state.get();
+    if y >= f.last_y || now - f.from_ms > 400.0 {
+        // Moving down, or too slowly: an upward move starts here.
+        f.from_y = y;
+        f.from_ms = now;
+    }
+    f.last_y = y;
+    state.set(f);
+    f.from_y > height && f.from_y - y >= height / 3.0 && now - f.from_ms <= 400.0
 }
 
 /// How far down the page the bottom of the viewport is, in percent.

@@ -20,6 +20,7 @@ use crate::engine::signal::Signal;
 
 mod collect;
 mod consent;
+mod prompt;
 
 use super::applier::Applier;
 use super::cmp::ConsentBridges;
@@ -268,12 +269,17 @@ impl Shell {
             } else {
                 crate::engine::Value::Null
             };
+            let mut warnings = Vec::new();
+            let mut shown = Vec::new();
             let engine = &self.engine;
             let recommend = |slot: &Slot| engine.recommendations(slot);
             let render = Render::new(&attributes, Some(&recommend));
-            let mut warnings = Vec::new();
+            let mut closed = Vec::new();
             for op in &diff.revert {
-                self.applier.revert(*op, &render);
+                match engine.action(*op).map(|a| &a.kind) {
+                    Some(ActionKind::Popup(_)) => closed.push(engine.source_id(*op).to_owned()),
+                    _ => self.applier.revert(*op, &render),
+                }
             }
             // Rendered content that changed with the attributes is written again.
             let stale = self.applier.stale_dynamic(&render);
@@ -286,11 +292,33 @@ impl Shell {
                 };
                 let result = match &action.kind {
                     ActionKind::Redirect { url, cross_origin } => redirect(url, *cross_origin),
+                    ActionKind::Popup(_) => {
+                        // Shown below, once the engine is no longer borrowed.
+                        shown.push((*op, action.clone()));
+                        Ok(())
+                    }
                     _ => self.applier.apply(*op, &action, &render).map(|_| ()),
                 };
                 if let Err(why) = result {
                     warnings.push(format!("rule \"{}\": {why}", engine.source_id(*op)));
                 }
+            }
+            let mut prompts: Vec<(&'static str, JsValue)> = closed
+                .iter()
+                .map(|rule| ("prompt:close", prompt::closing(rule)))
+                .collect();
+            for (op, action) in shown {
+                let ActionKind::Popup(popup) = &action.kind else {
+                    continue;
+                };
+                let rule = engine.source_id(op);
+                match prompt::showing(rule, popup, &action.selector, &render) {
+                    Ok(detail) => prompts.push(("prompt:show", detail)),
+                    Err(why) => warnings.push(format!("rule \"{rule}\": {why}")),
+                }
+            }
+            for (name, detail) in prompts {
+                self.queue(name, detail);
             }
             for warning in warnings {
                 self.warn(warning);

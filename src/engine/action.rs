@@ -6,7 +6,7 @@
 //! allowlist or values that could load or run anything, templates that do not
 //! parse. The browser shell then only has to carry out what is left.
 //!
-//! This file is over 600 lines on purpose: one enum of fifteen operations, the
+//! This file is over 600 lines on purpose: one enum of sixteen operations, the
 //! parser of each beside it and the tests of every one (their JSON Schema is in
 //! `schema`, held to the same field lists).
 
@@ -87,6 +87,9 @@ pub enum ActionKind {
         url: String,
         cross_origin: bool,
     },
+    /// A pop-up (`engine::prompt`): shown by the UI part, held back by the
+    /// pop-ups' shared cooldown and recontact rules.
+    Popup(Box<super::prompt::Popup>),
 }
 
 impl ActionKind {
@@ -119,6 +122,7 @@ pub(crate) const OPS: &[&str] = &[
     "remove",
     "redirect",
     "recommend",
+    "popup",
 ];
 
 /// Where `insert` and `move` may put things.
@@ -237,6 +241,7 @@ pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
         "move" => &["op", "selector", "match", "position", "to"],
         "reorder" => &["op", "selector", "match", "key", "by"],
         "redirect" => &["op", "url", "crossOrigin"],
+        "popup" => super::prompt::POPUP_FIELDS,
         "recommend" => &[
             "op",
             "selector",
@@ -393,6 +398,12 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
     };
     let selector = if op == "redirect" {
         Some(String::new())
+    } else if op == "popup" {
+        // Only an inline pop-up has one (`prompt::parse_popup` checks).
+        match get(map, "selector") {
+            None => Some(String::new()),
+            Some(v) => string(v, &field(path, "selector"), MAX_SELECTOR_LEN, diags),
+        }
     } else {
         let s = required("selector", MAX_SELECTOR_LEN, diags);
         if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
@@ -583,6 +594,13 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
             }
         }
         "remove" => ActionKind::Remove,
+        "popup" => {
+            let mut popup =
+                super::prompt::parse_popup(map, selector.as_deref().unwrap_or(""), path, diags);
+            popup.html =
+                checked_template(std::mem::take(&mut popup.html), &field(path, "html"), diags)?;
+            ActionKind::Popup(Box::new(popup))
+        }
         _ => ActionKind::Hide,
     };
     Some(Action {

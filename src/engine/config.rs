@@ -43,6 +43,8 @@ pub struct Config {
     pub catalog: super::catalog::Catalog,
     /// Prediction models: `predict.<id>` attributes.
     pub models: Vec<super::model::Model>,
+    /// What every pop-up shares (the `prompts` section): the cooldown.
+    pub prompts: super::prompt::Settings,
 }
 
 /// Exposures pushed onto `window.dataLayer` (for GTM/GA), only while every
@@ -68,6 +70,16 @@ pub struct Rule {
     pub gates: super::gates::Gates,
 }
 
+impl Rule {
+    /// The rule's pop-up, if it shows one (at most one per rule).
+    pub fn popup(&self) -> Option<&super::prompt::Popup> {
+        self.actions.iter().find_map(|a| match &a.kind {
+            ActionKind::Popup(p) => Some(&**p),
+            _ => None,
+        })
+    }
+}
+
 pub use super::action::{Action, ActionKind};
 
 pub(crate) const ROOT_FIELDS: &[&str] = &[
@@ -83,6 +95,7 @@ pub(crate) const ROOT_FIELDS: &[&str] = &[
     "profile",
     "catalog",
     "models",
+    "prompts",
 ];
 pub(crate) const EXPOSURE_FIELDS: &[&str] = &["dataLayer", "consent"];
 /// `exposures.dataLayer` in its object form.
@@ -239,6 +252,9 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
     let tracking = super::tracking::parse(get(map, "profile"), diags);
     let catalog = super::catalog::parse(get(map, "catalog"), diags);
     let models = super::model::parse(get(map, "models"), diags);
+    let prompts = get(map, "prompts").map_or_else(Default::default, |v| {
+        super::prompt::parse_settings(v, &Path::Text("prompts"), diags)
+    });
     let mut segment_reads = super::segment::segment_roots(&segments);
     // Scores read the profile: whoever reads `predict` depends on the features.
     let with_features = |reads: &mut Vec<String>| {
@@ -271,6 +287,7 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         tracking,
         catalog,
         models,
+        prompts,
     })
 }
 
@@ -376,6 +393,20 @@ fn parse_rule(
     ];
     for r in gate_reads.into_iter().flatten() {
         reads.push(r.to_owned());
+    }
+    let popups = actions
+        .iter()
+        .filter(|a| matches!(a.kind, ActionKind::Popup(_)))
+        .count();
+    if popups > 0 {
+        // What pop-ups share (shown, closed, the one showing) and their minimum
+        // time on the page.
+        reads.extend(["prompts".to_owned(), "dwell".to_owned()]);
+    }
+    if popups > 1 {
+        diags.report(&field(path, "actions"), || {
+            "has more than one popup action; a rule shows at most one pop-up"
+        });
     }
     Some(Rule {
         id: id?,

@@ -45,6 +45,8 @@ pub enum Reason {
     HeldOut,
     /// The rule was shown as often as its frequency allows in this window.
     FrequencyCapped,
+    /// A pop-up held back by what every pop-up shares (`engine::prompt`).
+    Prompt(super::prompt::Hold),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -99,6 +101,7 @@ impl Decision {
             Reason::NotTriggered => "waiting for its trigger".into(),
             Reason::HeldOut => "visitor in the holdout".into(),
             Reason::FrequencyCapped => "frequency cap reached".into(),
+            Reason::Prompt(hold) => hold.describe().into(),
         }
     }
 
@@ -180,6 +183,11 @@ pub struct Visitor<'a> {
     pub exposures: &'a [(String, u64, u32)],
     /// The previous decisions: a capped rule already showing stays.
     pub previous: &'a [Decision],
+    /// What pop-ups were shown and closed, and what they share.
+    pub prompts: &'a super::prompt::History,
+    pub prompt_settings: &'a super::prompt::Settings,
+    /// The rule whose pop-up is showing, if one is.
+    pub prompt_showing: Option<usize>,
 }
 
 /// The first gate (schedule, trigger, holdout, frequency) that holds a matching
@@ -214,6 +222,26 @@ fn gate(rule: &super::config::Rule, index: usize, visitor: &Visitor) -> Option<R
             return Some(Reason::FrequencyCapped);
         }
     }
+    if let Some(popup) = rule.popup() {
+        // Closed: gone for this page view, even while it was showing.
+        if visitor.page.closed_prompts.contains(&rule.id) {
+            return Some(Reason::Prompt(super::prompt::Hold::Dismissed));
+        }
+        if !visitor.previous.get(index).is_some_and(|d| d.applied) {
+            let cx = super::prompt::Context {
+                history: visitor.prompts,
+                settings: visitor.prompt_settings,
+                now_ms: visitor.now_ms,
+                dwell_ms: visitor.page.dwell_ms,
+                visitor_id: visitor.id,
+                closed: &visitor.page.closed_prompts,
+                another_showing: visitor.prompt_showing.is_some_and(|k| k != index),
+            };
+            if let Some(hold) = super::prompt::held(&rule.id, popup, &cx) {
+                return Some(Reason::Prompt(hold));
+            }
+        }
+    }
     None
 }
 
@@ -238,6 +266,8 @@ pub(crate) enum Way<'a> {
     Redirect,
     /// Inserting never conflicts: several rules may add their own blocks.
     Insert,
+    /// One pop-up at a time: every pop-up claims the same (empty) selector.
+    Prompt,
 }
 
 pub(crate) fn way(action: &Action) -> Way<'_> {
@@ -252,6 +282,7 @@ pub(crate) fn way(action: &Action) -> Way<'_> {
         ActionKind::Move { .. } | ActionKind::Reorder { .. } => Way::Position,
         ActionKind::Redirect { .. } => Way::Redirect,
         ActionKind::Insert { .. } => Way::Insert,
+        ActionKind::Popup(_) => Way::Prompt,
     }
 }
 

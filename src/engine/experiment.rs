@@ -210,6 +210,14 @@ fn variants(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<
             }
         };
         let actions = actions(get(map, "actions"), &field(&here, "actions"), true, diags);
+        if let Some(a) = actions
+            .iter()
+            .position(|a| matches!(a.kind, super::action::ActionKind::Popup(_)))
+        {
+            diags.report(&index(&field(&here, "actions"), a), || {
+                "a popup belongs in a rule (its cooldown and recontact are per rule)"
+            });
+        }
         let Some(id) = id else { continue };
         if list.iter().any(|v| v.id == id) {
             diags.report(&field(&here, "id"), || {

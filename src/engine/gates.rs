@@ -81,6 +81,8 @@ pub struct PageState {
     pub viewing: Option<String>,
     /// This page view's search term (URL parameter) was recorded.
     pub searched: bool,
+    /// Pop-ups the visitor closed in this page view: never shown again in it.
+    pub closed_prompts: Vec<String>,
 }
 
 impl Trigger {

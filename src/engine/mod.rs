@@ -33,6 +33,7 @@ pub mod model;
 pub mod persist;
 pub mod plan;
 pub mod profile;
+pub mod prompt;
 pub mod reader;
 pub mod recommend;
 pub mod runtime;

@@ -107,6 +107,8 @@ pub struct Profile {
     /// `(rule, window, count)`: how often a rule with a frequency cap was shown in
     /// its current window (stored with the experiments' data).
     pub exposures: Vec<(String, u64, u32)>,
+    /// The pop-ups shown and closed (stored with the experiments' data).
+    pub prompts: super::prompt::History,
     pub affinity: Affinity,
     pub identity: Option<Identity>,
     /// The last props of recent events: `(event, props)`, least recent first
@@ -266,6 +268,11 @@ impl Profile {
             } else {
                 Vec::new()
             },
+            prompts: if keep(Aggregate::Experiments) {
+                self.prompts.clone()
+            } else {
+                Default::default()
+            },
         }
     }
 
@@ -307,6 +314,9 @@ impl Profile {
         if take(Aggregate::Experiments) && !other.exposures.is_empty() {
             self.exposures = other.exposures;
         }
+        if take(Aggregate::Experiments) && !other.prompts.is_empty() {
+            self.prompts = other.prompts;
+        }
     }
 
     pub fn clear(&mut self, aggregate: Aggregate) {
@@ -326,6 +336,7 @@ impl Profile {
             Aggregate::Experiments => {
                 self.assignments.clear();
                 self.exposures.clear();
+                self.prompts = Default::default();
             }
         }
     }

@@ -20,6 +20,7 @@ use super::profile::{
 use super::signal::{Context, Signal};
 use super::value::{object, Value};
 
+mod prompts;
 mod record;
 mod stored;
 
@@ -385,6 +386,9 @@ impl Engine {
                 sessions: self.profile.visitor.as_ref().map_or(0, |v| v.sessions),
                 exposures: &self.profile.exposures,
                 previous: self.decisions(),
+                prompts: &self.profile.prompts,
+                prompt_settings: &self.config.prompts,
+                prompt_showing: self.prompt_showing(),
             },
             changes,
         )
@@ -438,6 +442,7 @@ impl Engine {
             diff(&self.applied, &evaluation.ops)
         };
         self.count_exposures(&evaluation);
+        self.record_prompts(&evaluation);
         let previous = self.decisions();
         for (i, now) in evaluation.decisions.iter().enumerate() {
             let before = previous.get(i).filter(|p| p.applied);

@@ -160,7 +160,12 @@ pub fn action_def(op: &str) -> String {
 fn action(op: &str, doc: &str, fields: Vec<(&str, S)>, required: &[&str]) -> (String, S) {
     let mut props = vec![("op", S::of("string").set("const", op))];
     let mut req = vec!["op"];
-    if op != "redirect" {
+    if op == "popup" {
+        props.push((
+            "selector",
+            selector().doc("Only for `display: \"inline\"`: the element the pop-up goes into."),
+        ));
+    } else if op != "redirect" {
         props.push((
             "selector",
             selector().doc("CSS selector of the targets (≤ 512 characters), checked with the browser's own parser at start."),
@@ -172,6 +177,14 @@ fn action(op: &str, doc: &str, fields: Vec<(&str, S)>, required: &[&str]) -> (St
                 .default("all"),
         ));
         req.push("selector");
+    }
+    if op == "popup" {
+        props.push((
+            "match",
+            one_of_strings(&["all", "first"])
+                .doc("`first`: only the first match (inline).")
+                .default("all"),
+        ));
     }
     props.extend(fields);
     req.extend_from_slice(required);
@@ -326,6 +339,43 @@ fn actions() -> Vec<(String, S)> {
                 ),
             ],
             &["slot", "use", "template"],
+        ),
+        action(
+            "popup",
+            "A pop-up: a modal `<dialog>` (focus moves in and back, the page inert, Escape closes), or a corner, banner or inline box announced by a polite live region. Held back by the shared cooldown (`prompts`), one at a time, and its `recontact`.",
+            vec![
+                (
+                    "display",
+                    one_of_strings(super::prompt::DISPLAYS)
+                        .doc("`modal`, `corner`, `banner`, or `inline` (into `selector`).")
+                        .default("modal"),
+                ),
+                ("html", template("Markup, sanitized as for `setHtml` (templates allowed). A link or button with `data-vitrine-close` closes it.")),
+                ("label", string(200).set("minLength", 1.0).doc("The accessible name announced for it.")),
+                ("closeLabel", string(200).doc("The close button's accessible name (default: \"Fechar\" / \"Close\" by the page's language).")),
+                (
+                    "recontact",
+                    any_of(vec![
+                        one_of_strings(super::prompt::RECONTACTS),
+                        closed(vec![("everyDays", integer(1.0, 3650.0))], &["everyDays"]),
+                    ])
+                    .doc("When a visitor who saw it may see it again: `untilDismissed` (until they close it), `once`, or `{\"everyDays\": n}`.")
+                    .default("untilDismissed"),
+                ),
+                (
+                    "sample",
+                    S::of("number").set("exclusiveMinimum", 0.0).max(1.0).doc("Share of visitors who may see it (a stable hash of the visitor id).").default(1.0),
+                ),
+                (
+                    "minTimeOnPage",
+                    number(0.0, 3_600_000.0).doc("Visible milliseconds on the page before it may show.").default(0.0),
+                ),
+                (
+                    "shadow",
+                    boolean().doc("Inside a shadow root (the page's styles do not reach it; theme it with the `--vitrine-*` CSS variables).").default(true),
+                ),
+            ],
+            &["html", "label"],
         ),
     ];
     // In the parser's order; an operation without a schema is a bug here.
@@ -1037,6 +1087,19 @@ pub fn config_schema() -> Value {
                     .doc("Prediction models: `predict.<id>` attributes (docs/models.md)."),
             ),
             ("exposures", reference("Exposures")),
+            (
+                "prompts",
+                closed(
+                    vec![(
+                        "cooldownDays",
+                        number(0.0, 365.0)
+                            .doc("After any pop-up was shown, no pop-up shows for this many days (0: none).")
+                            .default(super::prompt::DEFAULT_COOLDOWN_DAYS),
+                    )],
+                    &[],
+                )
+                .doc("What every pop-up shares."),
+            ),
         ],
         &[],
     );
@@ -1172,6 +1235,14 @@ mod tests {
             ("/$defs/Product", catalog::PRODUCT_FIELDS.to_vec()),
             ("/$defs/Model", model::MODEL_FIELDS.to_vec()),
             ("/$defs/ModelWeights", features),
+            (
+                "/properties/prompts",
+                crate::engine::prompt::SETTINGS_FIELDS.to_vec(),
+            ),
+            (
+                "/$defs/PopupAction/properties/recontact/anyOf/1",
+                vec!["everyDays"],
+            ),
         ]
         .into_iter()
         .map(|(p, f)| (p.to_owned(), f))

@@ -241,7 +241,8 @@ impl Undo {
                 let _ = parent.remove_child(element);
                 Undo::Place { parent, next }
             }
-            ActionKind::Redirect { .. } => Undo::Nothing,
+            // Shown by the UI part, never by the applier (`shell::prompt`).
+            ActionKind::Redirect { .. } | ActionKind::Popup(_) => Undo::Nothing,
         };
         Ok(Some(undo))
     }

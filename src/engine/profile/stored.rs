@@ -64,6 +64,9 @@ impl Profile {
         if let Some(feedback) = &self.feedback {
             map.push(("feedback".to_owned(), feedback.to_stored()));
         }
+        if !self.prompts.is_empty() {
+            map.push(("prompts".to_owned(), self.prompts.to_value()));
+        }
         if !self.exposures.is_empty() {
             let entries = self.exposures.iter().map(|(rule, window, count)| {
                 let pair = vec![
@@ -176,6 +179,10 @@ impl Profile {
             cart,
             dwell,
             events: codec::counters(map, "events")?,
+            prompts: match codec::field(map, "prompts") {
+                None => Default::default(),
+                Some(v) => super::super::prompt::History::from_value(v)?,
+            },
             exposures: match codec::field(map, "exposures") {
                 None => Vec::new(),
                 Some(v) => codec::object(v, "exposures")?
