@@ -30,6 +30,14 @@ export interface VitrineConfig {
   models?: Model[];
   /** Also push every exposure onto `window.dataLayer` as `{event, vitrine_kind, vitrine_id, vitrine_variant}`. */
   exposures?: Exposures;
+  /** What every pop-up shares. */
+  prompts?: {
+    /**
+     * After any pop-up was shown, no pop-up shows for this many days (0: none).
+     * @default 7
+     */
+    cooldownDays?: number;
+  };
 }
 
 /** A MongoDB-style query document with GrowthBook's `evalCondition` semantics: attribute paths and `$and`/`$or`/`$nor`/`$not` as keys, values or operator objects (`$eq $ne $gt $gte $lt $lte $in $nin $ini $nini $all $alli $exists $type $elemMatch $size $not $regex $regexi $veq $vne $vgt $vgte $vlt $vlte`) as values. */
@@ -255,7 +263,8 @@ export type Action =
   | ReorderAction
   | RemoveAction
   | RedirectAction
-  | RecommendAction;
+  | RecommendAction
+  | PopupAction;
 
 /** Replaces the content with text (never parsed as markup); reverted by putting the original nodes back. */
 export interface SetTextAction {
@@ -489,6 +498,51 @@ export interface RecommendAction {
   excludePurchased?: boolean;
   /** Markup for one item: `{{item.id}}`, `{{item.name}}`, `{{item.url}}`, `{{item.image}}`, `{{item.price | currency: "BRL"}}`, `{{item.category}}`, `{{item.brand}}`, `{{rank}}`. */
   template: string;
+}
+
+/** A pop-up: a modal `<dialog>` (focus moves in and back, the page inert, Escape closes), or a corner, banner or inline box announced by a polite live region. Held back by the shared cooldown (`prompts`), one at a time, and its `recontact`. */
+export interface PopupAction {
+  op: 'popup';
+  /** Only for `display: "inline"`: the element the pop-up goes into. */
+  selector?: string;
+  /**
+   * `first`: only the first match (inline).
+   * @default "all"
+   */
+  match?: 'all' | 'first';
+  /**
+   * `modal`, `corner`, `banner`, or `inline` (into `selector`).
+   * @default "modal"
+   */
+  display?: 'modal' | 'corner' | 'banner' | 'inline';
+  /** Markup, sanitized as for `setHtml` (templates allowed). A link or button with `data-vitrine-close` closes it. */
+  html: string;
+  /** The accessible name announced for it. */
+  label: string;
+  /** The close button's accessible name (default: "Fechar" / "Close" by the page's language). */
+  closeLabel?: string;
+  /**
+   * When a visitor who saw it may see it again: `untilDismissed` (until they close it), `once`, or `{"everyDays": n}`.
+   * @default "untilDismissed"
+   */
+  recontact?: 'once' | 'untilDismissed' | {
+    everyDays: number;
+  };
+  /**
+   * Share of visitors who may see it (a stable hash of the visitor id).
+   * @default 1
+   */
+  sample?: number;
+  /**
+   * Visible milliseconds on the page before it may show.
+   * @default 0
+   */
+  minTimeOnPage?: number;
+  /**
+   * Inside a shadow root (the page's styles do not reach it; theme it with the `--vitrine-*` CSS variables).
+   * @default true
+   */
+  shadow?: boolean;
 }
 
 /** `{property: value}` from an allowlist of looks (not layout tricks or loads); values are plain CSS: no url(), image(), expression(), var(), escapes or ; { } < > @ quotes. */

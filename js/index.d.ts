@@ -73,6 +73,12 @@ export interface VitrineEvents {
   /** The cart holds items and the visitor showed exit intent or stayed idle (once per page view). */
   abandon: Cart;
   /** `feedback.answer()` recorded a survey's scores (never its text). */
+  /** A pop-up (the `popup` action) appeared. */
+  popup_shown: { rule: string; display: 'modal' | 'corner' | 'banner' | 'inline' };
+  /** The visitor closed a pop-up: the close button, Escape, the backdrop of a modal, or a `[data-vitrine-close]` in it. */
+  popup_dismissed: { rule: string; how: 'close' | 'escape' | 'backdrop' | 'action' };
+  /** A link or button inside a pop-up was clicked. */
+  popup_click: { rule: string; text: string; href: string | null };
   survey_answered: { survey: string; nps?: number; csat?: number; ces?: number; language: string; sentiment: 'positive' | 'neutral' | 'negative' | null; recorded: boolean };
 }
 

@@ -95,6 +95,8 @@ export async function start(options = {}) {
     listeners.set(name, new Set([callback]));
   }
   const emit = (name, detail) => {
+    // The runtime's pop-up requests go to the UI part, not to the site.
+    if (name === 'prompt:show' || name === 'prompt:close') return prompts.handle(name, detail);
     for (const callback of [...(listeners.get(name) ?? [])]) {
       try {
         callback(detail);
@@ -104,6 +106,7 @@ export async function start(options = {}) {
       }
     }
   };
+  const prompts = promptHost(() => (stopped ? null : core), emit, debug);
   // A large catalog is read after start, in chunks between tasks, so starting
   // never blocks the page for long (recommendations appear once it is in).
   const catalog = json?.catalog;
@@ -214,6 +217,7 @@ export async function start(options = {}) {
       stopped = true;
       removeOverlay?.();
       removeConsentUi?.();
+      prompts.closeAll();
       core.stop();
       core.free();
       listeners.clear();
@@ -242,6 +246,7 @@ export async function start(options = {}) {
     if (document.body) mount();
     else document.addEventListener('DOMContentLoaded', mount, { once: true });
   }
+  if (hasPopup(json)) prompts.preload();
   if (wantsOverlay()) {
     // On demand: the overlay's code is never part of a normal page load.
     import('./overlay.js').then(
@@ -250,6 +255,70 @@ export async function start(options = {}) {
     );
   }
   return instance;
+}
+
+// The pop-ups' UI part (prompt-ui.js), fetched once per page: when the page is
+// idle after start if the config has a pop-up, or when one is about to show.
+let promptUi = null;
+const loadPromptUi = () => (promptUi ??= import('./prompt-ui.js').catch((error) => {
+  promptUi = null;
+  throw error;
+}));
+
+function hasPopup(config) {
+  const rules = Array.isArray(config?.rules) ? config.rules : [];
+  return rules.some((r) => Array.isArray(r?.actions) && r.actions.some((a) => a?.op === 'popup'));
+}
+
+/**
+ * Shows and closes the pop-ups the runtime asks for (`prompt:show` with the
+ * sanitized fragment, `prompt:close`), reports the visitor's close back to the
+ * runtime and the site's events: `popup_shown`, `popup_dismissed` (with `how`),
+ * `popup_click`.
+ */
+function promptHost(core, emit, debug) {
+  const open = new Map();
+  return {
+    handle(name, detail) {
+      const rule = detail?.rule;
+      if (name === 'prompt:close') {
+        const close = open.get(rule);
+        open.delete(rule);
+        if (typeof close === 'function') close();
+        return;
+      }
+      const pending = {};
+      open.set(rule, pending);
+      loadPromptUi().then(
+        (ui) => {
+          // Closed by the runtime (or stopped) before the UI arrived.
+          if (open.get(rule) !== pending || !core()) return;
+          const close = ui.showPrompt(detail, {
+            onClose: (how) => {
+              open.delete(rule);
+              emit('popup_dismissed', { rule, how });
+              core()?.promptClosed(rule);
+            },
+            onClick: (click) => emit('popup_click', { rule, ...click }),
+          });
+          open.set(rule, close);
+          emit('popup_shown', { rule, display: detail.display });
+        },
+        (error) => {
+          open.delete(rule);
+          if (debug) console.error('[vitrine] could not load the pop-up UI', error);
+        },
+      );
+    },
+    preload() {
+      const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 200));
+      idle(() => loadPromptUi().catch(() => {}));
+    },
+    closeAll() {
+      for (const close of open.values()) if (typeof close === 'function') close();
+      open.clear();
+    },
+  };
 }
 
 // The sentiment part (its own small wasm) and the lexicons, each fetched once per

@@ -89,10 +89,10 @@ cpSync(join(startOut, 'vitrine_start.js'), startGlue);
 cpSync(join(startOut, 'vitrine_start_bg.wasm'), join(pkg, 'vitrine_start_bg.wasm'));
 // The sentiment lexicons, fetched by `sentiment()` the first time it is called.
 for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentiment-pt-br.tsv']]) cpSync(join(root, 'lexicons', from), join(pkg, to));
-for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The entry with the modules it imports (js/condition.js) as one file, so a page
 // makes the same requests; the wasm-bindgen glue stays its own module.
-buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
+buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './prompt-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress: 4 KB gzip of the start part alone), then the files a page loads
 // are minified (esbuild): the loader as a classic script,
@@ -107,7 +107,7 @@ if (profile === '--release') {
     const saved = minifyNames(wasm, glue, declarations);
     console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -183,7 +183,7 @@ const manifest = {
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

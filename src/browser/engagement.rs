@@ -160,9 +160,13 @@ fn flick_up(state: &Cell<Flick>) -> bool {
         return false;
     };
     let mut f = state.get();
-    if y >= f.last_y || now - f.from_ms > 400.0 {
-        // Moving down, or too slowly: an upward move starts here.
+    if y >= f.last_y {
+        // Moving down or still: a flick would start here.
         f.from_y = y;
+        f.from_ms = now;
+    } else if now - f.from_ms > 400.0 {
+        // Moving up after a pause, or slowly: measured from the previous position.
+        f.from_y = f.last_y;
         f.from_ms = now;
     }
     f.last_y = y;

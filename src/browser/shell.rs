@@ -270,14 +270,17 @@ impl Shell {
                 crate::engine::Value::Null
             };
             let mut warnings = Vec::new();
-            let mut shown = Vec::new();
             let engine = &self.engine;
             let recommend = |slot: &Slot| engine.recommendations(slot);
             let render = Render::new(&attributes, Some(&recommend));
-            let mut closed = Vec::new();
+            // Pop-ups are the UI part's: their requests are queued once the engine
+            // is no longer borrowed.
+            let mut prompts: Vec<(&'static str, JsValue)> = Vec::new();
             for op in &diff.revert {
                 match engine.action(*op).map(|a| &a.kind) {
-                    Some(ActionKind::Popup(_)) => closed.push(engine.source_id(*op).to_owned()),
+                    Some(ActionKind::Popup(_)) => {
+                        prompts.push(("prompt:close", prompt::closing(engine.source_id(*op))))
+                    }
                     _ => self.applier.revert(*op, &render),
                 }
             }
@@ -292,29 +295,14 @@ impl Shell {
                 };
                 let result = match &action.kind {
                     ActionKind::Redirect { url, cross_origin } => redirect(url, *cross_origin),
-                    ActionKind::Popup(_) => {
-                        // Shown below, once the engine is no longer borrowed.
-                        shown.push((*op, action.clone()));
-                        Ok(())
+                    ActionKind::Popup(popup) => {
+                        prompt::showing(engine.source_id(*op), popup, &action.selector, &render)
+                            .map(|detail| prompts.push(("prompt:show", detail)))
                     }
                     _ => self.applier.apply(*op, &action, &render).map(|_| ()),
                 };
                 if let Err(why) = result {
                     warnings.push(format!("rule \"{}\": {why}", engine.source_id(*op)));
-                }
-            }
-            let mut prompts: Vec<(&'static str, JsValue)> = closed
-                .iter()
-                .map(|rule| ("prompt:close", prompt::closing(rule)))
-                .collect();
-            for (op, action) in shown {
-                let ActionKind::Popup(popup) = &action.kind else {
-                    continue;
-                };
-                let rule = engine.source_id(op);
-                match prompt::showing(rule, popup, &action.selector, &render) {
-                    Ok(detail) => prompts.push(("prompt:show", detail)),
-                    Err(why) => warnings.push(format!("rule \"{rule}\": {why}")),
                 }
             }
             for (name, detail) in prompts {

@@ -89,7 +89,7 @@ pub enum ActionKind {
     },
     /// A pop-up (`engine::prompt`): shown by the UI part, held back by the
     /// pop-ups' shared cooldown and recontact rules.
-    Popup(Box<super::prompt::Popup>),
+    Popup(std::rc::Rc<super::prompt::Popup>),
 }
 
 impl ActionKind {
@@ -101,6 +101,8 @@ impl ActionKind {
             ActionKind::SetAttr { value, .. } => has_expressions(value),
             ActionKind::Insert { html, .. } => has_expressions(html),
             ActionKind::Reorder { .. } | ActionKind::Recommend { .. } => true,
+            // Filled once, when it shows (the UI part never re-renders it).
+            ActionKind::Popup(p) => has_expressions(&p.html),
             _ => false,
         }
     }
@@ -599,7 +601,7 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
                 super::prompt::parse_popup(map, selector.as_deref().unwrap_or(""), path, diags);
             popup.html =
                 checked_template(std::mem::take(&mut popup.html), &field(path, "html"), diags)?;
-            ActionKind::Popup(Box::new(popup))
+            ActionKind::Popup(std::rc::Rc::new(popup))
         }
         _ => ActionKind::Hide,
     };

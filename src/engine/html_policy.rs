@@ -146,7 +146,11 @@ pub fn is_allowed_attribute(tag: &str, name: &str, value: &str) -> bool {
     if name.starts_with("aria-") || GLOBAL_ATTRIBUTES.contains(&name) {
         return true;
     }
-    // data-* is inert, except vitrine's own markers, which would feed its trackers.
+    // data-* is inert, except vitrine's own markers, which would feed its trackers;
+    // `data-vitrine-close` only closes the pop-up it is in.
+    if name == "data-vitrine-close" {
+        return true;
+    }
     if let Some(rest) = name.strip_prefix("data-") {
         return !rest.is_empty()
             && !rest.starts_with("vitrine")
@@ -241,6 +245,7 @@ mod tests {
         assert!(!is_allowed_attribute("div", "style", "x"));
         assert!(!is_allowed_attribute("div", "id", "x"));
         assert!(!is_allowed_attribute("div", "data-vitrine-track", "x"));
+        assert!(is_allowed_attribute("button", "data-vitrine-close", ""));
         assert!(is_allowed_attribute("div", "data-sku", "x"));
         assert!(!is_allowed_attribute("a", "target", "_top"));
     }

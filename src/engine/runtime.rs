@@ -20,8 +20,8 @@ use super::profile::{
 use super::signal::{Context, Signal};
 use super::value::{object, Value};
 
-mod prompts;
 mod record;
+mod shown;
 mod stored;
 
 use super::persist::is_empty_profile;
@@ -459,45 +459,6 @@ impl Engine {
         }
         self.last = Some(evaluation);
         d
-    }
-
-    /// Counts, for rules with a frequency cap, each time they start showing.
-    fn count_exposures(&mut self, evaluation: &Evaluation) {
-        let mut counted = false;
-        for (i, rule) in self.config.rules.iter().enumerate() {
-            let Some(f) = &rule.gates.frequency else {
-                continue;
-            };
-            let started = evaluation.decisions.get(i).is_some_and(|d| d.applied)
-                && !self.decisions().get(i).is_some_and(|d| d.applied);
-            if !started {
-                continue;
-            }
-            let visitor = self.profile.visitor.as_ref();
-            let window = super::gates::window(
-                f.per,
-                visitor.map_or(0, |v| v.visits),
-                visitor.map_or(0, |v| v.sessions),
-                self.now_ms,
-            );
-            let exposures = &mut self.profile.exposures;
-            match exposures.iter().position(|(r, _, _)| *r == rule.id) {
-                Some(k) if exposures[k].1 == window => {
-                    exposures[k].2 = exposures[k].2.saturating_add(1)
-                }
-                Some(k) => exposures[k] = (rule.id.clone(), window, 1),
-                None if exposures.len() < MAX_KEYS => exposures.push((rule.id.clone(), window, 1)),
-                None => {}
-            }
-            counted = true;
-        }
-        if counted {
-            self.mark_changed("frequency");
-            // Without consent to store them, the counts live in memory only.
-            if self.allows(Aggregate::Experiments) {
-                self.touch(Aggregate::Experiments);
-            }
-        }
     }
 
     /// The id of the rule or experiment of decision `index`.

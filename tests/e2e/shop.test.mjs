@@ -250,7 +250,33 @@ describe('demo shop', () => {
     await context.close();
   });
 
-  test('the page requests nothing beyond itself and the SDK files (the config is inline, the consent panel on demand)', async () => {
+  test('exit intent with a cart: the coupon pop-up, once; closed, it stays closed after a reload', async () => {
+    const context = await browser.newContext();
+    const { page } = await openShop(context);
+    await grantPersonalization(page);
+    const leave = () => page.evaluate(() => document.documentElement.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 200, clientY: -1, relatedTarget: null })));
+    const popup = () => page.evaluate(() => document.querySelector('[data-vitrine-popup="exit-offer"]')?.shadowRoot?.querySelector('dialog')?.textContent ?? null);
+    // An empty cart: leaving shows nothing.
+    await leave();
+    assert.equal(await popup(), null);
+    await page.reload();
+    await vitrineReady(page);
+    await page.click('[data-add="moedor"]');
+    await leave();
+    await page.waitForFunction(() => document.querySelector('[data-vitrine-popup="exit-offer"]')?.shadowRoot?.querySelector('dialog[open]'));
+    assert.match(await popup(), /Seus 1 itens estão separados \(R\$\s?[\d.,]+\)\. Use o cupom VOLTA5/);
+    await page.evaluate(() => [...document.querySelector('[data-vitrine-popup="exit-offer"]').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Continuar comprando').click());
+    await page.waitForFunction(() => !document.querySelector('[data-vitrine-popup="exit-offer"]'));
+    await page.reload();
+    await vitrineReady(page);
+    await leave();
+    assert.equal(await popup(), null);
+    const why = await page.evaluate(() => window.vitrine.decisions().find((d) => d.id === 'exit-offer').reason);
+    assert.equal(why, 'pop-up closed by the visitor');
+    await context.close();
+  });
+
+  test('the page requests nothing beyond itself and the SDK files (the config is inline, the consent panel and the pop-up UI on demand)', async () => {
     const context = await browser.newContext();
     const requests = [];
     context.on('request', (r) => requests.push(new URL(r.url()).pathname));
@@ -260,6 +286,8 @@ describe('demo shop', () => {
     await page.click('[data-filter=acessorios]');
     await page.reload();
     await vitrineReady(page);
+    // The pop-up UI comes when the page is idle: wait for it rather than race it.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/prompt-ui.js')));
     const expected = [
       '/',
       '/shop.css',
@@ -269,6 +297,8 @@ describe('demo shop', () => {
       '/pkg/vitrine_core.js',
       '/pkg/vitrine_core_bg.wasm',
       '/pkg/consent-ui.js',
+      // The demo has a pop-up (the exit offer): its UI is fetched when the page is idle.
+      '/pkg/prompt-ui.js',
     ].sort();
     assert.deepEqual([...new Set(requests)].sort(), expected);
     // Each file once per page load, two loads.

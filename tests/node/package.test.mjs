@@ -35,6 +35,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'index.js',
     'overlay.js',
     'package.json',
+    'prompt-ui.js',
     'schema.json',
     'sentiment-en.tsv',
     'sentiment-pt-br.tsv',
