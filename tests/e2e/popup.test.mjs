@@ -22,6 +22,7 @@ const configs = {
     rules: [
       { id: 'offer', trigger: { event: 'open-modal' }, actions: [offer] },
       { id: 'news', trigger: { event: 'open-corner' }, actions: [news] },
+      { id: 'tip', trigger: { event: 'open-inline' }, actions: [{ op: 'popup', display: 'inline', selector: '#slot', shadow: false, label: 'Dica', html: '<p>Frete grátis acima de R$ 150.</p>' }] },
     ],
   },
   // The default cooldown (7 days) shared by two campaigns.
@@ -39,7 +40,7 @@ const configs = {
 };
 
 const html = (config) => `<!doctype html><html lang="pt-BR"><head><link rel="icon" href="data:,"><title>popups</title></head>
-<body><main style="min-height: 6000px"><h1>Loja</h1><button id="before">Antes</button> <a id="link" href="#x">um link</a></main>
+<body><main style="min-height: 6000px"><h1>Loja</h1><button id="before">Antes</button> <a id="link" href="#x">um link</a><div id="slot"></div></main>
 <script type="module">
   import { start } from '/pkg/index.js';
   window.events = [];
@@ -161,6 +162,24 @@ describe('pop-ups', () => {
       ['click', { rule: 'news', text: 'Ver os cafés', href: '#new' }],
       ['dismissed', { rule: 'news', how: 'action' }],
     ]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('an inline pop-up goes into its slot, in the page itself without a shadow root; Escape inside closes it', async () => {
+    const { context, page, errors } = await open('both');
+    await page.evaluate(() => window.v.consent.set({ personalization: true }));
+    await page.evaluate(() => window.v.track('open-inline'));
+    await page.waitForSelector('#slot [data-vitrine-popup="tip"] section[role=region][aria-label="Dica"]');
+    const state = await page.evaluate(() => {
+      const host = document.querySelector('#slot [data-vitrine-popup="tip"]');
+      return { shadow: host.shadowRoot !== null, text: host.querySelector('.body').textContent, focus: document.activeElement === document.body };
+    });
+    assert.deepEqual(state, { shadow: false, text: 'Frete grátis acima de R$ 150.', focus: true });
+    await page.focus('#slot [data-vitrine-popup="tip"] .close');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-vitrine-popup="tip"]'));
+    assert.deepEqual((await events(page)).at(-1), ['dismissed', { rule: 'tip', how: 'escape' }]);
     assert.deepEqual(errors, []);
     await context.close();
   });
