@@ -12,7 +12,7 @@
 
 use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::html_policy::{is_safe_url, is_url_attribute};
-use super::reader::{get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
+use super::reader::{boolean, get, object, string, MAX_SELECTOR_LEN, MAX_TEXT_LEN};
 use super::template::{has_expressions, Template};
 use super::value::Value;
 
@@ -509,16 +509,7 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
                 });
                 return None;
             }
-            let cross_origin = match get(map, "crossOrigin") {
-                None => false,
-                Some(Value::Bool(b)) => *b,
-                Some(other) => {
-                    diags.report(&field(path, "crossOrigin"), || {
-                        format!("expected true or false, found {}", other.to_json())
-                    });
-                    false
-                }
-            };
+            let cross_origin = boolean(map, "crossOrigin", false, path, diags);
             ActionKind::Redirect { url, cross_origin }
         }
         "recommend" => {
@@ -597,10 +588,10 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
         }
         "remove" => ActionKind::Remove,
         "popup" => {
-            let mut popup =
-                super::prompt::parse_popup(map, selector.as_deref().unwrap_or(""), path, diags);
-            popup.html =
-                checked_template(std::mem::take(&mut popup.html), &field(path, "html"), diags)?;
+            let label = required("label", super::prompt::MAX_LABEL_LEN, diags);
+            let html = text("html", diags);
+            let selector = selector.as_deref().unwrap_or("");
+            let popup = super::prompt::parse_popup(map, selector, html?, label?, path, diags);
             ActionKind::Popup(std::rc::Rc::new(popup))
         }
         _ => ActionKind::Hide,

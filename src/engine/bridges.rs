@@ -331,14 +331,13 @@ pub fn parse(value: Option<&Value>, known: &[&str], diags: &mut Diagnostics) -> 
             }
         };
     }
-    if let Some(v) = get(map, "emitConsentMode") {
-        match v {
-            Value::Bool(b) => bridges.emit_consent_mode = *b,
-            other => diags.report(&field(here, "emitConsentMode"), || {
-                format!("expected true or false, found {}", other.to_json())
-            }),
-        }
-    }
+    bridges.emit_consent_mode = super::reader::boolean(
+        map,
+        "emitConsentMode",
+        bridges.emit_consent_mode,
+        here,
+        diags,
+    );
     if let Some(v) = get(map, "cmpTrustDays") {
         match v.as_f64() {
             Some(n) if (1.0..=3650.0).contains(&n) && n.fract() == 0.0 => {

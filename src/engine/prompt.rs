@@ -16,14 +16,14 @@
 
 use super::codec;
 use super::diagnostic::{field, unknown, Diagnostics, Path};
-use super::reader::{get, object, string, MAX_ID_LEN, MAX_TEXT_LEN};
+use super::reader::{boolean, get, object, string, MAX_ID_LEN};
 use super::value::{truncate, Map, Value};
 
 const DAY_MS: f64 = 86_400_000.0;
 pub const DEFAULT_COOLDOWN_DAYS: f64 = 7.0;
 /// Pop-ups remembered per visitor (the least recently shown are forgotten first).
 pub const MAX_SEEN: usize = 50;
-const MAX_LABEL_LEN: usize = 200;
+pub const MAX_LABEL_LEN: usize = 200;
 
 /// Where a pop-up appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +92,17 @@ pub(crate) const POPUP_FIELDS: &[&str] = &[
     "shadow",
 ];
 
-/// Reads a `popup` action's own fields (the action parser checked `op` and the
-/// field names); `selector` is required only for `inline`.
-pub fn parse_popup(map: &Map, selector: &str, path: &Path, diags: &mut Diagnostics) -> Popup {
+/// Reads a `popup` action's own fields; the action parser checked `op` and the
+/// field names and read the required `html` (its template checked) and `label`.
+/// `selector` is required only for `inline`.
+pub fn parse_popup(
+    map: &Map,
+    selector: &str,
+    html: String,
+    label: String,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Popup {
     let display = match get(map, "display") {
         None => Display::Modal,
         Some(Value::String(s)) => match DISPLAYS.iter().position(|d| d == s) {
@@ -124,62 +132,43 @@ pub fn parse_popup(map: &Map, selector: &str, path: &Path, diags: &mut Diagnosti
             "only an \"inline\" pop-up has a selector (the others are placed by vitrine)"
         });
     }
-    let text = |key: &str, max: usize, diags: &mut Diagnostics| {
-        get(map, key)
-            .and_then(|v| string(v, &field(path, key), max, diags))
-            .unwrap_or_default()
-    };
-    let html = text("html", MAX_TEXT_LEN, diags);
-    if get(map, "html").is_none() {
-        diags.report(path, || "missing field \"html\" (required by popup)");
-    }
-    let label = text("label", MAX_LABEL_LEN, diags);
-    if label.trim().is_empty() && get(map, "label").is_none_or(|v| v.as_str().is_some()) {
-        diags.report(path, || {
-            "missing field \"label\" (required by popup: the name a screen reader announces)"
+    if label.trim().is_empty() {
+        diags.report(&field(path, "label"), || {
+            "must not be empty: it is the name a screen reader announces"
         });
     }
-    let close_label = text("closeLabel", MAX_LABEL_LEN, diags);
+    let close_label = get(map, "closeLabel")
+        .and_then(|v| string(v, &field(path, "closeLabel"), MAX_LABEL_LEN, diags))
+        .unwrap_or_default();
     let recontact = match get(map, "recontact") {
         None => Recontact::UntilDismissed,
         Some(v) => recontact(v, &field(path, "recontact"), diags),
     };
-    let sample = match get(map, "sample") {
-        None => 1.0,
-        Some(Value::Number(n)) if *n > 0.0 && *n <= 1.0 => *n,
-        Some(other) => {
-            diags.report(&field(path, "sample"), || {
-                format!(
-                    "must be a number above 0 and at most 1 (a share of visitors), found {}",
-                    other.to_json()
-                )
-            });
-            1.0
-        }
-    };
-    let min_time_ms = match get(map, "minTimeOnPage") {
-        None => 0.0,
-        Some(Value::Number(n)) if *n >= 0.0 && *n <= 3_600_000.0 => *n,
-        Some(other) => {
-            diags.report(&field(path, "minTimeOnPage"), || {
-                format!(
-                    "must be a number of milliseconds from 0 to 3600000, found {}",
-                    other.to_json()
-                )
-            });
-            0.0
-        }
-    };
-    let shadow = match get(map, "shadow") {
-        None => true,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            diags.report(&field(path, "shadow"), || {
-                format!("expected true or false, found {}", other.to_json())
-            });
-            true
-        }
-    };
+    // A number in a range, or the default (reported).
+    let mut number =
+        |key: &str, default: f64, ok: fn(f64) -> bool, range: &'static str| match get(map, key) {
+            None => default,
+            Some(Value::Number(n)) if ok(*n) => *n,
+            Some(other) => {
+                diags.report(&field(path, key), || {
+                    format!("must be {range}, found {}", other.to_json())
+                });
+                default
+            }
+        };
+    let sample = number(
+        "sample",
+        1.0,
+        |n| n > 0.0 && n <= 1.0,
+        "a number above 0 and at most 1 (a share of visitors)",
+    );
+    let min_time_ms = number(
+        "minTimeOnPage",
+        0.0,
+        |n| (0.0..=3_600_000.0).contains(&n),
+        "a number of milliseconds from 0 to 3600000",
+    );
+    let shadow = boolean(map, "shadow", true, path, diags);
     Popup {
         display,
         html,
@@ -457,9 +446,19 @@ mod tests {
     fn popup(json: &str) -> (Popup, Vec<String>) {
         let v: Value = serde_json::from_str(json).unwrap();
         let mut d = Diagnostics::default();
-        let selector = v.get("selector").and_then(Value::as_str).unwrap_or("");
-        let p = parse_popup(v.as_object().unwrap(), selector, &Path::ROOT, &mut d);
-        (p, d.items.iter().map(ToString::to_string).collect())
+        let action = super::super::action::parse_action(&v, &Path::ROOT, &mut d);
+        let popup = match action.map(|a| a.kind) {
+            Some(super::super::action::ActionKind::Popup(p)) => (*p).clone(),
+            _ => parse_popup(
+                &Map::new(),
+                "",
+                String::new(),
+                "l".into(),
+                &Path::ROOT,
+                &mut Diagnostics::default(),
+            ),
+        };
+        (popup, d.items.iter().map(ToString::to_string).collect())
     }
 
     fn cx<'a>(history: &'a History, settings: &'a Settings, now_ms: f64) -> Context<'a> {
@@ -483,18 +482,22 @@ mod tests {
         assert!(p.shadow);
         assert_eq!(p.sample, 1.0);
         let (_, errors) = popup(
-            r#"{"op": "popup", "html": "x", "display": "modl", "sample": 2, "recontact": {"everyDays": 0.5}, "minTimeOnPage": -1}"#,
+            r#"{"op": "popup", "html": "x", "label": " ", "display": "modl", "sample": 2, "recontact": {"everyDays": 0.5}, "minTimeOnPage": -1, "shadow": 1}"#,
         );
         assert_eq!(
             errors,
             [
                 "display: unknown display \"modl\" (did you mean \"modal\"?)",
-                "missing field \"label\" (required by popup: the name a screen reader announces)",
+                "label: must not be empty: it is the name a screen reader announces",
                 "recontact.everyDays: expected a whole number of days from 1 to 3650, found 0.5",
                 "sample: must be a number above 0 and at most 1 (a share of visitors), found 2",
                 "minTimeOnPage: must be a number of milliseconds from 0 to 3600000, found -1",
+                "shadow: expected true or false, found 1",
             ]
         );
+        let (_, errors) = popup(r#"{"op": "popup", "html": "{{ x"}"#);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0], "missing field \"label\" (required by popup)");
         let (_, errors) =
             popup(r#"{"op": "popup", "html": "x", "label": "l", "display": "inline"}"#);
         assert_eq!(

@@ -40,6 +40,21 @@ pub fn get<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
     map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
+/// The boolean field `key` of the object at `path`; `default` when absent or not a
+/// boolean (reported).
+pub fn boolean(map: &Map, key: &str, default: bool, path: &Path, diags: &mut Diagnostics) -> bool {
+    match get(map, key) {
+        None => default,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            diags.report(&field(path, key), || {
+                format!("expected true or false, found {}", other.to_json())
+            });
+            default
+        }
+    }
+}
+
 pub fn string(value: &Value, path: &Path, max: usize, diags: &mut Diagnostics) -> Option<String> {
     match value {
         Value::String(s) if s.chars().count() > max => {

@@ -135,13 +135,13 @@ pub fn parse(value: Option<&Value>, diags: &mut Diagnostics) -> Tracking {
     if let Some(v) = get(map, "identity") {
         let here = &Path::Text("profile.identity");
         if let Some(m) = object(v, here, IDENTITY_FIELDS, diags) {
-            match get(m, "replaceAnonymousId") {
-                None => {}
-                Some(Value::Bool(b)) => tracking.identity.replace_anonymous_id = *b,
-                Some(other) => diags.report(&field(here, "replaceAnonymousId"), || {
-                    format!("expected true or false, found {}", other.to_json())
-                }),
-            }
+            tracking.identity.replace_anonymous_id = super::reader::boolean(
+                m,
+                "replaceAnonymousId",
+                tracking.identity.replace_anonymous_id,
+                here,
+                diags,
+            );
             if let Some(p) = get(m, "urlParam") {
                 tracking.identity.url_param =
                     string(p, &field(here, "urlParam"), 64, diags).filter(|p| !p.is_empty());
