@@ -144,7 +144,6 @@ pub fn parse_popup(
         None => Recontact::UntilDismissed,
         Some(v) => recontact(v, &field(path, "recontact"), diags),
     };
-    // A number in a range, or the default (reported).
     let mut number =
         |key: &str, default: f64, ok: fn(f64) -> bool, range: &'static str| match get(map, key) {
             None => default,
