@@ -6,7 +6,7 @@
 //! allowlist or values that could load or run anything, templates that do not
 //! parse. The browser shell then only has to carry out what is left.
 //!
-//! This file is over 600 lines on purpose: one enum of sixteen operations, the
+//! This file is over 600 lines on purpose: one enum of seventeen operations, the
 //! parser of each beside it and the tests of every one (their JSON Schema is in
 //! `schema`, held to the same field lists).
 
@@ -87,8 +87,8 @@ pub enum ActionKind {
         url: String,
         cross_origin: bool,
     },
-    /// A pop-up (`engine::prompt`): shown by the UI part, held back by the
-    /// pop-ups' shared cooldown and recontact rules.
+    /// A pop-up or a survey (`engine::prompt`, `engine::survey`): shown by the
+    /// UI part, held back by the pop-ups' shared cooldown and recontact rules.
     Popup(std::rc::Rc<super::prompt::Popup>),
 }
 
@@ -125,6 +125,7 @@ pub(crate) const OPS: &[&str] = &[
     "redirect",
     "recommend",
     "popup",
+    "survey",
 ];
 
 /// Where `insert` and `move` may put things.
@@ -244,6 +245,7 @@ pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
         "reorder" => &["op", "selector", "match", "key", "by"],
         "redirect" => &["op", "url", "crossOrigin"],
         "popup" => super::prompt::POPUP_FIELDS,
+        "survey" => super::prompt::SURVEY_ACTION_FIELDS,
         "recommend" => &[
             "op",
             "selector",
@@ -400,7 +402,7 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
     };
     let selector = if op == "redirect" {
         Some(String::new())
-    } else if op == "popup" {
+    } else if op == "popup" || op == "survey" {
         // Only an inline pop-up has one (`prompt::parse_popup` checks).
         match get(map, "selector") {
             None => Some(String::new()),
@@ -591,7 +593,21 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
             let label = required("label", super::prompt::MAX_LABEL_LEN, diags);
             let html = text("html", diags);
             let selector = selector.as_deref().unwrap_or("");
-            let popup = super::prompt::parse_popup(map, selector, html?, label?, path, diags);
+            let popup = super::prompt::parse_popup(map, selector, html?, label?, None, path, diags);
+            ActionKind::Popup(std::rc::Rc::new(popup))
+        }
+        "survey" => {
+            let label = required("label", super::prompt::MAX_LABEL_LEN, diags);
+            // An optional intro above the first question.
+            let html = match get(map, "html") {
+                None => Some(String::new()),
+                Some(_) => text("html", diags),
+            };
+            let survey = super::survey::parse_survey(map, path, diags);
+            let selector = selector.as_deref().unwrap_or("");
+            let popup =
+                super::prompt::parse_popup(map, selector, html?, label?, survey, path, diags);
+            popup.survey.as_ref()?;
             ActionKind::Popup(std::rc::Rc::new(popup))
         }
         _ => ActionKind::Hide,

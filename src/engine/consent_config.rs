@@ -4,7 +4,9 @@
 //! depending on the whole `config`.
 
 use super::diagnostic::{field, index, Diagnostics, Path};
-use super::reader::{bounded_list, get, object, required_id, string, MAX_CATEGORIES, NECESSARY};
+use super::reader::{
+    bounded_list, get, object, required_id, translated, MAX_CATEGORIES, NECESSARY,
+};
 use super::value::Value;
 
 pub const DEFAULT_CATEGORIES: &[&str] = &[
@@ -115,8 +117,12 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
                 });
             }
             categories.push(Category {
-                label: texts(get(map, "label"), &field(&path, "label"), diags),
-                description: texts(get(map, "description"), &field(&path, "description"), diags),
+                label: translated(get(map, "label"), &field(&path, "label"), diags),
+                description: translated(
+                    get(map, "description"),
+                    &field(&path, "description"),
+                    diags,
+                ),
                 id,
                 required,
             });
@@ -150,29 +156,4 @@ pub(super) fn parse_consent(value: Option<&Value>, diags: &mut Diagnostics) -> C
         }),
     };
     config
-}
-
-/// A translated text: either one string or `{ "pt-BR": "...", "en": "..." }`.
-fn texts(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<(String, String)> {
-    match value {
-        None => Vec::new(),
-        Some(Value::String(_)) => string(value.unwrap_or(&Value::Null), path, 500, diags)
-            .map(|s| vec![(String::new(), s)])
-            .unwrap_or_default(),
-        Some(Value::Object(map)) => map
-            .iter()
-            .filter_map(|(lang, v)| {
-                Some((lang.clone(), string(v, &field(path, lang), 500, diags)?))
-            })
-            .collect(),
-        Some(other) => {
-            diags.report(path, || {
-                format!(
-                    "expected a string or an object of translations, found {}",
-                    other.kind()
-                )
-            });
-            Vec::new()
-        }
-    }
 }

@@ -188,6 +188,8 @@ pub struct Visitor<'a> {
     pub prompt_settings: &'a super::prompt::Settings,
     /// The rule whose pop-up is showing, if one is.
     pub prompt_showing: Option<usize>,
+    /// `signals.feedback`'s category is granted: surveys may be asked.
+    pub feedback_allowed: bool,
 }
 
 /// The first gate (schedule, trigger, holdout, frequency) that holds a matching
@@ -226,6 +228,9 @@ fn gate(rule: &super::config::Rule, index: usize, visitor: &Visitor) -> Option<R
         // Closed: gone for this page view, even while it was showing.
         if visitor.page.closed_prompts.contains(&rule.id) {
             return Some(Reason::Prompt(super::prompt::Hold::Dismissed));
+        }
+        if popup.survey.is_some() && !visitor.feedback_allowed {
+            return Some(Reason::Prompt(super::prompt::Hold::NoFeedbackConsent));
         }
         if !visitor.previous.get(index).is_some_and(|d| d.applied) {
             let cx = super::prompt::Context {

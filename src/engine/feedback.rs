@@ -26,6 +26,9 @@ pub struct Feedback {
     pub answered: Vec<(String, f64)>,
     /// The last text's label and compound score (3 decimals).
     pub sentiment: Option<(Label, f64)>,
+    /// `(survey, question, answer)` of the choice and rating questions answered in
+    /// a survey the site configured (`feedback.<survey>.<question>`).
+    pub answers: Vec<(String, String, Value)>,
 }
 
 /// One survey's answers as the engine keeps them (the scores; free text is never
@@ -36,6 +39,9 @@ pub struct Answer {
     pub nps: Option<u8>,
     pub csat: Option<u8>,
     pub ces: Option<u8>,
+    /// `(question, answer)` of a configured survey's question (checked by
+    /// `survey::Survey::check`).
+    pub answers: Vec<(String, Value)>,
 }
 
 impl Answer {
@@ -63,6 +69,7 @@ impl Answer {
             nps: scale(map, "nps", 0, 10)?,
             csat: scale(map, "csat", 1, 5)?,
             ces: scale(map, "ces", 1, 7)?,
+            answers: Vec::new(),
         })
     }
 }
@@ -116,13 +123,29 @@ impl Feedback {
         self.ces = answer.ces.or(self.ces);
         self.answered.retain(|(s, _)| *s != answer.survey);
         if self.answered.len() >= MAX_SURVEYS {
-            self.answered.remove(0);
+            let (gone, _) = self.answered.remove(0);
+            self.answers.retain(|(s, _, _)| *s != gone);
+        }
+        for (question, value) in answer.answers {
+            self.answers
+                .retain(|(s, q, _)| !(*s == answer.survey && *q == question));
+            self.answers.push((answer.survey.clone(), question, value));
         }
         self.answered.push((answer.survey, now_ms));
     }
 
+    /// `{question: answer}` of one survey.
+    fn answers_of(&self, survey: &str) -> Vec<(String, Value)> {
+        self.answers
+            .iter()
+            .filter(|(s, _, _)| s == survey)
+            .map(|(_, q, v)| (q.clone(), v.clone()))
+            .collect()
+    }
+
     /// `feedback.*` in the attribute document: `nps`, `nps_group`, `csat`, `ces`
-    /// (`null` before any), `<survey>.answered` and `sentiment.label` / `.score`.
+    /// (`null` before any), `<survey>.answered`, `<survey>.<question>` and
+    /// `sentiment.label` / `.score`.
     pub fn attributes(feedback: Option<&Feedback>) -> Value {
         let empty = Feedback::default();
         let f = feedback.unwrap_or(&empty);
@@ -137,10 +160,9 @@ impl Feedback {
             ("sentiment".to_owned(), f.sentiment_value()),
         ];
         for (survey, _) in &f.answered {
-            fields.push((
-                survey.clone(),
-                object(vec![("answered", Value::Bool(true))]),
-            ));
+            let mut entries = vec![("answered".to_owned(), Value::Bool(true))];
+            entries.extend(f.answers_of(survey));
+            fields.push((survey.clone(), Value::Object(entries)));
         }
         Value::Object(fields)
     }
@@ -161,11 +183,18 @@ impl Feedback {
             .iter()
             .map(|(s, t)| (s.clone(), Value::Number(*t)))
             .collect();
+        let answers = self
+            .answered
+            .iter()
+            .map(|(s, _)| (s.clone(), Value::Object(self.answers_of(s))))
+            .filter(|(_, a)| a.as_object().is_some_and(|a| !a.is_empty()))
+            .collect();
         object(vec![
             ("nps", number(self.nps)),
             ("csat", number(self.csat)),
             ("ces", number(self.ces)),
             ("answered", Value::Object(answered)),
+            ("answers", Value::Object(answers)),
             ("sentiment", self.sentiment_value()),
         ])
     }
@@ -192,12 +221,41 @@ impl Feedback {
             }
             answered.drain(..answered.len().saturating_sub(MAX_SURVEYS));
         }
+        // Only what a survey could have recorded: short option values (one or a
+        // list) and whole scores, for surveys still remembered.
+        let mut answers = Vec::new();
+        if let Some(v) = field(map, "answers") {
+            for (survey, questions) in read_object(v, "feedback.answers")? {
+                let known = answered.iter().any(|(s, _)| s == survey);
+                for (question, answer) in read_object(questions, "feedback.answers.*")? {
+                    let short =
+                        |v: &Value| v.as_str().is_some_and(|s| s.len() <= MAX_SURVEY_ID_LEN);
+                    let fits = match answer {
+                        Value::Number(n) => n.fract() == 0.0 && (0.0..=10.0).contains(n),
+                        Value::Array(items) => {
+                            items.len() <= crate::engine::survey::MAX_OPTIONS
+                                && items.iter().all(short)
+                        }
+                        v => short(v),
+                    };
+                    if !fits || question.len() > MAX_SURVEY_ID_LEN {
+                        return Err(format!(
+                            "\"feedback.answers.{survey}\" holds an answer vitrine did not write"
+                        ));
+                    }
+                    if known && answers.len() < MAX_SURVEYS * crate::engine::survey::MAX_QUESTIONS {
+                        answers.push((survey.clone(), question.clone(), answer.clone()));
+                    }
+                }
+            }
+        }
         Ok(Feedback {
             nps: scale(map, "nps", 0, 10)?,
             csat: scale(map, "csat", 1, 5)?,
             ces: scale(map, "ces", 1, 7)?,
             answered,
             sentiment,
+            answers,
         })
     }
 }

@@ -44,6 +44,7 @@ pub mod search;
 pub mod segment;
 pub mod sentiment;
 pub mod signal;
+pub mod survey;
 pub mod template;
 pub mod tracking;
 pub mod utf16;

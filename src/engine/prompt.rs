@@ -56,9 +56,11 @@ pub enum Recontact {
     UntilDismissed,
     /// Again this many days after it was last shown, closed or not.
     EveryDays(f64),
+    /// A survey: again (on a later page view) until the visitor answers a question.
+    UntilAnswered,
 }
 
-pub(crate) const RECONTACTS: &[&str] = &["once", "untilDismissed"];
+pub(crate) const RECONTACTS: &[&str] = &["once", "untilDismissed", "untilAnswered"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Popup {
@@ -76,6 +78,8 @@ pub struct Popup {
     pub min_time_ms: f64,
     /// Inside a shadow root (the page's styles do not reach it), or in the page.
     pub shadow: bool,
+    /// A survey's questions (the `survey` action); its `html` is an optional intro.
+    pub survey: Option<super::survey::Survey>,
 }
 
 pub(crate) const POPUP_FIELDS: &[&str] = &[
@@ -92,14 +96,34 @@ pub(crate) const POPUP_FIELDS: &[&str] = &[
     "shadow",
 ];
 
-/// Reads a `popup` action's own fields; the action parser checked `op` and the
-/// field names and read the required `html` (its template checked) and `label`.
-/// `selector` is required only for `inline`.
+/// A `survey` action's fields: a pop-up's and the survey's own.
+pub(crate) const SURVEY_ACTION_FIELDS: &[&str] = &[
+    "op",
+    "selector",
+    "match",
+    "display",
+    "html",
+    "label",
+    "closeLabel",
+    "recontact",
+    "sample",
+    "minTimeOnPage",
+    "shadow",
+    "survey",
+    "questions",
+    "thanks",
+];
+
+/// Reads a `popup` or `survey` action's own fields; the action parser checked `op`
+/// and the field names and read `html` (its template checked; required by a
+/// pop-up) and the required `label`. `selector` is required only for `inline`. A
+/// survey recontacts `once` by default, every 90 days when it asks an NPS question.
 pub fn parse_popup(
     map: &Map,
     selector: &str,
     html: String,
     label: String,
+    survey: Option<super::survey::Survey>,
     path: &Path,
     diags: &mut Diagnostics,
 ) -> Popup {
@@ -140,10 +164,17 @@ pub fn parse_popup(
     let close_label = get(map, "closeLabel")
         .and_then(|v| string(v, &field(path, "closeLabel"), MAX_LABEL_LEN, diags))
         .unwrap_or_default();
-    let recontact = match get(map, "recontact") {
-        None => Recontact::UntilDismissed,
-        Some(v) => recontact(v, &field(path, "recontact"), diags),
+    let recontact = match (get(map, "recontact"), &survey) {
+        (None, None) => Recontact::UntilDismissed,
+        (None, Some(s)) if s.has_nps() => Recontact::EveryDays(90.0),
+        (None, Some(_)) => Recontact::Once,
+        (Some(v), _) => recontact(v, &field(path, "recontact"), diags),
     };
+    if recontact == Recontact::UntilAnswered && survey.is_none() {
+        diags.report(&field(path, "recontact"), || {
+            "only a survey has \"untilAnswered\" (a pop-up: \"untilDismissed\")"
+        });
+    }
     let mut number =
         |key: &str, default: f64, ok: fn(f64) -> bool, range: &'static str| match get(map, key) {
             None => default,
@@ -177,6 +208,7 @@ pub fn parse_popup(
         sample,
         min_time_ms,
         shadow,
+        survey,
     }
 }
 
@@ -184,6 +216,7 @@ fn recontact(value: &Value, path: &Path, diags: &mut Diagnostics) -> Recontact {
     match value {
         Value::String(s) if s == "once" => Recontact::Once,
         Value::String(s) if s == "untilDismissed" => Recontact::UntilDismissed,
+        Value::String(s) if s == "untilAnswered" => Recontact::UntilAnswered,
         Value::String(s) => {
             diags.report(path, || unknown("recontact", s, RECONTACTS));
             Recontact::UntilDismissed
@@ -210,7 +243,7 @@ fn recontact(value: &Value, path: &Path, diags: &mut Diagnostics) -> Recontact {
         other => {
             diags.report(path, || {
                 format!(
-                    "expected \"once\", \"untilDismissed\" or {{\"everyDays\": n}}, found {}",
+                    "expected \"once\", \"untilDismissed\", \"untilAnswered\" or {{\"everyDays\": n}}, found {}",
                     other.to_json()
                 )
             });
@@ -271,6 +304,8 @@ pub struct Seen {
     pub id: String,
     pub shown_ms: f64,
     pub dismissed: bool,
+    /// A survey the visitor answered (at least one question).
+    pub answered: bool,
 }
 
 impl History {
@@ -293,7 +328,15 @@ impl History {
             id: truncate(id, MAX_ID_LEN),
             shown_ms: now_ms,
             dismissed: false,
+            answered: false,
         });
+    }
+
+    /// The visitor answered a question of survey `id`.
+    pub fn answered(&mut self, id: &str) {
+        if let Some(s) = self.seen.iter_mut().find(|s| s.id == id) {
+            s.answered = true;
+        }
     }
 
     /// The visitor closed pop-up `id`.
@@ -303,13 +346,15 @@ impl History {
         }
     }
 
-    /// `{last, seen: {id: [shown_ms, dismissed]}}`.
+    /// `{last, seen: {id: [shown_ms, dismissed, answered?]}}` (`answered` only
+    /// when true, so what pop-ups wrote before surveys existed reads the same).
     pub fn to_value(&self) -> Value {
         let seen = self.seen.iter().map(|s| {
-            (
-                s.id.clone(),
-                Value::Array(vec![Value::Number(s.shown_ms), Value::Bool(s.dismissed)]),
-            )
+            let mut entry = vec![Value::Number(s.shown_ms), Value::Bool(s.dismissed)];
+            if s.answered {
+                entry.push(Value::Bool(true));
+            }
+            (s.id.clone(), Value::Array(entry))
         });
         let mut map = Vec::new();
         if let Some(last) = self.last_ms {
@@ -329,15 +374,20 @@ impl History {
         let mut seen = Vec::new();
         if let Some(v) = codec::field(map, "seen") {
             for (id, entry) in codec::object(v, "prompts.seen")? {
-                match entry.as_array() {
-                    Some([Value::Number(at), Value::Bool(dismissed)]) if at.is_finite() => seen
-                        .push(Seen {
-                            id: truncate(id, MAX_ID_LEN),
-                            shown_ms: *at,
-                            dismissed: *dismissed,
-                        }),
+                let (at, dismissed, answered) = match entry.as_array() {
+                    Some([Value::Number(at), Value::Bool(d)]) => (*at, *d, false),
+                    Some([Value::Number(at), Value::Bool(d), Value::Bool(a)]) => (*at, *d, *a),
                     _ => return Err(format!("\"prompts.seen.{id}\" must be [time, dismissed]")),
+                };
+                if !at.is_finite() {
+                    return Err(format!("\"prompts.seen.{id}\" must be [time, dismissed]"));
                 }
+                seen.push(Seen {
+                    id: truncate(id, MAX_ID_LEN),
+                    shown_ms: at,
+                    dismissed,
+                    answered,
+                });
             }
         }
         let skip = seen.len().saturating_sub(MAX_SEEN);
@@ -361,6 +411,9 @@ pub enum Hold {
     AnotherPrompt,
     /// Its minimum time on the page has not passed.
     TooEarly,
+    /// A survey whose answers' category (`signals.feedback`) is not granted: it
+    /// is not asked when its answers could not be kept.
+    NoFeedbackConsent,
 }
 
 impl Hold {
@@ -372,6 +425,7 @@ impl Hold {
             Hold::NotSampled => "visitor outside the pop-up's sample",
             Hold::AnotherPrompt => "waiting for the pop-up showing to close",
             Hold::TooEarly => "waiting for its minimum time on the page",
+            Hold::NoFeedbackConsent => "the survey answers' consent category is not granted",
         }
     }
 }
@@ -400,10 +454,11 @@ pub fn held(id: &str, popup: &Popup, cx: &Context) -> Option<Hold> {
         let again = match popup.recontact {
             Recontact::Once => false,
             Recontact::UntilDismissed => !seen.dismissed,
+            Recontact::UntilAnswered => !seen.answered,
             Recontact::EveryDays(days) => cx.now_ms - seen.shown_ms >= days * DAY_MS,
         };
         if !again {
-            return Some(if seen.dismissed {
+            return Some(if seen.dismissed && !seen.answered {
                 Hold::Dismissed
             } else {
                 Hold::AlreadyShown
@@ -439,162 +494,4 @@ fn sampled(id: &str, visitor_id: Option<&str>, share: f64) -> bool {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-
-    fn popup(json: &str) -> (Popup, Vec<String>) {
-        let v: Value = serde_json::from_str(json).unwrap();
-        let mut d = Diagnostics::default();
-        let action = super::super::action::parse_action(&v, &Path::ROOT, &mut d);
-        let popup = match action.map(|a| a.kind) {
-            Some(super::super::action::ActionKind::Popup(p)) => (*p).clone(),
-            _ => parse_popup(
-                &Map::new(),
-                "",
-                String::new(),
-                "l".into(),
-                &Path::ROOT,
-                &mut Diagnostics::default(),
-            ),
-        };
-        (popup, d.items.iter().map(ToString::to_string).collect())
-    }
-
-    fn cx<'a>(history: &'a History, settings: &'a Settings, now_ms: f64) -> Context<'a> {
-        Context {
-            history,
-            settings,
-            now_ms,
-            dwell_ms: 0.0,
-            visitor_id: Some("v1"),
-            closed: &[],
-            another_showing: false,
-        }
-    }
-
-    #[test]
-    fn a_popup_is_read_with_its_defaults_and_bad_fields_are_named() {
-        let (p, errors) = popup(r#"{"op": "popup", "html": "<p>Hi</p>", "label": "Offer"}"#);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(p.display, Display::Modal);
-        assert_eq!(p.recontact, Recontact::UntilDismissed);
-        assert!(p.shadow);
-        assert_eq!(p.sample, 1.0);
-        let (_, errors) = popup(
-            r#"{"op": "popup", "html": "x", "label": " ", "display": "modl", "sample": 2, "recontact": {"everyDays": 0.5}, "minTimeOnPage": -1, "shadow": 1}"#,
-        );
-        assert_eq!(
-            errors,
-            [
-                "display: unknown display \"modl\" (did you mean \"modal\"?)",
-                "label: must not be empty: it is the name a screen reader announces",
-                "recontact.everyDays: expected a whole number of days from 1 to 3650, found 0.5",
-                "sample: must be a number above 0 and at most 1 (a share of visitors), found 2",
-                "minTimeOnPage: must be a number of milliseconds from 0 to 3600000, found -1",
-                "shadow: expected true or false, found 1",
-            ]
-        );
-        let (_, errors) = popup(r#"{"op": "popup", "html": "{{ x"}"#);
-        assert_eq!(errors.len(), 2, "{errors:?}");
-        assert_eq!(errors[0], "missing field \"label\" (required by popup)");
-        let (_, errors) =
-            popup(r#"{"op": "popup", "html": "x", "label": "l", "display": "inline"}"#);
-        assert_eq!(
-            errors,
-            ["missing field \"selector\" (required by display \"inline\")"]
-        );
-        let (_, errors) =
-            popup(r##"{"op": "popup", "html": "x", "label": "l", "selector": "#a"}"##);
-        assert_eq!(errors.len(), 1, "{errors:?}");
-    }
-
-    #[test]
-    fn the_cooldown_holds_every_popup_after_any_was_shown() {
-        let settings = Settings::default();
-        let (p, _) = popup(r#"{"op": "popup", "html": "x", "label": "l"}"#);
-        let mut history = History::default();
-        assert_eq!(held("a", &p, &cx(&history, &settings, 1e12)), None);
-        history.shown("a", 1e12);
-        // Another campaign a day later: the shared cooldown holds it.
-        let day = 1e12 + DAY_MS;
-        assert_eq!(
-            held("b", &p, &cx(&history, &settings, day)),
-            Some(Hold::Cooldown)
-        );
-        // A week later it may show; "a" was never closed, so it may show again too.
-        let week = 1e12 + 7.0 * DAY_MS;
-        assert_eq!(held("b", &p, &cx(&history, &settings, week)), None);
-        assert_eq!(held("a", &p, &cx(&history, &settings, week)), None);
-        // Closed: remembered.
-        history.dismissed("a");
-        assert_eq!(
-            held("a", &p, &cx(&history, &settings, week)),
-            Some(Hold::Dismissed)
-        );
-        let none = Settings { cooldown_ms: 0.0 };
-        assert_eq!(held("b", &p, &cx(&history, &none, day)), None);
-    }
-
-    #[test]
-    fn recontact_once_every_days_sampling_and_waiting() {
-        let settings = Settings { cooldown_ms: 0.0 };
-        let mut history = History::default();
-        history.shown("a", 0.0);
-        let (once, _) = popup(r#"{"op": "popup", "html": "x", "label": "l", "recontact": "once"}"#);
-        assert_eq!(
-            held("a", &once, &cx(&history, &settings, 1e12)),
-            Some(Hold::AlreadyShown)
-        );
-        let (every, _) =
-            popup(r#"{"op": "popup", "html": "x", "label": "l", "recontact": {"everyDays": 90}}"#);
-        history.dismissed("a");
-        assert_eq!(
-            held("a", &every, &cx(&history, &settings, 89.0 * DAY_MS)),
-            Some(Hold::Dismissed)
-        );
-        assert_eq!(
-            held("a", &every, &cx(&history, &settings, 90.0 * DAY_MS)),
-            None
-        );
-        let mut c = cx(&history, &settings, 0.0);
-        c.another_showing = true;
-        assert_eq!(held("b", &every, &c), Some(Hold::AnotherPrompt));
-        let (late, _) =
-            popup(r#"{"op": "popup", "html": "x", "label": "l", "minTimeOnPage": 10000}"#);
-        let mut c = cx(&history, &settings, 0.0);
-        assert_eq!(held("b", &late, &c), Some(Hold::TooEarly));
-        c.dwell_ms = 10_000.0;
-        assert_eq!(held("b", &late, &c), None);
-        // Sampling: stable per visitor, about the share of visitors, none without an id.
-        let (half, _) = popup(r#"{"op": "popup", "html": "x", "label": "l", "sample": 0.5}"#);
-        let ids: Vec<String> = (0..1000).map(|i| format!("visitor-{i}")).collect();
-        let inside = ids
-            .iter()
-            .filter(|id| {
-                let mut c = cx(&history, &settings, 0.0);
-                c.visitor_id = Some(id);
-                held("b", &half, &c).is_none()
-            })
-            .count();
-        assert!((430..570).contains(&inside), "{inside}");
-        let mut c = cx(&history, &settings, 0.0);
-        c.visitor_id = None;
-        assert_eq!(held("b", &half, &c), Some(Hold::NotSampled));
-    }
-
-    #[test]
-    fn the_history_round_trips_and_refuses_what_it_did_not_write() {
-        let mut history = History::default();
-        for i in 0..(MAX_SEEN + 3) {
-            history.shown(&format!("p{i}"), i as f64);
-        }
-        history.dismissed("p52");
-        assert_eq!(history.seen.len(), MAX_SEEN);
-        assert_eq!(History::from_value(&history.to_value()), Ok(history));
-        let bad: Value = serde_json::from_str(r#"{"seen": {"x": [1]}}"#).unwrap();
-        assert_eq!(
-            History::from_value(&bad),
-            Err("\"prompts.seen.x\" must be [time, dismissed]".into())
-        );
-    }
-}
+mod tests;

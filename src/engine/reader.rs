@@ -182,3 +182,32 @@ pub fn priority(map: &Map, path: &Path, diags: &mut Diagnostics) -> i32 {
         }
     }
 }
+
+/// A translated text: either one string or `{ "pt-BR": "...", "en": "..." }`.
+pub fn translated(
+    value: Option<&Value>,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    match value {
+        None => Vec::new(),
+        Some(Value::String(_)) => string(value.unwrap_or(&Value::Null), path, 500, diags)
+            .map(|s| vec![(String::new(), s)])
+            .unwrap_or_default(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter_map(|(lang, v)| {
+                Some((lang.clone(), string(v, &field(path, lang), 500, diags)?))
+            })
+            .collect(),
+        Some(other) => {
+            diags.report(path, || {
+                format!(
+                    "expected a string or an object of translations, found {}",
+                    other.kind()
+                )
+            });
+            Vec::new()
+        }
+    }
+}

@@ -389,6 +389,7 @@ impl Engine {
                 prompts: &self.profile.prompts,
                 prompt_settings: &self.config.prompts,
                 prompt_showing: self.prompt_showing(),
+                feedback_allowed: self.allows(Aggregate::Feedback),
             },
             changes,
         )

@@ -160,7 +160,7 @@ pub fn action_def(op: &str) -> String {
 fn action(op: &str, doc: &str, fields: Vec<(&str, S)>, required: &[&str]) -> (String, S) {
     let mut props = vec![("op", S::of("string").set("const", op))];
     let mut req = vec!["op"];
-    if op == "popup" {
+    if op == "popup" || op == "survey" {
         props.push((
             "selector",
             selector().doc("Only for `display: \"inline\"`: the element the pop-up goes into."),
@@ -178,7 +178,7 @@ fn action(op: &str, doc: &str, fields: Vec<(&str, S)>, required: &[&str]) -> (St
         ));
         req.push("selector");
     }
-    if op == "popup" {
+    if op == "popup" || op == "survey" {
         props.push((
             "match",
             one_of_strings(&["all", "first"])
@@ -343,7 +343,36 @@ fn actions() -> Vec<(String, S)> {
         action(
             "popup",
             "A pop-up: a modal `<dialog>` (focus moves in and back, the page inert, Escape closes), or a corner, banner or inline box announced by a polite live region. Held back by the shared cooldown (`prompts`), one at a time, and its `recontact`.",
-            vec![
+            popup_fields("untilDismissed"),
+            &["html", "label"],
+        ),
+        action(
+            "survey",
+            "A survey (1-10 questions: NPS, CSAT, CES, single or multiple choice, open text; branching; a thank-you step), shown as a pop-up (the same `display`, cooldown, sampling and `recontact`) or inline. Shown only while `signals.feedback`'s category is granted; answers become `feedback.*`.",
+            {
+                let mut fields = popup_fields("once");
+                fields.extend(survey_fields());
+                fields
+            },
+            &["survey", "label", "questions"],
+        ),
+    ];
+    // In the parser's order; an operation without a schema is a bug here.
+    OPS.iter()
+        .map(|op| {
+            let (_, def) = defs
+                .iter()
+                .find(|(o, _)| o == op)
+                .unwrap_or_else(|| panic!("no schema for the operation {op}"));
+            (action_def(op), def.clone())
+        })
+        .collect()
+}
+
+/// A pop-up's fields (a survey has them too; its `html` is an optional intro).
+fn popup_fields(recontact_default: &str) -> Vec<(&'static str, S)> {
+    let template = |what: &str| text().doc(what);
+    vec![
                 (
                     "display",
                     one_of_strings(super::prompt::DISPLAYS)
@@ -360,7 +389,7 @@ fn actions() -> Vec<(String, S)> {
                         closed(vec![("everyDays", integer(1.0, 3650.0))], &["everyDays"]),
                     ])
                     .doc("When a visitor who saw it may see it again: `untilDismissed` (until they close it), `once`, or `{\"everyDays\": n}`.")
-                    .default("untilDismissed"),
+                    .default(recontact_default),
                 ),
                 (
                     "sample",
@@ -374,20 +403,34 @@ fn actions() -> Vec<(String, S)> {
                     "shadow",
                     boolean().doc("Inside a shadow root (the page's styles do not reach it; theme it with the `--vitrine-*` CSS variables).").default(true),
                 ),
-            ],
-            &["html", "label"],
-        ),
-    ];
-    // In the parser's order; an operation without a schema is a bug here.
-    OPS.iter()
-        .map(|op| {
-            let (_, def) = defs
-                .iter()
-                .find(|(o, _)| o == op)
-                .unwrap_or_else(|| panic!("no schema for the operation {op}"));
-            (action_def(op), def.clone())
-        })
-        .collect()
+            ]
+}
+
+fn survey_fields() -> Vec<(&'static str, S)> {
+    let question = closed(
+        vec![
+            ("id", id().doc("The answer's name: `feedback.<survey>.<id>` (not `answered`).")),
+            ("type", one_of_strings(super::survey::KINDS).doc("`nps` (0-10), `csat` (1-5), `ces` (1-7), `single` or `multiple` choice, `text` (open, scored for sentiment on the device, never kept).")),
+            ("text", reference("Translated").doc("The question.")),
+            ("low", reference("Translated").doc("Rating questions: the label of the lowest score (default: \"Nada provável\" / \"Not at all likely\" and the like).")),
+            ("high", reference("Translated").doc("Rating questions: the label of the highest score.")),
+            ("style", one_of_strings(&["number", "emoji"]).doc("CSAT: numbers or five faces.").default("number")),
+            ("options", array(closed(vec![("value", id()), ("label", reference("Translated"))], &["value", "label"])).set("minItems", 2.0).set("maxItems", super::survey::MAX_OPTIONS as f64).doc("Choice questions: the options.")),
+            ("required", boolean().doc("Must be answered to go on (default: true, false for text).")),
+            ("placeholder", reference("Translated").doc("Text questions: the hint in the empty box.")),
+            ("keepText", boolean().doc("Text questions: the text goes in the `survey_answered` event (otherwise only its sentiment). It is never stored.").default(false)),
+            ("next", array(closed(vec![
+                ("answer", S(Vec::new()).doc("The answer(s) this branch is for (a score, an option value, or a list of them); absent: any answer.")),
+                ("goto", string(64).doc("A later question's id, or `end` (the thank-you step).")),
+            ], &["goto"])).doc("Branching: the first branch whose answer matches decides the next question; otherwise the next one in the list.")),
+        ],
+        &["id", "type", "text"],
+    );
+    vec![
+        ("survey", id().doc("The survey's id: `feedback.<survey>.answered` (letters, digits, - and _; not nps, nps_group, csat, ces, sentiment).")),
+        ("questions", array(question).set("minItems", 1.0).set("maxItems", super::survey::MAX_QUESTIONS as f64).doc("The questions, in order.")),
+        ("thanks", reference("Translated").doc("The thank-you step (default: \"Obrigado pela sua resposta!\" / \"Thank you for your answer!\").")),
+    ]
 }
 
 fn style() -> S {
@@ -1242,6 +1285,22 @@ mod tests {
             (
                 "/$defs/PopupAction/properties/recontact/anyOf/1",
                 vec!["everyDays"],
+            ),
+            (
+                "/$defs/SurveyAction/properties/recontact/anyOf/1",
+                vec!["everyDays"],
+            ),
+            (
+                "/$defs/SurveyAction/properties/questions/items",
+                crate::engine::survey::QUESTION_FIELDS.to_vec(),
+            ),
+            (
+                "/$defs/SurveyAction/properties/questions/items/properties/options/items",
+                vec!["value", "label"],
+            ),
+            (
+                "/$defs/SurveyAction/properties/questions/items/properties/next/items",
+                vec!["answer", "goto"],
             ),
         ]
         .into_iter()

@@ -2,9 +2,12 @@
 //! which one is showing, that one was shown (the shared cooldown and recontact
 //! read it) and that the visitor closed one. Both are stored with the
 //! experiments' data: without that category's consent they live in memory for
-//! the page view.
+//! the page view. A survey's answers are checked here against its questions
+//! before they become feedback.
 
 use super::*;
+use crate::engine::feedback::Answer;
+use crate::engine::survey::{Checked, Kind};
 
 impl Engine {
     /// Counts, for rules with a frequency cap, each time they start showing.
@@ -94,5 +97,59 @@ impl Engine {
             self.touch(Aggregate::Experiments);
         }
         true
+    }
+}
+
+impl Engine {
+    /// The visitor answered `question` of the survey of rule `id` (reported by the
+    /// UI part while it shows): the answer is checked against the survey, kept as
+    /// `feedback.*` under `signals.feedback`'s consent (rules reading it react at
+    /// once), and the survey counts as answered for its recontact. `Ok(false)`
+    /// when the answer could not be kept (no consent); an error names what is
+    /// wrong with the answer or says the survey is not showing.
+    pub fn survey_answer(
+        &mut self,
+        id: &str,
+        question: &str,
+        value: &Value,
+        now_ms: f64,
+    ) -> Result<bool, String> {
+        let index = self
+            .config
+            .rules
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or_else(|| format!("no rule \"{id}\""))?;
+        let survey = self.config.rules[index]
+            .popup()
+            .and_then(|p| p.survey.as_ref())
+            .ok_or_else(|| format!("rule \"{id}\" has no survey"))?;
+        if !self.decisions().get(index).is_some_and(|d| d.applied) {
+            return Err(format!("the survey of rule \"{id}\" is not showing"));
+        }
+        let mut answer = Answer {
+            survey: survey.id.clone(),
+            ..Answer::default()
+        };
+        match survey.check(question, value)? {
+            Checked::Score(kind, n) => {
+                match kind {
+                    Kind::Nps => answer.nps = Some(n),
+                    Kind::Csat => answer.csat = Some(n),
+                    _ => answer.ces = Some(n),
+                }
+                answer
+                    .answers
+                    .push((question.to_owned(), Value::Number(f64::from(n))));
+            }
+            Checked::Choice(v) => answer.answers.push((question.to_owned(), v)),
+            Checked::Text => {}
+        }
+        self.profile.prompts.answered(id);
+        self.mark_changed("prompts");
+        if self.allows(Aggregate::Experiments) {
+            self.touch(Aggregate::Experiments);
+        }
+        Ok(self.signal(Signal::Answer(answer), now_ms))
     }
 }
