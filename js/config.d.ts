@@ -264,7 +264,8 @@ export type Action =
   | RemoveAction
   | RedirectAction
   | RecommendAction
-  | PopupAction;
+  | PopupAction
+  | SurveyAction;
 
 /** Replaces the content with text (never parsed as markup); reverted by putting the original nodes back. */
 export interface SetTextAction {
@@ -525,7 +526,7 @@ export interface PopupAction {
    * When a visitor who saw it may see it again: `untilDismissed` (until they close it), `once`, or `{"everyDays": n}`.
    * @default "untilDismissed"
    */
-  recontact?: 'once' | 'untilDismissed' | {
+  recontact?: 'once' | 'untilDismissed' | 'untilAnswered' | {
     everyDays: number;
   };
   /**
@@ -543,6 +544,95 @@ export interface PopupAction {
    * @default true
    */
   shadow?: boolean;
+}
+
+/** A survey (1-10 questions: NPS, CSAT, CES, single or multiple choice, open text; branching; a thank-you step), shown as a pop-up (the same `display`, cooldown, sampling and `recontact`) or inline. Shown only while `signals.feedback`'s category is granted; answers become `feedback.*`. */
+export interface SurveyAction {
+  op: 'survey';
+  /** Only for `display: "inline"`: the element the pop-up goes into. */
+  selector?: string;
+  /**
+   * `first`: only the first match (inline).
+   * @default "all"
+   */
+  match?: 'all' | 'first';
+  /**
+   * `modal`, `corner`, `banner`, or `inline` (into `selector`).
+   * @default "modal"
+   */
+  display?: 'modal' | 'corner' | 'banner' | 'inline';
+  /** Markup, sanitized as for `setHtml` (templates allowed). A link or button with `data-vitrine-close` closes it. */
+  html?: string;
+  /** The accessible name announced for it. */
+  label: string;
+  /** The close button's accessible name (default: "Fechar" / "Close" by the page's language). */
+  closeLabel?: string;
+  /**
+   * When a visitor who saw it may see it again: `untilDismissed` (until they close it), `once`, or `{"everyDays": n}`.
+   * @default "once"
+   */
+  recontact?: 'once' | 'untilDismissed' | 'untilAnswered' | {
+    everyDays: number;
+  };
+  /**
+   * Share of visitors who may see it (a stable hash of the visitor id).
+   * @default 1
+   */
+  sample?: number;
+  /**
+   * Visible milliseconds on the page before it may show.
+   * @default 0
+   */
+  minTimeOnPage?: number;
+  /**
+   * Inside a shadow root (the page's styles do not reach it; theme it with the `--vitrine-*` CSS variables).
+   * @default true
+   */
+  shadow?: boolean;
+  /** The survey's id: `feedback.<survey>.answered` (letters, digits, - and _; not nps, nps_group, csat, ces, sentiment). */
+  survey: string;
+  /** The questions, in order. */
+  questions: {
+    /** The answer's name: `feedback.<survey>.<id>` (not `answered`). */
+    id: string;
+    /** `nps` (0-10), `csat` (1-5), `ces` (1-7), `single` or `multiple` choice, `text` (open, scored for sentiment on the device, never kept). */
+    type: 'nps' | 'csat' | 'ces' | 'single' | 'multiple' | 'text';
+    /** The question. */
+    text: Translated;
+    /** Rating questions: the label of the lowest score (default: "Nada provável" / "Not at all likely" and the like). */
+    low?: Translated;
+    /** Rating questions: the label of the highest score. */
+    high?: Translated;
+    /**
+     * CSAT: numbers or five faces.
+     * @default "number"
+     */
+    style?: 'number' | 'emoji';
+    /** Choice questions: the options. */
+    options?: {
+      value: string;
+      /** One text, or a text per language: `{"pt-BR": "...", "en": "..."}`. */
+      label: Translated;
+    }[];
+    /** Must be answered to go on (default: true, false for text). */
+    required?: boolean;
+    /** Text questions: the hint in the empty box. */
+    placeholder?: Translated;
+    /**
+     * Text questions: the text goes in the `survey_answered` event (otherwise only its sentiment). It is never stored.
+     * @default false
+     */
+    keepText?: boolean;
+    /** Branching: the first branch whose answer matches decides the next question; otherwise the next one in the list. */
+    next?: {
+      /** The answer(s) this branch is for (a score, an option value, or a list of them); absent: any answer. */
+      answer?: unknown;
+      /** A later question's id, or `end` (the thank-you step). */
+      goto: string;
+    }[];
+  }[];
+  /** The thank-you step (default: "Obrigado pela sua resposta!" / "Thank you for your answer!"). */
+  thanks?: Translated;
 }
 
 /** `{property: value}` from an allowlist of looks (not layout tricks or loads); values are plain CSS: no url(), image(), expression(), var(), escapes or ; { } < > @ quotes. */

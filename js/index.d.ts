@@ -72,14 +72,33 @@ export interface VitrineEvents {
   erase: undefined;
   /** The cart holds items and the visitor showed exit intent or stayed idle (once per page view). */
   abandon: Cart;
-  /** `feedback.answer()` recorded a survey's scores (never its text). */
   /** A pop-up (the `popup` action) appeared. */
   popup_shown: { rule: string; display: 'modal' | 'corner' | 'banner' | 'inline' };
   /** The visitor closed a pop-up: the close button, Escape, the backdrop of a modal, or a `[data-vitrine-close]` in it. */
   popup_dismissed: { rule: string; how: 'close' | 'escape' | 'backdrop' | 'action' };
   /** A link or button inside a pop-up was clicked. */
   popup_click: { rule: string; text: string; href: string | null };
-  survey_answered: { survey: string; nps?: number; csat?: number; ces?: number; language: string; sentiment: 'positive' | 'neutral' | 'negative' | null; recorded: boolean };
+  /**
+   * A survey was answered: a `survey` action reached its thank-you step (with
+   * `rule` and every `answers` entry; a text's `value` is null unless its question
+   * has `keepText`), or `feedback.answer()` recorded scores. Never stored with the text.
+   */
+  survey_answered: {
+    survey: string; rule?: string; nps?: number; csat?: number; ces?: number;
+    answers?: SurveyAnswer[];
+    language: string; sentiment: 'positive' | 'neutral' | 'negative' | null; recorded: boolean;
+  };
+  /** A survey (the `survey` action) appeared. */
+  survey_shown: { rule: string; survey: string; display: 'modal' | 'corner' | 'banner' | 'inline' };
+  /** The visitor closed a survey before its thank-you step; `answered` questions were kept. */
+  survey_dismissed: { rule: string; survey: string; how: 'close' | 'escape' | 'backdrop' | 'action'; answered: number };
+}
+
+/** One answer of a survey, in the order given. */
+export interface SurveyAnswer {
+  question: string;
+  type: 'nps' | 'csat' | 'ces' | 'single' | 'multiple' | 'text';
+  value: number | string | string[] | null;
 }
 
 /** Props of a custom event or traits of a customer: primitive values only. */

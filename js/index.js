@@ -106,7 +106,7 @@ export async function start(options = {}) {
       }
     }
   };
-  const prompts = promptHost(() => (stopped ? null : core), emit, debug);
+  const prompts = promptHost(() => (stopped ? null : core), emit, debug, (text, options) => sentiment(text, options));
   // A large catalog is read after start, in chunks between tasks, so starting
   // never blocks the page for long (recommendations appear once it is in).
   const catalog = json?.catalog;
@@ -267,16 +267,53 @@ const loadPromptUi = () => (promptUi ??= import('./prompt-ui.js').catch((error) 
 
 function hasPopup(config) {
   const rules = Array.isArray(config?.rules) ? config.rules : [];
-  return rules.some((r) => Array.isArray(r?.actions) && r.actions.some((a) => a?.op === 'popup'));
+  return rules.some((r) => Array.isArray(r?.actions) && r.actions.some((a) => a?.op === 'popup' || a?.op === 'survey'));
 }
 
 /**
- * Shows and closes the pop-ups the runtime asks for (`prompt:show` with the
- * sanitized fragment, `prompt:close`), reports the visitor's close back to the
- * runtime and the site's events: `popup_shown`, `popup_dismissed` (with `how`),
- * `popup_click`.
+ * Shows and closes the pop-ups and surveys the runtime asks for (`prompt:show`
+ * with the sanitized fragment, `prompt:close`), reports the visitor's close and a
+ * survey's answers back to the runtime, and the site's events: `popup_shown`,
+ * `popup_dismissed` (with `how`), `popup_click`; `survey_shown`,
+ * `survey_answered` (when the thank-you step shows), `survey_dismissed` (closed
+ * before it). A text answer is scored for sentiment on the device and only its
+ * label is kept; the text reaches `survey_answered` only when the question says
+ * `keepText`.
  */
-function promptHost(core, emit, debug) {
+function promptHost(core, emit, debug, sentiment) {
+  const report = (what) => (error) => debug && console.error(`[vitrine] ${what}`, error);
+  const surveyHooks = (rule, survey) => {
+    const sentiments = [];
+    let finished = false;
+    let recorded = false;
+    return {
+      onAnswer(question, value, language) {
+        const text = question.type === 'text';
+        try {
+          // The engine never sees the text: only that the question was answered.
+          recorded = core()?.surveyAnswer(rule, question.id, text ? '' : value) ?? false;
+        } catch (error) {
+          report('a survey answer was refused')(error);
+          return;
+        }
+        if (text) sentiments.push(sentiment(value, { language }).catch(report('could not score a survey answer')));
+      },
+      onDone(answers, language) {
+        finished = true;
+        Promise.all(sentiments).then((scored) => {
+          const labels = scored.filter(Boolean).map((s) => s.label);
+          const keep = new Set(survey.questions.filter((q) => q.keepText).map((q) => q.id));
+          const detail = { rule, survey: survey.survey, language, sentiment: labels.at(-1) ?? null, recorded };
+          detail.answers = answers.map((a) => (a.type === 'text' && !keep.has(a.question) ? { ...a, value: null } : a));
+          for (const a of answers) if (a.type === 'nps' || a.type === 'csat' || a.type === 'ces') detail[a.type] = a.value;
+          emit('survey_answered', detail);
+        });
+      },
+      closed(how, answered) {
+        if (!finished) emit('survey_dismissed', { rule, survey: survey.survey, how, answered });
+      },
+    };
+  };
   const open = new Map();
   return {
     handle(name, detail) {
@@ -293,16 +330,21 @@ function promptHost(core, emit, debug) {
         (ui) => {
           // Closed by the runtime (or stopped) before the UI arrived.
           if (open.get(rule) !== pending || !core()) return;
+          const survey = detail.survey ? surveyHooks(rule, detail.survey) : null;
           const close = ui.showPrompt(detail, {
-            onClose: (how) => {
+            onClose: (how, answered) => {
               open.delete(rule);
-              emit('popup_dismissed', { rule, how });
+              if (survey) survey.closed(how, answered);
+              else emit('popup_dismissed', { rule, how });
               core()?.promptClosed(rule);
             },
             onClick: (click) => emit('popup_click', { rule, ...click }),
+            onAnswer: survey?.onAnswer,
+            onDone: survey?.onDone,
           });
           open.set(rule, close);
-          emit('popup_shown', { rule, display: detail.display });
+          if (survey) emit('survey_shown', { rule, survey: detail.survey.survey, display: detail.display });
+          else emit('popup_shown', { rule, display: detail.display });
         },
         (error) => {
           open.delete(rule);

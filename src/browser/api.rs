@@ -114,6 +114,28 @@ impl Vitrine {
         self.run(|shell| Ok(shell.signal(Signal::Sentiment { label, score })))
     }
 
+    /// The visitor answered `question` of the survey of rule `rule` with `value`
+    /// (a score, an option value or a list of them, a text): checked against the
+    /// survey and kept as `feedback.*` (a text only as its answered mark: its
+    /// sentiment is recorded apart). False when `signals.feedback`'s category is
+    /// not granted; an error when the answer does not fit its question or the
+    /// survey is not showing.
+    #[wasm_bindgen(js_name = surveyAnswer)]
+    pub fn survey_answer(
+        &self,
+        rule: String,
+        question: String,
+        value: JsValue,
+    ) -> Result<bool, JsValue> {
+        let what = "surveyAnswer(rule, question, value)";
+        let value = argument(value, what)?;
+        self.run(|shell| {
+            shell
+                .survey_answer(&rule, &question, &value)
+                .map_err(|why| error::usage(format!("{what}: {why}")))
+        })
+    }
+
     /// The visitor closed the pop-up of rule `rule` (the UI part reports it): it
     /// is not shown again in this page view, nor later unless its `recontact`
     /// says so. False when that rule has no pop-up showing.

@@ -4,7 +4,8 @@
 //! in a `prompt:show` event; when the rule stops (consent withdrawn, the
 //! condition no longer holds, the visitor closed it), a `prompt:close` event. The
 //! entry loads `prompt-ui.js` the first time and reports the visitor's close back
-//! (`promptClosed`). Neither event reaches the site's `on()` listeners.
+//! (`promptClosed`) and a survey's answers as the visitor gives them
+//! (`surveyAnswer`). Neither event reaches the site's `on()` listeners.
 
 use crate::engine::prompt::Popup;
 
@@ -28,6 +29,13 @@ pub(super) fn showing(
         ("selector", selector.into()),
         ("shadow", popup.shadow.into()),
         ("content", content.into()),
+        (
+            "survey",
+            popup
+                .survey
+                .as_ref()
+                .map_or(JsValue::UNDEFINED, |s| to_js(&s.view)),
+        ),
     ]))
 }
 
@@ -37,6 +45,23 @@ pub(super) fn closing(rule: &str) -> JsValue {
 }
 
 impl Shell {
+    /// The visitor answered `question` of the survey of `rule` (reported by the UI
+    /// part as they go, so rules reading the answer react at once). False when it
+    /// could not be kept (no consent); an error says what is wrong with it.
+    pub fn survey_answer(
+        &mut self,
+        rule: &str,
+        question: &str,
+        value: &crate::engine::Value,
+    ) -> Result<bool, String> {
+        let kept = self
+            .engine
+            .survey_answer(rule, question, value, page::now_ms())?;
+        self.update();
+        self.schedule_flush();
+        Ok(kept)
+    }
+
     /// The visitor closed the pop-up of `rule` (reported by the UI part): the
     /// engine remembers it and the rule stops applying. False when `rule` has no
     /// pop-up showing.
