@@ -116,6 +116,23 @@ function removeFromCart(id) {
   vitrine()?.cart.remove(id);
 }
 
+// A purchase-like action for the demo: the GA4 `purchase` event on the dataLayer
+// (vitrine empties its cart and counts the event; the post-purchase survey
+// listens for it), then an empty cart.
+function checkout() {
+  const status = document.getElementById('order-status');
+  if (!cart.length) {
+    status.textContent = 'Seu carrinho está vazio.';
+    return;
+  }
+  const value = cart.reduce((sum, l) => sum + l.price * l.quantity, 0);
+  const items = cart.map((l) => ({ item_id: l.id, item_name: l.name, item_category: l.category, price: l.price, quantity: l.quantity }));
+  (window.dataLayer = window.dataLayer || []).push({ event: 'purchase', ecommerce: { transaction_id: `T${Date.now()}`, value, currency: 'BRL', items } });
+  cart = [];
+  renderCart();
+  status.textContent = `Pedido confirmado: ${brl.format(value)}. Obrigado!`;
+}
+
 function wireVitrine() {
   const v = vitrine();
   // vitrine mirrors the shop's cart; the shop stays the source of truth.
@@ -130,6 +147,7 @@ document.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target : null;
   const add = target?.closest('[data-add]');
   if (add) return addToCart(add.getAttribute('data-add'));
+  if (target?.closest('#checkout')) return checkout();
   const remove = target?.closest('[data-remove]');
   if (remove) return removeFromCart(remove.getAttribute('data-remove'));
   const filter = target?.closest('[data-filter]');

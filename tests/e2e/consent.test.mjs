@@ -267,6 +267,9 @@ test('the privacy center shows what each category unlocks, the proof, and export
   await page.waitForSelector('#categories tbody tr');
   const personalization = await page.textContent('#categories tr[data-category="personalization"]');
   assert.match(personalization, /welcome-back/);
+  // What the feedback (the survey's answers) unlocks, under its category.
+  assert.match(personalization, /sua opinião \(notas NPS/);
+  assert.match(personalization, /post-purchase-nps/);
   assert.match(personalization, /não permitido/);
   assert.match(await page.textContent('#categories tr[data-category="analytics"]'), /dataLayer/);
   await page.evaluate(() => window.vitrine.consent.set({ personalization: true }));

@@ -276,6 +276,42 @@ describe('demo shop', () => {
     await context.close();
   });
 
+  test('a purchase asks the NPS survey; a detractor gets the direct line at once, and the text is never kept', async () => {
+    const context = await browser.newContext();
+    const { page, errors } = await openShop(context);
+    await grantPersonalization(page);
+    await page.click('[data-add="moedor"]');
+    await page.click('#checkout');
+    assert.match(await page.textContent('#order-status'), /Pedido confirmado/);
+    const root = '[data-vitrine-popup="post-purchase-nps"]';
+    await page.waitForFunction((r) => document.querySelector(r)?.shadowRoot?.querySelector('dialog[open] legend'), root);
+    assert.match(await page.evaluate((r) => document.querySelector(r).shadowRoot.querySelector('legend').textContent, root), /indicar a Torra Fina/);
+    assert.equal(await page.evaluate(() => window.vitrine.attributes().cart.count), 0, 'the purchase emptied the cart');
+    // Keyboard only: 0 is focused; two steps right is a 2; Enter goes on.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((r) => document.querySelector(r).shadowRoot.querySelector('textarea'), root);
+    await page.waitForSelector('#service:not([hidden])');
+    assert.match(await page.textContent('#service'), /Sentimos muito/);
+    await page.keyboard.type('O moedor chegou quebrado.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((r) => document.querySelector(r).shadowRoot.querySelector('.thanks'), root);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction((r) => !document.querySelector(r), root);
+    // The text is scored on the device (the sentiment part and its lexicon load once).
+    await page.waitForFunction(() => window.vitrine.attributes().feedback.sentiment !== null);
+    const feedback = await page.evaluate(() => window.vitrine.attributes().feedback);
+    assert.equal(feedback.nps_group, 'detractor');
+    assert.equal(feedback.sentiment.label, 'negative');
+    await page.waitForFunction(() => Object.values(localStorage).some((v) => v.includes('post-purchase')));
+    assert.ok(!(await page.evaluate(() => Object.values(localStorage).join())).includes('quebrado'));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('the page requests nothing beyond itself and the SDK files (the config is inline, the consent panel and the pop-up UI on demand)', async () => {
     const context = await browser.newContext();
     const requests = [];
