@@ -230,16 +230,28 @@ pub(crate) fn actions(
     }
 }
 
-/// The fields each operation allows (`reader::object` rejects the rest).
-pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
-    match op {
+/// The fields of the operations that change only what is already on the page, with
+/// no markup to sanitize (the start part applies these, and links only these).
+pub(crate) fn plain_fields_of(op: &str) -> Option<&'static [&'static str]> {
+    Some(match op {
         "setText" => &["op", "selector", "match", "text"],
-        "setHtml" => &["op", "selector", "match", "html"],
         "setAttr" => &["op", "selector", "match", "name", "value"],
         "removeAttr" => &["op", "selector", "match", "name"],
         "addClass" | "removeClass" => &["op", "selector", "match", "class"],
         "setStyle" => &["op", "selector", "match", "style"],
         "show" => &["op", "selector", "match", "display"],
+        "hide" | "remove" => &["op", "selector", "match"],
+        _ => return None,
+    })
+}
+
+/// The fields each operation allows (`reader::object` rejects the rest).
+pub(crate) fn fields_of(op: &str) -> &'static [&'static str] {
+    if let Some(fields) = plain_fields_of(op) {
+        return fields;
+    }
+    match op {
+        "setHtml" => &["op", "selector", "match", "html"],
         "insert" => &["op", "selector", "match", "position", "html"],
         "move" => &["op", "selector", "match", "position", "to"],
         "reorder" => &["op", "selector", "match", "key", "by"],

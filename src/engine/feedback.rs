@@ -14,6 +14,10 @@ use super::value::{object, Map, Value};
 /// Surveys whose answer is remembered, the least recent dropped first.
 pub const MAX_SURVEYS: usize = 20;
 pub const MAX_SURVEY_ID_LEN: usize = 64;
+/// A survey's questions and a choice question's options (`engine::survey` reads
+/// surveys within them; what is stored is held to them).
+pub const MAX_QUESTIONS: usize = 10;
+pub const MAX_OPTIONS: usize = 20;
 /// Names under `feedback.` that a survey id cannot take.
 pub const RESERVED: &[&str] = &["nps", "nps_group", "csat", "ces", "sentiment"];
 
@@ -233,8 +237,7 @@ impl Feedback {
                     let fits = match answer {
                         Value::Number(n) => n.fract() == 0.0 && (0.0..=10.0).contains(n),
                         Value::Array(items) => {
-                            items.len() <= crate::engine::survey::MAX_OPTIONS
-                                && items.iter().all(short)
+                            items.len() <= MAX_OPTIONS && items.iter().all(short)
                         }
                         v => short(v),
                     };
@@ -243,7 +246,7 @@ impl Feedback {
                             "\"feedback.answers.{survey}\" holds an answer vitrine did not write"
                         ));
                     }
-                    if known && answers.len() < MAX_SURVEYS * crate::engine::survey::MAX_QUESTIONS {
+                    if known && answers.len() < MAX_SURVEYS * MAX_QUESTIONS {
                         answers.push((survey.clone(), question.clone(), answer.clone()));
                     }
                 }

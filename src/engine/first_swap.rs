@@ -24,7 +24,7 @@
 //! does not parse) defers everything: the runtime reports it and fails open.
 
 use super::action::{
-    fields_of, is_attribute_name, is_class_name, is_forbidden_attribute, is_safe_style_value,
+    is_attribute_name, is_class_name, is_forbidden_attribute, is_safe_style_value, plain_fields_of,
     Action, ActionKind, DISPLAYS, MAX_ACTIONS, STYLE_PROPERTIES,
 };
 use super::condition::Condition;
@@ -242,19 +242,8 @@ fn plain_action(value: &Value) -> Option<Action> {
     let op = get(map, "op")?.as_str()?;
     // Markup (`setHtml`, `insert`) needs the sanitizer, which the start part
     // leaves to the runtime (3.9 KB gzip of its wasm).
-    const PLAIN: &[&str] = &[
-        "setText",
-        "setAttr",
-        "removeAttr",
-        "addClass",
-        "removeClass",
-        "setStyle",
-        "hide",
-        "show",
-        "remove",
-    ];
-    let allowed = fields_of(op);
-    if !PLAIN.contains(&op) || map.iter().any(|(k, _)| !allowed.contains(&k.as_str())) {
+    let allowed = plain_fields_of(op)?;
+    if map.iter().any(|(k, _)| !allowed.contains(&k.as_str())) {
         return None;
     }
     let text = |key: &str, max: usize| -> Option<String> {

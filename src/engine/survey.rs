@@ -18,8 +18,7 @@ use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::reader::{boolean, bounded_list, get, identifier, object, string, translated};
 use super::value::{object as value_object, Map, Value};
 
-pub const MAX_QUESTIONS: usize = 10;
-pub const MAX_OPTIONS: usize = 20;
+pub use super::feedback::{MAX_OPTIONS, MAX_QUESTIONS};
 pub const MAX_TEXT_ANSWER: usize = 2000;
 
 /// What a question asks for.
