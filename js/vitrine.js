@@ -7,8 +7,9 @@
 //   <script type="application/json" id="vitrine-config">{ "version": 1, ... }</script>
 //   <script src="/pkg/vitrine.js"></script>
 //
-// It first runs the start part it carries (the first swap, before the runtime),
-// then loads the ESM entry next to it, starts vitrine, exposes `window.vitrine` and
+// It first runs the start part it carries (the first swap, before the runtime:
+// js/start.js and js/first-swap.js, bundled into this file by the build), then
+// loads the ESM entry next to it, starts vitrine, exposes `window.vitrine` and
 // dispatches `vitrine:ready` on document (`vitrine:error` on failure, which is also
 // logged). Add `data-debug` or `?vitrine_debug=1` for warnings in the console.
 //
@@ -19,6 +20,8 @@
 // runtime has), or `data-timeout`
 // milliseconds (default 3000) have passed, whichever comes first; on any failure it
 // reveals at once. With a config URL, name the targets in `data-hide`.
+import { firstSwap as startSwap, releaseFirstSwap } from './first-swap.js';
+
 (function () {
   'use strict';
   // How long the targets may stay hidden at most (fail open). Chosen so that on a
@@ -32,14 +35,11 @@
   var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);
   var entryUrl = new URL('./index.js', base).href;
 
-  // The first swap needs only the start part, and it is in this very file: the
-  // build (scripts/build.mjs) puts its glue and its wasm (a JS string, one
-  // character per byte, ASCII with escapes) where START is, so the first swap
-  // costs no request after this one. The runtime (entry, glue, wasm) is requested once that swap is
-  // done, so on a slow network it does not share the wire with anything before the
-  // swap; its modules are then preloaded together instead of one import after the
-  // other. Unbuilt (START left as it is), the runtime does everything.
-  var START = '__VITRINE_START_PART__';
+  // The first swap needs only the start part, and it is in this very file, so it
+  // costs no request after this one. The runtime (entry, glue, wasm) is requested
+  // once that swap is done, so on a slow network it does not share the wire with
+  // anything before the swap; its modules are then preloaded together instead of
+  // one import after the other.
   function preload(href) {
     var link = document.createElement('link');
     link.rel = 'modulepreload';
@@ -108,60 +108,27 @@
     setTimeout(reveal, timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS);
   }
 
-  // The start part's wasm, from its characters; null when they did not arrive as
-  // written (the file is ASCII, so a charset label cannot change them, but a
-  // proxy rewriting scripts could): then it is fetched from the file next to this one.
-  function startBytes() {
-    var text = START.wasm;
-    if (text.length !== START.length) return null;
-    var bytes = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return bytes;
-  }
-
   // The first swap: the start part applies what it can decide and says which
   // targets wait for the runtime. Those stay hidden (their own style); the rest is
   // shown once the document is parsed (targets the parser adds later are changed
-  // by the start part as they arrive). No start part (it failed): null, and the
-  // runtime does everything as before.
-  function firstSwap(configText) {
-    var part = typeof START === 'object' ? START.part : null;
-    function swap() {
-      var deferred = part.firstSwap(configText);
+  // by the start part as they arrive). It runs here and now, before the body is
+  // parsed. If it fails, null: the runtime does everything.
+  function firstSwap(config) {
+    try {
+      var deferred = startSwap(config);
       // Unread config: everything hidden stays hidden for the runtime.
       if (hideStyle && deferred !== undefined) {
         if (deferred) waitStyle = hidingStyle('vitrine-wait', deferred);
         whenParsed(function () { hideStyle = remove(hideStyle); });
       }
-      return part.releaseFirstSwap;
-    }
-    function failed(error) {
+      return Promise.resolve(releaseFirstSwap);
+    } catch (error) {
       if (debug) console.warn('[vitrine] the first swap did not run; the runtime does it', error);
       try {
-        if (part) part.releaseFirstSwap();
+        releaseFirstSwap();
       } catch (_) { /* nothing was applied */ }
-      return null;
+      return Promise.resolve(null);
     }
-    if (!part) return Promise.resolve(null);
-    var bytes = startBytes();
-    var compiled = false;
-    if (bytes) {
-      try {
-        // Compiled here and now (about 90 KB): the swap is made before the body is parsed.
-        part.initSync({ module: bytes });
-        compiled = true;
-      } catch (error) {
-        if (debug) console.warn('[vitrine] the start part did not compile synchronously; compiling it asynchronously', error);
-      }
-    }
-    if (compiled) {
-      try {
-        return Promise.resolve(swap());
-      } catch (error) {
-        return Promise.resolve(failed(error));
-      }
-    }
-    return part.default({ module_or_path: bytes || fetchWasm('./vitrine_start_bg.wasm') }).then(swap).catch(failed);
   }
 
   function dispatch(name, detail) {
@@ -251,8 +218,8 @@
     setTimeout(resolve, 200);
   }
 
-  function run(config, configText) {
-    (configText === undefined ? Promise.resolve(null) : firstSwap(configText))
+  function run(config) {
+    (config === undefined ? Promise.resolve(null) : firstSwap(config))
       .then(function (release) {
         if (!release) return startRuntime(config, null);
         return new Promise(afterFirstFrame).then(function () { return startRuntime(config, release); });
@@ -272,7 +239,7 @@
         } catch (_) {
           return run(); // the runtime fetches it again and says what is wrong
         }
-        run(config, text);
+        run(config);
       }, function () { run(); });
   }
 
@@ -286,7 +253,7 @@
       failWith(error);
       return;
     }
-    run(config, inline.textContent || '');
+    run(config);
   } else if (configUrl) {
     var named = script.getAttribute('data-hide');
     if (named) hide(targets({ rules: [{ actions: named.split(',').map(function (s) { return { selector: s.trim() }; }) }] }));
@@ -302,7 +269,7 @@
         failWith(error);
         return;
       }
-      run(parsed, element ? element.textContent || '' : undefined);
+      run(parsed);
     });
   }
 })();

@@ -44,19 +44,10 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
   stdio: 'inherit',
   env,
 });
-// The start part: the same crate with only the first swap (src/browser/first_swap.rs),
-// the module the script-tag loader fetches before anything else.
-// The unstripped module (it names its functions) of each part is kept for
-// scripts/size.mjs, which checks that no float formatting is linked.
+// The unstripped module (it names its functions) is kept for scripts/size.mjs,
+// which checks that no float formatting is linked.
 const unstripped = join(env.CARGO_TARGET_DIR ?? join(root, 'target'), 'wasm32-unknown-unknown', profile === '--release' ? 'release' : 'debug', 'vitrine.wasm');
 cpSync(unstripped, join(out, 'unstripped.wasm'));
-const startOut = join(root, 'target', 'wasm-pack-start');
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', startOut, '--out-name', 'vitrine_start', '--', '--no-default-features', '--features', 'start'], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
-cpSync(unstripped, join(startOut, 'unstripped.wasm'));
 // The sentiment part: the scoring alone (src/browser/sentiment.rs), loaded by
 // `sentiment()` with its lexicon.
 const sentimentOut = join(root, 'target', 'wasm-pack-sentiment');
@@ -82,25 +73,23 @@ for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.was
 }
 for (const file of ['vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm']) cpSync(join(sentimentOut, file), join(pkg, file));
 for (const file of ['vitrine_validate.js', 'vitrine_validate_bg.wasm']) cpSync(join(validatorOut, file), join(pkg, file));
-// The start part: its wasm is in pkg/ only as the fallback the loader fetches when
-// the characters it carries were mis-decoded; its glue only inside the loader.
-const startGlue = join(startOut, 'vitrine_start.embed.js');
-cpSync(join(startOut, 'vitrine_start.js'), startGlue);
-cpSync(join(startOut, 'vitrine_start_bg.wasm'), join(pkg, 'vitrine_start_bg.wasm'));
 // The sentiment lexicons, fetched by `sentiment()` the first time it is called.
 for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentiment-pt-br.tsv']]) cpSync(join(root, 'lexicons', from), join(pkg, to));
-for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+// The loader with its start part (js/first-swap.js, js/start.js, js/condition.js)
+// as one classic script: the first swap costs no request after the script tag's.
+// ASCII (esbuild's default charset), so any charset label reads it the same.
+buildSync({ entryPoints: [join(root, 'js', 'vitrine.js')], bundle: true, format: 'iife', target: 'es2020', outfile: join(pkg, 'vitrine.js'), logLevel: 'warning' });
 // The entry with the modules it imports (js/condition.js) as one file, so a page
 // makes the same requests; the wasm-bindgen glue stays its own module.
 buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './prompt-ui.js', './overlay.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
-// not compress: 4 KB gzip of the start part alone), then the files a page loads
+// not compress), then the files a page loads
 // are minified (esbuild): the loader as a classic script,
 // the entry and the wasm-bindgen glue as ES modules. Their exports keep their names.
 if (profile === '--release') {
   for (const [wasm, glue, declarations] of [
     [join(pkg, 'vitrine_core_bg.wasm'), join(pkg, 'vitrine_core.js'), [join(pkg, 'vitrine_core.d.ts'), join(pkg, 'vitrine_core_bg.wasm.d.ts')]],
-    [join(pkg, 'vitrine_start_bg.wasm'), startGlue, []],
     [join(pkg, 'vitrine_sentiment_bg.wasm'), join(pkg, 'vitrine_sentiment.js'), []],
     [join(pkg, 'vitrine_validate_bg.wasm'), join(pkg, 'vitrine_validate.js'), []],
   ]) {
@@ -112,50 +101,6 @@ if (profile === '--release') {
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
   }
-}
-embedStartPart(join(pkg, 'vitrine.js'), startGlue, join(pkg, 'vitrine_start_bg.wasm'));
-
-/**
- * Puts the start part into the loader, where it says '__VITRINE_START_PART__': its
- * glue as a function scope, and its wasm as a JS string with one character per
- * byte, the bytes above 0x7f written as `\xNN` escapes so the whole file is ASCII:
- * the browser reads it the same whatever charset a server labels it with, and V8
- * keeps an ASCII source one byte per character (raw Latin-1 characters, two UTF-8
- * bytes each, made the script a two-byte string: parsing it took a median 40 ms on
- * a 4x-throttled CPU against 29 ms; the escapes cost 0.2 KB gzip; base64 cost
- * 10 KB). The loader still checks the length it finds against the one written here
- * and fetches the wasm file instead if it differs.
- */
-function embedStartPart(loaderPath, gluePath, wasmPath) {
-  const { code: glue } = transformSync(readFileSync(gluePath, 'utf8'), {
-    format: 'iife',
-    globalName: '__vitrineStart',
-    minify: profile === '--release',
-    target: 'es2020',
-    legalComments: 'none',
-    // The loader always hands the glue the module; its own URL is never used.
-    define: { 'import.meta.url': 'undefined' },
-    logLevel: 'error',
-  });
-  const wasm = readFileSync(wasmPath);
-  let text = '';
-  for (const byte of wasm) {
-    if (byte === 0x22) text += '\\"';
-    else if (byte === 0x5c) text += '\\\\';
-    else if (byte === 0x0a) text += '\\n';
-    else if (byte === 0x0d) text += '\\r';
-    else if (byte === 0x00) text += '\\x00';
-    else if (byte > 0x7f) text += `\\x${byte.toString(16)}`;
-    else text += String.fromCharCode(byte);
-  }
-  const start = `(function(){${glue}return{part:__vitrineStart,wasm:"${text}",length:${wasm.length}};})()`;
-  const loader = readFileSync(loaderPath, 'utf8');
-  const placeholder = /(["'])__VITRINE_START_PART__\1/;
-  if (!placeholder.test(loader)) throw new Error('the loader has no __VITRINE_START_PART__ placeholder');
-  const embedded = loader.replace(placeholder, () => start);
-  const wide = /[^\x00-\x7f]/.exec(embedded);
-  if (wide) throw new Error(`the loader must be ASCII (any charset reads it the same): found U+${wide[0].codePointAt(0).toString(16)} at ${wide.index}`);
-  writeFileSync(loaderPath, embedded, 'utf8');
 }
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
@@ -175,7 +120,6 @@ const manifest = {
     '.': { types: './index.d.ts', default: './index.js' },
     './vitrine.js': './vitrine.js',
     './vitrine_core_bg.wasm': './vitrine_core_bg.wasm',
-    './vitrine_start_bg.wasm': './vitrine_start_bg.wasm',
     './vitrine_validate_bg.wasm': './vitrine_validate_bg.wasm',
     './schema.json': './schema.json',
     './package.json': './package.json',
@@ -183,7 +127,7 @@ const manifest = {
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'vitrine_start_bg.wasm', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -1,6 +1,6 @@
 // Shortens the names wasm-bindgen gives the imports and exports between a wasm
 // module and its JS glue (`__wbg_getAttribute_c7b80d4010284561`, the module name
-// "./vitrine_start_bg.js", `wasm_bindgen_…_convert__closures_____invoke…`): a page
+// "./vitrine_core_bg.js", `wasm_bindgen_…_convert__closures_____invoke…`): a page
 // downloads every one of them twice, in the wasm and in the glue, and their hashes
 // do not compress. Each becomes a short name, in both files at once; a name the
 // glue does not use in the expected form keeps its own. Used by scripts/build.mjs.

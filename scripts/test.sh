@@ -17,8 +17,6 @@ step "clippy (native)"
 cargo clippy --all-targets --quiet -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
-step "clippy (wasm32, the start part alone)"
-cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features start --quiet -- -D warnings
 step "clippy (wasm32, the sentiment part alone)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features sentiment --quiet -- -D warnings
 step "clippy (wasm32, the page runtime without messages, the validator part alone)"

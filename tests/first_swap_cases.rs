@@ -34,7 +34,9 @@ fn context(page: &Json) -> Context {
         &s("title"),
         n("hour", 10.0) as u8,
         n("weekday", 2.0) as u8,
-        &page.get("language").and_then(Json::as_str).unwrap_or("pt-BR"),
+        page.get("language")
+            .and_then(Json::as_str)
+            .unwrap_or("pt-BR"),
         n("width", 390.0),
     );
     c.set_timezone(&s("timezone"));

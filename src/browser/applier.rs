@@ -16,18 +16,14 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, Node};
 
-#[cfg(feature = "runtime")]
 use crate::engine::action::{reorder, reorder_scores};
 use crate::engine::action::{Action, ActionKind, Position};
 use crate::engine::html_policy::{is_safe_url, is_url_attribute};
 use crate::engine::plan::OpId;
-#[cfg(feature = "runtime")]
 use crate::engine::value::object;
-#[cfg(feature = "runtime")]
 use crate::engine::Value;
 
 use super::render::Render;
-#[cfg(feature = "runtime")]
 use super::sanitize::sanitized_fragment;
 
 // `Undo::apply_to`, one operation on one element.
@@ -70,7 +66,6 @@ enum Undo {
     },
     /// Several attributes at once (`show`: `hidden` and `style`).
     Both(Box<Undo>, Box<Undo>),
-    #[cfg_attr(not(feature = "runtime"), allow(dead_code))]
     Inserted(Vec<Node>),
     /// Where a moved or removed node was: its parent and the node after it.
     Place {
@@ -78,7 +73,6 @@ enum Undo {
         next: Option<Node>,
     },
     /// The children of a reordered list in their original order, and in ours.
-    #[cfg_attr(not(feature = "runtime"), allow(dead_code))]
     Order {
         original: Vec<Node>,
         ours: Vec<Node>,
@@ -258,14 +252,12 @@ fn fingerprint(action: &Action, render: &Render) -> String {
         ActionKind::SetText(t) | ActionKind::SetHtml(t) => render.text(t),
         ActionKind::SetAttr { value, .. } => render.text(value),
         ActionKind::Insert { html, .. } => render.text(html),
-        #[cfg(feature = "runtime")]
         ActionKind::Recommend { slot, .. } => render
             .items(slot)
             .iter()
             .filter_map(|i| i.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect::<Vec<_>>()
             .join(","),
-        #[cfg(feature = "runtime")]
         ActionKind::Reorder { by, .. } => by
             .split('.')
             .try_fold(render.attributes, |v, k| v.get(k))

@@ -108,7 +108,7 @@ pub fn install_js_host() {
         },
         to_lowercase: |s| String::from(js_sys::JsString::from(s).to_lower_case()),
         to_uppercase: |s| String::from(js_sys::JsString::from(s).to_upper_case()),
-        // Only templates format numbers, and the start part has none (`Render::text`).
+        // Only templates format numbers, and the validator renders none.
         #[cfg(feature = "runtime")]
         format_number,
         #[cfg(not(feature = "runtime"))]

@@ -5,27 +5,27 @@
 //! No decision is made here. Every handle (listener, timer, applied change) undoes
 //! itself on drop, so stopping vitrine leaves the page as it found it.
 //!
-//! Two wasm modules are built from it: the runtime (feature `runtime`, the
-//! default: `vitrine_core.wasm`) and the start part (feature `start`:
-//! `vitrine_start.wasm`, `first_swap` with the applier, sanitizer and watcher it
-//! shares with the runtime and nothing else); the config validator (feature
-//! `validator`: `vitrine_validate.wasm`, `validate` and what it reads with).
+//! Three wasm modules are built from it: the runtime (feature `runtime`, the
+//! default: `vitrine_core.wasm`), the config validator (feature `validator`:
+//! `vitrine_validate.wasm`, `validate` and what it reads with) and the sentiment
+//! part (feature `sentiment`). The first swap before the runtime is not wasm:
+//! the loader does it in JavaScript (js/start.js, js/first-swap.js).
 
 pub mod allocator;
 #[cfg(feature = "runtime")]
 pub mod api;
+#[cfg(feature = "runtime")]
 pub mod applier;
 #[cfg(feature = "runtime")]
 pub mod cmp;
 #[cfg(feature = "runtime")]
 pub mod engagement;
 pub mod error;
-#[cfg(feature = "start")]
-pub mod first_swap;
 #[cfg(feature = "runtime")]
 pub mod hashing;
-#[cfg(any(feature = "runtime", feature = "start", feature = "validator"))]
+#[cfg(any(feature = "runtime", feature = "validator"))]
 pub mod host;
+#[cfg(feature = "runtime")]
 pub mod input;
 #[cfg(any(feature = "runtime", feature = "validator"))]
 pub mod json;
@@ -34,6 +34,7 @@ pub mod listener;
 pub mod page;
 #[cfg(feature = "runtime")]
 pub mod redirect;
+#[cfg(feature = "runtime")]
 pub mod render;
 #[cfg(feature = "runtime")]
 pub mod sanitize;
@@ -51,4 +52,5 @@ pub mod storage;
 pub mod validate;
 #[cfg(feature = "runtime")]
 pub mod visibility;
+#[cfg(feature = "runtime")]
 pub mod watcher;

@@ -22,6 +22,12 @@
 //!
 //! Anything the start cannot read with certainty (an invalid config, a rule that
 //! does not parse) defers everything: the runtime reports it and fails open.
+//!
+//! This is the specification, not what the page runs: the loader makes the swap in
+//! JavaScript (js/start.js), where it costs no wasm on the critical path, and is
+//! held to this planner by the shared cases in tests/cases/first-swap.json and
+//! tests/cases/context.json (answered here by tests/first_swap_cases.rs, checked
+//! against js/start.js by tests/node/first-swap.test.mjs).
 
 use super::action::{
     is_attribute_name, is_class_name, is_forbidden_attribute, is_safe_style_value, plain_fields_of,

@@ -1,5 +1,5 @@
 // The first swap, before the runtime: the script-tag loader carries the start part
-// (its glue and wasm) and runs it at once, which applies the rules the page alone
+// (js/first-swap.js, the first swap in JavaScript) and runs it at once, which applies the rules the page alone
 // decides; the runtime (index.js and its wasm) is requested after. These tests hold the
 // runtime's entry back with a route and look at the page in between, frame by
 // frame: what the start part applied is shown, what waits for the runtime stays
@@ -198,13 +198,12 @@ test('when the runtime fails, the start part gives the page its original content
   await context.close();
 });
 
-test('without the start part (its wasm does not compile) the runtime does the whole start, as before', async () => {
+test('a start part that cannot read the page leaves every target to the runtime, which does the whole start', async () => {
   const context = await browser.newContext();
-  // The start part compiles from bytes (Module, instantiate); the runtime streams
-  // (instantiateStreaming), which is left alone.
+  // The page's width throws when read (a hostile or broken environment): the start
+  // part plans nothing; the runtime reads the width defensively.
   await context.addInitScript(() => {
-    WebAssembly.Module = function () { throw new Error('no wasm from bytes here'); };
-    WebAssembly.instantiate = () => Promise.reject(new Error('no wasm from bytes here'));
+    Object.defineProperty(window, 'innerWidth', { get() { throw new Error('no width here'); } });
   });
   const p = await context.newPage();
   await p.goto(`${site.origin}/swap.html?utm_medium=email`);
@@ -235,22 +234,16 @@ async function swapWithLoader(rewrite) {
   return beforeRuntime;
 }
 
-// The loader is ASCII (the wasm's high bytes are \xNN escapes), so any charset label reads it the same.
-test('a server that labels the loader with another charset: the embedded start part still swaps, no wasm fetched', async () => {
+// The loader is ASCII (non-ASCII text is written as escapes), so any charset label reads it the same.
+test('a server that labels the loader with another charset: the start part still swaps, and nothing else is fetched before', async () => {
   const requests = await swapWithLoader((response) => ({
     response,
     headers: { ...response.headers(), 'content-type': 'text/javascript; charset=windows-1252' },
   }));
-  assert.ok(!requests.includes('/pkg/vitrine_start_bg.wasm'), 'the embedded wasm was used');
-});
-
-test('embedded characters that did not arrive as written: the start part comes from its wasm file', async () => {
-  // A proxy that rewrote the string: its length no longer matches the one written beside it.
-  const requests = await swapWithLoader(async (response) => {
-    const original = await response.text();
-    const body = original.replace(/,length:(\d+)\}/, (_, n) => `,length:${Number(n) + 1}}`);
-    assert.notEqual(body, original, 'the loader carries a length');
-    return { response, body };
-  });
-  assert.ok(requests.includes('/pkg/vitrine_start_bg.wasm'), 'the altered characters were not used');
+  // The runtime's parts are preloaded in parallel with the first swap (index.js is held
+  // back here, so the swap cannot have waited for them); nothing else is fetched.
+  const pkg = requests.filter((r) => r.startsWith('/pkg/'));
+  assert.equal(pkg[0], '/pkg/vitrine.js', 'the loader comes first');
+  const runtime = new Set(['/pkg/index.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm']);
+  assert.deepEqual(pkg.slice(1).filter((r) => !runtime.has(r)), [], 'only the runtime is fetched beside the loader, never an on-demand part');
 });

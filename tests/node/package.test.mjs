@@ -46,7 +46,6 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'vitrine_core_bg.wasm.d.ts',
     'vitrine_sentiment.js',
     'vitrine_sentiment_bg.wasm',
-    'vitrine_start_bg.wasm',
     'vitrine_validate.js',
     'vitrine_validate_bg.wasm',
   ]);

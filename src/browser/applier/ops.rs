@@ -69,10 +69,6 @@ impl Undo {
                 element.set_text_content(Some(&render.text(text)));
                 ours_children(element, original)
             }
-            // Markup needs the sanitizer: the start part never plans it.
-            #[cfg(not(feature = "runtime"))]
-            ActionKind::SetHtml(_) | ActionKind::Insert { .. } => return Ok(None),
-            #[cfg(feature = "runtime")]
             ActionKind::SetHtml(html) => {
                 let fragment = sanitized_fragment(document, html, render)?;
                 let original = take_children(element);
@@ -138,7 +134,6 @@ impl Undo {
                     None => hidden,
                 }
             }
-            #[cfg(feature = "runtime")]
             ActionKind::Insert { position, html } => {
                 let fragment = sanitized_fragment(document, html, render)?;
                 let nodes = children(&fragment);
@@ -159,11 +154,6 @@ impl Undo {
                 insert(&anchor, *position, element);
                 Undo::Place { parent, next }
             }
-            // The start part (no `runtime` feature) never plans these (see
-            // `engine::first_swap`); leaving them out keeps its wasm small.
-            #[cfg(not(feature = "runtime"))]
-            ActionKind::Reorder { .. } | ActionKind::Recommend { .. } => return Ok(None),
-            #[cfg(feature = "runtime")]
             ActionKind::Reorder { key, by } => {
                 let original = children(element);
                 let items: Vec<Element> = original
@@ -188,7 +178,6 @@ impl Undo {
                     ours: children(element),
                 }
             }
-            #[cfg(feature = "runtime")]
             ActionKind::Recommend {
                 slot,
                 name,
