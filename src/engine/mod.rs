@@ -44,6 +44,7 @@ pub mod search;
 pub mod segment;
 pub mod sentiment;
 pub mod signal;
+pub mod stats;
 pub mod survey;
 pub mod template;
 pub mod tracking;

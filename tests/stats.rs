@@ -1,0 +1,219 @@
+//! engine::stats against GrowthBook's own stats engine: every case of
+//! tests/cases/gbstats.json (gbstats 0.8.0 on seeded data, written by
+//! scripts/gbstats-cases.sh) must come out the same, to 1e-9 relative (1e-12 absolute
+//! for figures near zero, where SciPy's `1 - cdf` has no digits left).
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value as Json;
+use vitrine::engine::stats::{
+    bayesian, frequentist, sample_ratio_mismatch, sequential, special, Difference, Metric, Options,
+    Problem,
+};
+
+const RELATIVE: f64 = 1e-9;
+const ABSOLUTE: f64 = 1e-12;
+
+fn cases() -> Json {
+    serde_json::from_str(include_str!("cases/gbstats.json")).expect("tests/cases/gbstats.json")
+}
+
+fn number(v: &Json) -> f64 {
+    match v {
+        Json::String(s) if s == "inf" => f64::INFINITY,
+        Json::String(s) if s == "-inf" => f64::NEG_INFINITY,
+        _ => v.as_f64().expect("a number"),
+    }
+}
+
+fn metric(v: &Json) -> Metric {
+    let n = v["n"].as_u64().unwrap();
+    match v["kind"].as_str().unwrap() {
+        "proportion" => Metric::Proportion {
+            n,
+            sum: number(&v["sum"]),
+        },
+        _ => Metric::Mean {
+            n,
+            sum: number(&v["sum"]),
+            sum_squares: number(&v["sum_squares"]),
+        },
+    }
+}
+
+fn close(what: &str, ours: f64, theirs: f64, failures: &mut Vec<String>) {
+    let ok = ours == theirs
+        || (ours - theirs).abs() <= ABSOLUTE
+        || (ours - theirs).abs() <= RELATIVE * theirs.abs();
+    if !ok {
+        failures.push(format!("{what}: vitrine {ours:e}, gbstats {theirs:e}"));
+    }
+}
+
+fn problem_name(problem: Option<Problem>) -> Option<&'static str> {
+    problem.map(|p| match p {
+        Problem::BaselineZero => "baseline",
+        Problem::NoUnits => "units",
+        Problem::ZeroVariance => "variance",
+    })
+}
+
+#[test]
+fn every_comparison_agrees_with_gbstats() {
+    let all = cases();
+    let list = all["cases"].as_array().unwrap();
+    assert!(list.len() >= 18, "the fixture holds the scenarios");
+    let mut failures = Vec::new();
+    for case in list {
+        let name = case["name"].as_str().unwrap();
+        let (a, b) = (metric(&case["a"]), metric(&case["b"]));
+        let o = &case["options"];
+        let options = Options {
+            difference: if o["difference"] == "absolute" {
+                Difference::Absolute
+            } else {
+                Difference::Relative
+            },
+            alpha: number(&o["alpha"]),
+            inverse: o["inverse"].as_bool().unwrap(),
+            ..Options::default()
+        };
+        let ours = bayesian(&a, &b, &options);
+        let theirs = &case["bayesian"];
+        close(
+            &format!("{name}: chance to win"),
+            ours.chance_to_win,
+            number(&theirs["chance_to_win"]),
+            &mut failures,
+        );
+        close(
+            &format!("{name}: bayesian expected"),
+            ours.expected,
+            number(&theirs["expected"]),
+            &mut failures,
+        );
+        for i in 0..2 {
+            close(
+                &format!("{name}: credible interval[{i}]"),
+                ours.interval[i],
+                number(&theirs["ci"][i]),
+                &mut failures,
+            );
+            close(
+                &format!("{name}: risk[{i}]"),
+                ours.risk[i],
+                number(&theirs["risk"][i]),
+                &mut failures,
+            );
+        }
+        // An uninformative result comes with a reason exactly when gbstats gives one.
+        assert_eq!(
+            ours.problem.is_some(),
+            !theirs["error"].is_null(),
+            "{name}: bayesian problem {:?}",
+            problem_name(ours.problem)
+        );
+
+        let ours = frequentist(&a, &b, &options);
+        let theirs = &case["frequentist"];
+        close(
+            &format!("{name}: frequentist expected"),
+            ours.expected,
+            number(&theirs["expected"]),
+            &mut failures,
+        );
+        close(
+            &format!("{name}: p-value"),
+            ours.p_value,
+            number(&theirs["p_value"]),
+            &mut failures,
+        );
+        for i in 0..2 {
+            close(
+                &format!("{name}: confidence interval[{i}]"),
+                ours.interval[i],
+                number(&theirs["ci"][i]),
+                &mut failures,
+            );
+        }
+        assert_eq!(
+            ours.problem.is_some(),
+            !theirs["error"].is_null(),
+            "{name}: frequentist problem"
+        );
+
+        let ours = sequential(&a, &b, &options);
+        let theirs = &case["sequential"];
+        close(
+            &format!("{name}: sequential p-value"),
+            ours.p_value,
+            number(&theirs["p_value"]),
+            &mut failures,
+        );
+        for i in 0..2 {
+            close(
+                &format!("{name}: sequential interval[{i}]"),
+                ours.interval[i],
+                number(&theirs["ci"][i]),
+                &mut failures,
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} figures differ from gbstats:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_sample_ratio_check_agrees_with_gbstats() {
+    let all = cases();
+    let mut failures = Vec::new();
+    let mut flagged = 0;
+    for case in all["srm"].as_array().unwrap() {
+        let units: Vec<u64> = case["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_u64().unwrap())
+            .collect();
+        let weights: Vec<f64> = case["weights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(number)
+            .collect();
+        let p = sample_ratio_mismatch(&units, &weights);
+        close(
+            &format!("SRM {units:?} against {weights:?}"),
+            p,
+            number(&case["p"]),
+            &mut failures,
+        );
+        flagged += usize::from(p < vitrine::engine::stats::SRM_THRESHOLD);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        flagged, 2,
+        "5000/5400 and 2000/7000 are mismatches, the rest are not"
+    );
+}
+
+#[test]
+fn the_special_functions_hold_known_values() {
+    // Values from the definitions (and SciPy, to the digits shown).
+    assert!((special::normal_cdf(1.959_963_984_540_054) - 0.975).abs() < 1e-15);
+    assert!((special::normal_ppf(0.975) - 1.959_963_984_540_054).abs() < 1e-13);
+    assert!(
+        (special::normal_sf(8.0) / 6.220_960_574_271_785e-16 - 1.0).abs() < 1e-12,
+        "a far tail keeps its digits"
+    );
+    assert!((special::student_t_ppf(0.975, 10.0) - 2.228_138_851_986_273_5).abs() < 1e-12);
+    assert!((special::student_t_sf(2.0, 3.0) - 0.069_662_984_279_421_7).abs() < 1e-14);
+    assert!((special::chi2_sf(3.841_458_820_694_124, 1.0) - 0.05).abs() < 1e-14);
+    assert!((special::ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
+    // A symmetric truncation at the mean: mean ± σ√(2/π).
+    let half = special::truncated_normal_mean(0.0, 1.0, 0.0, f64::INFINITY);
+    assert!((half - (2.0 / std::f64::consts::PI).sqrt()).abs() < 1e-14);
+}
