@@ -6,8 +6,8 @@
 
 use serde_json::Value as Json;
 use vitrine::engine::stats::{
-    bayesian, frequentist, sample_ratio_mismatch, sequential, special, Difference, Metric, Options,
-    Problem,
+    bayesian, frequentist, sample_ratio_mismatch, sequential, special, Difference, Frequentist,
+    Metric, Options,
 };
 
 const RELATIVE: f64 = 1e-9;
@@ -40,21 +40,48 @@ fn metric(v: &Json) -> Metric {
     }
 }
 
-fn close(what: &str, ours: f64, theirs: f64, failures: &mut Vec<String>) {
-    let ok = ours == theirs
-        || (ours - theirs).abs() <= ABSOLUTE
-        || (ours - theirs).abs() <= RELATIVE * theirs.abs();
-    if !ok {
-        failures.push(format!("{what}: vitrine {ours:e}, gbstats {theirs:e}"));
+/// Collects every figure that differs, so one run lists them all.
+struct Check {
+    failures: Vec<String>,
+}
+
+impl Check {
+    fn close(&mut self, what: &str, ours: f64, theirs: f64) {
+        let gap = (ours - theirs).abs();
+        if !(ours == theirs || gap <= ABSOLUTE || gap <= RELATIVE * theirs.abs()) {
+            self.failures
+                .push(format!("{what}: vitrine {ours:e}, gbstats {theirs:e}"));
+        }
+    }
+
+    fn interval(&mut self, what: &str, ours: [f64; 2], theirs: &Json) {
+        for (i, bound) in ours.into_iter().enumerate() {
+            self.close(&format!("{what}[{i}]"), bound, number(&theirs[i]));
+        }
+    }
+
+    /// A frequentist or sequential result against gbstats' answer for it.
+    fn test(&mut self, what: &str, ours: &Frequentist, theirs: &Json) {
+        self.close(
+            &format!("{what} p-value"),
+            ours.p_value,
+            number(&theirs["p_value"]),
+        );
+        self.interval(&format!("{what} interval"), ours.interval, &theirs["ci"]);
     }
 }
 
-fn problem_name(problem: Option<Problem>) -> Option<&'static str> {
-    problem.map(|p| match p {
-        Problem::BaselineZero => "baseline",
-        Problem::NoUnits => "units",
-        Problem::ZeroVariance => "variance",
-    })
+fn options(o: &Json) -> Options {
+    Options {
+        difference: if o["difference"] == "absolute" {
+            Difference::Absolute
+        } else {
+            Difference::Relative
+        },
+        alpha: number(&o["alpha"]),
+        inverse: o["inverse"].as_bool().unwrap(),
+        ..Options::default()
+    }
 }
 
 #[test]
@@ -62,114 +89,75 @@ fn every_comparison_agrees_with_gbstats() {
     let all = cases();
     let list = all["cases"].as_array().unwrap();
     assert!(list.len() >= 18, "the fixture holds the scenarios");
-    let mut failures = Vec::new();
+    let mut check = Check {
+        failures: Vec::new(),
+    };
     for case in list {
         let name = case["name"].as_str().unwrap();
         let (a, b) = (metric(&case["a"]), metric(&case["b"]));
-        let o = &case["options"];
-        let options = Options {
-            difference: if o["difference"] == "absolute" {
-                Difference::Absolute
-            } else {
-                Difference::Relative
-            },
-            alpha: number(&o["alpha"]),
-            inverse: o["inverse"].as_bool().unwrap(),
-            ..Options::default()
-        };
+        let options = options(&case["options"]);
+
         let ours = bayesian(&a, &b, &options);
         let theirs = &case["bayesian"];
-        close(
+        check.close(
             &format!("{name}: chance to win"),
             ours.chance_to_win,
             number(&theirs["chance_to_win"]),
-            &mut failures,
         );
-        close(
+        check.close(
             &format!("{name}: bayesian expected"),
             ours.expected,
             number(&theirs["expected"]),
-            &mut failures,
         );
-        for i in 0..2 {
-            close(
-                &format!("{name}: credible interval[{i}]"),
-                ours.interval[i],
-                number(&theirs["ci"][i]),
-                &mut failures,
-            );
-            close(
-                &format!("{name}: risk[{i}]"),
-                ours.risk[i],
-                number(&theirs["risk"][i]),
-                &mut failures,
-            );
-        }
+        check.interval(
+            &format!("{name}: credible interval"),
+            ours.interval,
+            &theirs["ci"],
+        );
+        check.interval(&format!("{name}: risk"), ours.risk, &theirs["risk"]);
         // An uninformative result comes with a reason exactly when gbstats gives one.
         assert_eq!(
             ours.problem.is_some(),
             !theirs["error"].is_null(),
-            "{name}: bayesian problem {:?}",
-            problem_name(ours.problem)
+            "{name}: bayesian {:?}",
+            ours.problem
         );
 
         let ours = frequentist(&a, &b, &options);
         let theirs = &case["frequentist"];
-        close(
+        check.close(
             &format!("{name}: frequentist expected"),
             ours.expected,
             number(&theirs["expected"]),
-            &mut failures,
         );
-        close(
-            &format!("{name}: p-value"),
-            ours.p_value,
-            number(&theirs["p_value"]),
-            &mut failures,
-        );
-        for i in 0..2 {
-            close(
-                &format!("{name}: confidence interval[{i}]"),
-                ours.interval[i],
-                number(&theirs["ci"][i]),
-                &mut failures,
-            );
-        }
+        check.test(&format!("{name}: t-test"), &ours, theirs);
         assert_eq!(
             ours.problem.is_some(),
             !theirs["error"].is_null(),
-            "{name}: frequentist problem"
+            "{name}: t-test {:?}",
+            ours.problem
         );
 
-        let ours = sequential(&a, &b, &options);
-        let theirs = &case["sequential"];
-        close(
-            &format!("{name}: sequential p-value"),
-            ours.p_value,
-            number(&theirs["p_value"]),
-            &mut failures,
+        check.test(
+            &format!("{name}: sequential"),
+            &sequential(&a, &b, &options),
+            &case["sequential"],
         );
-        for i in 0..2 {
-            close(
-                &format!("{name}: sequential interval[{i}]"),
-                ours.interval[i],
-                number(&theirs["ci"][i]),
-                &mut failures,
-            );
-        }
     }
     assert!(
-        failures.is_empty(),
+        check.failures.is_empty(),
         "{} figures differ from gbstats:\n{}",
-        failures.len(),
-        failures.join("\n")
+        check.failures.len(),
+        check.failures.join("\n")
     );
 }
 
 #[test]
 fn the_sample_ratio_check_agrees_with_gbstats() {
     let all = cases();
-    let mut failures = Vec::new();
+    let mut check = Check {
+        failures: Vec::new(),
+    };
     let mut flagged = 0;
     for case in all["srm"].as_array().unwrap() {
         let units: Vec<u64> = case["users"]
@@ -185,15 +173,14 @@ fn the_sample_ratio_check_agrees_with_gbstats() {
             .map(number)
             .collect();
         let p = sample_ratio_mismatch(&units, &weights);
-        close(
+        check.close(
             &format!("SRM {units:?} against {weights:?}"),
             p,
             number(&case["p"]),
-            &mut failures,
         );
         flagged += usize::from(p < vitrine::engine::stats::SRM_THRESHOLD);
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(check.failures.is_empty(), "{}", check.failures.join("\n"));
     assert_eq!(
         flagged, 2,
         "5000/5400 and 2000/7000 are mismatches, the rest are not"

@@ -184,14 +184,20 @@ pub fn bayesian(a: &Metric, b: &Metric, options: &Options) -> Bayesian {
     }
 }
 
-fn frequentist_problem(a: &Metric, b: &Metric) -> Option<Problem> {
-    if a.mean() == 0.0 {
-        Some(Problem::BaselineZero)
+/// The difference and its variance for the frequentist tests, or their uninformative
+/// result (gbstats checks the baseline whatever the kind of difference).
+fn analysable(a: &Metric, b: &Metric, options: &Options) -> Result<(f64, f64), Frequentist> {
+    let problem = if a.mean() == 0.0 {
+        Problem::BaselineZero
     } else if zero_variance(a, b) {
-        Some(Problem::ZeroVariance)
+        Problem::ZeroVariance
     } else {
-        None
-    }
+        return Ok(difference(a, b, options.difference));
+    };
+    Err(Frequentist {
+        problem: Some(problem),
+        ..UNINFORMATIVE
+    })
 }
 
 const UNINFORMATIVE: Frequentist = Frequentist {
@@ -203,13 +209,10 @@ const UNINFORMATIVE: Frequentist = Frequentist {
 
 /// Two-sided Welch t-test of variant `b` against control `a`.
 pub fn frequentist(a: &Metric, b: &Metric, options: &Options) -> Frequentist {
-    if let Some(problem) = frequentist_problem(a, b) {
-        return Frequentist {
-            problem: Some(problem),
-            ..UNINFORMATIVE
-        };
-    }
-    let (estimate, variance) = difference(a, b, options.difference);
+    let (estimate, variance) = match analysable(a, b, options) {
+        Ok(difference) => difference,
+        Err(uninformative) => return uninformative,
+    };
     let sd = variance.sqrt();
     let dof = welch_dof(a, b);
     let p_value = 2.0 * student_t_sf((estimate / sd).abs(), dof);
@@ -233,13 +236,10 @@ fn welch_dof(a: &Metric, b: &Metric) -> f64 {
 /// The always-valid (sequential) two-sided test: intervals and p-value that stay valid
 /// however often the owner looks (eq. 9 and 155 of Waudby-Smith et al. 2023).
 pub fn sequential(a: &Metric, b: &Metric, options: &Options) -> Frequentist {
-    if let Some(problem) = frequentist_problem(a, b) {
-        return Frequentist {
-            problem: Some(problem),
-            ..UNINFORMATIVE
-        };
-    }
-    let (estimate, variance) = difference(a, b, options.difference);
+    let (estimate, variance) = match analysable(a, b, options) {
+        Ok(difference) => difference,
+        Err(uninformative) => return uninformative,
+    };
     let alpha = options.alpha;
     let n = (a.units() + b.units()) as f64;
     let rho =
