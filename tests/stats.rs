@@ -204,3 +204,91 @@ fn the_special_functions_hold_known_values() {
     let half = special::truncated_normal_mean(0.0, 1.0, 0.0, f64::INFINITY);
     assert!((half - (2.0 / std::f64::consts::PI).sqrt()).abs() < 1e-14);
 }
+
+mod attribution {
+    use vitrine::engine::stats::attribution::{attribute, Conversion, Exposure, VariantTotals};
+
+    fn exposure(unit: &str, variant: usize, time_ms: f64) -> Exposure<'_> {
+        Exposure {
+            unit,
+            variant,
+            time_ms,
+        }
+    }
+
+    fn purchase(unit: &str, time_ms: f64, value: f64) -> Conversion<'_> {
+        Conversion {
+            unit,
+            time_ms,
+            value,
+        }
+    }
+
+    #[test]
+    fn a_unit_counts_once_in_the_variant_of_its_first_exposure() {
+        // Events out of order: v's first exposure (t=5) is to variant 1.
+        let exposures = [
+            exposure("v", 0, 9.0),
+            exposure("v", 1, 5.0),
+            exposure("w", 0, 1.0),
+            exposure("w", 0, 2.0),
+        ];
+        let totals = attribute(2, &exposures, &[]);
+        assert_eq!(totals[0].units, 1, "w, exposed twice, is one unit");
+        assert_eq!(totals[1].units, 1, "v stays in its first variant");
+    }
+
+    #[test]
+    fn only_conversions_from_the_first_exposure_on_count_and_revenue_is_per_unit() {
+        let exposures = [
+            exposure("a", 0, 100.0),
+            exposure("b", 0, 100.0),
+            exposure("c", 1, 100.0),
+            exposure("d", 1, 100.0),
+        ];
+        let conversions = [
+            purchase("a", 50.0, 30.0),  // before its exposure: not counted
+            purchase("b", 100.0, 20.0), // at the same millisecond: counted
+            purchase("b", 200.0, 10.0), // a second purchase adds to b's revenue
+            purchase("c", 150.0, 40.0),
+            purchase("x", 150.0, 99.0), // never exposed: nobody's
+        ];
+        let totals = attribute(2, &exposures, &conversions);
+        assert_eq!(
+            totals[0],
+            VariantTotals {
+                units: 2,
+                converted: 1,
+                value_sum: 30.0,
+                value_sum_squares: 900.0
+            },
+            "a does not count; b's two purchases are one unit with 30"
+        );
+        assert_eq!(
+            totals[1],
+            VariantTotals {
+                units: 2,
+                converted: 1,
+                value_sum: 40.0,
+                value_sum_squares: 1600.0
+            }
+        );
+        // d bought nothing: revenue per unit is over both units.
+        assert_eq!(totals[1].value().mean(), 20.0);
+        assert_eq!(totals[1].conversion().mean(), 0.5);
+    }
+
+    #[test]
+    fn an_exposure_to_an_unknown_variant_is_ignored() {
+        let totals = attribute(
+            2,
+            &[exposure("a", 2, 1.0), exposure("a", 1, 3.0)],
+            &[purchase("a", 2.0, 5.0)],
+        );
+        assert_eq!(totals[1].units, 1);
+        assert_eq!(
+            totals[1].converted, 0,
+            "the purchase came before the first exposure to a known variant"
+        );
+    }
+}

@@ -11,6 +11,7 @@
 //! Where the data cannot be analysed (no units, a baseline of zero, no variance),
 //! gbstats answers with an uninformative result and a reason; so does this module.
 
+pub mod attribution;
 pub mod special;
 
 use special::{
