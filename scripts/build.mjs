@@ -66,6 +66,15 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
   env,
 });
 
+// The report part: experiment results (src/browser/report.rs over engine::stats),
+// loaded by `vitrine report` (js/report.js), never by a page.
+const reportOut = join(root, 'target', 'wasm-pack-report');
+execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', reportOut, '--out-name', 'vitrine_report', '--', '--no-default-features', '--features', 'report'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
+
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts']) {
@@ -73,9 +82,10 @@ for (const file of ['vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.was
 }
 for (const file of ['vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm']) cpSync(join(sentimentOut, file), join(pkg, file));
 for (const file of ['vitrine_validate.js', 'vitrine_validate_bg.wasm']) cpSync(join(validatorOut, file), join(pkg, file));
+for (const file of ['vitrine_report.js', 'vitrine_report_bg.wasm']) cpSync(join(reportOut, file), join(pkg, file));
 // The sentiment lexicons, fetched by `sentiment()` the first time it is called.
 for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentiment-pt-br.tsv']]) cpSync(join(root, 'lexicons', from), join(pkg, to));
-for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js', 'report.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The loader with its start part (js/first-swap.js, js/start.js, js/condition.js)
 // as one classic script: the first swap costs no request after the script tag's.
 // ASCII (esbuild's default charset), so any charset label reads it the same.
@@ -92,11 +102,12 @@ if (profile === '--release') {
     [join(pkg, 'vitrine_core_bg.wasm'), join(pkg, 'vitrine_core.js'), [join(pkg, 'vitrine_core.d.ts'), join(pkg, 'vitrine_core_bg.wasm.d.ts')]],
     [join(pkg, 'vitrine_sentiment_bg.wasm'), join(pkg, 'vitrine_sentiment.js'), []],
     [join(pkg, 'vitrine_validate_bg.wasm'), join(pkg, 'vitrine_validate.js'), []],
+    [join(pkg, 'vitrine_report_bg.wasm'), join(pkg, 'vitrine_report.js'), []],
   ]) {
     const saved = minifyNames(wasm, glue, declarations);
     console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['vitrine_report.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -127,7 +138,7 @@ const manifest = {
   bin: { vitrine: './cli.js' },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'cli.js', 'report.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -19,9 +19,10 @@ step "clippy (wasm32)"
 cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
 step "clippy (wasm32, the sentiment part alone)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features sentiment --quiet -- -D warnings
-step "clippy (wasm32, the page runtime without messages, the validator part alone)"
+step "clippy (wasm32, the page runtime without messages, the validator part alone, the report part alone)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features runtime --quiet -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features validator --quiet -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features report --quiet -- -D warnings
 # The configs every test level uses are kept for the types test (last step).
 rm -rf target/harvest
 step "native tests (cargo test)"

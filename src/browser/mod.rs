@@ -8,7 +8,8 @@
 //! Three wasm modules are built from it: the runtime (feature `runtime`, the
 //! default: `vitrine_core.wasm`), the config validator (feature `validator`:
 //! `vitrine_validate.wasm`, `validate` and what it reads with) and the sentiment
-//! part (feature `sentiment`). The first swap before the runtime is not wasm:
+//! part (feature `sentiment`); `vitrine report` loads a fourth, the stats (feature
+//! `report`). The first swap before the runtime is not wasm:
 //! the loader does it in JavaScript (js/start.js, js/first-swap.js).
 
 pub mod allocator;
@@ -36,6 +37,8 @@ pub mod page;
 pub mod redirect;
 #[cfg(feature = "runtime")]
 pub mod render;
+#[cfg(feature = "report")]
+pub mod report;
 #[cfg(feature = "runtime")]
 pub mod sanitize;
 #[cfg(any(feature = "runtime", feature = "validator"))]

@@ -44,6 +44,8 @@ pub mod search;
 pub mod segment;
 pub mod sentiment;
 pub mod signal;
+// Experiment results: natively (tests, and the CLI to come) and in the report part only.
+#[cfg(any(not(target_arch = "wasm32"), feature = "report"))]
 pub mod stats;
 pub mod survey;
 pub mod template;

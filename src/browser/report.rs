@@ -1,0 +1,102 @@
+//! The report part (`vitrine_report.wasm`, feature `report`): `engine::stats` for
+//! `vitrine report` and a report page, never loaded by a page that personalizes.
+//! Numbers cross as `Float64Array`s, not JSON: nothing to parse, no float formatting
+//! in the wasm; js/report.js gives them names.
+
+use wasm_bindgen::prelude::*;
+
+use crate::engine::stats::{
+    bayesian, frequentist, sample_ratio_mismatch, sequential, Difference, Metric, Options, Problem,
+};
+
+/// `[units, sum]` is a proportion (`sum` units converted), `[units, sum, sum_squares]`
+/// a value per unit.
+fn metric(numbers: &[f64]) -> Result<Metric, JsError> {
+    let units = |n: f64| {
+        if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
+            Ok(n as u64)
+        } else {
+            Err(JsError::new("units must be a whole number ≥ 0"))
+        }
+    };
+    match *numbers {
+        [n, sum] => Ok(Metric::Proportion { n: units(n)?, sum }),
+        [n, sum, sum_squares] => Ok(Metric::Mean {
+            n: units(n)?,
+            sum,
+            sum_squares,
+        }),
+        _ => Err(JsError::new(
+            "a variant is [units, sum] or [units, sum, sum of squares]",
+        )),
+    }
+}
+
+fn problem_code(problem: Option<Problem>) -> f64 {
+    match problem {
+        None => 0.0,
+        Some(Problem::BaselineZero) => 1.0,
+        Some(Problem::NoUnits) => 2.0,
+        Some(Problem::ZeroVariance) => 3.0,
+    }
+}
+
+/// Variant `b` against control `a`; `options` is `[relative (1) or absolute (0),
+/// alpha, inverse (1/0), sequential tuning]`. Returns, in order: Bayesian chance to
+/// win, expected, interval ×2, risk ×2, problem; t-test expected, interval ×2, p-value,
+/// problem; sequential interval ×2, p-value (15 numbers).
+#[wasm_bindgen]
+pub fn compare(a: &[f64], b: &[f64], options: &[f64]) -> Result<Vec<f64>, JsError> {
+    let &[relative, alpha, inverse, sequential_tuning] = options else {
+        return Err(JsError::new(
+            "options are [relative, alpha, inverse, sequential tuning]",
+        ));
+    };
+    let valid = alpha > 0.0 && alpha < 1.0 && sequential_tuning > 0.0;
+    if !valid {
+        return Err(JsError::new(
+            "alpha must be in (0, 1) and the sequential tuning above 0",
+        ));
+    }
+    let options = Options {
+        difference: if relative != 0.0 {
+            Difference::Relative
+        } else {
+            Difference::Absolute
+        },
+        alpha,
+        inverse: inverse != 0.0,
+        sequential_tuning,
+    };
+    let (a, b) = (metric(a)?, metric(b)?);
+    let bayes = bayesian(&a, &b, &options);
+    let t = frequentist(&a, &b, &options);
+    let s = sequential(&a, &b, &options);
+    Ok(vec![
+        bayes.chance_to_win,
+        bayes.expected,
+        bayes.interval[0],
+        bayes.interval[1],
+        bayes.risk[0],
+        bayes.risk[1],
+        problem_code(bayes.problem),
+        t.expected,
+        t.interval[0],
+        t.interval[1],
+        t.p_value,
+        problem_code(t.problem),
+        s.interval[0],
+        s.interval[1],
+        s.p_value,
+    ])
+}
+
+/// The sample-ratio-mismatch p-value of `units` per variant against `weights`.
+#[wasm_bindgen(js_name = sampleRatioMismatch)]
+pub fn sample_ratio(units: &[f64], weights: &[f64]) -> Result<f64, JsError> {
+    if units.len() != weights.len() {
+        return Err(JsError::new("one weight per variant"));
+    }
+    let whole: Vec<u64> = units.iter().map(|&u| u.max(0.0) as u64).collect();
+    Ok(sample_ratio_mismatch(&whole, weights))
+}

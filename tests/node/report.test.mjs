@@ -1,0 +1,90 @@
+// `vitrine report` from the built package (pkg/cli.js and the report part) against
+// GrowthBook's stats engine: the aggregates of tests/cases/gbstats.json (gbstats 0.8.0's
+// own answers, scripts/gbstats-cases.sh) go through the CLI, and every figure it prints
+// as JSON must be gbstats' to 1e-9 relative. Then the table, the SRM flag and bad input.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import test from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'pkg', 'cli.js');
+const fixture = JSON.parse(readFileSync(join(root, 'tests', 'cases', 'gbstats.json'), 'utf8'));
+const dir = mkdtempSync(join(tmpdir(), 'vitrine-report-'));
+
+function close(what, ours, theirs) {
+  const expected = theirs === 'inf' ? Infinity : theirs === '-inf' ? -Infinity : theirs;
+  const gap = Math.abs(ours - expected);
+  assert.ok(ours === expected || gap <= 1e-12 || gap <= 1e-9 * Math.abs(expected), `${what}: vitrine ${ours}, gbstats ${expected}`);
+}
+
+function run(...args) {
+  return spawnSync('node', [cli, 'report', ...args], { encoding: 'utf8' });
+}
+
+test('vitrine report --aggregates --json gives gbstats\' figures for every relative comparison', () => {
+  const cases = fixture.cases.filter((c) => c.options.difference === 'relative' && c.options.alpha === 0.05 && !c.options.inverse);
+  assert.ok(cases.length >= 12, 'the fixture has the scenarios');
+  const rows = cases.flatMap((c) =>
+    ['a', 'b'].map((side) => ({
+      experiment: c.name,
+      goal: c[side].kind === 'mean' ? 'revenue' : 'purchase',
+      variant: side === 'a' ? 'control' : 'treatment',
+      units: c[side].n,
+      sum: c[side].sum,
+      ...(c[side].kind === 'mean' ? { sum_squares: c[side].sum_squares } : {}),
+    })),
+  );
+  const file = join(dir, 'aggregates.json');
+  writeFileSync(file, JSON.stringify(rows));
+  const results = JSON.parse(execFileSync('node', [cli, 'report', '--aggregates', file, '--json'], { encoding: 'utf8' }));
+  assert.equal(results.length, cases.length);
+  for (const [i, c] of cases.entries()) {
+    const r = results[i];
+    assert.equal(r.experiment, c.name);
+    const v = r.variants[1];
+    close(`${c.name}: chance to win`, v.bayesian.chanceToWin, c.bayesian.chance_to_win);
+    close(`${c.name}: expected`, v.bayesian.expected, c.bayesian.expected);
+    close(`${c.name}: risk of control`, v.bayesian.risk.control, c.bayesian.risk[0]);
+    close(`${c.name}: risk of the variant`, v.bayesian.risk.variant, c.bayesian.risk[1]);
+    close(`${c.name}: p-value`, v.frequentist.pValue, c.frequentist.p_value);
+    close(`${c.name}: sequential p-value`, v.sequential.pValue, c.sequential.p_value);
+    for (const k of [0, 1]) {
+      close(`${c.name}: credible interval`, v.bayesian.interval[k], c.bayesian.ci[k]);
+      close(`${c.name}: confidence interval`, v.frequentist.interval[k], c.frequentist.ci[k]);
+      close(`${c.name}: sequential interval`, v.sequential.interval[k], c.sequential.ci[k]);
+    }
+    assert.equal(v.bayesian.problem !== null, c.bayesian.error !== null, `${c.name}: a problem exactly when gbstats has one`);
+  }
+});
+
+test('the table flags a sample ratio mismatch and says not to trust the result', () => {
+  const srm = fixture.srm.find((s) => s.users[0] === 5000 && s.users[1] === 5400);
+  const file = join(dir, 'srm.csv');
+  writeFileSync(file, `experiment,goal,variant,units,sum,weight\nhero,purchase,control,${srm.users[0]},500,0.5\nhero,purchase,new,${srm.users[1]},560,0.5\n`);
+  const out = run('--aggregates', file);
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /## hero · purchase/);
+  assert.match(out.stdout, /\| new \| 5400 \|/);
+  const p = Number(/sample ratio: p = ([0-9.e-]+) — MISMATCH/.exec(out.stdout)?.[1]);
+  close('SRM p-value in the table', p, Number(srm.p.toPrecision(3)));
+  assert.match(out.stdout, /verdict: sample ratio mismatch .* do not trust/);
+  // The same split at 5000/5150 is not a mismatch, and 4 % more conversions is no winner yet.
+  writeFileSync(file, 'experiment,goal,variant,units,sum\nhero,purchase,control,5000,500\nhero,purchase,new,5150,536\n');
+  const fair = run('--aggregates', file);
+  assert.doesNotMatch(fair.stdout, /MISMATCH/);
+  assert.match(fair.stdout, /verdict: no winner yet/);
+});
+
+test('bad aggregates are refused with the line and the field, and usage errors exit 2', () => {
+  const file = join(dir, 'bad.csv');
+  writeFileSync(file, 'experiment,goal,variant,units,sum\nhero,purchase,control,5000,500\nhero,purchase,new,lots,536\n');
+  const out = run('--aggregates', file);
+  assert.equal(out.status, 1);
+  assert.match(out.stderr, /bad\.csv: line 3: "units" must be a number, found "lots"/);
+  assert.equal(run('--aggregates').status, 2);
+  assert.equal(run('--frobnicate').status, 2);
+});
