@@ -7,10 +7,18 @@
 //     Experiment results from per-variant aggregates (one row per experiment, goal and
 //     variant: experiment, goal, variant, units, sum[, sum_squares][, weight]; the first
 //     variant of an experiment is its control), with GrowthBook's formulas.
+//   vitrine report <events.ndjson> --goal <event> [--goal …] [--config vitrine.json]
+//                  [--exposure-event vitrine_exposure] [--json] [--absolute] [--alpha 0.05]
+//     The same from raw events (GA4's BigQuery export shape, or flat rows), attributed
+//     as GrowthBook does (js/report.js, aggregateEvents).
 // Usage errors exit 2.
 import { readFile } from 'node:fs/promises';
 
-const USAGE = 'usage: vitrine validate <config.json>\n       vitrine report --aggregates <file.csv|file.json> [--json] [--absolute] [--alpha 0.05]';
+const USAGE = [
+  'usage: vitrine validate <config.json>',
+  '       vitrine report --aggregates <file.csv|file.json> [--json] [--absolute] [--alpha 0.05]',
+  '       vitrine report <events.ndjson> --goal <event> [--goal ...] [--config vitrine.json] [--exposure-event name] [--json] [--absolute] [--alpha 0.05]',
+].join('\n');
 const [command, ...args] = process.argv.slice(2);
 
 function usage(message) {
@@ -111,29 +119,43 @@ function printTable(entry, result, relative, alpha) {
 }
 
 async function report(argv) {
-  const options = { json: false, relative: true, alpha: 0.05, file: undefined };
+  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--aggregates') options.file = argv[++i];
     else if (arg === '--json') options.json = true;
     else if (arg === '--absolute') options.relative = false;
     else if (arg === '--alpha') options.alpha = Number(argv[++i]);
+    else if (arg === '--goal') options.goals.push(argv[++i]);
+    else if (arg === '--config') options.config = argv[++i];
+    else if (arg === '--exposure-event') options.exposureEvent = argv[++i];
+    else if (!arg.startsWith('--') && options.events === undefined) options.events = arg;
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
-  if (!options.file) usage('report needs --aggregates <file>');
+  if (!options.file === !options.events) usage('report needs --aggregates <file> or an events file');
+  if (options.events && (options.goals.length === 0 || options.goals.some((g) => !g))) usage('report <events> needs --goal <event name>');
   if (!(options.alpha > 0 && options.alpha < 1)) usage('--alpha must be between 0 and 1');
-  const { analyse, verdict } = await import('./report.js');
+  const { analyse, verdict, aggregateEvents } = await import('./report.js');
+  const source = options.file ?? options.events;
   let found;
   try {
-    found = experiments(aggregateRows(options.file, await readFile(options.file, 'utf8')));
+    const text = await readFile(source, 'utf8');
+    if (options.file) {
+      found = experiments(aggregateRows(options.file, text));
+    } else {
+      const config = options.config ? JSON.parse(await readFile(options.config, 'utf8')) : undefined;
+      const { entries, unreadable } = await aggregateEvents(text, { goals: options.goals, config, exposureEvent: options.exposureEvent });
+      if (unreadable.length) console.error(`${source}: ${unreadable.length} line(s) not read as events (first: line ${unreadable[0]})`);
+      found = entries;
+    }
   } catch (error) {
-    console.error(error instanceof SyntaxError ? `${options.file}: not valid JSON (${error.message})` : error.message);
+    console.error(error instanceof SyntaxError ? `${options.config ?? source}: not valid JSON (${error.message})` : error.message);
     process.exit(1);
   }
   const results = [];
   for (const entry of found) {
     if (entry.variants.length < 2) {
-      console.error(`${options.file}: experiment "${entry.experiment}", goal "${entry.goal}": needs a control and a variant`);
+      console.error(`${source}: experiment "${entry.experiment}", goal "${entry.goal}": needs a control and a variant`);
       process.exitCode = 1;
       continue;
     }

@@ -75,3 +75,88 @@ export function verdict(result, { chance = 0.95 } = {}) {
   if (worst.bayesian.chanceToWin <= 1 - chance) return `${worst.name} is worse than ${result.variants[0].name} (chance to win ${(100 * worst.bayesian.chanceToWin).toFixed(1)} %)`;
   return 'no winner yet: keep the experiment running';
 }
+
+// ------------------------------------------------------------- from raw events
+// Rows of an NDJSON export: GA4's BigQuery shape (`event_name`, `user_pseudo_id`,
+// `event_timestamp` in µs, `event_params: [{key, value: {string_value | int_value |
+// double_value | float_value}}]`) or a flat one (`event`, `user_pseudo_id` or `unit`,
+// `time_ms`, the params beside them or under `params`).
+function readEvent(row) {
+  if (!row || typeof row !== 'object') return null;
+  if (typeof row.event_name === 'string') {
+    const params = {};
+    for (const p of Array.isArray(row.event_params) ? row.event_params : []) {
+      const v = p?.value ?? {};
+      params[p?.key] = v.string_value ?? v.int_value ?? v.double_value ?? v.float_value ?? null;
+    }
+    return { name: row.event_name, unit: row.user_pseudo_id, timeMs: Number(row.event_timestamp) / 1000, params };
+  }
+  const name = row.event ?? row.name;
+  if (typeof name !== 'string') return null;
+  return { name, unit: row.user_pseudo_id ?? row.unit, timeMs: Number(row.time_ms), params: row.params ?? row };
+}
+
+/**
+ * Per experiment and goal, each variant's totals from raw events, attributed as
+ * GrowthBook does (the report part's `attribute`): exposures are the `exposureEvent`
+ * events (vitrine's `vitrine_exposure` on the dataLayer: `vitrine_kind` "experiment",
+ * `vitrine_id`, `vitrine_variant`), conversions the `goals` events, with `value` as
+ * their revenue. With `config` (vitrine.json) the variants are its experiment's, in
+ * its order, with its weights; without, "control" first, then the others by name.
+ * Returns the entries `analyse()` takes, and the lines that could not be read.
+ */
+export async function aggregateEvents(text, { goals, config, exposureEvent = 'vitrine_exposure' }) {
+  const part = await reportPart();
+  const units = new Map();
+  const unitIndex = (id) => {
+    if (!units.has(id)) units.set(id, units.size);
+    return units.get(id);
+  };
+  const exposures = new Map(); // experiment -> [[unit, variant name, time]]
+  const conversions = new Map(goals.map((g) => [g, { triples: [], valued: false }]));
+  const unreadable = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let event;
+    try {
+      event = readEvent(JSON.parse(line));
+    } catch {
+      event = null;
+    }
+    if (!event || (typeof event.unit !== 'string' && typeof event.unit !== 'number') || !Number.isFinite(event.timeMs)) {
+      unreadable.push(i + 1);
+      return;
+    }
+    const p = event.params;
+    if (event.name === exposureEvent && p.vitrine_kind === 'experiment' && p.vitrine_id != null && p.vitrine_variant != null) {
+      const id = String(p.vitrine_id);
+      if (!exposures.has(id)) exposures.set(id, []);
+      exposures.get(id).push([unitIndex(String(event.unit)), String(p.vitrine_variant), event.timeMs]);
+    } else if (conversions.has(event.name)) {
+      const value = Number(p.value ?? 0);
+      const goal = conversions.get(event.name);
+      goal.valued ||= p.value != null;
+      goal.triples.push(unitIndex(String(event.unit)), event.timeMs, Number.isFinite(value) ? value : 0);
+    }
+  });
+  const configured = new Map((Array.isArray(config?.experiments) ? config.experiments : []).map((e) => [String(e.id), e]));
+  const entries = [];
+  for (const [experiment, seen] of exposures) {
+    const known = configured.get(experiment);
+    const names = known
+      ? known.variants.map((v) => String(v.id))
+      : [...new Set(seen.map(([, v]) => v))].sort((a, b) => (a === 'control' ? -1 : b === 'control' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    const weights = known && known.variants.every((v) => typeof v.weight === 'number') ? known.variants.map((v) => v.weight) : names.map(() => 1);
+    const position = new Map(names.map((n, i) => [n, i]));
+    const triples = Float64Array.from(seen.flatMap(([unit, variant, time]) => (position.has(variant) ? [unit, position.get(variant), time] : [])));
+    for (const [goal, { triples: converted, valued }] of conversions) {
+      const totals = part.attribute(names.length, triples, Float64Array.from(converted));
+      const at = (i, k) => totals[4 * i + k];
+      entries.push({ experiment, goal, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 1) })) });
+      if (valued) {
+        entries.push({ experiment, goal: `${goal} value`, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 2), sumSquares: at(i, 3) })) });
+      }
+    }
+  }
+  return { entries, unreadable };
+}

@@ -208,7 +208,7 @@ fn the_special_functions_hold_known_values() {
 mod attribution {
     use vitrine::engine::stats::attribution::{attribute, Conversion, Exposure, VariantTotals};
 
-    fn exposure(unit: &str, variant: usize, time_ms: f64) -> Exposure<'_> {
+    fn exposure(unit: &str, variant: usize, time_ms: f64) -> Exposure<&str> {
         Exposure {
             unit,
             variant,
@@ -216,7 +216,7 @@ mod attribution {
         }
     }
 
-    fn purchase(unit: &str, time_ms: f64, value: f64) -> Conversion<'_> {
+    fn purchase(unit: &str, time_ms: f64, value: f64) -> Conversion<&str> {
         Conversion {
             unit,
             time_ms,

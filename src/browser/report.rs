@@ -5,6 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::engine::stats::attribution::{self, Conversion, Exposure};
 use crate::engine::stats::{
     bayesian, frequentist, sample_ratio_mismatch, sequential, Difference, Metric, Options, Problem,
 };
@@ -99,4 +100,54 @@ pub fn sample_ratio(units: &[f64], weights: &[f64]) -> Result<f64, JsError> {
     }
     let whole: Vec<u64> = units.iter().map(|&u| u.max(0.0) as u64).collect();
     Ok(sample_ratio_mismatch(&whole, weights))
+}
+
+/// Attributes one goal's conversions to an experiment's `variants` variants
+/// (GrowthBook's rules, `engine::stats::attribution`). Units are indices into the
+/// caller's list of ids: `exposures` is `[unit, variant, time_ms]` triples,
+/// `conversions` `[unit, time_ms, value]` triples. Returns per variant `[units,
+/// converted units, value sum, value sum of squares]`.
+#[wasm_bindgen]
+pub fn attribute(
+    variants: usize,
+    exposures: &[f64],
+    conversions: &[f64],
+) -> Result<Vec<f64>, JsError> {
+    if exposures.len() % 3 != 0 || conversions.len() % 3 != 0 {
+        return Err(JsError::new("exposures and conversions are triples"));
+    }
+    // Indices are whole numbers the caller made; anything else is dropped, never guessed.
+    let unit = |x: f64| (x >= 0.0 && x.fract() == 0.0 && x < 4_294_967_296.0).then_some(x as u32);
+    let exposures: Vec<Exposure<u32>> = exposures
+        .chunks_exact(3)
+        .filter_map(|e| {
+            let variant = (e[1] >= 0.0 && e[1].fract() == 0.0).then_some(e[1] as usize)?;
+            Some(Exposure {
+                unit: unit(e[0])?,
+                variant,
+                time_ms: e[2],
+            })
+        })
+        .collect();
+    let conversions: Vec<Conversion<u32>> = conversions
+        .chunks_exact(3)
+        .filter_map(|c| {
+            Some(Conversion {
+                unit: unit(c[0])?,
+                time_ms: c[1],
+                value: c[2],
+            })
+        })
+        .collect();
+    Ok(attribution::attribute(variants, &exposures, &conversions)
+        .into_iter()
+        .flat_map(|t| {
+            [
+                t.units as f64,
+                t.converted as f64,
+                t.value_sum,
+                t.value_sum_squares,
+            ]
+        })
+        .collect())
 }

@@ -88,3 +88,54 @@ test('bad aggregates are refused with the line and the field, and usage errors e
   assert.equal(run('--aggregates').status, 2);
   assert.equal(run('--frobnicate').status, 2);
 });
+
+// GA4's BigQuery export shape: what vitrine's dataLayer exposure becomes through GTM.
+function ga4(name, unit, timeMs, params) {
+  const event_params = Object.entries(params).map(([key, v]) => ({
+    key,
+    value: typeof v === 'string' ? { string_value: v } : Number.isInteger(v) ? { int_value: String(v) } : { double_value: v },
+  }));
+  return JSON.stringify({ event_name: name, user_pseudo_id: unit, event_timestamp: String(timeMs * 1000), event_params });
+}
+const exposed = (unit, variant, timeMs) => ga4('vitrine_exposure', unit, timeMs, { vitrine_kind: 'experiment', vitrine_id: 'hero', vitrine_variant: variant });
+
+test('vitrine report <events>: attributed as GrowthBook does, the same figures as the aggregates they make', () => {
+  const lines = [
+    exposed('u1', 'control', 1000),
+    ga4('purchase', 'u1', 2000, { value: 30, currency: 'BRL' }), // after exposure: counts
+    exposed('u2', 'control', 1000),
+    ga4('purchase', 'u2', 500, { value: 50.5 }), // before its exposure: does not count
+    exposed('u3', 'new', 1000),
+    exposed('u3', 'control', 3000), // a later exposure elsewhere changes nothing
+    ga4('purchase', 'u3', 1500, { value: 20 }),
+    JSON.stringify({ event: 'purchase', user_pseudo_id: 'u3', time_ms: 4000, value: 10 }), // a flat row
+    exposed('u4', 'new', 1000),
+    exposed('u5', 'new', 1000),
+    ga4('purchase', 'u5', 1000, { value: 40 }), // the same millisecond: counts
+    ga4('purchase', 'u6', 1000, { value: 99 }), // never exposed
+    ga4('vitrine_exposure', 'u1', 900, { vitrine_kind: 'rule', vitrine_id: 'hero', vitrine_variant: 'new' }), // a rule, not the experiment
+    'not json',
+  ];
+  const events = join(dir, 'events.ndjson');
+  writeFileSync(events, lines.join('\n'));
+  const config = join(dir, 'vitrine.json');
+  writeFileSync(config, JSON.stringify({ version: 1, experiments: [{ id: 'hero', variants: [{ id: 'control', weight: 0.5 }, { id: 'new', weight: 0.5 }] }] }));
+  const out = run(events, '--goal', 'purchase', '--config', config, '--json');
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stderr, /1 line\(s\) not read as events \(first: line 14\)/);
+  const fromEvents = JSON.parse(out.stdout);
+  assert.deepEqual(fromEvents.map((r) => r.goal), ['purchase', 'purchase value']);
+  assert.deepEqual(fromEvents[0].variants.map((v) => [v.name, v.units, v.mean]), [['control', 2, 0.5], ['new', 3, 2 / 3]]);
+  assert.deepEqual(fromEvents[1].variants.map((v) => [v.units, v.mean]), [[2, 15], [3, 70 / 3]]);
+  // The totals worked out by hand, through the aggregates path: identical results.
+  const aggregates = join(dir, 'by-hand.csv');
+  writeFileSync(aggregates, [
+    'experiment,goal,variant,units,sum,sum_squares,weight',
+    'hero,purchase,control,2,1,,0.5',
+    'hero,purchase,new,3,2,,0.5',
+    'hero,purchase value,control,2,30,900,0.5',
+    'hero,purchase value,new,3,70,2500,0.5',
+  ].join('\n'));
+  const byHand = JSON.parse(run('--aggregates', aggregates, '--json').stdout);
+  assert.deepEqual(fromEvents, byHand);
+});

@@ -12,14 +12,14 @@
 //! of exposed units; the same reduction in SQL (DuckDB, BigQuery) is for exports that
 //! do not fit in memory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::Metric;
 
-/// A visitor saw a variant of an experiment.
+/// A visitor (`unit`: an id, or its index in a list of ids) saw a variant.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Exposure<'a> {
-    pub unit: &'a str,
+pub struct Exposure<U> {
+    pub unit: U,
     pub variant: usize,
     pub time_ms: f64,
 }
@@ -27,8 +27,8 @@ pub struct Exposure<'a> {
 /// A visitor reached the goal (`value` 0 for a goal without one, the revenue of a
 /// purchase).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Conversion<'a> {
-    pub unit: &'a str,
+pub struct Conversion<U> {
+    pub unit: U,
     pub time_ms: f64,
     pub value: f64,
 }
@@ -67,14 +67,14 @@ impl VariantTotals {
 
 /// Attributes `conversions` of one goal to the `variants` variants of one experiment
 /// with `exposures`. Exposures to a variant outside `0..variants` are ignored.
-pub fn attribute(
+pub fn attribute<U: Ord + Copy>(
     variants: usize,
-    exposures: &[Exposure<'_>],
-    conversions: &[Conversion<'_>],
+    exposures: &[Exposure<U>],
+    conversions: &[Conversion<U>],
 ) -> Vec<VariantTotals> {
     // Each unit's first exposure: (time, variant); the earlier event wins a tie. Ordered
     // by unit, so the sums below add in the same order whatever the events' order.
-    let mut first: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    let mut first: BTreeMap<U, (f64, usize)> = BTreeMap::new();
     for e in exposures.iter().filter(|e| e.variant < variants) {
         first
             .entry(e.unit)
@@ -86,9 +86,9 @@ pub fn attribute(
             .or_insert((e.time_ms, e.variant));
     }
     // Per unit: converted, and its value from the first exposure on.
-    let mut reached: HashMap<&str, f64> = HashMap::new();
+    let mut reached: BTreeMap<U, f64> = BTreeMap::new();
     for c in conversions {
-        if let Some(&(since, _)) = first.get(c.unit) {
+        if let Some(&(since, _)) = first.get(&c.unit) {
             if c.time_ms >= since {
                 *reached.entry(c.unit).or_insert(0.0) += c.value;
             }
