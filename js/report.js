@@ -139,7 +139,9 @@ export async function aggregateEvents(text, { goals, config, exposureEvent = 'vi
       goal.triples.push(unitIndex(String(event.unit)), event.timeMs, Number.isFinite(value) ? value : 0);
     }
   });
-  const configured = new Map((Array.isArray(config?.experiments) ? config.experiments : []).map((e) => [String(e.id), e]));
+  // Only an experiment the config describes with its variants is taken from it.
+  const described = (e) => e && typeof e === 'object' && Array.isArray(e.variants) && e.variants.length > 0 && e.variants.every((v) => v && typeof v === 'object');
+  const configured = new Map((Array.isArray(config?.experiments) ? config.experiments : []).filter(described).map((e) => [String(e.id), e]));
   const entries = [];
   for (const [experiment, seen] of exposures) {
     const known = configured.get(experiment);
