@@ -15,15 +15,23 @@ const PROBLEMS = [null, 'the control has a mean of 0', 'a variant has no units',
 // Below this the split is not what was configured (GrowthBook's threshold).
 export const SRM_THRESHOLD = 0.001;
 
+// Loaded once, as index.js loads the validator part (and with its wasmSource's
+// reading of a file: URL in Node); a failed load is tried again next time.
 let loading = null;
 function reportPart() {
-  loading ??= import('./vitrine_report.js').then(async (part) => {
-    const url = new URL('./vitrine_report_bg.wasm', import.meta.url);
-    // Node's fetch reads no file: URL; a page's does.
-    const source = url.protocol === 'file:' ? await (await import('node:fs/promises')).readFile(url) : url;
-    await part.default({ module_or_path: source });
-    return part;
-  });
+  loading ??= import('./vitrine_report.js')
+    .then(async (part) => {
+      const url = new URL('./vitrine_report_bg.wasm', import.meta.url);
+      // Node's fetch reads no file: URL; a specifier in a variable, so bundlers for
+      // the browser leave it alone.
+      const fs = 'node:fs/promises';
+      await part.default({ module_or_path: url.protocol === 'file:' ? await (await import(fs)).readFile(url) : url });
+      return part;
+    })
+    .catch((error) => {
+      loading = null;
+      throw error;
+    });
   return loading;
 }
 

@@ -10,16 +10,20 @@ use crate::engine::stats::{
     bayesian, frequentist, sample_ratio_mismatch, sequential, Difference, Metric, Options, Problem,
 };
 
+/// `x` as a whole number in `0..=max`: units and indices cross as `f64`.
+fn whole(x: f64, max: f64) -> Option<u64> {
+    (x >= 0.0 && x.fract() == 0.0 && x <= max).then_some(x as u64)
+}
+
+/// Units per variant: refused, never rounded, when they are not whole.
+fn units(n: f64) -> Result<u64, JsError> {
+    whole(n, 9_007_199_254_740_991.0)
+        .ok_or_else(|| JsError::new("units must be a whole number ≥ 0"))
+}
+
 /// `[units, sum]` is a proportion (`sum` units converted), `[units, sum, sum_squares]`
 /// a value per unit.
 fn metric(numbers: &[f64]) -> Result<Metric, JsError> {
-    let units = |n: f64| {
-        if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 {
-            Ok(n as u64)
-        } else {
-            Err(JsError::new("units must be a whole number ≥ 0"))
-        }
-    };
     match *numbers {
         [n, sum] => Ok(Metric::Proportion { n: units(n)?, sum }),
         [n, sum, sum_squares] => Ok(Metric::Mean {
@@ -98,8 +102,11 @@ pub fn sample_ratio(units: &[f64], weights: &[f64]) -> Result<f64, JsError> {
     if units.len() != weights.len() {
         return Err(JsError::new("one weight per variant"));
     }
-    let whole: Vec<u64> = units.iter().map(|&u| u.max(0.0) as u64).collect();
-    Ok(sample_ratio_mismatch(&whole, weights))
+    let counted = units
+        .iter()
+        .map(|&u| self::units(u))
+        .collect::<Result<Vec<u64>, _>>()?;
+    Ok(sample_ratio_mismatch(&counted, weights))
 }
 
 /// Attributes one goal's conversions to an experiment's `variants` variants
@@ -117,11 +124,11 @@ pub fn attribute(
         return Err(JsError::new("exposures and conversions are triples"));
     }
     // Indices are whole numbers the caller made; anything else is dropped, never guessed.
-    let unit = |x: f64| (x >= 0.0 && x.fract() == 0.0 && x < 4_294_967_296.0).then_some(x as u32);
+    let unit = |x: f64| whole(x, f64::from(u32::MAX)).map(|u| u as u32);
     let exposures: Vec<Exposure<u32>> = exposures
         .chunks_exact(3)
         .filter_map(|e| {
-            let variant = (e[1] >= 0.0 && e[1].fract() == 0.0).then_some(e[1] as usize)?;
+            let variant = whole(e[1], variants as f64)? as usize;
             Some(Exposure {
                 unit: unit(e[0])?,
                 variant,

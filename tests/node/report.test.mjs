@@ -79,13 +79,16 @@ test('the table flags a sample ratio mismatch and says not to trust the result',
   assert.match(fair.stdout, /verdict: no winner yet/);
 });
 
-test('bad aggregates are refused with the line and the field, and usage errors exit 2', () => {
+test('bad aggregates are refused with the line and the field, and usage errors exit 2', async () => {
   const file = join(dir, 'bad.csv');
   writeFileSync(file, 'experiment,goal,variant,units,sum\nhero,purchase,control,5000,500\nhero,purchase,new,lots,536\n');
   const out = run('--aggregates', file);
   assert.equal(out.status, 1);
   assert.match(out.stderr, /bad\.csv: line 3: "units" must be a number, found "lots"/);
   assert.equal(run('--aggregates').status, 2);
+  // Through the module: units that are not whole are refused, never rounded.
+  const { analyse } = await import(join(root, 'pkg', 'report.js'));
+  await assert.rejects(analyse({ variants: [{ units: 10.5, sum: 1 }, { units: 10, sum: 2 }] }), /whole number/);
   assert.equal(run('--frobnicate').status, 2);
 });
 
