@@ -33,7 +33,7 @@ import { firstSwap as startSwap, releaseFirstSwap } from './first-swap.js';
   var configUrl = script && script.getAttribute('data-config');
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
   var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);
-  var entryUrl = new URL('./index.js', base).href;
+  var entryUrl = new URL('./runtime.js', base).href;
 
   // The first swap needs only the start part, and it is in this very file, so it
   // costs no request after this one. The runtime (entry, glue, wasm) is requested
@@ -144,7 +144,7 @@ import { firstSwap as startSwap, releaseFirstSwap } from './first-swap.js';
   }
 
   // A problem found here becomes an instance of the entry's error classes once the
-  // entry is loaded (defined once, in index.js).
+  // entry is loaded (defined once, in runtime.js).
   function problem(config, message) {
     return { vitrineProblem: true, config: config, message: message };
   }

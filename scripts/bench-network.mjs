@@ -557,7 +557,7 @@ try {
   console.log(`== Network benchmark: first and repeat visit, vitrine vs GrowthBook 1.8.0 script tag (Chromium ${browser.version()}, ${origin})`);
   const gz = (paths) => kb(paths.reduce((n, p) => n + assets.get(p).gz.length, 0));
   console.log(`gzip sizes: vitrine ${gz(['/pkg/vitrine.js'])} before the first swap (the loader with its start part in JavaScript), ` +
-    `${gz(['/pkg/index.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm'])} of runtime after it, GrowthBook ${kb(assets.get('/vendor/growthbook/auto.min.js').gz.length + assets.get(`/api/features/${CLIENT_KEY}`).gz.length)} (auto.min.js + payload); ` +
+    `${gz(['/pkg/runtime.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm'])} of runtime after it, GrowthBook ${kb(assets.get('/vendor/growthbook/auto.min.js').gz.length + assets.get(`/api/features/${CLIENT_KEY}`).gz.length)} (auto.min.js + payload); ` +
     `vitrine's loader: ${VITRINE_TIMEOUT ? `data-timeout="${VITRINE_TIMEOUT}"` : 'default data-timeout (3000 ms)'}`);
 
   // Every variant must personalize before anything is measured.

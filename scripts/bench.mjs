@@ -35,7 +35,8 @@ try {
   const row = (name, x, note = '') => console.log(`| ${name.padEnd(53)} | ${ms(x.median)} | ${String(x.iterations).padStart(5)} | ${note}`);
   console.log(`| ${'measurement'.padEnd(53)} | ${'median'.padStart(11)} | ${'runs'.padStart(5)} | note`);
   console.log(`|${'-'.repeat(55)}|${'-'.repeat(13)}|${'-'.repeat(7)}|------`);
-  row('(a0) start() with 1,000 rules, then stop()', r.start, 'read + compile + storage + first plan + apply');
+  row('(a0) start() with 1,000 rules, then stop()', r.start, 'read + compile + storage + first plan + apply (after 20 warm-up starts)');
+  row("(a0') the page's first start() with 1,000 rules", r.startCold, 'one sample: cold code (V8 compiles each wasm function on first call)');
   row('(a) validateConfig of 1,000 rules (validator part)', r.validate, 'with every message (CLI, debug)');
   row('(b) vitrine: full evaluation of 1,000 rules', r.refresh, 'refresh(): all rules + re-apply 394 to the DOM');
   row('(b2) vitrine: signal no rule reads (incremental)', r.incremental, 'track(): nothing re-evaluated');

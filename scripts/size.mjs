@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CRITICAL_FILES = ['vitrine.js'];
-export const RUNTIME_FILES = ['index.js', 'vitrine_core.js', 'vitrine_core_bg.wasm'];
+export const RUNTIME_FILES = ['runtime.js', 'vitrine_core.js', 'vitrine_core_bg.wasm'];
 export const PAGE_FILES = [...CRITICAL_FILES, ...RUNTIME_FILES];
 
 export function report({ enforce }) {

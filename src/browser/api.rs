@@ -42,12 +42,16 @@ impl Vitrine {
     /// (with `errors: [{path, message}]`) when the config is invalid; the page is
     /// then left untouched. `handover`, when given, is called right before the first
     /// plan is applied, in the same task (the loader's first swap hands the page
-    /// back there, so no frame paints between the two).
+    /// back there, so no frame paints between the two). `listening(name)`, when
+    /// given, says whether anyone listens to an event: the details of `apply`,
+    /// `revert` and `exposure` are then only built for a listener (1,000 rules
+    /// starting at once are 1,000 objects nobody reads otherwise).
     pub fn start(
         config: JsValue,
         emit: js_sys::Function,
         debug: bool,
         handover: Option<js_sys::Function>,
+        listening: Option<js_sys::Function>,
     ) -> Result<Vitrine, JsValue> {
         let value = from_js(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
@@ -60,7 +64,7 @@ impl Vitrine {
         if !selector_problems.is_empty() {
             return Err(error::config(&selector_problems));
         }
-        let shell = Shell::start(config, emit, debug, handover)?;
+        let shell = Shell::start(config, emit, debug, handover, listening)?;
         Ok(Vitrine { shell: Some(shell) })
     }
 

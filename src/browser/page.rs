@@ -54,12 +54,25 @@ pub fn context_with(timezone: bool) -> Context {
 }
 
 /// The visitor's IANA time zone (`America/Sao_Paulo`), or "" when Intl cannot say.
+/// Read once per page: building a `DateTimeFormat` is the dearest thing a start
+/// asks the page (a page that starts vitrine again, after a consent change or in
+/// a single-page app, does not pay it twice; a time zone change mid-visit is not
+/// worth following).
 fn timezone() -> String {
-    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
-    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
-        .ok()
-        .and_then(|tz| tz.as_string())
-        .unwrap_or_default()
+    thread_local! {
+        static ZONE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+    }
+    ZONE.with(|zone| {
+        zone.get_or_init(|| {
+            let format =
+                js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+            js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+                .ok()
+                .and_then(|tz| tz.as_string())
+                .unwrap_or_default()
+        })
+        .clone()
+    })
 }
 
 /// 128 random bits as hex, from the browser's CSPRNG (works outside secure contexts,

@@ -20,6 +20,7 @@ use crate::engine::signal::Signal;
 
 mod collect;
 mod consent;
+mod events;
 mod prompt;
 
 use super::applier::Applier;
@@ -57,6 +58,8 @@ pub struct Shell {
     applier: Applier,
     storage: Option<Storage>,
     emit: js_sys::Function,
+    /// Whether an event has a listener (see `Vitrine::start`); none: every event does.
+    listening: Option<js_sys::Function>,
     debug: bool,
     outbox: Vec<(&'static str, JsValue)>,
     click_collector: Option<EventListener>,
@@ -117,6 +120,7 @@ impl Shell {
         emit: js_sys::Function,
         debug: bool,
         handover: Option<js_sys::Function>,
+        listening: Option<js_sys::Function>,
     ) -> Result<Shared, JsValue> {
         let document = page::document()
             .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
@@ -147,6 +151,7 @@ impl Shell {
                 applier: Applier::new(document.clone()),
                 storage,
                 emit,
+                listening,
                 debug,
                 outbox: Vec::new(),
                 click_collector: None,
@@ -312,64 +317,7 @@ impl Shell {
                 self.warn(warning);
             }
         }
-        for &i in &diff.stopped {
-            let rule = self.engine.decision_id(i).to_owned();
-            self.queue("revert", js_object(&[("rule", rule.as_str().into())]));
-        }
-        for &i in &diff.started {
-            let rule = self.engine.decision_id(i).to_owned();
-            self.queue("apply", js_object(&[("rule", rule.as_str().into())]));
-            // An exposure: the visitor now sees this rule or experiment variant.
-            if let Some(decision) = self.engine.decision_value_at(i) {
-                self.push_to_data_layer(&decision);
-                self.queue("exposure", to_js(&decision));
-            }
-        }
-    }
-
-    /// `window.dataLayer.push({event, vitrine_kind, vitrine_id, vitrine_variant})`
-    /// when the config asks for it and its consent categories are granted.
-    fn push_to_data_layer(&mut self, decision: &crate::engine::Value) {
-        let Some(sink) = &self.engine.config().exposures else {
-            return;
-        };
-        if !sink
-            .consent
-            .iter()
-            .all(|c| self.engine.consent().is_granted(c))
-        {
-            return;
-        }
-        let Some(window) = page::window() else { return };
-        let text = |k: &str| {
-            decision
-                .get(k)
-                .and_then(|v| v.as_str())
-                .map(JsValue::from_str)
-        };
-        let entry = js_object(&[
-            ("event", JsValue::from_str(&sink.event)),
-            ("vitrine_kind", text("kind").unwrap_or(JsValue::UNDEFINED)),
-            ("vitrine_id", text("id").unwrap_or(JsValue::UNDEFINED)),
-            (
-                "vitrine_variant",
-                text("variant").unwrap_or(JsValue::UNDEFINED),
-            ),
-        ]);
-        let key = JsValue::from_str("dataLayer");
-        let mut layer = js_sys::Reflect::get(&window, &key).unwrap_or(JsValue::UNDEFINED);
-        if layer.is_undefined() || layer.is_null() {
-            layer = js_sys::Array::new().into();
-            let _ = js_sys::Reflect::set(&window, &key, &layer);
-        }
-        // GTM replaces `push`; call whatever is there, and never let it break us.
-        let pushed = js_sys::Reflect::get(&layer, &JsValue::from_str("push"))
-            .ok()
-            .and_then(|p| p.dyn_into::<js_sys::Function>().ok())
-            .map(|push| push.call1(&layer, &entry));
-        if !matches!(pushed, Some(Ok(_))) {
-            self.warn("could not push the exposure onto window.dataLayer".into());
-        }
+        self.announce(&diff);
     }
 
     fn sync_from_storage(&mut self) {

@@ -355,7 +355,7 @@ describe('script tag', () => {
     assert.equal(await page.getAttribute('#title', 'data-seen'), 'yes');
     assert.deepEqual(
       [...new Set(log.requests)].sort(),
-      ['/pkg/index.js', '/pkg/vitrine.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm', '/tag-inline.html'],
+      ['/pkg/runtime.js', '/pkg/vitrine.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm', '/tag-inline.html'],
     );
     await context.close();
   });

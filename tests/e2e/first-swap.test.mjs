@@ -1,6 +1,6 @@
 // The first swap, before the runtime: the script-tag loader carries the start part
 // (js/first-swap.js, the first swap in JavaScript) and runs it at once, which applies the rules the page alone
-// decides; the runtime (index.js and its wasm) is requested after. These tests hold the
+// decides; the runtime (runtime.js and its wasm) is requested after. These tests hold the
 // runtime's entry back with a route and look at the page in between, frame by
 // frame: what the start part applied is shown, what waits for the runtime stays
 // hidden, the runtime takes over without a frame of the original, and a runtime
@@ -85,7 +85,7 @@ async function openHeld(path, context, prepare) {
   const released = new Promise((r) => { release = r; });
   let requested;
   const entryRequested = new Promise((r) => { requested = r; });
-  await p.route('**/pkg/index.js', async (route) => {
+  await p.route('**/pkg/runtime.js', async (route) => {
     requested();
     await released;
     await route.continue();
@@ -240,10 +240,10 @@ test('a server that labels the loader with another charset: the start part still
     response,
     headers: { ...response.headers(), 'content-type': 'text/javascript; charset=windows-1252' },
   }));
-  // The runtime's parts are preloaded in parallel with the first swap (index.js is held
+  // The runtime's parts are preloaded in parallel with the first swap (runtime.js is held
   // back here, so the swap cannot have waited for them); nothing else is fetched.
   const pkg = requests.filter((r) => r.startsWith('/pkg/'));
   assert.equal(pkg[0], '/pkg/vitrine.js', 'the loader comes first');
-  const runtime = new Set(['/pkg/index.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm']);
+  const runtime = new Set(['/pkg/runtime.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm']);
   assert.deepEqual(pkg.slice(1).filter((r) => !runtime.has(r)), [], 'only the runtime is fetched beside the loader, never an on-demand part');
 });

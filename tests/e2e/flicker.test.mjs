@@ -69,7 +69,7 @@ test('if vitrine cannot load, the hidden targets are revealed at the timeout wit
   const context = await browser.newContext();
   await context.addInitScript(recorder);
   const page = await context.newPage();
-  await page.route('**/pkg/index.js', (route) => route.abort());
+  await page.route('**/pkg/runtime.js', (route) => route.abort());
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${site.origin}/`);

@@ -329,7 +329,7 @@ describe('demo shop', () => {
       '/shop.css',
       '/pkg/vitrine.js',
       '/shop.js',
-      '/pkg/index.js',
+      '/pkg/runtime.js',
       '/pkg/vitrine_core.js',
       '/pkg/vitrine_core_bg.wasm',
       '/pkg/consent-ui.js',

@@ -37,6 +37,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'package.json',
     'prompt-ui.js',
     'report.js',
+    'runtime.js',
     'schema.json',
     'sentiment-en.tsv',
     'sentiment-pt-br.tsv',
