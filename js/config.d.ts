@@ -30,6 +30,10 @@ export interface VitrineConfig {
   models?: Model[];
   /** Also push every exposure onto `window.dataLayer` as `{event, vitrine_kind, vitrine_id, vitrine_variant}`. */
   exposures?: Exposures;
+  /** Conversions, delivered with the exposures (docs/config.md, "Goals and destinations"). */
+  goals?: Goal[];
+  /** The site's own pipeline: exposures and goal events, queued in the browser and sent while their consent is granted. */
+  destinations?: Destination[];
   /** What every pop-up shares. */
   prompts?: {
     /**
@@ -735,6 +739,53 @@ export interface Exposures {
    * @default ["analytics"]
    */
   consent?: CategoryList;
+}
+
+/** A conversion: exactly one of `event`, `click`, `page`, `dwell`. Its events carry the rules and experiment variants the visitor is exposed to. */
+export interface Goal {
+  /** The goal's name: the `event` of its conversions (`vitrine report --goal <id>`). */
+  id: string;
+  /** A `track()` name or a dataLayer event (`purchase`: revenue from `value`, `currency`). */
+  event?: string;
+  /** A click on an element matching this selector (or inside one), once per page view. */
+  click?: string;
+  /** A page view whose path and query match this regular expression. */
+  page?: string;
+  /** An element in view this long, once per page view. */
+  dwell?: {
+    /** The element to watch. */
+    selector: string;
+    /** Time in view in one page view. */
+    ms: number;
+  };
+}
+
+/** Where exposures and conversions go. */
+export interface Destination {
+  /** `dataLayer` (GTM), `gtag` (GA4), `segment` / `rudderstack` (`analytics.track`), `posthog` (`posthog.capture`), `beacon` (JSON batches to the site's collector). */
+  type: 'dataLayer' | 'gtag' | 'segment' | 'rudderstack' | 'posthog' | 'beacon';
+  /**
+   * Events are queued and sent only while all these are granted; withdrawal drops the queue.
+   * @default ["analytics"]
+   */
+  consent?: CategoryList;
+  /** beacon: the collector, a path on this site or an http(s) URL. */
+  url?: string;
+  /**
+   * beacon: allow a collector on another origin.
+   * @default false
+   */
+  crossOrigin?: boolean;
+  /**
+   * beacon: events per request.
+   * @default 20
+   */
+  batchSize?: number;
+  /**
+   * beacon: the longest an event waits for its batch.
+   * @default 5000
+   */
+  flushMs?: number;
 }
 
 /** How signals become profile data: click selectors, affinity half-life, abandonment, identity, search. */

@@ -209,6 +209,15 @@ export interface VitrineInstance {
   /** Resolves when the catalog is in use (a catalog of more than 250 products is
    * read in chunks after start, so the page is never blocked for long). */
   catalogReady: Promise<void>;
+  /** The config's destinations (docs/config.md, "Goals and destinations"). */
+  delivery: {
+    /** Sends what is queued now; resolves when the beacons answered. */
+    flush(): Promise<unknown>;
+    /** Per destination, in config order. */
+    state(): Array<{ type: 'dataLayer' | 'gtag' | 'segment' | 'rudderstack' | 'posthog' | 'beacon'; open: boolean; queued: number; bytes: number; drops: number }>;
+  };
+  /** Resolves when the delivery part is loaded (at once without destinations). */
+  deliveryReady: Promise<void>;
   /** Reverts every change, detaches every listener, writes pending data. */
   stop(): void;
 }

@@ -117,6 +117,15 @@ export async function start(options = {}) {
   };
   if (handover !== undefined && typeof handover !== 'function') throw vitrineError('start({ handover }) must be a function');
   const given = chunked ? withoutCatalog() : json;
+  // Exposures of the start itself are kept for the delivery part, which loads
+  // after it (only for a config with destinations).
+  const delivering = typeof document !== 'undefined' && Array.isArray(given?.destinations) && given.destinations.length > 0;
+  const beforeDelivery = [];
+  const keepExposure = (detail) => beforeDelivery.push(['exposure', detail]);
+  if (delivering) {
+    if (!listeners.has('exposure')) listeners.set('exposure', new Set());
+    listeners.get('exposure').add(keepExposure);
+  }
   let core;
   try {
     // The runtime builds the details of apply/revert/exposure only for a listener.
@@ -150,7 +159,11 @@ export async function start(options = {}) {
     return core.consentSet(changes, 'api');
   };
   const instance = {
-    track: live((name, props) => core.track(String(name ?? ''), props)),
+    track: live((name, props) => {
+      const counted = core.track(String(name ?? ''), props);
+      if (delivering) toDelivery('event', String(name ?? ''), props);
+      return counted;
+    }),
     identify: live((id, traits) => core.identify(id, traits)),
     storage: live(() => core.storage()),
     cart: {
@@ -220,12 +233,44 @@ export async function start(options = {}) {
       removeOverlay?.();
       removeConsentUi?.();
       prompts.closeAll();
+      delivery?.stop();
       core.stop();
       core.free();
       listeners.clear();
     },
   };
   instance.catalogReady = chunked ? readCatalog(catalog, core, () => stopped) : Promise.resolve();
+  // Delivery to the site's pipeline (js/delivery.js), for a config with destinations.
+  let delivery = null;
+  const toDelivery = (kind, ...args) => (delivery ? delivery[kind](...args) : beforeDelivery.push([kind, ...args]));
+  instance.delivery = {
+    /** Sends what is queued now (resolves when the beacons answered). */
+    flush: () => delivery?.flush() ?? Promise.resolve(),
+    /** Per destination: `{type, open, queued, bytes, drops}`. */
+    state: () => delivery?.state() ?? [],
+  };
+  instance.deliveryReady = !delivering ? Promise.resolve() : import('./delivery.js').then(
+    (m) => {
+      if (stopped) return;
+      delivery = m.mountDelivery(core.delivery(), {
+        unit: () => core.unit(),
+        granted: () => core.consentGet(),
+        // What a conversion carries: the rules and experiment variants applied now.
+        exposed: () => core.decisions().filter((d) => d.applied).map(({ kind, id, variant }) => (variant === undefined ? { kind, id } : { kind, id, variant })),
+        warn: (message) => {
+          if (debug) console.warn(`[vitrine] ${message}`);
+          emit('warning', { message });
+        },
+        debug: Boolean(debug),
+      });
+      listeners.get('exposure')?.delete(keepExposure);
+      instance.on('exposure', (detail) => delivery.exposure(detail));
+      instance.on('consent', () => delivery.consent());
+      instance.on('erase', () => delivery.erase());
+      for (const [kind, ...args] of beforeDelivery.splice(0)) delivery[kind](...args);
+    },
+    (error) => console.error('[vitrine] could not load the delivery part', error),
+  );
   let removeOverlay = null;
   let removeConsentUi = null;
   // The config's consent.ui (true or {language}; the runtime accepted it above),

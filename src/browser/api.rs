@@ -180,6 +180,33 @@ impl Vitrine {
         self.run(|shell| Ok(shell.storage_kind().to_owned()))
     }
 
+    /// The accepted `goals` and `destinations` (defaults filled in) for the
+    /// delivery part, or `null` when the config has no destination.
+    pub fn delivery(&self) -> Result<JsValue, JsValue> {
+        self.run(|shell| {
+            let config = shell.engine().config();
+            if config.destinations.is_empty() {
+                return Ok(JsValue::NULL);
+            }
+            Ok(to_js(&object(vec![
+                (
+                    "goals",
+                    Value::Array(config.goals.iter().map(|g| g.to_value()).collect()),
+                ),
+                (
+                    "destinations",
+                    Value::Array(config.destinations.iter().map(|d| d.to_value()).collect()),
+                ),
+            ])))
+        })
+    }
+
+    /// The id experiments bucket on (the unit of `vitrine report`), or `undefined`
+    /// while its consent is not granted.
+    pub fn unit(&self) -> Result<Option<String>, JsValue> {
+        self.run(|shell| Ok(shell.engine().unit().map(str::to_owned)))
+    }
+
     /// Adds an item (`{id, name, category, price, quantity}`) to the cart.
     #[wasm_bindgen(js_name = cartAdd)]
     pub fn cart_add(&self, item: JsValue) -> Result<bool, JsValue> {

@@ -4,6 +4,7 @@
 
 use crate::engine::action::{Action, ActionKind};
 use crate::engine::config::Config;
+use crate::engine::delivery::Trigger;
 use crate::engine::diagnostic::Diagnostic;
 
 use super::page;
@@ -42,6 +43,8 @@ enum Place {
     /// Experiment, variant, action, field.
     Variant(usize, usize, usize, &'static str),
     Click,
+    /// Goal, field (`click` or `dwell.selector`).
+    Goal(usize, &'static str),
 }
 
 impl Place {
@@ -52,6 +55,7 @@ impl Place {
                 format!("experiments[{e}].variants[{v}].actions[{a}].{name}")
             }
             Place::Click => format!("profile.clicks.{selector}"),
+            Place::Goal(g, name) => format!("goals[{g}].{name}"),
         }
     }
 }
@@ -86,6 +90,15 @@ fn all_selectors(config: &Config) -> Vec<(Place, &str)> {
     }
     for (selector, _) in &config.tracking.clicks {
         all.push((Place::Click, selector.as_str()));
+    }
+    for (g, goal) in config.goals.iter().enumerate() {
+        match &goal.trigger {
+            Trigger::Click(selector) => all.push((Place::Goal(g, "click"), selector.as_str())),
+            Trigger::Dwell { selector, .. } => {
+                all.push((Place::Goal(g, "dwell.selector"), selector.as_str()))
+            }
+            _ => {}
+        }
     }
     all
 }

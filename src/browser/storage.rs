@@ -11,6 +11,9 @@ use crate::engine::runtime::Partition;
 use super::json::from_text;
 
 pub const PREFIX: &str = "vitrine:";
+/// `vitrine:queue:<category>`: events waiting for a destination, kept and read by
+/// the delivery part; `clear` (erase) deletes them with the rest.
+const QUEUE_PREFIX: &str = "queue:";
 
 pub struct Storage {
     local: web_sys::Storage,
@@ -40,6 +43,10 @@ impl Storage {
             let Some(category) = key.strip_prefix(PREFIX) else {
                 continue;
             };
+            // The delivery part's queues (js/delivery.js) are its own to read.
+            if category.starts_with(QUEUE_PREFIX) {
+                continue;
+            }
             let Ok(Some(text)) = self.local.get_item(&key) else {
                 continue;
             };

@@ -37,6 +37,9 @@ pub struct Config {
     pub experiments: Vec<super::experiment::Experiment>,
     /// Where exposures are reported besides `on('exposure')`, if anywhere.
     pub exposures: Option<ExposureSink>,
+    /// Conversions (`goals`) and where exposures and conversions are delivered.
+    pub goals: Vec<super::delivery::Goal>,
+    pub destinations: Vec<super::delivery::Destination>,
     /// How signals become profile data (the `profile` section).
     pub tracking: super::tracking::Tracking,
     /// Products and complements for recommendations.
@@ -92,6 +95,8 @@ pub(crate) const ROOT_FIELDS: &[&str] = &[
     "experiments",
     "savedGroups",
     "exposures",
+    "goals",
+    "destinations",
     "profile",
     "catalog",
     "models",
@@ -249,6 +254,8 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         }
     }
     let exposures = get(map, "exposures").and_then(|v| parse_exposures(v, &known, diags));
+    let goals = super::delivery::parse_goals(get(map, "goals"), diags);
+    let destinations = super::delivery::parse_destinations(get(map, "destinations"), &known, diags);
     let tracking = super::tracking::parse(get(map, "profile"), diags);
     let catalog = super::catalog::parse(get(map, "catalog"), diags);
     let models = super::model::parse(get(map, "models"), diags);
@@ -284,6 +291,8 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         rules,
         experiments,
         exposures,
+        goals,
+        destinations,
         tracking,
         catalog,
         models,

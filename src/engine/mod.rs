@@ -17,6 +17,7 @@ pub mod config;
 pub mod consent;
 pub mod consent_config;
 pub mod decide;
+pub mod delivery;
 pub mod diagnostic;
 pub mod ecommerce;
 pub mod experiment;

@@ -207,6 +207,11 @@ impl Engine {
         }
     }
 
+    /// The id experiments bucket on, for whoever reports their results.
+    pub fn unit(&self) -> Option<&str> {
+        self.bucketing_id()
+    }
+
     /// The id experiments and holdouts bucket on: the customer id when the config
     /// says so and it is known, else the anonymous visitor id (if it may be kept).
     fn bucketing_id(&self) -> Option<&str> {

@@ -910,6 +910,56 @@ fn defs() -> Vec<(String, S)> {
             .doc("Also push every exposure onto `window.dataLayer` as `{event, vitrine_kind, vitrine_id, vitrine_variant}`."),
         ),
         (
+            "Goal".into(),
+            closed(
+                vec![
+                    ("id", id().doc("The goal's name: the `event` of its conversions (`vitrine report --goal <id>`).")),
+                    ("event", id().doc("A `track()` name or a dataLayer event (`purchase`: revenue from `value`, `currency`).")),
+                    ("click", selector().doc("A click on an element matching this selector (or inside one), once per page view.")),
+                    ("page", string(MAX_SELECTOR_LEN).doc("A page view whose path and query match this regular expression.")),
+                    (
+                        "dwell",
+                        closed(
+                            vec![
+                                ("selector", selector().doc("The element to watch.")),
+                                (
+                                    "ms",
+                                    number(1.0, super::delivery::MAX_DWELL_MS)
+                                        .doc("Time in view in one page view."),
+                                ),
+                            ],
+                            &["selector", "ms"],
+                        )
+                        .doc("An element in view this long, once per page view."),
+                    ),
+                ],
+                &["id"],
+            )
+            .doc("A conversion: exactly one of `event`, `click`, `page`, `dwell`. Its events carry the rules and experiment variants the visitor is exposed to."),
+        ),
+        (
+            "Destination".into(),
+            closed(
+                vec![
+                    (
+                        "type",
+                        one_of_strings(super::delivery::DESTINATION_TYPES)
+                            .doc("`dataLayer` (GTM), `gtag` (GA4), `segment` / `rudderstack` (`analytics.track`), `posthog` (`posthog.capture`), `beacon` (JSON batches to the site's collector)."),
+                    ),
+                    (
+                        "consent",
+                        consent_list(super::delivery::DEFAULT_CATEGORY, "Events are queued and sent only while all these are granted; withdrawal drops the queue."),
+                    ),
+                    ("url", string(super::delivery::MAX_URL_LEN).doc("beacon: the collector, a path on this site or an http(s) URL.")),
+                    ("crossOrigin", boolean().doc("beacon: allow a collector on another origin.").default(false)),
+                    ("batchSize", integer(1.0, 100.0).doc("beacon: events per request.").default(super::delivery::BATCH_SIZE)),
+                    ("flushMs", integer(100.0, 60_000.0).doc("beacon: the longest an event waits for its batch.").default(super::delivery::FLUSH_MS)),
+                ],
+                &["type"],
+            )
+            .doc("Where exposures and conversions go."),
+        ),
+        (
             "ProfileSettings".into(),
             closed(
                 vec![
@@ -1131,6 +1181,18 @@ pub fn config_schema() -> Value {
             ),
             ("exposures", reference("Exposures")),
             (
+                "goals",
+                array(reference("Goal"))
+                    .set("maxItems", super::delivery::MAX_GOALS as f64)
+                    .doc("Conversions, delivered with the exposures (docs/config.md, \"Goals and destinations\")."),
+            ),
+            (
+                "destinations",
+                array(reference("Destination"))
+                    .set("maxItems", super::delivery::MAX_DESTINATIONS as f64)
+                    .doc("The site's own pipeline: exposures and goal events, queued in the browser and sent while their consent is granted."),
+            ),
+            (
                 "prompts",
                 closed(
                     vec![(
@@ -1256,6 +1318,15 @@ mod tests {
             (
                 "/$defs/Exposures/properties/dataLayer/anyOf/1",
                 config::DATALAYER_FIELDS.to_vec(),
+            ),
+            ("/$defs/Goal", crate::engine::delivery::GOAL_FIELDS.to_vec()),
+            (
+                "/$defs/Goal/properties/dwell",
+                crate::engine::delivery::DWELL_FIELDS.to_vec(),
+            ),
+            (
+                "/$defs/Destination",
+                crate::engine::delivery::DESTINATION_FIELDS.to_vec(),
             ),
             ("/$defs/ProfileSettings", tracking::PROFILE_FIELDS.to_vec()),
             (

@@ -31,6 +31,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'cli.js',
     'config.d.ts',
     'consent-ui.js',
+    'delivery.js',
     'index.d.ts',
     'index.js',
     'overlay.js',
