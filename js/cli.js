@@ -10,14 +10,24 @@
 //   vitrine report <events.ndjson> --goal <event> [--goal …] [--config vitrine.json]
 //                  [--exposure-event vitrine_exposure] [--json] [--absolute] [--alpha 0.05]
 //     The same from raw events (GA4's BigQuery export shape, or flat rows), attributed
-//     as GrowthBook does (js/report.js, aggregateEvents).
+//     as GrowthBook does (js/report.js, aggregateEvents). The file is read as a stream
+//     and reduced as it goes (a progress bar and the peak memory on stderr); with
+//     --engine duckdb (and always for .csv and .parquet) DuckDB reduces it in SQL
+//     (js/report-sql.js; the optional package @duckdb/node-api).
+//   vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from --to]
+//     Prints the same reduction for BigQuery over a GA4 export's events_* tables; its
+//     result, saved as CSV, is what --aggregates reads.
 // Usage errors exit 2.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 
 const USAGE = [
   'usage: vitrine validate <config.json>',
   '       vitrine report --aggregates <file.csv|file.json> [--json] [--absolute] [--alpha 0.05]',
-  '       vitrine report <events.ndjson> --goal <event> [--goal ...] [--config vitrine.json] [--exposure-event name] [--json] [--absolute] [--alpha 0.05]',
+  '       vitrine report <events.ndjson|.csv|.parquet> --goal <event> [--goal ...] [--config vitrine.json] [--exposure-event name] [--engine duckdb|node] [--json] [--absolute] [--alpha 0.05]',
+  '       vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from YYYYMMDD] [--to YYYYMMDD]',
+  '       vitrine report --sql duckdb <events> --goal <event>',
 ].join('\n');
 const [command, ...args] = process.argv.slice(2);
 
@@ -118,8 +128,94 @@ function printTable(entry, result, relative, alpha) {
   }
 }
 
+/** How DuckDB reads an events file: by its extension, or an NDJSON's first row. */
+async function shapeOf(file) {
+  if (file.endsWith('.parquet')) return 'ga4-parquet';
+  if (file.endsWith('.csv')) return 'flat-csv';
+  const lines = createInterface({ input: createReadStream(file, { end: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    lines.close();
+    try {
+      return typeof JSON.parse(line).event_name === 'string' ? 'ga4-json' : 'flat-json';
+    } catch {
+      return 'flat-json';
+    }
+  }
+  return 'flat-json';
+}
+
+/** The config's variant order (its first is the control) and weights, where it has them. */
+function withConfig(entries, config) {
+  const described = new Map((Array.isArray(config?.experiments) ? config.experiments : [])
+    .filter((e) => e && Array.isArray(e.variants) && e.variants.every((v) => v && typeof v === 'object'))
+    .map((e) => [String(e.id), e.variants]));
+  return entries.map((entry) => {
+    const variants = described.get(entry.experiment);
+    if (!variants) return entry;
+    const order = variants.map((v) => String(v.id));
+    const weighted = variants.every((v) => typeof v.weight === 'number');
+    const sorted = order.map((name) => entry.variants.find((v) => v.name === name) ?? { name, units: 0, sum: 0 });
+    return { ...entry, variants: sorted, weights: weighted ? variants.map((v) => v.weight) : order.map(() => 1) };
+  });
+}
+
+/** `--sql bigquery --dataset p.d` (or `--sql duckdb <events>`): the reduction's SQL. */
+async function printSql(options) {
+  if (options.goals.length === 0) usage('--sql needs --goal <event name>');
+  const sql = await import('./report-sql.js');
+  try {
+    if (options.sql === 'bigquery') {
+      process.stdout.write(sql.bigQuery({ dataset: options.dataset, goals: options.goals, exposureEvent: options.exposureEvent, from: options.from, to: options.to }));
+    } else if (options.sql === 'duckdb' && options.events) {
+      const names = [options.exposureEvent ?? 'vitrine_exposure', ...options.goals].map((g) => `'${g}'`);
+      process.stdout.write(`${sql.coreQuery(sql.duckdbSource(options.events, await shapeOf(options.events), names), { goals: options.goals, exposureEvent: options.exposureEvent }).replaceAll('FLOAT64', 'DOUBLE')};\n`);
+    } else usage('--sql is bigquery (with --dataset) or duckdb (with an events file)');
+  } catch (error) {
+    console.error(`vitrine: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+/**
+ * The lines of a file as a stream, with a progress bar on stderr (redrawn in place
+ * on a terminal, a line per tenth otherwise). `done()` ends the bar.
+ */
+async function streamLines(file) {
+  const total = (await stat(file)).size;
+  const input = createReadStream(file);
+  let bytes = 0;
+  let shown = -1;
+  const tty = process.stderr.isTTY;
+  const draw = () => {
+    const share = total > 0 ? bytes / total : 1;
+    const step = tty ? Math.floor(share * 100) : Math.floor(share * 10);
+    if (step === shown) return;
+    shown = step;
+    const width = 30;
+    const filled = Math.round(share * width);
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(100 * share).toFixed(0).padStart(3)} % of ${(total / 1e6).toFixed(1)} MB`;
+    process.stderr.write(tty ? `\r${bar}` : `${bar}\n`);
+  };
+  input.on('data', (chunk) => {
+    bytes += chunk.length;
+    draw();
+  });
+  // The iterator is made now: readline only buffers lines for an iterator that
+  // exists, and the reader awaits its wasm before it asks for the first line.
+  const iterator = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  return {
+    lines: { [Symbol.asyncIterator]: () => iterator },
+    done: () => {
+      bytes = total;
+      draw();
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
 async function report(argv) {
-  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined };
+  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined, engine: undefined, sql: undefined, dataset: undefined, from: undefined, to: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--aggregates') options.file = argv[++i];
@@ -129,24 +225,45 @@ async function report(argv) {
     else if (arg === '--goal') options.goals.push(argv[++i]);
     else if (arg === '--config') options.config = argv[++i];
     else if (arg === '--exposure-event') options.exposureEvent = argv[++i];
+    else if (arg === '--engine') options.engine = argv[++i];
+    else if (arg === '--sql') options.sql = argv[++i];
+    else if (arg === '--dataset') options.dataset = argv[++i];
+    else if (arg === '--from') options.from = argv[++i];
+    else if (arg === '--to') options.to = argv[++i];
     else if (!arg.startsWith('--') && options.events === undefined) options.events = arg;
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
+  if (options.sql !== undefined) return printSql(options);
   if (!options.file === !options.events) usage('report needs --aggregates <file> or an events file');
+  if (options.engine !== undefined && options.engine !== 'duckdb' && options.engine !== 'node') usage('--engine is duckdb or node');
   if (options.events && (options.goals.length === 0 || options.goals.some((g) => !g))) usage('report <events> needs --goal <event name>');
   if (!(options.alpha > 0 && options.alpha < 1)) usage('--alpha must be between 0 and 1');
   const { analyse, verdict, aggregateEvents } = await import('./report.js');
   const source = options.file ?? options.events;
   let found;
   try {
-    const text = await readFile(source, 'utf8');
     if (options.file) {
-      found = experiments(aggregateRows(options.file, text));
+      found = experiments(aggregateRows(options.file, await readFile(source, 'utf8')));
     } else {
       const config = options.config ? JSON.parse(await readFile(options.config, 'utf8')) : undefined;
-      const { entries, unreadable } = await aggregateEvents(text, { goals: options.goals, config, exposureEvent: options.exposureEvent });
-      if (unreadable.length) console.error(`${source}: ${unreadable.length} line(s) not read as events (first: line ${unreadable[0]})`);
+      const shape = await shapeOf(source);
+      if (options.engine === 'duckdb' || (options.engine === undefined && !shape.endsWith('json'))) {
+        if (options.engine === 'node') usage('only NDJSON is read without DuckDB (--engine duckdb)');
+        const { duckdbAggregates } = await import('./report-sql.js');
+        const started = Date.now();
+        const rows = await duckdbAggregates(source, shape, { goals: options.goals, exposureEvent: options.exposureEvent });
+        console.error(`${source}: reduced by DuckDB in ${((Date.now() - started) / 1000).toFixed(1)} s; peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+        found = withConfig(experiments(rows.map((row, i) => ({ row, where: `${source}: result row ${i + 1}` }))), config);
+      } else {
+      const started = Date.now();
+      const { lines, done } = await streamLines(source);
+      const { entries, read, unreadable } = await aggregateEvents(lines, { goals: options.goals, config, exposureEvent: options.exposureEvent });
+      done();
+      if (unreadable.length) console.error(`${source}: ${unreadable.length}${unreadable.length === 1000 ? '+' : ''} line(s) not read as events (first: line ${unreadable[0]})`);
+      const peak = process.resourceUsage().maxRSS / 1024;
+      console.error(`${source}: ${read.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s; peak memory ${peak.toFixed(0)} MB`);
       found = entries;
+      }
     }
   } catch (error) {
     console.error(error instanceof SyntaxError ? `${options.config ?? source}: not valid JSON (${error.message})` : error.message);

@@ -107,23 +107,33 @@ function readEvent(row) {
 /**
  * Per experiment and goal, each variant's totals from raw events, attributed as
  * GrowthBook does (the report part's `attribute`): exposures are the `exposureEvent`
- * events (vitrine's `vitrine_exposure` on the dataLayer: `vitrine_kind` "experiment",
- * `vitrine_id`, `vitrine_variant`), conversions the `goals` events, with `value` as
- * their revenue. With `config` (vitrine.json) the variants are its experiment's, in
- * its order, with its weights; without, "control" first, then the others by name.
- * Returns the entries `analyse()` takes, and the lines that could not be read.
+ * events (vitrine's `vitrine_exposure` on the dataLayer and the beacon: `vitrine_kind`
+ * "experiment", `vitrine_id`, `vitrine_variant`), conversions the `goals` events, with
+ * `value` as their revenue. With `config` (vitrine.json) the variants are its
+ * experiment's, in its order, with its weights; without, "control" first, then the
+ * others by name. `lines` is the text of an export, or an (async) iterable of its
+ * lines: the events are reduced as they are read and never held (per unit, its first
+ * exposure per experiment; per conversion, three numbers). Returns the entries
+ * `analyse()` takes, how many events were read, and the lines that could not be.
  */
-export async function aggregateEvents(text, { goals, config, exposureEvent = 'vitrine_exposure' }) {
+export async function aggregateEvents(lines, { goals, config, exposureEvent = 'vitrine_exposure' }) {
   const part = await reportPart();
   const units = new Map();
   const unitIndex = (id) => {
-    if (!units.has(id)) units.set(id, units.size);
-    return units.get(id);
+    let i = units.get(id);
+    if (i === undefined) {
+      i = units.size;
+      units.set(id, i);
+    }
+    return i;
   };
-  const exposures = new Map(); // experiment -> [[unit, variant name, time]]
-  const conversions = new Map(goals.map((g) => [g, { triples: [], valued: false }]));
+  const exposures = new Map(); // experiment -> Map(unit -> [variant name, first time])
+  const conversions = new Map(goals.map((g) => [g, { triples: new Numbers(), valued: false }]));
   const unreadable = [];
-  text.split(/\r?\n/).forEach((line, i) => {
+  let read = 0;
+  let number = 0;
+  const take = (line) => {
+    number += 1;
     if (!line.trim()) return;
     let event;
     try {
@@ -132,21 +142,28 @@ export async function aggregateEvents(text, { goals, config, exposureEvent = 'vi
       event = null;
     }
     if (!event || (typeof event.unit !== 'string' && typeof event.unit !== 'number') || !Number.isFinite(event.timeMs)) {
-      unreadable.push(i + 1);
+      if (unreadable.length < 1000) unreadable.push(number);
       return;
     }
+    read += 1;
     const p = event.params;
     if (event.name === exposureEvent && p.vitrine_kind === 'experiment' && p.vitrine_id != null && p.vitrine_variant != null) {
       const id = String(p.vitrine_id);
-      if (!exposures.has(id)) exposures.set(id, []);
-      exposures.get(id).push([unitIndex(String(event.unit)), String(p.vitrine_variant), event.timeMs]);
+      let seen = exposures.get(id);
+      if (!seen) exposures.set(id, (seen = new Map()));
+      const unit = unitIndex(String(event.unit));
+      const first = seen.get(unit);
+      // Only the first exposure decides the unit's variant (GrowthBook's rule).
+      if (!first || event.timeMs < first[1]) seen.set(unit, [String(p.vitrine_variant), event.timeMs]);
     } else if (conversions.has(event.name)) {
       const value = Number(p.value ?? 0);
       const goal = conversions.get(event.name);
       goal.valued ||= p.value != null;
       goal.triples.push(unitIndex(String(event.unit)), event.timeMs, Number.isFinite(value) ? value : 0);
     }
-  });
+  };
+  if (typeof lines === 'string') lines.split(/\r?\n/).forEach(take);
+  else for await (const line of lines) take(line);
   // Only an experiment the config describes with its variants is taken from it.
   const described = (e) => e && typeof e === 'object' && Array.isArray(e.variants) && e.variants.length > 0 && e.variants.every((v) => v && typeof v === 'object');
   const configured = new Map((Array.isArray(config?.experiments) ? config.experiments : []).filter(described).map((e) => [String(e.id), e]));
@@ -155,12 +172,15 @@ export async function aggregateEvents(text, { goals, config, exposureEvent = 'vi
     const known = configured.get(experiment);
     const names = known
       ? known.variants.map((v) => String(v.id))
-      : [...new Set(seen.map(([, v]) => v))].sort((a, b) => (a === 'control' ? -1 : b === 'control' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+      : [...new Set([...seen.values()].map(([v]) => v))].sort((a, b) => (a === 'control' ? -1 : b === 'control' ? 1 : a < b ? -1 : a > b ? 1 : 0));
     const weights = known && known.variants.every((v) => typeof v.weight === 'number') ? known.variants.map((v) => v.weight) : names.map(() => 1);
     const position = new Map(names.map((n, i) => [n, i]));
-    const triples = Float64Array.from(seen.flatMap(([unit, variant, time]) => (position.has(variant) ? [unit, position.get(variant), time] : [])));
+    const triples = new Numbers();
+    for (const [unit, [variant, time]] of seen) {
+      if (position.has(variant)) triples.push(unit, position.get(variant), time);
+    }
     for (const [goal, { triples: converted, valued }] of conversions) {
-      const totals = part.attribute(names.length, triples, Float64Array.from(converted));
+      const totals = part.attribute(names.length, triples.array(), converted.array());
       const at = (i, k) => totals[4 * i + k];
       entries.push({ experiment, goal, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 1) })) });
       if (valued) {
@@ -168,5 +188,26 @@ export async function aggregateEvents(text, { goals, config, exposureEvent = 'vi
       }
     }
   }
-  return { entries, unreadable };
+  return { entries, read, unreadable };
+}
+
+/** A growable Float64Array: three numbers per conversion, not an array each. */
+class Numbers {
+  constructor() {
+    this.data = new Float64Array(3 * 1024);
+    this.length = 0;
+  }
+  push(a, b, c) {
+    if (this.length + 3 > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = a;
+    this.data[this.length++] = b;
+    this.data[this.length++] = c;
+  }
+  array() {
+    return this.data.subarray(0, this.length);
+  }
 }

@@ -142,3 +142,84 @@ test('vitrine report <events>: attributed as GrowthBook does, the same figures a
   const byHand = JSON.parse(run('--aggregates', aggregates, '--json').stdout);
   assert.deepEqual(fromEvents, byHand);
 });
+
+test('vitrine report <events> streams the file: a progress bar and the peak memory on stderr, the same figures as from the text', async () => {
+  // 3,000 visitors over 30,000 events; half of them in "b", which converts more.
+  const lines = [];
+  for (let u = 0; u < 3000; u++) {
+    const variant = u % 2 ? 'b' : 'control';
+    lines.push(exposed(`v${u}`, variant, 1000 + u));
+    for (let i = 0; i < 8; i++) lines.push(ga4('page_view', `v${u}`, 2000 + u + i, { page_location: `/p/${i}` }));
+    lines.push(u % (variant === 'b' ? 7 : 9) === 0 ? ga4('purchase', `v${u}`, 3000 + u, { value: 10 + (u % 13) }) : ga4('scroll', `v${u}`, 3000 + u, {}));
+  }
+  const events = join(dir, 'many.ndjson');
+  writeFileSync(events, lines.join('\n'));
+  const out = run(events, '--goal', 'purchase', '--json');
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stderr, /\[#{30}\] 100 % of \d+\.\d MB/);
+  assert.match(out.stderr, /30,000 events in \d+\.\d s; peak memory \d+ MB/);
+  const { aggregateEvents } = await import(join(root, 'pkg', 'report.js'));
+  const { entries } = await aggregateEvents(readFileSync(events, 'utf8'), { goals: ['purchase'] });
+  const streamed = JSON.parse(out.stdout);
+  assert.deepEqual(streamed.map((r) => [r.goal, r.variants.map((v) => [v.name, v.units, v.mean])]), entries.map((e) => [e.goal, e.variants.map((v) => [v.name, v.units, v.sum / v.units])]));
+  assert.equal(streamed[0].variants[1].units, 1500);
+});
+
+// GA4 export rows with 300 visitors, purchases before and after their exposure, and
+// a second goal without values.
+function sqlScenario() {
+  const lines = [];
+  for (let u = 0; u < 300; u++) {
+    const variant = u % 2 ? 'b' : 'control';
+    lines.push(exposed(`v${u}`, variant, 1000 + u));
+    if (u % 5 === 0) lines.push(ga4('purchase', `v${u}`, 500 + u, { value: 99 })); // before the exposure
+    if (u % (variant === 'b' ? 3 : 4) === 0) lines.push(ga4('purchase', `v${u}`, 3000 + u, { value: 10 + (u % 13) + 0.5 }));
+    if (u % 7 === 0) lines.push(ga4('signup', `v${u}`, 4000 + u, {}));
+  }
+  const file = join(dir, 'sql.ndjson');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+test('the DuckDB path, the JavaScript path and the aggregates of the SQL give identical numbers', () => {
+  const events = sqlScenario();
+  const viaNode = run(events, '--goal', 'purchase', '--goal', 'signup', '--json', '--engine', 'node');
+  const viaDuckdb = run(events, '--goal', 'purchase', '--goal', 'signup', '--json', '--engine', 'duckdb');
+  assert.equal(viaNode.status, 0, viaNode.stderr);
+  assert.equal(viaDuckdb.status, 0, viaDuckdb.stderr);
+  assert.match(viaDuckdb.stderr, /reduced by DuckDB/);
+  const node = JSON.parse(viaNode.stdout);
+  assert.deepEqual(node.map((r) => r.goal), ['purchase', 'purchase value', 'signup']);
+  assert.equal(node[0].variants[0].units, 150);
+  assert.deepEqual(JSON.parse(viaDuckdb.stdout), node);
+  // The query's result saved as CSV (what BigQuery's would be) through --aggregates.
+  const sql = spawnSync('node', [cli, 'report', '--sql', 'duckdb', events, '--goal', 'purchase', '--goal', 'signup'], { encoding: 'utf8' });
+  assert.equal(sql.status, 0, sql.stderr);
+  const csv = join(dir, 'sql-result.csv');
+  const rows = execFileSync('node', ['--input-type=module', '-e', `
+    import { DuckDBInstance } from '@duckdb/node-api';
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const rows = (await c.runAndReadAll(${JSON.stringify(sql.stdout.replace(/;\s*$/, ''))})).getRowObjectsJS();
+    console.log(['experiment,goal,variant,units,sum,sum_squares', ...rows.map((r) => [r.experiment, r.goal, r.variant, r.units, r.sum, r.sum_squares ?? ''].join(','))].join('\\n'));
+  `], { encoding: 'utf8', cwd: root });
+  writeFileSync(csv, rows);
+  assert.deepEqual(JSON.parse(run('--aggregates', csv, '--json').stdout), node);
+});
+
+test('vitrine report --sql bigquery prints the golden query, whose core is the one DuckDB ran', () => {
+  const out = spawnSync('node', [cli, 'report', '--sql', 'bigquery', '--dataset', 'shop-analytics.analytics_123456', '--goal', 'purchase', '--goal', 'signup', '--from', '20261101', '--to', '20261130'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  const golden = readFileSync(join(root, 'tests', 'cases', 'bigquery-report.sql'), 'utf8');
+  assert.equal(out.stdout, golden, 'regenerate tests/cases/bigquery-report.sql if the query changed on purpose');
+  assert.match(golden, /FROM `shop-analytics\.analytics_123456\.events_\*`/);
+  assert.match(golden, /_TABLE_SUFFIX >= '20261101'\s+AND _TABLE_SUFFIX <= '20261130'/);
+  // Everything after the events source is the same text DuckDB executed above.
+  const core = (text) => text.slice(text.indexOf('\n),\ngoals AS')).replaceAll('FLOAT64', 'DOUBLE');
+  const duckdb = spawnSync('node', [cli, 'report', '--sql', 'duckdb', sqlScenario(), '--goal', 'purchase', '--goal', 'signup'], { encoding: 'utf8' }).stdout;
+  assert.equal(core(golden), core(duckdb));
+  // Names are ids only: no way to inject SQL through a goal.
+  const bad = spawnSync('node', [cli, 'report', '--sql', 'bigquery', '--dataset', 'p.d', '--goal', "x' OR 1=1 --"], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /is not a valid name/);
+});
