@@ -19,13 +19,13 @@
 //     result, saved as CSV, is what --aggregates reads.
 // Usage errors exit 2.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
 const USAGE = [
   'usage: vitrine validate <config.json>',
   '       vitrine report --aggregates <file.csv|file.json> [--json] [--absolute] [--alpha 0.05]',
-  '       vitrine report <events.ndjson|.csv|.parquet> --goal <event> [--goal ...] [--config vitrine.json] [--exposure-event name] [--engine duckdb|node] [--json] [--absolute] [--alpha 0.05]',
+  '       vitrine report <events.ndjson|.csv|.parquet> --goal <event> [--goal ...] [--config vitrine.json] [--exposure-event name] [--engine duckdb|node] [--json] [--html report.html] [--absolute] [--alpha 0.05]',
   '       vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from YYYYMMDD] [--to YYYYMMDD]',
   '       vitrine report --sql duckdb <events> --goal <event>',
 ].join('\n');
@@ -215,7 +215,7 @@ async function streamLines(file) {
 }
 
 async function report(argv) {
-  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined, engine: undefined, sql: undefined, dataset: undefined, from: undefined, to: undefined };
+  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined, engine: undefined, sql: undefined, dataset: undefined, from: undefined, to: undefined, html: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--aggregates') options.file = argv[++i];
@@ -226,6 +226,7 @@ async function report(argv) {
     else if (arg === '--config') options.config = argv[++i];
     else if (arg === '--exposure-event') options.exposureEvent = argv[++i];
     else if (arg === '--engine') options.engine = argv[++i];
+    else if (arg === '--html') options.html = argv[++i];
     else if (arg === '--sql') options.sql = argv[++i];
     else if (arg === '--dataset') options.dataset = argv[++i];
     else if (arg === '--from') options.from = argv[++i];
@@ -284,6 +285,16 @@ async function report(argv) {
     }
   }
   if (options.json) console.log(JSON.stringify(results, null, 1));
+  if (options.html) {
+    const { reportPage } = await import('./report-html.js');
+    const byKey = new Map(found.map((e) => [`${e.experiment}\u0000${e.goal}`, e]));
+    const withDays = results.map((r) => {
+      const entry = byKey.get(`${r.experiment}\u0000${r.goal}`);
+      return { ...r, daily: entry?.daily, value: Boolean(entry?.variants.some((v) => v.sumSquares !== undefined)) };
+    });
+    await writeFile(options.html, reportPage(withDays, { relative: options.relative, source }));
+    console.error(`wrote ${options.html}`);
+  }
 }
 
 if (command === 'validate') await validate(args);

@@ -182,13 +182,59 @@ export async function aggregateEvents(lines, { goals, config, exposureEvent = 'v
     for (const [goal, { triples: converted, valued }] of conversions) {
       const totals = part.attribute(names.length, triples.array(), converted.array());
       const at = (i, k) => totals[4 * i + k];
-      entries.push({ experiment, goal, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 1) })) });
+      const { conversions: daily, values: dailyValues } = dailySeries(seen, position, converted.array(), names.length);
+      entries.push({ experiment, goal, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 1) })), daily });
       if (valued) {
-        entries.push({ experiment, goal: `${goal} value`, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 2), sumSquares: at(i, 3) })) });
+        entries.push({ experiment, goal: `${goal} value`, weights, variants: names.map((name, i) => ({ name, units: at(i, 0), sum: at(i, 2), sumSquares: at(i, 3) })), daily: dailyValues });
       }
     }
   }
   return { entries, read, unreadable };
+}
+
+/**
+ * Per UTC day, cumulative per variant: units exposed so far, and units converted so
+ * far (a unit's first conversion from its exposure on) or value so far — what the
+ * report's "over time" plot draws. Attribution as in `attribute`.
+ */
+function dailySeries(seen, position, converted, variants) {
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const exposedOn = new Map();
+  const convertedOn = new Map();
+  const valueOn = new Map();
+  const bump = (map, d, v, by) => {
+    if (!map.has(d)) map.set(d, new Float64Array(variants));
+    map.get(d)[v] += by;
+  };
+  for (const [, [variant, time]] of seen) {
+    if (position.has(variant)) bump(exposedOn, day(time), position.get(variant), 1);
+  }
+  const first = new Map();
+  for (let i = 0; i < converted.length; i += 3) {
+    const unit = converted[i];
+    const time = converted[i + 1];
+    const exposure = seen.get(unit);
+    if (!exposure || !position.has(exposure[0]) || time < exposure[1]) continue;
+    bump(valueOn, day(time), position.get(exposure[0]), converted[i + 2]);
+    if (!(first.get(unit) <= time)) first.set(unit, time);
+  }
+  for (const [unit, time] of first) bump(convertedOn, day(time), position.get(seen.get(unit)[0]), 1);
+  const days = [...new Set([...exposedOn.keys(), ...convertedOn.keys()])].sort();
+  const units = new Float64Array(variants);
+  const hits = new Float64Array(variants);
+  const value = new Float64Array(variants);
+  const conversions = [];
+  const values = [];
+  for (const d of days) {
+    for (let v = 0; v < variants; v++) {
+      units[v] += exposedOn.get(d)?.[v] ?? 0;
+      hits[v] += convertedOn.get(d)?.[v] ?? 0;
+      value[v] += valueOn.get(d)?.[v] ?? 0;
+    }
+    conversions.push({ day: d, units: Array.from(units), sum: Array.from(hits) });
+    values.push({ day: d, units: Array.from(units), sum: Array.from(value) });
+  }
+  return { conversions, values };
 }
 
 /** A growable Float64Array: three numbers per conversion, not an array each. */

@@ -37,6 +37,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'overlay.js',
     'package.json',
     'prompt-ui.js',
+    'report-html.js',
     'report-sql.js',
     'report.js',
     'runtime.js',

@@ -223,3 +223,24 @@ test('vitrine report --sql bigquery prints the golden query, whose core is the o
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /is not a valid name/);
 });
+
+test('vitrine report --html writes one self-contained page: the plots inline, names from the export escaped', () => {
+  const lines = [];
+  const day = Date.UTC(2026, 10, 20);
+  for (let u = 0; u < 200; u++) {
+    const variant = u % 2 ? '</td><script>alert(1)</script>' : 'control';
+    lines.push(JSON.stringify({ event: 'vitrine_exposure', unit: `u${u}`, time_ms: day + (u % 4) * 86_400_000, params: { vitrine_kind: 'experiment', vitrine_id: 'hero', vitrine_variant: variant } }));
+    if (u % 3 === 0) lines.push(JSON.stringify({ event: 'purchase', unit: `u${u}`, time_ms: day + (u % 4) * 86_400_000 + 1000, params: { value: 12 } }));
+  }
+  const events = join(dir, 'html.ndjson');
+  writeFileSync(events, lines.join('\n'));
+  const html = join(dir, 'report.html');
+  const out = run(events, '--goal', 'purchase', '--html', html);
+  assert.equal(out.status, 0, out.stderr);
+  const page = readFileSync(html, 'utf8');
+  assert.ok(!/<script/i.test(page), 'no script at all');
+  assert.ok(page.includes('&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;'), 'the name is escaped text');
+  assert.ok(!/\b(src|href)=/.test(page), 'nothing fetched: works offline');
+  assert.equal((page.match(/<polyline /g) ?? []).length, 4, 'two goals (rate and value) × two variants over the days');
+  assert.match(page, /2026-11-20<\/text>.*2026-11-23<\/text>/s);
+});
