@@ -17,6 +17,8 @@
 //   vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from --to]
 //     Prints the same reduction for BigQuery over a GA4 export's events_* tables; its
 //     result, saved as CSV, is what --aggregates reads.
+//   vitrine report <events|--aggregates file> --goal <event> --bandit <experiment> [--floor] [--out]
+//     The bandit's posterior (js/bandit.js) for the site to publish.
 // Usage errors exit 2.
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -28,6 +30,7 @@ const USAGE = [
   '       vitrine report <events.ndjson|.csv|.parquet> --goal <event> [--goal ...] [--config vitrine.json] [--exposure-event name] [--engine duckdb|node] [--json] [--html report.html] [--absolute] [--alpha 0.05]',
   '       vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from YYYYMMDD] [--to YYYYMMDD]',
   '       vitrine report --sql duckdb <events> --goal <event>',
+  '       vitrine report <events> --goal <event> --bandit <experiment> [--floor 0.01] [--out posterior.json]',
 ].join('\n');
 const [command, ...args] = process.argv.slice(2);
 
@@ -128,6 +131,29 @@ function printTable(entry, result, relative, alpha) {
   }
 }
 
+/**
+ * `--bandit <experiment>`: the posterior of the experiment's first goal (Beta per
+ * arm) with the Thompson weights it gives, for the site to publish at the URL its
+ * config's `bandit.posterior` names.
+ */
+async function writePosterior(found, options) {
+  const entry = found.find((e) => e.experiment === options.bandit && !e.variants.some((v) => v.sumSquares !== undefined));
+  if (!entry) {
+    console.error(`vitrine: no results for experiment "${options.bandit}" with a conversion goal`);
+    process.exit(1);
+  }
+  const { posteriorOf, thompsonWeights, DEFAULT_FLOOR } = await import('./bandit.js');
+  const posterior = posteriorOf(entry.experiment, entry.goal, entry.variants);
+  const floor = options.floor ?? DEFAULT_FLOOR;
+  const weights = thompsonWeights(posterior.arms, { floor });
+  posterior.arms.forEach((arm, i) => { arm.weight = weights[i]; });
+  const text = `${JSON.stringify(posterior, null, 1)}\n`;
+  if (options.out) {
+    await writeFile(options.out, text);
+    console.error(`wrote ${options.out}: ${posterior.arms.map((a) => `${a.variant} ${(100 * a.weight).toFixed(1)} %`).join(', ')}`);
+  } else process.stdout.write(text);
+}
+
 /** How DuckDB reads an events file: by its extension, or an NDJSON's first row. */
 async function shapeOf(file) {
   if (file.endsWith('.parquet')) return 'ga4-parquet';
@@ -215,7 +241,7 @@ async function streamLines(file) {
 }
 
 async function report(argv) {
-  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined, engine: undefined, sql: undefined, dataset: undefined, from: undefined, to: undefined, html: undefined };
+  const options = { json: false, relative: true, alpha: 0.05, file: undefined, events: undefined, goals: [], config: undefined, exposureEvent: undefined, engine: undefined, sql: undefined, dataset: undefined, from: undefined, to: undefined, html: undefined, bandit: undefined, floor: undefined, out: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--aggregates') options.file = argv[++i];
@@ -227,6 +253,9 @@ async function report(argv) {
     else if (arg === '--exposure-event') options.exposureEvent = argv[++i];
     else if (arg === '--engine') options.engine = argv[++i];
     else if (arg === '--html') options.html = argv[++i];
+    else if (arg === '--bandit') options.bandit = argv[++i];
+    else if (arg === '--floor') options.floor = Number(argv[++i]);
+    else if (arg === '--out') options.out = argv[++i];
     else if (arg === '--sql') options.sql = argv[++i];
     else if (arg === '--dataset') options.dataset = argv[++i];
     else if (arg === '--from') options.from = argv[++i];
@@ -270,6 +299,7 @@ async function report(argv) {
     console.error(error instanceof SyntaxError ? `${options.config ?? source}: not valid JSON (${error.message})` : error.message);
     process.exit(1);
   }
+  if (options.bandit !== undefined) return writePosterior(found, options);
   const results = [];
   for (const entry of found) {
     if (entry.variants.length < 2) {

@@ -712,6 +712,16 @@ export interface Experiment {
   priority?: number;
   /** Weights all given (summing to 1) or none (equal). */
   variants: Variant[];
+  /** A bandit: new visitors are assigned by Thompson sampling over the posterior (the variants' weights when it cannot be read); assignments stay sticky. */
+  bandit?: {
+    /** The posterior file `vitrine report --bandit` writes, as the site publishes it (a path on the site or an http(s) URL). */
+    posterior: string;
+    /**
+     * The least weight every arm keeps.
+     * @default 0.01
+     */
+    floor?: number;
+  };
 }
 
 /** A variant of an experiment. */

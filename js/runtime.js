@@ -79,6 +79,44 @@ async function loadConfig(config) {
 }
 
 /**
+ * A config whose bandit experiments (`bandit.posterior`) have their weights from
+ * their posterior files (js/bandit.js, loaded only for them; fetched together).
+ * A posterior that cannot be fetched or read leaves the config's weights, with a
+ * warning: the page never waits on a bandit for more than its fetch.
+ */
+async function withBanditWeights(json, warnings) {
+  const experiments = Array.isArray(json?.experiments) ? json.experiments : [];
+  const bandits = experiments.filter((e) => e && typeof e === 'object' && e.bandit && typeof e.bandit.posterior === 'string' && Array.isArray(e.variants) && e.variants.every((v) => v && typeof v === 'object'));
+  if (bandits.length === 0 || typeof fetch !== 'function') return json;
+  const [{ weightsFromPosterior }, ...posteriors] = await Promise.all([
+    import('./bandit.js'),
+    ...bandits.map(async (e) => {
+      try {
+        const response = await fetch(new URL(e.bandit.posterior, globalThis.document?.baseURI ?? undefined), { credentials: 'same-origin' });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return await response.json();
+      } catch (error) {
+        return { failed: error?.message ?? String(error) };
+      }
+    }),
+  ]);
+  const weighted = new Map();
+  bandits.forEach((e, i) => {
+    const posterior = posteriors[i];
+    const { weights, problem } = posterior?.failed
+      ? { problem: `could not fetch ${e.bandit.posterior} (${posterior.failed})` }
+      : weightsFromPosterior(posterior, e, { floor: typeof e.bandit.floor === 'number' ? e.bandit.floor : undefined });
+    if (problem) warnings.push(`bandit "${e.id}": ${problem}; the config's weights are used`);
+    else weighted.set(e, weights);
+  });
+  if (weighted.size === 0) return json;
+  return {
+    ...json,
+    experiments: experiments.map((e) => (weighted.has(e) ? { ...e, variants: e.variants.map((v, i) => ({ ...v, weight: weighted.get(e)[i] })) } : e)),
+  };
+}
+
+/**
  * Starts vitrine on this page. Resolves to the instance; rejects with a
  * `VitrineConfigError` (its `errors` lists `{path, message}`) when the config is
  * invalid, in which case the page is left exactly as it was.
@@ -86,7 +124,8 @@ async function loadConfig(config) {
 export async function start(options = {}) {
   const { config, debug = false, wasm, on = {}, handover } = options;
   await init(wasm);
-  const json = await loadConfig(config);
+  const startWarnings = [];
+  const json = await withBanditWeights(await loadConfig(config), startWarnings);
   const listeners = new Map();
   // Callbacks given to start() also see the events of the start itself (the
   // exposures of rules applied on load, warnings about stored data).
@@ -134,6 +173,10 @@ export async function start(options = {}) {
   } catch (error) {
     // The runtime knows a config is invalid and where, not the words for it.
     throw error instanceof VitrineConfigError ? await worded(given, error) : error;
+  }
+  for (const message of startWarnings) {
+    if (debug) console.warn(`[vitrine] ${message}`);
+    emit('warning', { message });
   }
   let stopped = false;
   const live = (fn) => (...args) => {

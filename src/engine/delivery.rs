@@ -210,7 +210,7 @@ pub fn parse_destinations(
         let consent = categories(map, &path, known, diags);
         let is_beacon = kind == "beacon";
         let url = match (get(map, "url"), is_beacon) {
-            (Some(v), true) => beacon_url(v, &field(&path, "url"), diags),
+            (Some(v), true) => site_url(v, &field(&path, "url"), diags),
             (None, true) => {
                 diags.report(&path, || "a beacon needs \"url\" (the site's collector)");
                 None
@@ -273,9 +273,9 @@ fn categories(
 }
 
 /// A path on the page's origin (`/collect`) or an absolute http(s) URL; never a
-/// `javascript:` or `data:` one. Whether an absolute one is the page's origin is
-/// known only on the page: another origin also needs `crossOrigin: true`.
-fn beacon_url(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+/// `javascript:` or `data:` one. (For a beacon, whether an absolute one is the
+/// page's origin is known only on the page: another origin also needs `crossOrigin`.)
+pub(crate) fn site_url(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let url = string(value, path, MAX_URL_LEN, diags)?;
     let lower = url.to_ascii_lowercase();
     let relative = url.starts_with('/') && !url.starts_with("//");

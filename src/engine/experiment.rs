@@ -49,7 +49,11 @@ pub(crate) const EXPERIMENT_FIELDS: &[&str] = &[
     "coverage",
     "priority",
     "variants",
+    "bandit",
 ];
+/// `bandit`: where the posterior is published, and the least weight an arm keeps.
+pub(crate) const BANDIT_FIELDS: &[&str] = &["posterior", "floor"];
+pub const MAX_BANDIT_FLOOR: f64 = 0.2;
 pub(crate) const VARIANT_FIELDS: &[&str] = &["id", "weight", "actions"];
 
 impl Experiment {
@@ -149,6 +153,9 @@ fn parse_one(
         }
     };
     let variants = variants(get(map, "variants"), &field(path, "variants"), diags);
+    if let Some(b) = get(map, "bandit") {
+        check_bandit(b, &field(path, "bandit"), variants.len(), diags);
+    }
     let reads = when.as_ref().map(Condition::roots).unwrap_or_default();
     Some(Experiment {
         id: id?,
@@ -161,6 +168,33 @@ fn parse_one(
         priority: priority(map, path, diags),
         variants,
     })
+}
+
+/// A bandit's weights come from its posterior file (js/bandit.js, at start); the
+/// engine only checks the field, and keeps assignments sticky as for any experiment.
+fn check_bandit(value: &Value, path: &Path, arms: usize, diags: &mut Diagnostics) {
+    let Some(map) = object(value, path, BANDIT_FIELDS, diags) else {
+        return;
+    };
+    match get(map, "posterior") {
+        Some(url) => {
+            super::delivery::site_url(url, &field(path, "posterior"), diags);
+        }
+        None => diags.report(path, || {
+            "missing field \"posterior\" (the posterior file's URL)"
+        }),
+    }
+    if let Some(floor) = get(map, "floor") {
+        let ok = matches!(floor, Value::Number(n) if *n >= 0.0 && *n <= MAX_BANDIT_FLOOR && *n * (arms as f64) < 1.0);
+        if !ok {
+            diags.report(&field(path, "floor"), || {
+                format!(
+                    "must be a number from 0 to 0.2 that leaves weight for every arm, found {}",
+                    floor.to_json()
+                )
+            });
+        }
+    }
 }
 
 fn variants(value: Option<&Value>, path: &Path, diags: &mut Diagnostics) -> Vec<Variant> {
@@ -310,6 +344,30 @@ mod tests {
                 "experiments[2].variants[1].id: duplicate variant id \"x\"",
                 "experiments[2].variants: give every variant a weight, or none (equal weights)",
                 "experiments[3].id: duplicate experiment id \"a\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bandit_names_its_posterior_and_a_floor_that_leaves_weight() {
+        assert!(parse_json(
+            r#"[{"id": "a", "bandit": {"posterior": "/bandits/a.json", "floor": 0.05}, "variants": [{"id": "x"}, {"id": "y"}]}]"#
+        )
+        .is_ok());
+        let errors = parse_json(
+            r#"[{"id": "a", "bandit": {}, "variants": [{"id": "x"}]},
+                {"id": "b", "bandit": {"posterior": "javascript:x", "floor": 0.6}, "variants": [{"id": "x"}, {"id": "y"}]},
+                {"id": "c", "bandit": {"posterior": "/p.json", "floor": 0.2, "prior": 1}, "variants": [{"id": "1"}, {"id": "2"}, {"id": "3"}, {"id": "4"}, {"id": "5"}]}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "experiments[0].bandit: missing field \"posterior\" (the posterior file's URL)",
+                "experiments[1].bandit.posterior: expected a path on this site (\"/collect\") or an http(s) URL",
+                "experiments[1].bandit.floor: must be a number from 0 to 0.2 that leaves weight for every arm, found 0.6",
+                "experiments[2].bandit.prior: unknown field \"prior\"",
+                "experiments[2].bandit.floor: must be a number from 0 to 0.2 that leaves weight for every arm, found 0.2",
             ]
         );
     }

@@ -860,6 +860,26 @@ fn defs() -> Vec<(String, S)> {
                             .set("maxItems", super::experiment::MAX_VARIANTS as f64)
                             .doc("Weights all given (summing to 1) or none (equal)."),
                     ),
+                    (
+                        "bandit",
+                        closed(
+                            vec![
+                                (
+                                    "posterior",
+                                    string(super::delivery::MAX_URL_LEN)
+                                        .doc("The posterior file `vitrine report --bandit` writes, as the site publishes it (a path on the site or an http(s) URL)."),
+                                ),
+                                (
+                                    "floor",
+                                    number(0.0, super::experiment::MAX_BANDIT_FLOOR)
+                                        .doc("The least weight every arm keeps.")
+                                        .default(0.01),
+                                ),
+                            ],
+                            &["posterior"],
+                        )
+                        .doc("A bandit: new visitors are assigned by Thompson sampling over the posterior (the variants' weights when it cannot be read); assignments stay sticky."),
+                    ),
                 ],
                 &["id", "variants"],
             )
@@ -1314,6 +1334,10 @@ mod tests {
             ),
             ("/$defs/Experiment", experiment::EXPERIMENT_FIELDS.to_vec()),
             ("/$defs/Variant", experiment::VARIANT_FIELDS.to_vec()),
+            (
+                "/$defs/Experiment/properties/bandit",
+                experiment::BANDIT_FIELDS.to_vec(),
+            ),
             ("/$defs/Exposures", config::EXPOSURE_FIELDS.to_vec()),
             (
                 "/$defs/Exposures/properties/dataLayer/anyOf/1",
