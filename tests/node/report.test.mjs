@@ -244,3 +244,27 @@ test('vitrine report --html writes one self-contained page: the plots inline, na
   assert.equal((page.match(/<polyline /g) ?? []).length, 4, 'two goals (rate and value) × two variants over the days');
   assert.match(page, /2026-11-20<\/text>.*2026-11-23<\/text>/s);
 });
+
+test('DuckDB reads the same events from Parquet (GA4 shape) and flat CSV: identical numbers', async () => {
+  const events = sqlScenario();
+  const parquet = join(dir, 'sql.parquet');
+  const csv = join(dir, 'sql-flat.csv');
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const quote = (p) => `'${p.replaceAll("'", "''")}'`;
+  // The GA4 rows as DuckDB reads them, written to Parquet as BigQuery exports them.
+  await c.run(`COPY (SELECT * FROM read_json(${quote(events)}, format = 'newline_delimited', columns = {'event_name': 'VARCHAR', 'user_pseudo_id': 'VARCHAR', 'event_timestamp': 'BIGINT', 'event_params': 'STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, double_value DOUBLE))[]'})) TO ${quote(parquet)} (FORMAT parquet)`);
+  // And flat, one column per parameter, as a spreadsheet or a warehouse would hand them.
+  const flat = readFileSync(events, 'utf8').split('\n').map((line) => JSON.parse(line)).map((r) => {
+    const p = Object.fromEntries(r.event_params.map(({ key, value }) => [key, value.string_value ?? value.double_value ?? value.int_value ?? '']));
+    return [r.event_name, r.user_pseudo_id, Number(r.event_timestamp) / 1000, p.value ?? '', p.vitrine_kind ?? '', p.vitrine_id ?? '', p.vitrine_variant ?? ''].join(',');
+  });
+  writeFileSync(csv, ['event,unit,time_ms,value,vitrine_kind,vitrine_id,vitrine_variant', ...flat].join('\n'));
+  const expected = JSON.parse(run(events, '--goal', 'purchase', '--goal', 'signup', '--json', '--engine', 'node').stdout);
+  for (const file of [parquet, csv]) {
+    const out = run(file, '--goal', 'purchase', '--goal', 'signup', '--json');
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), expected, file);
+  }
+});
