@@ -5,8 +5,9 @@
 //     CSS selectors are checked by the browser when vitrine starts; everything else here.
 //   vitrine report --aggregates <file.csv|file.json> [--json] [--absolute] [--alpha 0.05]
 //     Experiment results from per-variant aggregates (one row per experiment, goal and
-//     variant: experiment, goal, variant, units, sum[, sum_squares][, weight]; the first
-//     variant of an experiment is its control), with GrowthBook's formulas.
+//     variant: experiment, goal, variant, units, sum[, sum_squares][, weight][, day]; the
+//     first variant of an experiment is its control; rows per day of a variant add up),
+//     with GrowthBook's formulas.
 //   vitrine report <events.ndjson> --goal <event> [--goal …] [--config vitrine.json]
 //                  [--exposure-event vitrine_exposure] [--json] [--absolute] [--alpha 0.05]
 //     The same from raw events (GA4's BigQuery export shape, or flat rows), attributed
@@ -101,7 +102,17 @@ function experiments(rows) {
     if (units < 0 || !Number.isInteger(units)) throw new Error(`${where}: "units" must be a whole number ≥ 0`);
     const sumSquares = field(row, 'sum_squares', where, { optional: true });
     const entry = found.get(key);
-    entry.variants.push({ name: String(row.variant ?? entry.variants.length), units, sum: field(row, 'sum', where), ...(sumSquares === undefined ? {} : { sumSquares }) });
+    const name = String(row.variant ?? entry.variants.length);
+    const sum = field(row, 'sum', where);
+    // Rows per day (the SQL's `day` cohorts) of one variant add up.
+    const same = row.day !== undefined && row.day !== '' ? entry.variants.find((v) => v.name === name) : undefined;
+    if (same) {
+      same.units += units;
+      same.sum += sum;
+      if (sumSquares !== undefined) same.sumSquares = (same.sumSquares ?? 0) + sumSquares;
+      continue;
+    }
+    entry.variants.push({ name, units, sum, ...(sumSquares === undefined ? {} : { sumSquares }) });
     entry.weights.push(field(row, 'weight', where, { optional: true }) ?? 1);
   }
   return [...found.values()];

@@ -3,7 +3,9 @@
 // NDJSON, CSV or Parquet files, or BigQuery over a GA4 export's `events_*` tables,
 // whose billions of rows never leave the warehouse. Its result has the columns of
 // `vitrine report --aggregates` (experiment, goal, variant, units, sum, sum_squares),
-// so BigQuery's answer, saved as CSV, is read by the CLI as it is.
+// so BigQuery's answer, saved as CSV, is read by the CLI as it is; a row per day
+// (`day`: days since 1970 of the units' first exposure, a cohort), which the CLI adds
+// up, so a day's units, conversions and sums can also be read on their own.
 //
 // The attribution is GrowthBook's, as `aggregateEvents` (js/report.js) does it in
 // JavaScript: a unit is in the variant of its first exposure to the experiment;
@@ -47,30 +49,31 @@ exposed AS (
 ),
 per_unit AS (
   SELECT x.experiment, x.variant, x.unit, g.goal,
+         FLOOR(x.first_ms / 86400000) AS day,
          COUNT(c.unit) AS conversions,
          COALESCE(SUM(c.value), 0) AS value
   FROM exposed x
   CROSS JOIN goals g
   LEFT JOIN events c ON c.unit = x.unit AND c.name = g.goal AND c.time_ms >= x.first_ms
-  GROUP BY x.experiment, x.variant, x.unit, g.goal
+  GROUP BY x.experiment, x.variant, x.unit, g.goal, x.first_ms
 ),
 results AS (
-  SELECT experiment, goal, variant, COUNT(*) AS units,
+  SELECT experiment, goal, variant, day, COUNT(*) AS units,
          SUM(CASE WHEN conversions > 0 THEN 1 ELSE 0 END) AS sum,
          CAST(NULL AS FLOAT64) AS sum_squares
   FROM per_unit
-  GROUP BY experiment, goal, variant
+  GROUP BY experiment, goal, variant, day
   UNION ALL
-  SELECT experiment, CONCAT(goal, ' value') AS goal, variant, COUNT(*) AS units,
+  SELECT experiment, CONCAT(goal, ' value') AS goal, variant, day, COUNT(*) AS units,
          SUM(value) AS sum,
          SUM(value * value) AS sum_squares
   FROM per_unit
   WHERE goal IN (SELECT goal FROM valued_goals)
-  GROUP BY experiment, goal, variant
+  GROUP BY experiment, goal, variant, day
 )
-SELECT experiment, goal, variant, units, sum, sum_squares
+SELECT experiment, goal, variant, day, units, sum, sum_squares
 FROM results
-ORDER BY experiment, goal, CASE WHEN variant = 'control' THEN 0 ELSE 1 END, variant`;
+ORDER BY experiment, goal, CASE WHEN variant = 'control' THEN 0 ELSE 1 END, variant, day`;
 }
 
 const GA4_PARAM = {
@@ -161,6 +164,7 @@ export async function duckdbAggregates(file, shape, { goals, exposureEvent = 'vi
       experiment: String(r.experiment),
       goal: String(r.goal),
       variant: String(r.variant),
+      day: Number(r.day),
       units: Number(r.units),
       sum: Number(r.sum),
       ...(r.sum_squares === null ? {} : { sum_squares: Number(r.sum_squares) }),

@@ -29,27 +29,28 @@ exposed AS (
 ),
 per_unit AS (
   SELECT x.experiment, x.variant, x.unit, g.goal,
+         FLOOR(x.first_ms / 86400000) AS day,
          COUNT(c.unit) AS conversions,
          COALESCE(SUM(c.value), 0) AS value
   FROM exposed x
   CROSS JOIN goals g
   LEFT JOIN events c ON c.unit = x.unit AND c.name = g.goal AND c.time_ms >= x.first_ms
-  GROUP BY x.experiment, x.variant, x.unit, g.goal
+  GROUP BY x.experiment, x.variant, x.unit, g.goal, x.first_ms
 ),
 results AS (
-  SELECT experiment, goal, variant, COUNT(*) AS units,
+  SELECT experiment, goal, variant, day, COUNT(*) AS units,
          SUM(CASE WHEN conversions > 0 THEN 1 ELSE 0 END) AS sum,
          CAST(NULL AS FLOAT64) AS sum_squares
   FROM per_unit
-  GROUP BY experiment, goal, variant
+  GROUP BY experiment, goal, variant, day
   UNION ALL
-  SELECT experiment, CONCAT(goal, ' value') AS goal, variant, COUNT(*) AS units,
+  SELECT experiment, CONCAT(goal, ' value') AS goal, variant, day, COUNT(*) AS units,
          SUM(value) AS sum,
          SUM(value * value) AS sum_squares
   FROM per_unit
   WHERE goal IN (SELECT goal FROM valued_goals)
-  GROUP BY experiment, goal, variant
+  GROUP BY experiment, goal, variant, day
 )
-SELECT experiment, goal, variant, units, sum, sum_squares
+SELECT experiment, goal, variant, day, units, sum, sum_squares
 FROM results
-ORDER BY experiment, goal, CASE WHEN variant = 'control' THEN 0 ELSE 1 END, variant;
+ORDER BY experiment, goal, CASE WHEN variant = 'control' THEN 0 ELSE 1 END, variant, day;

@@ -171,10 +171,12 @@ function sqlScenario() {
   const lines = [];
   for (let u = 0; u < 300; u++) {
     const variant = u % 2 ? 'b' : 'control';
-    lines.push(exposed(`v${u}`, variant, 1000 + u));
-    if (u % 5 === 0) lines.push(ga4('purchase', `v${u}`, 500 + u, { value: 99 })); // before the exposure
-    if (u % (variant === 'b' ? 3 : 4) === 0) lines.push(ga4('purchase', `v${u}`, 3000 + u, { value: 10 + (u % 13) + 0.5 }));
-    if (u % 7 === 0) lines.push(ga4('signup', `v${u}`, 4000 + u, {}));
+    // One exposure an hour: the visitors' first exposures span 13 days.
+    const at = 1000 + u * 3_600_000;
+    lines.push(exposed(`v${u}`, variant, at));
+    if (u % 5 === 0) lines.push(ga4('purchase', `v${u}`, at - 500, { value: 99 })); // before the exposure
+    if (u % (variant === 'b' ? 3 : 4) === 0) lines.push(ga4('purchase', `v${u}`, at + 2000, { value: 10 + (u % 13) + 0.5 }));
+    if (u % 7 === 0) lines.push(ga4('signup', `v${u}`, at + 3000, {}));
   }
   const file = join(dir, 'sql.ndjson');
   writeFileSync(file, lines.join('\n'));
@@ -201,9 +203,11 @@ test('the DuckDB path, the JavaScript path and the aggregates of the SQL give id
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     const rows = (await c.runAndReadAll(${JSON.stringify(sql.stdout.replace(/;\s*$/, ''))})).getRowObjectsJS();
-    console.log(['experiment,goal,variant,units,sum,sum_squares', ...rows.map((r) => [r.experiment, r.goal, r.variant, r.units, r.sum, r.sum_squares ?? ''].join(','))].join('\\n'));
+    console.log(['experiment,goal,variant,day,units,sum,sum_squares', ...rows.map((r) => [r.experiment, r.goal, r.variant, r.day, r.units, r.sum, r.sum_squares ?? ''].join(','))].join('\\n'));
   `], { encoding: 'utf8', cwd: root });
   writeFileSync(csv, rows);
+  // A row per variant and day of first exposure, which --aggregates adds up.
+  assert.ok(rows.split('\n').filter((line) => line.startsWith('hero,purchase,control,')).length >= 13, rows.slice(0, 400));
   assert.deepEqual(JSON.parse(run('--aggregates', csv, '--json').stdout), node);
 });
 
