@@ -80,6 +80,15 @@ const stubs = `<script>
   window.analytics = { track: (name, props) => window.tracked.push([name, props]) };
 </script>`;
 
+// 60 rules applied at once: every conversion carries 60 exposures (about 2.7 KB), so
+// the queue's 256 KB cap bites long before its 500 events.
+const heavyConfig = {
+  version: 1,
+  rules: Array.from({ length: 60 }, (_, i) => ({ id: `a-rule-with-a-long-descriptive-id-${String(i).padStart(2, '0')}`, actions: [{ op: 'setText', selector: `#r${i}`, text: 'on' }] })),
+  goals: [{ id: 'purchase', event: 'purchase' }],
+  destinations: [{ type: 'beacon', url: '/collect', batchSize: 100, flushMs: 100 }],
+};
+
 let browser;
 let site;
 before(async () => {
@@ -90,6 +99,7 @@ before(async () => {
       '/slow.html': htmlPage(shell(withBeacon({ batchSize: 20, flushMs: 60_000 }))),
       '/capped.html': htmlPage(shell(withBeacon({ batchSize: 100, flushMs: 100 }))),
       '/matrix.html': htmlPage(shell(matrixConfig, stubs)),
+      '/heavy.html': htmlPage(shell(heavyConfig).replace('<article', `${Array.from({ length: 60 }, (_, i) => `<p id="r${i}">r</p>`).join('')}<article`)),
     },
   });
   browser = await launch();
@@ -237,6 +247,26 @@ describe('the beacon destination', () => {
     // The drops counted so far travel with the first batch (a dwell goal may have added one).
     assert.ok(collector.batches[0].dropped >= state.drops);
     assert.ok(collector.batches.every((b) => b.bytes < 60 * 1024 && b.events.length <= 100));
+    await context.close();
+  });
+
+  test('the queue is bounded by bytes too: 256 KB, the oldest dropped first', async () => {
+    reset();
+    collector.down = true;
+    const context = await browser.newContext();
+    const page = await open(context, '/heavy.html');
+    await grantAll(page);
+    await page.evaluate(() => { for (let i = 0; i < 200; i++) window.v.track('purchase', { value: i }); });
+    const state = await page.evaluate(() => window.v.delivery.state()[0]);
+    assert.ok(state.bytes <= 256 * 1024, `bytes ${state.bytes}`);
+    assert.ok(state.queued < 200 && state.queued > 50, `queued ${state.queued}`);
+    assert.ok(state.drops > 0, `drops ${state.drops}`);
+    const stored = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('vitrine:queue:')).map(([, v]) => v.length));
+    assert.ok(stored[0] < 300 * 1024, `stored ${stored[0]} characters`);
+    collector.down = false;
+    await until(() => received().some((e) => e.event === 'purchase' && e.params.value === 199), 'the newest conversion', 40_000);
+    assert.ok(!received().some((e) => e.event === 'purchase' && e.params.value === 0), 'the oldest was dropped');
+    assert.ok(collector.batches.every((b) => b.bytes < 60 * 1024), 'each request under 60 KB');
     await context.close();
   });
 

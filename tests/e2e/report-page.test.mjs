@@ -79,3 +79,19 @@ test('an export is computed and drawn in the page, with the CLI\'s figures, and 
   assert.ok(requests.every((r) => /^GET \/(report\.(html|js)|pkg\/(report(-html)?\.js|vitrine_report(\.js|_bg\.wasm)))$/.test(r)), requests.join(', '));
   await page.close();
 });
+
+test('a file dropped on the page is read the same way', async () => {
+  const file = exportFile();
+  const { readFileSync } = await import('node:fs');
+  const page = await browser.newPage();
+  await page.goto(`${site.origin}/report.html`);
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'dropped.ndjson'));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, readFileSync(file, 'utf8'));
+  await page.waitForSelector('body[data-ready]');
+  assert.match(await page.textContent('#status'), /^\d+ events read; 2 result\(s\)\.$/);
+  assert.equal(await page.$$eval('main section h2', (h) => h.map((x) => x.textContent).join(' | ')), 'hero · purchase | hero · purchase value');
+  await page.close();
+});
