@@ -84,15 +84,18 @@ async function loadConfig(config) {
  * A posterior that cannot be fetched or read leaves the config's weights, with a
  * warning: the page never waits on a bandit for more than its fetch.
  */
+const BANDIT_TIMEOUT_MS = 2000;
 async function withBanditWeights(json, warnings) {
   const experiments = Array.isArray(json?.experiments) ? json.experiments : [];
   const bandits = experiments.filter((e) => e && typeof e === 'object' && e.bandit && typeof e.bandit.posterior === 'string' && Array.isArray(e.variants) && e.variants.every((v) => v && typeof v === 'object'));
   if (bandits.length === 0 || typeof fetch !== 'function') return json;
-  const [{ weightsFromPosterior }, ...posteriors] = await Promise.all([
-    import('./bandit.js'),
+  const [part, ...posteriors] = await Promise.all([
+    import('./bandit.js').catch((error) => ({ failed: error?.message ?? String(error) })),
     ...bandits.map(async (e) => {
       try {
-        const response = await fetch(new URL(e.bandit.posterior, globalThis.document?.baseURI ?? undefined), { credentials: 'same-origin' });
+        // A posterior that does not come in 2 s is not waited for.
+        const signal = typeof AbortSignal?.timeout === 'function' ? AbortSignal.timeout(BANDIT_TIMEOUT_MS) : undefined;
+        const response = await fetch(new URL(e.bandit.posterior, globalThis.document?.baseURI ?? undefined), { credentials: 'same-origin', signal });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return await response.json();
       } catch (error) {
@@ -100,6 +103,11 @@ async function withBanditWeights(json, warnings) {
       }
     }),
   ]);
+  if (part.failed) {
+    warnings.push(`bandits: the bandit part could not be loaded (${part.failed}); the config's weights are used`);
+    return json;
+  }
+  const { weightsFromPosterior } = part;
   const weighted = new Map();
   bandits.forEach((e, i) => {
     const posterior = posteriors[i];
@@ -159,11 +167,16 @@ export async function start(options = {}) {
   // Exposures of the start itself are kept for the delivery part, which loads
   // after it (only for a config with destinations).
   const delivering = typeof document !== 'undefined' && Array.isArray(given?.destinations) && given.destinations.length > 0;
-  const beforeDelivery = [];
-  const keepExposure = (detail) => beforeDelivery.push(['exposure', detail]);
+  // Each kept with the consent state of its moment: replayed only to destinations
+  // allowed then and now. An erase empties it.
+  let beforeDelivery = [];
+  const keepExposure = (detail) => beforeDelivery.push({ kind: 'exposure', args: [detail], at: core?.consentGet() });
+  const forgetKept = () => { beforeDelivery = []; };
   if (delivering) {
-    if (!listeners.has('exposure')) listeners.set('exposure', new Set());
-    listeners.get('exposure').add(keepExposure);
+    for (const [name, fn] of [['exposure', keepExposure], ['erase', forgetKept]]) {
+      if (!listeners.has(name)) listeners.set(name, new Set());
+      listeners.get(name).add(fn);
+    }
   }
   let core;
   try {
@@ -204,7 +217,14 @@ export async function start(options = {}) {
   const instance = {
     track: live((name, props) => {
       const counted = core.track(String(name ?? ''), props);
-      if (delivering) toDelivery('event', String(name ?? ''), props);
+      if (delivering) {
+        try {
+          // What a goal reads of the props, copied now (the site may change its object).
+          toDelivery('event', String(name ?? ''), props && typeof props === 'object' ? { value: props.value, currency: props.currency } : undefined);
+        } catch (error) {
+          if (debug) console.error('[vitrine] a goal could not be recorded', error);
+        }
+      }
       return counted;
     }),
     identify: live((id, traits) => core.identify(id, traits)),
@@ -285,7 +305,23 @@ export async function start(options = {}) {
   instance.catalogReady = chunked ? readCatalog(catalog, core, () => stopped) : Promise.resolve();
   // Delivery to the site's pipeline (js/delivery.js), for a config with destinations.
   let delivery = null;
-  const toDelivery = (kind, ...args) => (delivery ? delivery[kind](...args) : beforeDelivery.push([kind, ...args]));
+  let deliveryFailed = false;
+  // The start's own exposures happened under the consent state the start left.
+  const atStart = delivering ? core.consentGet() : undefined;
+  for (const item of beforeDelivery) item.at ??= atStart;
+  const toDelivery = (kind, ...args) => {
+    if (deliveryFailed) return;
+    if (delivery) delivery[kind](...args);
+    else beforeDelivery.push({ kind, args, at: core.consentGet() });
+  };
+  const abandonDelivery = (error) => {
+    deliveryFailed = true;
+    delivery = null;
+    beforeDelivery = [];
+    listeners.get('exposure')?.delete(keepExposure);
+    listeners.get('erase')?.delete(forgetKept);
+    console.error('[vitrine] could not load the delivery part', error);
+  };
   instance.delivery = {
     /** Sends what is queued now (resolves when the beacons answered). */
     flush: () => delivery?.flush() ?? Promise.resolve(),
@@ -295,6 +331,7 @@ export async function start(options = {}) {
   instance.deliveryReady = !delivering ? Promise.resolve() : import('./delivery.js').then(
     (m) => {
       if (stopped) return;
+      try {
       delivery = m.mountDelivery(core.delivery(), {
         unit: () => core.unit(),
         granted: () => core.consentGet(),
@@ -306,13 +343,22 @@ export async function start(options = {}) {
         },
         debug: Boolean(debug),
       });
+      } catch (error) {
+        return abandonDelivery(error);
+      }
       listeners.get('exposure')?.delete(keepExposure);
-      instance.on('exposure', (detail) => delivery.exposure(detail));
-      instance.on('consent', () => delivery.consent());
-      instance.on('erase', () => delivery.erase());
-      for (const [kind, ...args] of beforeDelivery.splice(0)) delivery[kind](...args);
+      listeners.get('erase')?.delete(forgetKept);
+      instance.on('exposure', (detail) => delivery?.exposure(detail));
+      instance.on('consent', () => delivery?.consent());
+      instance.on('erase', () => delivery?.erase());
+      const kept = beforeDelivery;
+      beforeDelivery = [];
+      for (const { kind, args, at } of kept) {
+        if (kind === 'exposure') delivery.exposure(args[0], at);
+        else delivery.event(args[0], args[1], at);
+      }
     },
-    (error) => console.error('[vitrine] could not load the delivery part', error),
+    abandonDelivery,
   );
   let removeOverlay = null;
   let removeConsentUi = null;

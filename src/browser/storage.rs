@@ -11,9 +11,14 @@ use crate::engine::runtime::Partition;
 use super::json::from_text;
 
 pub const PREFIX: &str = "vitrine:";
-/// `vitrine:queue:<category>`: events waiting for a destination, kept and read by
+/// `vitrine:queue:<lane>:<tab>`: events waiting for a destination, kept and read by
 /// the delivery part; `clear` (erase) deletes them with the rest.
-const QUEUE_PREFIX: &str = "queue:";
+const QUEUE_PREFIX: &str = "vitrine:queue:";
+
+/// Whether a storage key is one of the delivery part's queues.
+pub fn is_queue(key: &str) -> bool {
+    key.starts_with(QUEUE_PREFIX)
+}
 
 pub struct Storage {
     local: web_sys::Storage,
@@ -44,7 +49,7 @@ impl Storage {
                 continue;
             };
             // The delivery part's queues (js/delivery.js) are its own to read.
-            if category.starts_with(QUEUE_PREFIX) {
+            if is_queue(&key) {
                 continue;
             }
             let Ok(Some(text)) = self.local.get_item(&key) else {

@@ -263,6 +263,12 @@ fn categories(
             });
             Vec::new()
         }
+        Some(Value::Array(items)) if items.is_empty() => {
+            diags.report(&here, || {
+                "name at least one category (a destination always needs consent)"
+            });
+            Vec::new()
+        }
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
@@ -458,12 +464,12 @@ mod tests {
         let (list, errors) = destinations(
             r#"[{"type": "mixpanel"}, {"type": "beacon"}, {"type": "beacon", "url": "javascript:alert(1)"},
                 {"type": "gtag", "url": "/x"}, {"type": "beacon", "url": "//evil.example/c"},
-                {"type": "beacon", "url": "/c", "batchSize": 0.5, "consent": ["analytcs"]}]"#,
+                {"type": "beacon", "url": "/c", "batchSize": 0.5, "consent": ["analytcs"]}, {"type": "posthog", "consent": []}]"#,
         );
         // A refused entry is dropped; the config as a whole is refused anyway.
         assert_eq!(
             list.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(),
-            ["gtag", "beacon"]
+            ["gtag", "beacon", "posthog"]
         );
         assert_eq!(
             errors,
@@ -475,6 +481,7 @@ mod tests {
                 "destinations[4].url: expected a path on this site (\"/collect\") or an http(s) URL",
                 "destinations[5].consent[0]: unknown consent category \"analytcs\" (did you mean \"analytics\"?)",
                 "destinations[5].batchSize: expected a whole number from 1 to 100, found 0.5",
+                "destinations[6].consent: name at least one category (a destination always needs consent)",
             ]
         );
     }

@@ -89,9 +89,38 @@ const heavyConfig = {
   destinations: [{ type: 'beacon', url: '/collect', batchSize: 100, flushMs: 100 }],
 };
 
+// The visitor id behind personalization, the destinations behind analytics; a
+// PostHog whose capture throws on its second call.
+const privateConfig = {
+  version: 1,
+  signals: { visitor: 'personalization' },
+  goals: [{ id: 'purchase', event: 'purchase' }],
+  destinations: [{ type: 'beacon', url: '/collect', flushMs: 60_000, batchSize: 50 }, { type: 'posthog' }],
+};
+const throwingStub = `<script>
+  window.captured = []; let calls = 0;
+  window.posthog = { capture: (name, props) => { calls += 1; if (calls === 2) throw new Error('posthog broke'); window.captured.push(props.value); } };
+</script>`;
+// A second origin's collector that sends no CORS headers (most don't).
+const foreign = { events: [] };
+let other;
+
 let browser;
 let site;
 before(async () => {
+  other = await startServer({
+    routes: {
+      '/collect': (req, res) => {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => {
+          foreign.events.push(...JSON.parse(body).events);
+          res.writeHead(204);
+          res.end();
+        });
+      },
+    },
+  });
   site = await startServer({
     routes: {
       '/collect': collect,
@@ -99,6 +128,8 @@ before(async () => {
       '/slow.html': htmlPage(shell(withBeacon({ batchSize: 20, flushMs: 60_000 }))),
       '/capped.html': htmlPage(shell(withBeacon({ batchSize: 100, flushMs: 100 }))),
       '/matrix.html': htmlPage(shell(matrixConfig, stubs)),
+      '/private.html': htmlPage(shell(privateConfig, throwingStub)),
+      '/cross.html': (req, res) => htmlPage(shell({ ...base, destinations: [{ type: 'beacon', url: `${other.origin}/collect`, crossOrigin: true, flushMs: 100 }] }))(req, res),
       '/heavy.html': htmlPage(shell(heavyConfig).replace('<article', `${Array.from({ length: 60 }, (_, i) => `<p id="r${i}">r</p>`).join('')}<article`)),
     },
   });
@@ -107,6 +138,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await site?.close();
+  await other?.close();
 });
 
 async function open(context, path) {
@@ -242,8 +274,13 @@ describe('the beacon destination', () => {
     assert.ok(state.bytes <= 256 * 1024);
     collector.down = false;
     await until(() => received().filter((e) => e.event === 'purchase').length >= 490, 'the capped queue', 40_000);
-    const values = received().filter((e) => e.event === 'purchase').map((e) => e.params.value);
-    assert.ok(!values.includes(0) && values.includes(599), 'the oldest went first');
+    // The oldest went first: what is missing is one run of the oldest values after the
+    // batch that was in flight (kept: as good as sent), never a newer one.
+    const values = new Set(received().filter((e) => e.event === 'purchase').map((e) => e.params.value));
+    const missing = Array.from({ length: 600 }, (_, i) => i).filter((i) => !values.has(i));
+    assert.ok(missing.length >= 100 && values.has(599), `missing ${missing.length}`);
+    assert.equal(missing[missing.length - 1] - missing[0] + 1, missing.length, 'one run of the oldest');
+    assert.ok(missing[0] <= 100, `the run starts among the oldest: ${missing[0]}`);
     // The drops counted so far travel with the first batch (a dwell goal may have added one).
     assert.ok(collector.batches[0].dropped >= state.drops);
     assert.ok(collector.batches.every((b) => b.bytes < 60 * 1024 && b.events.length <= 100));
@@ -265,7 +302,9 @@ describe('the beacon destination', () => {
     assert.ok(stored[0] < 300 * 1024, `stored ${stored[0]} characters`);
     collector.down = false;
     await until(() => received().some((e) => e.event === 'purchase' && e.params.value === 199), 'the newest conversion', 40_000);
-    assert.ok(!received().some((e) => e.event === 'purchase' && e.params.value === 0), 'the oldest was dropped');
+    const kept = new Set(received().filter((e) => e.event === 'purchase').map((e) => e.params.value));
+    const missing = Array.from({ length: 200 }, (_, i) => i).filter((i) => !kept.has(i));
+    assert.ok(missing.length > 0 && missing[missing.length - 1] - missing[0] + 1 === missing.length && missing[0] <= 100, `missing ${missing}`);
     assert.ok(collector.batches.every((b) => b.bytes < 60 * 1024), 'each request under 60 KB');
     await context.close();
   });
@@ -328,4 +367,70 @@ describe('destinations follow consent', () => {
       await context.close();
     });
   }
+});
+
+describe('what the delivery must never do', () => {
+  test('after an erase nothing is queued or sent (consent is back to its defaults)', async () => {
+    reset();
+    const context = await browser.newContext();
+    const page = await open(context, '/private.html');
+    await grantAll(page);
+    await page.evaluate(() => window.v.track('purchase', { value: 1 }));
+    const after = await page.evaluate(() => {
+      window.v.profile.erase();
+      window.v.track('purchase', { value: 2 });
+      return { state: window.v.delivery.state(), keys: Object.keys(localStorage).filter((k) => k.startsWith('vitrine:queue:')) };
+    });
+    assert.ok(after.state.every((l) => !l.open && l.queued === 0), JSON.stringify(after.state));
+    assert.deepEqual(after.keys, []);
+    await page.evaluate(() => window.v.delivery.flush());
+    assert.ok(!received().some((e) => e.params.value === 2));
+    await context.close();
+  });
+
+  test('withdrawing the visitor id\'s category takes the id out of every queued event', async () => {
+    reset();
+    const context = await browser.newContext();
+    const page = await open(context, '/private.html');
+    await grantAll(page);
+    await page.evaluate(() => window.v.track('purchase', { value: 3 }));
+    const stored = () => page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('vitrine:queue:0:')).map(([, v]) => JSON.parse(v)));
+    const unit = await page.evaluate(() => window.v.profile.export().profile.visitor.id);
+    assert.ok((await stored())[0].events.every((e) => e.unit === unit));
+    await page.evaluate(() => window.v.consent.set({ personalization: false }));
+    const [queue] = await stored();
+    assert.ok(queue.events.length >= 1 && queue.events.every((e) => e.unit === null), JSON.stringify(queue.events));
+    assert.ok(!JSON.stringify(queue).includes(unit), 'the id is nowhere in the stored queue');
+    await page.evaluate(() => window.v.delivery.flush());
+    assert.ok(received().every((e) => e.unit === null));
+    await context.close();
+  });
+
+  test('a library that throws loses that event and repeats none', async () => {
+    reset();
+    const context = await browser.newContext();
+    const page = await open(context, '/private.html');
+    await grantAll(page);
+    for (const value of [10, 11, 12]) await page.evaluate((v) => window.v.track('purchase', { value: v }), value);
+    await page.evaluate(() => window.v.delivery.flush());
+    await page.evaluate(() => window.v.delivery.flush());
+    assert.deepEqual(await page.evaluate(() => window.captured), [10, 12]);
+    assert.equal((await page.evaluate(() => window.v.delivery.state()))[1].queued, 0);
+    await context.close();
+  });
+
+  test('a collector on another origin without CORS headers gets each batch once', async () => {
+    reset();
+    foreign.events = [];
+    const context = await browser.newContext();
+    const page = await open(context, '/cross.html');
+    await grantAll(page);
+    await page.evaluate(() => window.v.track('purchase', { value: 42 }));
+    await until(() => foreign.events.some((e) => e.params.value === 42), 'the foreign collector');
+    await page.evaluate(() => window.v.delivery.flush());
+    assert.equal((await page.evaluate(() => window.v.delivery.state()))[0].queued, 0, 'the opaque answer counts as sent');
+    const ids = foreign.events.map((e) => e.id);
+    assert.equal(new Set(ids).size, ids.length);
+    await context.close();
+  });
 });

@@ -192,9 +192,13 @@ impl Shell {
                 let key = event
                     .dyn_ref::<web_sys::StorageEvent>()
                     .map(web_sys::StorageEvent::key);
-                // A null key means the whole storage was cleared.
+                // A null key means the whole storage was cleared; the delivery
+                // part's queues change with every event and are not the profile's.
                 let ours = key.is_some_and(|k| {
-                    k.is_none_or(|k| k.starts_with(crate::browser::storage::PREFIX))
+                    k.is_none_or(|k| {
+                        k.starts_with(crate::browser::storage::PREFIX)
+                            && !crate::browser::storage::is_queue(&k)
+                    })
                 });
                 if let (true, Some(shared)) = (ours, weak.upgrade()) {
                     with_shell(&shared, Shell::sync_from_storage);
