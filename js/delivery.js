@@ -190,7 +190,11 @@ export function mountDelivery(spec, host) {
     checkPage();
   };
   window.addEventListener('popstate', onNavigate);
-  window.addEventListener('vitrine:navigate', onNavigate);
+  // pushState/replaceState (a single-page app's routes): the Navigation API where
+  // the browser has it, else a look at the URL twice a second.
+  const navigation = typeof window.navigation?.addEventListener === 'function' ? window.navigation : null;
+  navigation?.addEventListener('navigatesuccess', onNavigate);
+  const urlTimer = !navigation && goals.some((g) => g.page) ? setInterval(onNavigate, 500) : null;
   const inView = new Set();
   const observer = dwellGoals.length && typeof IntersectionObserver === 'function'
     ? new IntersectionObserver((entries) => {
@@ -203,7 +207,6 @@ export function mountDelivery(spec, host) {
     const now = performance.now();
     const elapsed = now - lastTick;
     lastTick = now;
-    onNavigate(); // pushState navigations, seen at the next tick
     for (const goal of dwellGoals) {
       const elements = document.querySelectorAll(goal.dwell.selector);
       elements.forEach((el) => {
@@ -260,7 +263,8 @@ export function mountDelivery(spec, host) {
       lanes.forEach((l) => l.stop());
       document.removeEventListener('click', onClick, true);
       window.removeEventListener('popstate', onNavigate);
-      window.removeEventListener('vitrine:navigate', onNavigate);
+      navigation?.removeEventListener('navigatesuccess', onNavigate);
+      if (urlTimer) clearInterval(urlTimer);
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('pageshow', onPageShow);

@@ -204,6 +204,15 @@ describe('the beacon destination', () => {
     // With consent from the start, the page view goal counts on the next load.
     const again = await open(context, '/shop.html?thanks=1');
     await until(() => received().some((e) => e.event === 'thanks'), 'the page view goal');
+    // A single-page app's route: pushState to a matching URL is a page view; a
+    // #fragment of it is not a second one.
+    await again.evaluate(() => history.pushState({}, '', '/shop.html'));
+    await again.evaluate(() => history.pushState({}, '', '/shop.html?thanks=1'));
+    await again.evaluate(() => history.pushState({}, '', '/shop.html?thanks=1#details'));
+    await again.evaluate(() => window.v.delivery.flush());
+    await until(() => received().filter((e) => e.event === 'thanks').length === 2, 'the route\'s page view goal');
+    await again.evaluate(() => window.v.delivery.flush());
+    assert.equal(received().filter((e) => e.event === 'thanks').length, 2, 'the fragment is the same page view');
     await again.close();
     await context.close();
   });
