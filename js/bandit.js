@@ -7,8 +7,9 @@
 // engine keeps a visitor's first assignment, whatever the weights become), as
 // GrowthBook's bandits require.
 //
-// The draws are seeded from the posterior itself, so every page computes the same
-// weights from the same file.
+// The report publishes each arm's share of the draws with the posterior, so a page
+// only applies its floor; a posterior without shares is drawn from on the page,
+// seeded by the posterior itself, so every page computes the same weights.
 
 export const DRAWS = 10_000;
 export const DEFAULT_FLOOR = 0.01;
@@ -53,9 +54,20 @@ function gamma(shape, random, normal) {
  * floor and the weights sum to 1.
  */
 export function thompsonWeights(arms, { floor = DEFAULT_FLOOR, draws = DRAWS } = {}) {
+  return floored(thompsonShares(arms, { draws }), floor);
+}
+
+/** `floor + (1 − n·floor) · share` per arm: at least the floor, summing to 1. */
+export function floored(shares, floor = DEFAULT_FLOOR) {
+  const n = shares.length;
+  if (!(floor >= 0 && floor * n < 1)) throw new RangeError(`a floor of ${floor} leaves nothing for ${n} arms`);
+  return shares.map((share) => floor + (1 - n * floor) * share);
+}
+
+/** Each arm's share of the Thompson draws it wins (its chance to be the best). */
+export function thompsonShares(arms, { draws = DRAWS } = {}) {
   const n = arms.length;
   if (n === 0) return [];
-  if (!(floor >= 0 && floor * n < 1)) throw new RangeError(`a floor of ${floor} leaves nothing for ${n} arms`);
   for (const a of arms) {
     if (!(a.alpha > 0 && a.beta > 0 && Number.isFinite(a.alpha) && Number.isFinite(a.beta))) throw new RangeError('every arm needs alpha > 0 and beta > 0');
   }
@@ -89,7 +101,7 @@ export function thompsonWeights(arms, { floor = DEFAULT_FLOOR, draws = DRAWS } =
     }
     wins[best] += 1;
   }
-  return Array.from(wins, (w) => floor + (1 - n * floor) * (w / draws));
+  return Array.from(wins, (w) => w / draws);
 }
 
 /**
@@ -102,7 +114,11 @@ export function weightsFromPosterior(posterior, experiment, { floor = DEFAULT_FL
   const byVariant = new Map(posterior.arms.filter((a) => a && typeof a === 'object').map((a) => [String(a.variant), a]));
   const arms = experiment.variants.map((v) => byVariant.get(String(v.id)) ?? { alpha: 1, beta: 1 });
   try {
-    return { weights: thompsonWeights(arms, { floor }) };
+    // The shares `vitrine report --bandit` published, when they are whole and sound:
+    // no draws on the page (10,000 of them cost a phone tens of ms at start).
+    const published = arms.map((a) => a.share);
+    const sound = published.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && Math.abs(published.reduce((a, b) => a + b, 0) - 1) < 1e-9;
+    return { weights: floored(sound ? published : thompsonShares(arms), floor) };
   } catch (error) {
     return { problem: error.message };
   }

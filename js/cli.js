@@ -153,11 +153,16 @@ async function writePosterior(found, options) {
     console.error(`vitrine: no results for experiment "${options.bandit}" with a conversion goal`);
     process.exit(1);
   }
-  const { posteriorOf, thompsonWeights, DEFAULT_FLOOR } = await import('./bandit.js');
+  const { posteriorOf, thompsonShares, floored, DEFAULT_FLOOR } = await import('./bandit.js');
   const posterior = posteriorOf(entry.experiment, entry.goal, entry.variants);
   const floor = options.floor ?? DEFAULT_FLOOR;
-  const weights = thompsonWeights(posterior.arms, { floor });
-  posterior.arms.forEach((arm, i) => { arm.weight = weights[i]; });
+  // The shares for the pages (each applies its config's floor), the weights for people.
+  const shares = thompsonShares(posterior.arms);
+  const weights = floored(shares, floor);
+  posterior.arms.forEach((arm, i) => {
+    arm.share = shares[i];
+    arm.weight = weights[i];
+  });
   const text = `${JSON.stringify(posterior, null, 1)}\n`;
   if (options.out) {
     await writeFile(options.out, text);

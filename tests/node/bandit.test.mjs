@@ -33,6 +33,11 @@ test('Thompson weights: the likely best arm gets most, every arm keeps the floor
   assert.match(weightsFromPosterior({ experiment: 'other', arms: [] }, experiment).problem, /is for "other"/);
   assert.match(weightsFromPosterior({ arms: [{ variant: 'b', alpha: -1, beta: 2 }] }, experiment).problem, /alpha > 0/);
   assert.match(weightsFromPosterior('nope', experiment).problem, /not a posterior/);
+  // Published shares are used as they are (only the floor applied); unsound ones are redrawn.
+  const published = { arms: [{ variant: 'control', alpha: 1, beta: 1, share: 0.25 }, { variant: 'b', alpha: 1, beta: 1, share: 0.75 }] };
+  assert.deepEqual(weightsFromPosterior(published, experiment, { floor: 0.1 }).weights, [0.1 + 0.8 * 0.25, 0.1 + 0.8 * 0.75]);
+  published.arms[1].share = 0.9;
+  assert.ok(Math.abs(weightsFromPosterior(published, experiment).weights[0] - 0.5) < 0.02, 'redrawn from Beta(1, 1)s');
 });
 
 test('20 rounds of export → report --bandit → weights converge to the best arm; no visitor ever switches', () => {
