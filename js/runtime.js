@@ -130,7 +130,8 @@ async function withBanditWeights(json, warnings) {
  * invalid, in which case the page is left exactly as it was.
  */
 export async function start(options = {}) {
-  const { config, debug = false, wasm, on = {}, handover } = options;
+  // `preview` (internal, the editor's): this start is not a page view.
+  const { config, debug = false, wasm, on = {}, handover, preview = false } = options;
   await init(wasm);
   const startWarnings = [];
   const json = await withBanditWeights(await loadConfig(config), startWarnings);
@@ -182,7 +183,7 @@ export async function start(options = {}) {
   try {
     // The runtime builds the details of apply/revert/exposure only for a listener.
     const listening = (name) => (listeners.get(name)?.size ?? 0) > 0;
-    core = Vitrine.start(given, emit, Boolean(debug), handover, listening);
+    core = Vitrine.start(given, emit, Boolean(debug), handover, listening, Boolean(preview));
   } catch (error) {
     // The runtime knows a config is invalid and where, not the words for it.
     throw error instanceof VitrineConfigError ? await worded(given, error) : error;
@@ -385,6 +386,28 @@ export async function start(options = {}) {
     else document.addEventListener('DOMContentLoaded', mount, { once: true });
   }
   if (hasPopup(json)) prompts.preload();
+  if (typeof document !== 'undefined' && /[?&]vitrine_edit=1(&|$)/.test(location.search)) {
+    editor.current = instance;
+    if (!editor.mounted) {
+      editor.mounted = true;
+      // On demand: the editor's code is never part of a normal page load.
+      import('./editor.js').then(
+        (m) => m.mountEditor({
+          config: json,
+          validate: (c) => validateConfig(c),
+          // A preview is a new vitrine with the edited config; discard starts the original again.
+          restart: async (next) => {
+            const old = editor.current;
+            old.stop();
+            const started = await start({ ...options, config: next, handover: undefined, preview: true });
+            if (globalThis.vitrine === old) globalThis.vitrine = started;
+            return started;
+          },
+        }),
+        (error) => console.error('[vitrine] could not load the editor', error),
+      );
+    }
+  }
   if (wantsOverlay()) {
     // On demand: the overlay's code is never part of a normal page load.
     import('./overlay.js').then(
@@ -394,6 +417,10 @@ export async function start(options = {}) {
   }
   return instance;
 }
+
+// `?vitrine_edit=1`: the editor, mounted once per page; `current` is the vitrine a
+// preview replaces.
+const editor = { mounted: false, current: null };
 
 // The pop-ups' UI part (prompt-ui.js), fetched once per page: when the page is
 // idle after start if the config has a pop-up, or when one is about to show.

@@ -92,10 +92,12 @@ for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'overlay.js', 'c
 buildSync({ entryPoints: [join(root, 'js', 'vitrine.js')], bundle: true, format: 'iife', target: 'es2020', outfile: join(pkg, 'vitrine.js'), logLevel: 'warning' });
 // The entry with the modules it imports (js/condition.js) as one file, so a page
 // makes the same requests; the wasm-bindgen glue stays its own module.
+// The editor (?vitrine_edit=1) with its selector proposal, one on-demand file.
+buildSync({ entryPoints: [join(root, 'js', 'editor.js')], bundle: true, format: 'esm', outfile: join(pkg, 'editor.js'), logLevel: 'warning' });
 // The runtime entry (what the loader imports) and the package's entry, which
 // re-exports it (kept external, so both are one module instance) and adds
 // evalCondition with its own copy of js/condition.js.
-buildSync({ entryPoints: [join(root, 'js', 'runtime.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './prompt-ui.js', './overlay.js', './delivery.js', './bandit.js'], outfile: join(pkg, 'runtime.js'), logLevel: 'warning' });
+buildSync({ entryPoints: [join(root, 'js', 'runtime.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './prompt-ui.js', './overlay.js', './delivery.js', './bandit.js', './editor.js'], outfile: join(pkg, 'runtime.js'), logLevel: 'warning' });
 buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./runtime.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress), then the files a page loads
@@ -111,7 +113,7 @@ if (profile === '--release') {
     const saved = minifyNames(wasm, glue, declarations);
     console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['runtime.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['vitrine_report.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm'], ['delivery.js', 'esm'], ['bandit.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['runtime.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['vitrine_report.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm'], ['delivery.js', 'esm'], ['bandit.js', 'esm'], ['editor.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);

@@ -297,3 +297,31 @@ fn decisions_explain_every_rule() {
         Some("condition not met: visitor.visits")
     );
 }
+
+#[test]
+fn a_preview_start_is_not_a_page_view() {
+    let mut first = engine(Vec::new());
+    grant(&mut first, "personalization", true);
+    first.update();
+    let stored: Vec<(String, Partition)> = first.take_storage_writes().write;
+    assert_eq!(first.profile().visitor.as_ref().unwrap().visits, 1);
+    let preview = Engine::new_preview(
+        config(),
+        stored.clone(),
+        "visitor-1",
+        Context::default(),
+        2_000.0,
+    )
+    .0;
+    assert_eq!(
+        preview.profile().visitor.as_ref().unwrap().visits,
+        1,
+        "the editor's restart"
+    );
+    let next = Engine::new(config(), stored, "visitor-1", Context::default(), 2_000.0).0;
+    assert_eq!(
+        next.profile().visitor.as_ref().unwrap().visits,
+        2,
+        "a real page view"
+    );
+}

@@ -45,13 +45,15 @@ impl Vitrine {
     /// back there, so no frame paints between the two). `listening(name)`, when
     /// given, says whether anyone listens to an event: the details of `apply`,
     /// `revert` and `exposure` are then only built for a listener (1,000 rules
-    /// starting at once are 1,000 objects nobody reads otherwise).
+    /// starting at once are 1,000 objects nobody reads otherwise). `preview`: the
+    /// editor's restarts, which are not page views.
     pub fn start(
         config: JsValue,
         emit: js_sys::Function,
         debug: bool,
         handover: Option<js_sys::Function>,
         listening: Option<js_sys::Function>,
+        preview: Option<bool>,
     ) -> Result<Vitrine, JsValue> {
         let value = from_js(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
@@ -64,7 +66,14 @@ impl Vitrine {
         if !selector_problems.is_empty() {
             return Err(error::config(&selector_problems));
         }
-        let shell = Shell::start(config, emit, debug, handover, listening)?;
+        let shell = Shell::start(
+            config,
+            emit,
+            debug,
+            handover,
+            listening,
+            preview.unwrap_or(false),
+        )?;
         Ok(Vitrine { shell: Some(shell) })
     }
 

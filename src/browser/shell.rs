@@ -121,6 +121,7 @@ impl Shell {
         debug: bool,
         handover: Option<js_sys::Function>,
         listening: Option<js_sys::Function>,
+        preview: bool,
     ) -> Result<Shared, JsValue> {
         let document = page::document()
             .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
@@ -136,7 +137,12 @@ impl Shell {
         };
         let (stored, read_warnings) = storage.as_ref().map(Storage::read_all).unwrap_or_default();
         warnings.extend(read_warnings);
-        let (engine, engine_warnings) = Engine::new(
+        let open = if preview {
+            Engine::new_preview
+        } else {
+            Engine::new
+        };
+        let (engine, engine_warnings) = open(
             config,
             stored,
             &page::random_id(),

@@ -68,6 +68,29 @@ impl Engine {
         context: Context,
         now_ms: f64,
     ) -> (Engine, Vec<String>) {
+        Self::open(config, stored, fresh_id, context, now_ms, true)
+    }
+
+    /// As `new`, but the start is not a page view (the editor's previews: trying a
+    /// config again and again must not make the owner a returning visitor).
+    pub fn new_preview(
+        config: Config,
+        stored: Vec<(String, Partition)>,
+        fresh_id: &str,
+        context: Context,
+        now_ms: f64,
+    ) -> (Engine, Vec<String>) {
+        Self::open(config, stored, fresh_id, context, now_ms, false)
+    }
+
+    fn open(
+        config: Config,
+        stored: Vec<(String, Partition)>,
+        fresh_id: &str,
+        context: Context,
+        now_ms: f64,
+        page_view: bool,
+    ) -> (Engine, Vec<String>) {
         let mut warnings = Vec::new();
         let mut stored_consent = None;
         let mut others = Vec::new();
@@ -125,7 +148,9 @@ impl Engine {
                 config.category_of(a) == category
             });
         }
-        engine.count_page_view();
+        if page_view {
+            engine.count_page_view();
+        }
         engine.identify_from_url();
         engine.search_from_url();
         (engine, warnings)

@@ -33,6 +33,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'config.d.ts',
     'consent-ui.js',
     'delivery.js',
+    'editor.js',
     'index.d.ts',
     'index.js',
     'overlay.js',
