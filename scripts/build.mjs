@@ -149,7 +149,7 @@ const manifest = {
   peerDependenciesMeta: { '@duckdb/node-api': { optional: true } },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'runtime.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'runtime.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'editor.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -83,7 +83,8 @@ impl Engine {
         Self::open(config, stored, fresh_id, context, now_ms, false)
     }
 
-    fn open(
+    /// `new` and `new_preview`: whether the start counts as a page view.
+    pub fn open(
         config: Config,
         stored: Vec<(String, Partition)>,
         fresh_id: &str,
