@@ -274,8 +274,10 @@ h2{font-size:16px;margin:0 0 8px}label{display:block;margin:8px 0 2px;font-weigh
       el('button', { type: 'button', id: 'copy', onclick: copy }, t.copy)),
     errors, status);
   shadow.append(style, box, panel);
-  // Outside <body>: the page's own tree stays as the page made it.
+  // Outside <body>: the page's own tree stays as the page made it. The owner asked
+  // for the editor: it takes the focus, so the keyboard starts in the panel.
   document.documentElement.append(host);
+  pickButton.focus();
   return () => {
     stopPicking();
     document.removeEventListener('keydown', onKey, true);

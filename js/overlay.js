@@ -4,7 +4,8 @@
 // It lists every rule and experiment with whether it applies and why not (the
 // failing condition, missing consent, a cap, the schedule), outlines the elements
 // vitrine changed, lets a tester force an experiment variant (through the
-// `vitrine_force` URL parameter the engine already honours) and clear the profile.
+// `vitrine_force` URL parameter the engine already honours), clear the profile and
+// open the editor (`?vitrine_edit=1`).
 // Built with DOM APIs inside a closed-off shadow root: no innerHTML, no page CSS in,
 // no overlay CSS out. It reads the instance; it decides nothing.
 
@@ -50,6 +51,13 @@ export function showOverlay(vitrine, { experiments = [] } = {}) {
     location.assign(url.href);
   }
 
+  // The point-and-click editor is this page with ?vitrine_edit=1.
+  function openEditor() {
+    const url = new URL(location.href);
+    url.searchParams.set('vitrine_edit', '1');
+    location.assign(url.href);
+  }
+
   function render() {
     rows.replaceChildren(
       ...vitrine.decisions().map((d) => {
@@ -88,6 +96,7 @@ export function showOverlay(vitrine, { experiments = [] } = {}) {
       el('strong', {}, 'vitrine debug'),
       el('button', { type: 'button', 'data-action': 'highlight', on: { click: () => { highlight = !highlight; render(); } } }, 'Highlight'),
       el('button', { type: 'button', 'data-action': 'clear', on: { click: () => { vitrine.profile.erase(); render(); } } }, 'Clear profile'),
+      el('button', { type: 'button', 'data-action': 'edit', on: { click: () => openEditor() } }, 'Edit'),
       el('button', { type: 'button', 'data-action': 'close', on: { click: () => remove() } }, 'Close')),
     el('table', {}, el('thead', {}, el('tr', {}, ...['kind', 'id', 'applied', 'variant', 'why', 'force'].map((h) => el('th', {}, h)))), rows));
   root.append(style, boxes, panel);

@@ -129,3 +129,51 @@ test('axe-core finds no serious or critical violation in the editor panel', asyn
   assert.deepEqual(violations, []);
   await page.close();
 });
+
+test('the whole flow with the keyboard only', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/?vitrine_edit=1`);
+  await page.waitForFunction(() => window.vitrine && document.querySelector('vitrine-editor'));
+  await page.evaluate(() => window.vitrine.consent.acceptAll());
+  const focused = () => page.evaluate(() => document.querySelector('vitrine-editor').shadowRoot.activeElement?.id ?? null);
+  const tabTo = async (id) => {
+    for (let i = 0; i < 30 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), id, `Tab reaches #${id}`);
+  };
+  const status = () => panel(page, '[role=status]').textContent();
+  // The panel has the focus: Enter starts picking; Tab through the page to the hero's title.
+  assert.equal(await focused(), 'pick');
+  await page.keyboard.press('Enter');
+  const title = `h1: ${(await page.textContent('#hero-title')).trim().slice(0, 60)}`;
+  let found = false;
+  for (let i = 0; i < 60 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = (await status()) === title;
+  }
+  assert.ok(found, 'the hero title is among the candidates');
+  await page.keyboard.press('Enter');
+  assert.equal(await panel(page, '#selector').inputValue(), '#hero-title');
+  assert.equal(await focused(), 'selector');
+  await tabTo('op');
+  assert.equal(await panel(page, '#op').inputValue(), 'setText');
+  await tabTo('field-text');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Oi, {{cart.count}} itens!');
+  await tabTo('when-attr');
+  await page.keyboard.press('ArrowDown'); // "total do carrinho", the first attribute
+  assert.equal(await panel(page, '#when-attr').inputValue(), 'cart.total');
+  await tabTo('when-value');
+  await page.keyboard.type('150');
+  assert.equal(await panel(page, '#reading').textContent(), 'Lê-se: total do carrinho ≥ 150');
+  await tabTo('preview');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Pré-visualizando/.test(document.querySelector('vitrine-editor').shadowRoot.querySelector('[role=status]').textContent));
+  await page.evaluate(() => window.vitrine.cart.set([{ id: 'x', name: 'Kit', category: 'cafes', price: 160, quantity: 1 }]));
+  await page.waitForFunction(() => document.getElementById('hero-title').textContent === 'Oi, 1 itens!');
+  await tabTo('download');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  const file = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(file.rules.at(-1).actions, [{ op: 'setText', selector: '#hero-title', text: 'Oi, {{cart.count}} itens!' }]);
+  await context.close();
+});

@@ -85,3 +85,19 @@ test('the localStorage flag turns it on too; close removes it', async () => {
   assert.equal(await page.$('#vitrine-debug'), null);
   await context.close();
 });
+
+test('the overlay\'s Edit button opens the editor on the same page', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/?vitrine_debug=1`);
+  await vitrineReady(page);
+  await page.waitForFunction(() => document.getElementById('vitrine-debug'));
+  assert.equal(await page.$('vitrine-editor'), null, 'no editor until asked');
+  await Promise.all([
+    page.waitForURL(/vitrine_edit=1/),
+    page.evaluate(() => document.getElementById('vitrine-debug').shadowRoot.querySelector('[data-action="edit"]').click()),
+  ]);
+  await page.waitForFunction(() => document.querySelector('vitrine-editor')?.shadowRoot.querySelector('#pick'));
+  assert.match(new URL(page.url()).search, /vitrine_debug=1&vitrine_edit=1/);
+  await context.close();
+});
