@@ -18,6 +18,7 @@ const TEXTS = {
     title: 'vitrine editor', pick: 'Pick an element', picking: 'Click an element, or Tab to one and press Enter (Esc cancels)',
     selector: 'Selector', matches: (n) => `${n} element${n === 1 ? '' : 's'} match`, widen: 'Wider', narrow: 'Narrower',
     operation: 'Operation', text: 'Text (template: {{cart.total | currency: "BRL"}})', value: 'Value', name: 'Attribute', className: 'Class',
+    html: 'Markup (sanitized; templates fill its text)', position: 'Where', to: 'Move to (selector)',
     when: 'Show it when', always: 'always', attribute: 'Attribute', operator: 'Operator', and: 'and',
     ruleId: 'Rule id', consent: 'Consent category', preview: 'Preview', discard: 'Discard', download: 'Download vitrine.json', copy: 'Copy',
     valid: 'The config is valid.', previewing: 'Previewing: this page runs the edited config.', discarded: 'Discarded: the page is as it was.',
@@ -27,6 +28,7 @@ const TEXTS = {
     title: 'editor vitrine', pick: 'Escolher um elemento', picking: 'Clique num elemento, ou vá até ele com Tab e aperte Enter (Esc cancela)',
     selector: 'Seletor', matches: (n) => `${n} elemento${n === 1 ? '' : 's'}`, widen: 'Mais amplo', narrow: 'Mais específico',
     operation: 'Operação', text: 'Texto (modelo: {{cart.total | currency: "BRL"}})', value: 'Valor', name: 'Atributo', className: 'Classe',
+    html: 'Marcação (sanitizada; modelos preenchem o texto)', position: 'Onde', to: 'Mover para (seletor)',
     when: 'Mostrar quando', always: 'sempre', attribute: 'Atributo', operator: 'Operador', and: 'e',
     ruleId: 'Id da regra', consent: 'Categoria de consentimento', preview: 'Pré-visualizar', discard: 'Descartar', download: 'Baixar vitrine.json', copy: 'Copiar',
     valid: 'A configuração é válida.', previewing: 'Pré-visualizando: esta página roda a configuração editada.', discarded: 'Descartado: a página voltou ao que era.',
@@ -38,13 +40,18 @@ const TEXTS = {
 // docs/config.md; the rest come with the editor's next parts).
 const OPERATIONS = {
   setText: ['text'],
+  setHtml: ['html'],
+  insert: ['position', 'html'],
   setAttr: ['name', 'value'],
+  removeAttr: ['name'],
   addClass: ['class'],
   removeClass: ['class'],
   hide: [],
   show: [],
   remove: [],
+  move: ['position', 'to'],
 };
+const POSITIONS = ['before', 'after', 'prepend', 'append'];
 // Documented attributes a condition may read, with how to say them.
 const ATTRIBUTES = {
   'cart.total': { en: 'cart total', pt: 'total do carrinho', number: true },
@@ -115,8 +122,11 @@ h2{font-size:16px;margin:0 0 8px}label{display:block;margin:8px 0 2px;font-weigh
     fields.replaceChildren();
     for (const name of OPERATIONS[opSelect.value]) {
       const id = `field-${name}`;
-      fieldInputs[name] ??= name === 'text' ? el('textarea', { id, rows: 2 }) : el('input', { id });
-      fields.append(el('label', { for: id }, name === 'text' ? t.text : name === 'class' ? t.className : name === 'name' ? t.name : t.value), fieldInputs[name]);
+      fieldInputs[name] ??= name === 'text' || name === 'html'
+        ? el('textarea', { id, rows: 2 })
+        : name === 'position' ? el('select', { id }, POSITIONS.map((p) => el('option', { value: p }, p))) : el('input', { id });
+      const label = { text: t.text, html: t.html, class: t.className, name: t.name, position: t.position, to: t.to }[name] ?? t.value;
+      fields.append(el('label', { for: id }, label), fieldInputs[name]);
     }
   };
   const condition = () => {

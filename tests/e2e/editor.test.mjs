@@ -177,3 +177,26 @@ test('the whole flow with the keyboard only', async () => {
   assert.deepEqual(file.rules.at(-1).actions, [{ op: 'setText', selector: '#hero-title', text: 'Oi, {{cart.count}} itens!' }]);
   await context.close();
 });
+
+test('markup inserted from the form is sanitized by the runtime, previewed and discarded exactly', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${site.origin}/?vitrine_edit=1`);
+  await page.waitForFunction(() => window.vitrine && document.querySelector('vitrine-editor'));
+  await page.evaluate(() => window.vitrine.consent.acceptAll());
+  const before = await bodyHtml(page);
+  await panel(page, '#pick').click();
+  await page.click('#hero-title');
+  await panel(page, '#op').selectOption('insert');
+  await panel(page, '#field-position').selectOption('after');
+  await panel(page, '#field-html').fill('<p class="promo" onclick="window.pwned=1">Leve 3, pague 2 <img src=x onerror="window.pwned=1"></p>');
+  await panel(page, '#preview').click();
+  await page.waitForFunction(() => document.querySelector('#hero-title + p.promo'));
+  const inserted = await page.evaluate(() => document.querySelector('#hero-title + p.promo').outerHTML);
+  assert.ok(!/\son\w+=/.test(inserted), `no handler survives: ${inserted}`);
+  await page.click('#hero-title + p.promo');
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await panel(page, '#discard').click();
+  await page.waitForFunction(() => /Descartado/.test(document.querySelector('vitrine-editor').shadowRoot.querySelector('[role=status]').textContent));
+  assert.equal(await bodyHtml(page), before);
+  await page.close();
+});
