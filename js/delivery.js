@@ -473,10 +473,15 @@ function lane(destination, index, tab, host, storage, whileSending) {
     return batch;
   };
   const body = (batch, reported) => JSON.stringify({ sent_at: Date.now(), dropped: reported, events: batch });
+  // The queue's byte count follows what leaves it (no re-measuring of what stays).
   const remove = (batch) => {
     const ids = new Set(batch.map((e) => e.id));
-    events = events.filter((e) => !ids.has(e.id));
-    bytes = events.reduce((n, e) => n + sizeOf(e), 0);
+    const kept = [];
+    for (const e of events) {
+      if (ids.has(e.id)) bytes -= sizeOf(e);
+      else kept.push(e);
+    }
+    events = kept;
   };
   const schedule = (ms) => {
     if (timer || stopped) return;
@@ -504,6 +509,7 @@ function lane(destination, index, tab, host, storage, whileSending) {
     whileSending(() => {
       while (events.length && open && !stopped) {
         const e = events.shift();
+        bytes -= sizeOf(e);
         try {
           sendOne(to, e);
         } catch (error) {
@@ -512,7 +518,6 @@ function lane(destination, index, tab, host, storage, whileSending) {
         }
       }
     });
-    bytes = events.reduce((n, e) => n + sizeOf(e), 0);
     persist();
     beat();
   };

@@ -305,12 +305,13 @@ fn a_preview_start_is_not_a_page_view() {
     first.update();
     let stored: Vec<(String, Partition)> = first.take_storage_writes().write;
     assert_eq!(first.profile().visitor.as_ref().unwrap().visits, 1);
-    let preview = Engine::new_preview(
+    let preview = Engine::open(
         config(),
         stored.clone(),
         "visitor-1",
         Context::default(),
         2_000.0,
+        false,
     )
     .0;
     assert_eq!(

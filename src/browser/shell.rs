@@ -137,17 +137,14 @@ impl Shell {
         };
         let (stored, read_warnings) = storage.as_ref().map(Storage::read_all).unwrap_or_default();
         warnings.extend(read_warnings);
-        let open = if preview {
-            Engine::new_preview
-        } else {
-            Engine::new
-        };
-        let (engine, engine_warnings) = open(
+        // An editor's preview is not a page view.
+        let (engine, engine_warnings) = Engine::open(
             config,
             stored,
             &page::random_id(),
             page::context(),
             page::now_ms(),
+            !preview,
         );
         warnings.extend(engine_warnings);
         let inbox: Rc<RefCell<Vec<Input>>> = Rc::default();

@@ -10,7 +10,7 @@
 
 use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::reader::{
-    bounded_list, category_ref, get, identifier, object, string, MAX_SELECTOR_LEN,
+    bounded_list, consent_list_or, get, identifier, object, required_id, string, MAX_SELECTOR_LEN,
 };
 use super::value::{object as value_object, Value};
 
@@ -85,13 +85,7 @@ pub fn parse_goals(value: Option<&Value>, diags: &mut Diagnostics) -> Vec<Goal> 
         let Some(map) = object(item, &path, GOAL_FIELDS, diags) else {
             continue;
         };
-        let id = match get(map, "id") {
-            Some(v) => identifier(v, &field(&path, "id"), diags),
-            None => {
-                diags.report(&path, || "missing field \"id\"");
-                None
-            }
-        };
+        let id = required_id(map, &path, diags);
         let kinds: Vec<&str> = GOAL_KINDS
             .iter()
             .copied()
@@ -247,35 +241,21 @@ fn has_beacon_field(map: &super::value::Map) -> bool {
         .any(|k| get(map, k).is_some())
 }
 
-/// `consent`: one category or a list; absent means `analytics`.
+/// `consent`: one category or a list, absent meaning `analytics`; never an empty
+/// list (a destination always needs consent).
 fn categories(
     map: &super::value::Map,
     path: &Path,
     known: &[&str],
     diags: &mut Diagnostics,
 ) -> Vec<String> {
-    let here = field(path, "consent");
-    match get(map, "consent") {
-        None if known.contains(&DEFAULT_CATEGORY) => vec![DEFAULT_CATEGORY.to_owned()],
-        None => {
-            diags.report(path, || {
-                "missing field \"consent\" (there is no \"analytics\" category to default to)"
-            });
-            Vec::new()
-        }
-        Some(Value::Array(items)) if items.is_empty() => {
-            diags.report(&here, || {
-                "name at least one category (a destination always needs consent)"
-            });
-            Vec::new()
-        }
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| category_ref(v, &index(&here, i), known, diags))
-            .collect(),
-        Some(v) => category_ref(v, &here, known, diags).into_iter().collect(),
+    if matches!(get(map, "consent"), Some(Value::Array(items)) if items.is_empty()) {
+        diags.report(&field(path, "consent"), || {
+            "name at least one category (a destination always needs consent)"
+        });
+        return Vec::new();
     }
+    consent_list_or(map, path, known, DEFAULT_CATEGORY, diags)
 }
 
 /// A path on the page's origin (`/collect`) or an absolute http(s) URL; never a

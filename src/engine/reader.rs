@@ -144,12 +144,25 @@ pub fn consent_list(
     known: &[&str],
     diags: &mut Diagnostics,
 ) -> Vec<String> {
+    consent_list_or(map, path, known, DEFAULT_RULE_CATEGORY, diags)
+}
+
+/// `consent`: one category or a list; absent means `default`.
+pub fn consent_list_or(
+    map: &Map,
+    path: &Path,
+    known: &[&str],
+    default: &str,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
     let consent_path = field(path, "consent");
     match get(map, "consent") {
-        None if known.contains(&DEFAULT_RULE_CATEGORY) => vec![DEFAULT_RULE_CATEGORY.to_owned()],
+        None if known.contains(&default) => vec![default.to_owned()],
         None => {
             diags.report(path, || {
-                "missing field \"consent\" (there is no \"personalization\" category to default to)"
+                format!(
+                    "missing field \"consent\" (there is no \"{default}\" category to default to)"
+                )
             });
             Vec::new()
         }

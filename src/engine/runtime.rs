@@ -71,19 +71,9 @@ impl Engine {
         Self::open(config, stored, fresh_id, context, now_ms, true)
     }
 
-    /// As `new`, but the start is not a page view (the editor's previews: trying a
-    /// config again and again must not make the owner a returning visitor).
-    pub fn new_preview(
-        config: Config,
-        stored: Vec<(String, Partition)>,
-        fresh_id: &str,
-        context: Context,
-        now_ms: f64,
-    ) -> (Engine, Vec<String>) {
-        Self::open(config, stored, fresh_id, context, now_ms, false)
-    }
-
-    /// `new` and `new_preview`: whether the start counts as a page view.
+    /// As `new`, with whether the start is a page view: not for the editor's
+    /// previews (trying a config again and again must not make the owner a
+    /// returning visitor).
     pub fn open(
         config: Config,
         stored: Vec<(String, Partition)>,
