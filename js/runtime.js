@@ -130,8 +130,9 @@ async function withBanditWeights(json, warnings) {
  * invalid, in which case the page is left exactly as it was.
  */
 export async function start(options = {}) {
-  // `preview` (internal, the editor's): this start is not a page view.
-  const { config, debug = false, wasm, on = {}, handover, preview = false } = options;
+  // `preview` (internal, the editor's): this start is not a page view; with it,
+  // `simulate` ({path: value}) lays attributes over the visitor's ("preview as a visitor").
+  const { config, debug = false, wasm, on = {}, handover, preview = false, simulate } = options;
   await init(wasm);
   const startWarnings = [];
   const json = await withBanditWeights(await loadConfig(config), startWarnings);
@@ -183,7 +184,7 @@ export async function start(options = {}) {
   try {
     // The runtime builds the details of apply/revert/exposure only for a listener.
     const listening = (name) => (listeners.get(name)?.size ?? 0) > 0;
-    core = Vitrine.start(given, emit, Boolean(debug), handover, listening, Boolean(preview));
+    core = Vitrine.start(given, emit, Boolean(debug), handover, listening, Boolean(preview), preview ? simulate : undefined);
   } catch (error) {
     // The runtime knows a config is invalid and where, not the words for it.
     throw error instanceof VitrineConfigError ? await worded(given, error) : error;
@@ -396,10 +397,10 @@ export async function start(options = {}) {
           config: json,
           validate: (c) => validateConfig(c),
           // A preview is a new vitrine with the edited config; discard starts the original again.
-          restart: async (next) => {
+          restart: async (next, simulate) => {
             const old = editor.current;
             old.stop();
-            const started = await start({ ...options, config: next, handover: undefined, preview: true });
+            const started = await start({ ...options, config: next, handover: undefined, preview: true, simulate });
             if (globalThis.vitrine === old) globalThis.vitrine = started;
             return started;
           },

@@ -326,3 +326,29 @@ fn a_preview_start_is_not_a_page_view() {
         "a real page view"
     );
 }
+
+#[test]
+fn simulated_attributes_decide_but_are_never_recorded() {
+    let mut e = engine(Vec::new());
+    grant(&mut e, "personalization", true);
+    e.update();
+    assert!(!applied(&e).contains(&"shipping".to_string()));
+    e.simulate(vec![
+        ("cart.total".into(), Value::Number(180.0)),
+        ("visitor.visits".into(), Value::Number(3.0)),
+    ]);
+    e.update();
+    let now = applied(&e);
+    assert!(now.contains(&"shipping".to_string()), "{now:?}");
+    assert!(now.contains(&"welcome".to_string()), "{now:?}");
+    // The attributes show the values over the real document (the rest is kept).
+    let attributes = e.attributes();
+    let cart = attributes.get("cart").unwrap();
+    assert_eq!(cart.get("total"), Some(&Value::Number(180.0)));
+    assert_eq!(cart.get("count"), Some(&Value::Number(0.0)));
+    // Nothing reached the profile, so nothing is stored as a cart.
+    assert!(e.profile().cart_items().is_empty());
+    e.simulate(Vec::new());
+    e.update();
+    assert!(!applied(&e).contains(&"shipping".to_string()));
+}

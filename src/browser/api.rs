@@ -46,7 +46,9 @@ impl Vitrine {
     /// given, says whether anyone listens to an event: the details of `apply`,
     /// `revert` and `exposure` are then only built for a listener (1,000 rules
     /// starting at once are 1,000 objects nobody reads otherwise). `preview`: the
-    /// editor's restarts, which are not page views.
+    /// editor's restarts, which are not page views; `simulate` (with `preview`
+    /// only): `{path: value}` attributes laid over the visitor's (the editor's
+    /// "preview as a visitor").
     pub fn start(
         config: JsValue,
         emit: js_sys::Function,
@@ -54,6 +56,7 @@ impl Vitrine {
         handover: Option<js_sys::Function>,
         listening: Option<js_sys::Function>,
         preview: Option<bool>,
+        simulate: JsValue,
     ) -> Result<Vitrine, JsValue> {
         let value = from_js(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
@@ -66,14 +69,12 @@ impl Vitrine {
         if !selector_problems.is_empty() {
             return Err(error::config(&selector_problems));
         }
-        let shell = Shell::start(
-            config,
-            emit,
-            debug,
-            handover,
-            listening,
-            preview.unwrap_or(false),
-        )?;
+        let preview = preview.unwrap_or(false);
+        let simulated = match (preview, from_js(&simulate)) {
+            (true, Ok(crate::engine::Value::Object(values))) => values,
+            _ => Vec::new(),
+        };
+        let shell = Shell::start(config, emit, debug, handover, listening, preview, simulated)?;
         Ok(Vitrine { shell: Some(shell) })
     }
 

@@ -122,6 +122,7 @@ impl Shell {
         handover: Option<js_sys::Function>,
         listening: Option<js_sys::Function>,
         preview: bool,
+        simulated: Vec<(String, crate::engine::Value)>,
     ) -> Result<Shared, JsValue> {
         let document = page::document()
             .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
@@ -138,7 +139,7 @@ impl Shell {
         let (stored, read_warnings) = storage.as_ref().map(Storage::read_all).unwrap_or_default();
         warnings.extend(read_warnings);
         // An editor's preview is not a page view.
-        let (engine, engine_warnings) = Engine::open(
+        let (mut engine, engine_warnings) = Engine::open(
             config,
             stored,
             &page::random_id(),
@@ -146,6 +147,9 @@ impl Shell {
             page::now_ms(),
             !preview,
         );
+        if !simulated.is_empty() {
+            engine.simulate(simulated);
+        }
         warnings.extend(engine_warnings);
         let inbox: Rc<RefCell<Vec<Input>>> = Rc::default();
         let shared = Rc::new_cyclic(|weak| {

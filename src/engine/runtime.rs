@@ -49,6 +49,11 @@ pub struct Engine {
     purged: Vec<String>,
     /// Categories Global Privacy Control denies (the browser says so on every load).
     gpc: Vec<String>,
+    /// Attribute values the editor's "preview as a visitor" lays over the built
+    /// document (`simulate`); empty on every visitor's page.
+    simulated: Vec<(String, Value)>,
+    /// The simulated `experiments.<id>` variants, forced as `vitrine_force` would.
+    simulated_force: Option<String>,
 }
 
 /// Adds to a small set kept as a vector.
@@ -125,6 +130,8 @@ impl Engine {
             },
             purged: discarded,
             gpc: Vec::new(),
+            simulated: Vec::new(),
+            simulated_force: None,
         };
         for (category, partition) in others {
             if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category)
@@ -361,9 +368,10 @@ impl Engine {
             .collect()
     }
 
-    /// The attribute document conditions read (see `attributes::build`).
+    /// The attribute document conditions read (see `attributes::build`), with the
+    /// simulated values laid over it.
     pub fn attributes(&self) -> Value {
-        super::attributes::build(&super::attributes::Sources {
+        let mut document = super::attributes::build(&super::attributes::Sources {
             config: &self.config,
             profile: &self.profile,
             context: &self.context,
@@ -371,7 +379,30 @@ impl Engine {
             page: &self.page,
             cart_abandoned: self.cart_abandoned(),
             now_ms: self.now_ms,
-        })
+        });
+        for (path, value) in &self.simulated {
+            super::attributes::overlay(&mut document, path, value.clone());
+        }
+        document
+    }
+
+    /// The editor's "preview as a visitor": from now on conditions and templates
+    /// read these values at their dotted paths (`cart.total`, `channel`,
+    /// `affinity.category.cafes`) instead of what the profile holds; an
+    /// `experiments.<id>` variant is forced as `?vitrine_force` does (not stored).
+    /// Nothing is recorded: the profile and storage never see them. Everything is
+    /// decided again.
+    pub fn simulate(&mut self, values: Vec<(String, Value)>) {
+        let forced: Vec<String> = values
+            .iter()
+            .filter_map(|(path, value)| {
+                let id = path.strip_prefix("experiments.")?;
+                Some([id, ":", value.as_str()?].concat())
+            })
+            .collect();
+        self.simulated_force = (!forced.is_empty()).then(|| forced.join(","));
+        self.simulated = values;
+        self.changed_all = true;
     }
 
     /// Decides every rule and experiment against the current attributes, from
@@ -398,7 +429,10 @@ impl Engine {
             decide::Visitor {
                 id: visitor_id,
                 assignments: &self.profile.assignments,
-                force: self.context.param(FORCE_PARAM),
+                force: self
+                    .simulated_force
+                    .as_deref()
+                    .or_else(|| self.context.param(FORCE_PARAM)),
                 page: &self.page,
                 now_ms: self.now_ms,
                 hour: self.context.hour,
