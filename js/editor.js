@@ -1,172 +1,337 @@
 // The point-and-click editor (`?vitrine_edit=1`), loaded on demand by runtime.js and
 // never otherwise. It lives in a shadow root outside <body>, so the page's own DOM
-// is untouched but for what a preview applies. The site owner picks an element (by
-// mouse, or Tab through candidates and Enter), gets a robust selector
-// (js/editor-selector.js) with its match count, chooses an operation and its
-// fields (templates included), targets it with a condition built from a form (read
-// back in plain language), previews it through the real runtime (the current
-// instance stopped, a new one started with the edited config; discard stops it, so
-// the page is exactly as it was, and starts the original again), and downloads or
-// copies the config — the original with the new rule, unknown fields kept —
-// validated by the CLI's validator. Everything is built with DOM methods and
-// textContent: no innerHTML, so it works under a strict CSP with Trusted Types.
+// is untouched but for what a preview applies. The site owner loads the page's
+// config (or one by URL), picks a rule or experiment to edit or starts a new one,
+// picks an element (by mouse, or Tab through candidates and Enter) and gets a
+// robust selector (js/editor-selector.js) with its match count, chooses any
+// operation with its fields and templates (js/editor-forms.js, made from the
+// schema), targets it (conditions, trigger, frequency, schedule, consent; read back
+// in plain language), previews it through the real runtime — also "as a visitor"
+// with simulated attributes, showing the engine's decisions and reasons — discards
+// it exactly, and downloads or copies the config: the original with the edit,
+// unknown fields kept, validated by the CLI's validator with each error next to
+// the field it names. Everything is built with DOM methods and textContent: no
+// innerHTML, so it works under a strict CSP with Trusted Types.
 
 import { proposeSelectors } from './editor-selector.js';
+import {
+  TEXTS, TEMPLATE_ATTRIBUTE_PATHS, actionForm, attributesOf, categoriesOf, conditionForm, describeRule, el, targetingForm,
+} from './editor-forms.js';
 
-const TEXTS = {
+export { describeCondition, describeRule } from './editor-forms.js';
+
+const MORE = {
   en: {
-    title: 'vitrine editor', pick: 'Pick an element', picking: 'Click an element, or Tab to one and press Enter (Esc cancels)',
-    selector: 'Selector', matches: (n) => `${n} element${n === 1 ? '' : 's'} match`, widen: 'Wider', narrow: 'Narrower',
-    operation: 'Operation', text: 'Text (template: {{cart.total | currency: "BRL"}})', value: 'Value', name: 'Attribute', className: 'Class',
-    html: 'Markup (sanitized; templates fill its text)', position: 'Where', to: 'Move to (selector)',
-    when: 'Show it when', always: 'always', attribute: 'Attribute', operator: 'Operator', and: 'and',
-    ruleId: 'Rule id', consent: 'Consent category', preview: 'Preview', discard: 'Discard', download: 'Download vitrine.json', copy: 'Copy',
-    valid: 'The config is valid.', previewing: 'Previewing: this page runs the edited config.', discarded: 'Discarded: the page is as it was.',
-    reading: 'Reads:', copied: 'Copied.', nothing: 'Pick an element first.',
+    load: 'Config URL', loadButton: 'Load', loaded: (n, m) => `Loaded: ${n} rules, ${m} experiments.`, loadFailed: (why) => `Could not load the config: ${why}`,
+    edit: 'Edit', newRule: 'a new rule', newExperiment: 'a new experiment', rule: 'rule', experiment: 'experiment',
+    variants: 'Variants', addVariant: 'Add a variant with the change above', addControl: 'Add a control (no change)', useChange: 'Use the change above',
+    remove: 'Remove', weight: 'Weight', coverage: 'Coverage (0–1)', control: 'control (no change)',
+    visitor: 'Preview as a visitor', cartTotal: 'Cart total', channel: 'Channel', utm: 'UTM source', visits: 'Visits', affinity: 'Affinity category', score: 'Score',
+    variantOf: (id) => `Variant of ${id}`, bucketed: '(bucketed)', asVisitor: 'Preview as this visitor', previewingAs: (what) => `Previewing as a visitor with ${what}.`,
+    decisions: 'Decisions', kind: 'kind', id: 'id', applies: 'applies', variant: 'variant', why: 'why', yes: 'yes', no: 'no', any: '(as is)',
   },
   pt: {
-    title: 'editor vitrine', pick: 'Escolher um elemento', picking: 'Clique num elemento, ou vá até ele com Tab e aperte Enter (Esc cancela)',
-    selector: 'Seletor', matches: (n) => `${n} elemento${n === 1 ? '' : 's'}`, widen: 'Mais amplo', narrow: 'Mais específico',
-    operation: 'Operação', text: 'Texto (modelo: {{cart.total | currency: "BRL"}})', value: 'Valor', name: 'Atributo', className: 'Classe',
-    html: 'Marcação (sanitizada; modelos preenchem o texto)', position: 'Onde', to: 'Mover para (seletor)',
-    when: 'Mostrar quando', always: 'sempre', attribute: 'Atributo', operator: 'Operador', and: 'e',
-    ruleId: 'Id da regra', consent: 'Categoria de consentimento', preview: 'Pré-visualizar', discard: 'Descartar', download: 'Baixar vitrine.json', copy: 'Copiar',
-    valid: 'A configuração é válida.', previewing: 'Pré-visualizando: esta página roda a configuração editada.', discarded: 'Descartado: a página voltou ao que era.',
-    reading: 'Lê-se:', copied: 'Copiado.', nothing: 'Escolha um elemento primeiro.',
+    load: 'URL da configuração', loadButton: 'Carregar', loaded: (n, m) => `Carregada: ${n} regras, ${m} experimentos.`, loadFailed: (why) => `Não foi possível carregar a configuração: ${why}`,
+    edit: 'Editar', newRule: 'uma regra nova', newExperiment: 'um experimento novo', rule: 'regra', experiment: 'experimento',
+    variants: 'Variantes', addVariant: 'Adicionar variante com a mudança acima', addControl: 'Adicionar controle (sem mudança)', useChange: 'Usar a mudança acima',
+    remove: 'Remover', weight: 'Peso', coverage: 'Cobertura (0–1)', control: 'controle (sem mudança)',
+    visitor: 'Pré-visualizar como visitante', cartTotal: 'Total do carrinho', channel: 'Canal', utm: 'Origem UTM', visits: 'Visitas', affinity: 'Categoria de afinidade', score: 'Pontuação',
+    variantOf: (id) => `Variante de ${id}`, bucketed: '(sorteada)', asVisitor: 'Pré-visualizar como este visitante', previewingAs: (what) => `Pré-visualizando como visitante com ${what}.`,
+    decisions: 'Decisões', kind: 'tipo', id: 'id', applies: 'aplica', variant: 'variante', why: 'por quê', yes: 'sim', no: 'não', any: '(como está)',
   },
 };
+const CHANNELS = ['paid', 'whatsapp', 'email', 'social', 'search', 'referral', 'direct'];
+const STYLE = `:host{all:initial}aside{position:fixed;top:0;right:0;width:360px;max-height:100vh;overflow:auto;z-index:2147483647;background:#fff;color:#1d232b;font:14px/1.4 system-ui,sans-serif;border-left:1px solid #8a939e;box-shadow:-4px 0 16px #0002;padding:12px 14px;box-sizing:border-box}
+h2{font-size:16px;margin:0 0 8px}label,.label{display:block;margin:8px 0 2px;font-weight:600}label.inline{display:inline-flex;gap:3px;margin:2px 8px 2px 0;font-weight:400;align-items:center}
+input,select,textarea{width:100%;box-sizing:border-box;font:inherit;padding:4px}input[type=checkbox]{width:auto}button{font:inherit;margin:4px 4px 0 0;padding:4px 8px}
+.row{display:flex;gap:4px;align-items:center}.row>*{flex:1 1 0;min-width:0}.row>button{flex:0 0 auto}.grid label.inline input{width:70px}
+.muted{color:#4a5360;font-size:12px}.errors,.field-error{color:#a1241b}.field-error{margin:2px 0;font-size:12px}[aria-invalid=true]{outline:2px solid #a1241b}
+fieldset{border:1px solid #c5cad1;margin:6px 0;padding:4px 8px}details{margin:8px 0}summary{cursor:pointer;font-weight:600}
+table{width:100%;border-collapse:collapse;font-size:12px}td,th{text-align:left;border-top:1px solid #d6dae0;padding:2px 4px;vertical-align:top}.yes{color:#1a7f37}.no{color:#a1241b}
+.box{position:fixed;pointer-events:none;outline:3px solid #1f6fd1;outline-offset:1px;z-index:2147483646}`;
 
-// The operations the form offers, with their fields (every one vitrine has is in
-// docs/config.md; the rest come with the editor's next parts).
-const OPERATIONS = {
-  setText: ['text'],
-  setHtml: ['html'],
-  insert: ['position', 'html'],
-  setAttr: ['name', 'value'],
-  removeAttr: ['name'],
-  addClass: ['class'],
-  removeClass: ['class'],
-  hide: [],
-  show: [],
-  remove: [],
-  move: ['position', 'to'],
-};
-const POSITIONS = ['before', 'after', 'prepend', 'append'];
-// Documented attributes a condition may read, with how to say them.
-const ATTRIBUTES = {
-  'cart.total': { en: 'cart total', pt: 'total do carrinho', number: true },
-  'cart.count': { en: 'items in the cart', pt: 'itens no carrinho', number: true },
-  'visitor.visits': { en: 'visits', pt: 'visitas', number: true },
-  channel: { en: 'channel', pt: 'canal' },
-  'utm.source': { en: 'UTM source', pt: 'origem UTM' },
-  'device.type': { en: 'device', pt: 'dispositivo' },
-  'page.path': { en: 'page path', pt: 'caminho da página' },
-};
-const OPERATORS = { $gte: '≥', $lte: '≤', $gt: '>', $lt: '<', $eq: '=', $ne: '≠' };
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (v !== false && v !== undefined) node.setAttribute(k, v === true ? '' : String(v));
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-/** What a condition says, in words: "cart total ≥ 150 and channel = whatsapp". */
-export function describeCondition(condition, lang = 'en') {
-  const t = TEXTS[lang] ?? TEXTS.en;
-  const parts = Object.entries(condition ?? {}).flatMap(([path, test]) => {
-    const name = ATTRIBUTES[path]?.[lang] ?? path;
-    if (test && typeof test === 'object') return Object.entries(test).map(([op, v]) => `${name} ${OPERATORS[op] ?? op} ${JSON.stringify(v)}`);
-    return [`${name} = ${JSON.stringify(test)}`];
-  });
-  return parts.length ? parts.join(` ${t.and} `) : t.always;
-}
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const listOf = (v) => (Array.isArray(v) ? v : []);
 
 /**
- * Mounts the editor. `config` is the config the page started with; `restart(config)`
- * stops the running vitrine and starts one with `config` (resolving to it);
- * `validate(config)` is validateConfig.
+ * Mounts the editor. `config` is the config the page started with; `restart(config,
+ * simulate, between)` stops the running vitrine, calls `between()`, and starts one
+ * with `config` (resolving to it; `simulate`: attributes to lay over the
+ * visitor's); `validate(config)` is validateConfig.
  */
-export function mountEditor({ config, restart, validate }) {
+export function mountEditor({ config, restart: restartWith, validate }) {
   const lang = (document.documentElement.lang || navigator.language || 'en').toLowerCase().startsWith('pt') ? 'pt' : 'en';
   const t = TEXTS[lang];
-  const original = structuredClone(config);
+  const m = MORE[lang];
+  const pageConfig = structuredClone(config);
+  let original = structuredClone(config);
+  let attributes = attributesOf(original, lang);
   let picked = null;
   let previewing = false;
+  // What is being edited: a new rule (index null) or the rule / experiment at index.
+  let editing = { kind: 'rule', index: null };
+  let base = {};
+  let variants = [];
 
+  // A simulated variant is previewed as QA forces one: `?vitrine_force` in the URL
+  // (what the page came with when none is asked), set while no vitrine runs, so
+  // none sees it as a navigation; the reasons then say "forced by URL".
+  const pageForce = new URLSearchParams(location.search).get('vitrine_force');
+  const restart = (next, simulate = {}) => {
+    const forced = Object.entries(simulate).filter(([k, v]) => k.startsWith('experiments.') && typeof v === 'string').map(([k, v]) => `${k.slice(12)}:${v}`);
+    // The runtime lays an attribute object over the visitor's: dotted paths nested.
+    // (Objects without a prototype: a catalog category named `__proto__` is a key.)
+    const attributes = Object.create(null);
+    for (const [path, value] of Object.entries(simulate)) {
+      if (path.startsWith('experiments.')) continue;
+      const keys = path.split('.');
+      let at = attributes;
+      for (const key of keys.slice(0, -1)) {
+        if (!Object.hasOwn(at, key) || typeof at[key] !== 'object') at[key] = Object.create(null);
+        at = at[key];
+      }
+      at[keys.at(-1)] = value;
+    }
+    return restartWith(next, attributes, () => {
+      const url = new URL(location.href);
+      const force = forced.length ? forced.join(',') : pageForce;
+      if (force === null) url.searchParams.delete('vitrine_force');
+      else url.searchParams.set('vitrine_force', force);
+      if (url.href !== location.href) history.replaceState(history.state, '', url.href);
+    });
+  };
   const host = document.createElement('vitrine-editor');
   const shadow = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
-  style.textContent = `:host{all:initial}aside{position:fixed;top:0;right:0;width:340px;max-height:100vh;overflow:auto;z-index:2147483647;background:#fff;color:#1d232b;font:14px/1.4 system-ui,sans-serif;border-left:1px solid #8a939e;box-shadow:-4px 0 16px #0002;padding:12px 14px}
-h2{font-size:16px;margin:0 0 8px}label{display:block;margin:8px 0 2px;font-weight:600}input,select,textarea{width:100%;box-sizing:border-box;font:inherit;padding:4px}button{font:inherit;margin:4px 4px 0 0;padding:4px 8px}
-.row{display:flex;gap:4px}.muted{color:#4a5360;font-size:12px}.errors{color:#a1241b}.box{position:fixed;pointer-events:none;outline:3px solid #1f6fd1;outline-offset:1px;z-index:2147483646}`;
+  style.textContent = STYLE;
   const box = el('div', { class: 'box', hidden: true });
   const status = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
   const errors = el('ul', { class: 'errors' });
-  const selectorInput = el('input', { id: 'selector', 'aria-describedby': 'matches' });
+  const note = el('p', { class: 'muted', hidden: true }, t.firstOnly);
+  const selectorInput = el('input', { id: 'selector', 'aria-describedby': 'matches', 'data-path': 'actions[0].selector' });
   const matches = el('p', { id: 'matches', class: 'muted' });
-  const opSelect = el('select', { id: 'op' }, Object.keys(OPERATIONS).map((op) => el('option', { value: op }, op)));
-  const fields = el('div');
-  const whenAttr = el('select', { id: 'when-attr' }, el('option', { value: '' }, t.always), Object.entries(ATTRIBUTES).map(([path, a]) => el('option', { value: path }, a[lang])));
-  const whenOp = el('select', { id: 'when-op', 'aria-label': t.operator }, Object.entries(OPERATORS).map(([op, sign]) => el('option', { value: op }, sign)));
-  const whenValue = el('input', { id: 'when-value', 'aria-label': t.value });
   const reading = el('p', { class: 'muted', id: 'reading' });
-  const ruleId = el('input', { id: 'rule-id', value: `edited-${Date.now().toString(36)}` });
-  const categories = (Array.isArray(config.consent?.categories) ? config.consent.categories.map((c) => c.id) : ['personalization', 'preferences', 'analytics', 'marketing']).filter((c) => c !== 'necessary');
-  const consent = el('select', { id: 'consent' }, categories.map((c) => el('option', { value: c, selected: c === 'personalization' }, c)));
-  const fieldInputs = {};
-  const renderFields = () => {
-    fields.replaceChildren();
-    for (const name of OPERATIONS[opSelect.value]) {
-      const id = `field-${name}`;
-      fieldInputs[name] ??= name === 'text' || name === 'html'
-        ? el('textarea', { id, rows: 2 })
-        : name === 'position' ? el('select', { id }, POSITIONS.map((p) => el('option', { value: p }, p))) : el('input', { id });
-      const label = { text: t.text, html: t.html, class: t.className, name: t.name, position: t.position, to: t.to }[name] ?? t.value;
-      fields.append(el('label', { for: id }, label), fieldInputs[name]);
-    }
+  const ruleId = el('input', { id: 'rule-id', value: `edited-${Date.now().toString(36)}`, 'data-path': 'id' });
+  const consent = el('select', { id: 'consent', 'data-path': 'consent' });
+  const coverage = el('input', { id: 'coverage', type: 'number', min: 0, max: 1, step: 0.05, 'data-path': 'coverage' });
+  const variantList = el('div', { id: 'variants' });
+  const experimentBox = el('div', { hidden: true }, el('h3', {}, m.variants), variantList,
+    el('button', { type: 'button', id: 'variant-add', onclick: () => addVariant(false) }, m.addVariant),
+    el('button', { type: 'button', id: 'variant-control', onclick: () => addVariant(true) }, m.addControl),
+    el('label', { for: 'coverage' }, m.coverage), coverage);
+  const editSelect = el('select', { id: 'edit' });
+  const configUrl = el('input', { id: 'config-url', type: 'url', placeholder: '/vitrine.json' });
+  const decisions = el('div', { id: 'decisions' });
+
+  const onChange = () => updateReading();
+  const action = actionForm({ lang, path: 'actions[0]', onChange, templatePaths: () => TEMPLATE_ATTRIBUTE_PATHS.concat(Object.keys(attributes).filter((p) => !TEMPLATE_ATTRIBUTE_PATHS.includes(p) && p !== 'segments')) });
+  let conditions = conditionForm({ lang, attributes, onChange });
+  const conditionSlot = el('div', {}, conditions.element);
+  const targeting = targetingForm({ lang, onChange });
+
+  const fillConsent = (selected) => {
+    const categories = (Array.isArray(original.consent?.categories) ? original.consent.categories.map((c) => c?.id) : ['personalization', 'preferences', 'analytics', 'marketing'])
+      .filter((c) => typeof c === 'string' && c !== 'necessary');
+    if (selected && !categories.includes(selected)) categories.push(selected);
+    consent.replaceChildren(...categories.map((c) => el('option', { value: c, selected: c === (selected ?? 'personalization') || undefined }, c)));
   };
-  const condition = () => {
-    if (!whenAttr.value) return undefined;
-    const raw = whenValue.value.trim();
-    const number = ATTRIBUTES[whenAttr.value]?.number;
-    const value = number && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    return { [whenAttr.value]: { [whenOp.value]: value } };
+  const fillEditSelect = () => {
+    editSelect.replaceChildren(
+      el('option', { value: 'rule:' }, m.newRule),
+      el('option', { value: 'experiment:' }, m.newExperiment),
+      ...listOf(original.rules).map((r, i) => el('option', { value: `rule:${i}` }, `${m.rule}: ${r?.id ?? i}`)),
+      ...listOf(original.experiments).map((x, i) => el('option', { value: `experiment:${i}` }, `${m.experiment}: ${x?.id ?? i}`)),
+    );
+  };
+
+  /** The action the form describes, with its selector where the operation has one. */
+  const currentAction = () => {
+    const a = action.read();
+    const spec = action.spec();
+    const selector = selectorInput.value.trim();
+    const popupLike = a.op === 'popup' || a.op === 'survey';
+    if (spec.selector !== 'none' && selector && (!popupLike || a.display === 'inline')) return { op: a.op, selector, ...a };
+    return a;
+  };
+  // An existing item without `consent` keeps having none while the default is chosen.
+  const withConsent = (item) => {
+    if (Array.isArray(base.consent) && base.consent[0] === consent.value) item.consent = base.consent;
+    else if (editing.index !== null && base.consent === undefined && consent.value === 'personalization') delete item.consent;
+    else item.consent = consent.value;
+    return item;
   };
   const rule = () => {
-    const action = { op: opSelect.value, selector: selectorInput.value.trim() };
-    for (const name of OPERATIONS[opSelect.value]) action[name] = fieldInputs[name]?.value ?? '';
-    const when = condition();
-    return { id: ruleId.value.trim(), consent: consent.value, ...(when ? { when } : {}), actions: [action] };
+    const r = withConsent({ ...structuredClone(base), id: ruleId.value.trim() });
+    const when = conditions.read();
+    if (when === undefined) delete r.when;
+    else r.when = when;
+    r.actions = [currentAction(), ...listOf(base.actions).slice(1)];
+    return targeting.write(r);
   };
-  /** The original config with the new rule (replacing one of the same id); unknown fields kept. */
+  const experiment = () => {
+    const x = withConsent({ ...structuredClone(base), id: ruleId.value.trim() });
+    const when = conditions.read();
+    if (when === undefined) delete x.when;
+    else x.when = when;
+    if (coverage.value.trim() === '') delete x.coverage;
+    else x.coverage = Number(coverage.value);
+    x.variants = variants.map((v) => {
+      const out = { ...v.base, id: v.id.value.trim() };
+      if (v.weight.value.trim() === '') delete out.weight;
+      else out.weight = Number(v.weight.value);
+      if (v.actions?.length) out.actions = v.actions;
+      else delete out.actions;
+      return out;
+    });
+    return x;
+  };
+  /** The config being edited with the edit in place (or added); unknown fields kept. */
   const edited = () => {
     const next = structuredClone(original);
-    const r = rule();
-    next.rules = [...(Array.isArray(next.rules) ? next.rules.filter((x) => x?.id !== r.id) : []), r];
-    return next;
+    const section = editing.kind === 'rule' ? 'rules' : 'experiments';
+    const item = editing.kind === 'rule' ? rule() : experiment();
+    const list = listOf(next[section]);
+    const at = editing.index ?? list.findIndex((x) => x?.id === item.id);
+    if (at >= 0 && at < list.length) list[at] = item;
+    else list.push(item);
+    next[section] = list;
+    return { config: next, prefix: `${section}[${at >= 0 && at < list.length ? at : list.length - 1}]` };
   };
+
   const showMatches = () => {
     let n = 0;
     try {
-      n = document.querySelectorAll(selectorInput.value).length;
+      n = selectorInput.value.trim() ? document.querySelectorAll(selectorInput.value).length : 0;
     } catch {
       n = 0;
     }
     matches.textContent = t.matches(n);
   };
+  const updateReading = () => {
+    const item = editing.kind === 'rule' ? rule() : { when: conditions.read(), consent: consent.value };
+    reading.textContent = `${t.reading} ${describeRule(item, lang, attributes)}`;
+  };
+
+  // Errors next to the fields they name: the control whose config path is the
+  // longest prefix of the error's; the rest in the list below.
+  const clearErrors = () => {
+    for (const p of shadow.querySelectorAll('.field-error')) p.remove();
+    for (const c of shadow.querySelectorAll('[aria-invalid]')) {
+      c.removeAttribute('aria-invalid');
+      c.setAttribute('aria-describedby', (c.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => !id.startsWith('err-')).join(' '));
+      if (!c.getAttribute('aria-describedby')) c.removeAttribute('aria-describedby');
+    }
+    errors.replaceChildren();
+  };
+  const controlFor = (path) => {
+    let best = null;
+    let length = -1;
+    for (const control of shadow.querySelectorAll('[data-path]')) {
+      if (control.closest('[hidden]')) continue;
+      const p = control.dataset.path;
+      const prefix = path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`);
+      if (prefix && p.length > length) {
+        best = control;
+        length = p.length;
+      }
+    }
+    return best;
+  };
+  const showErrors = (list, prefix) => {
+    clearErrors();
+    list.forEach((e, i) => {
+      const path = e.path.startsWith(prefix) ? e.path.slice(prefix.length).replace(/^\./, '') : null;
+      // A variant's action errors land on the action's fields.
+      const variant = path?.match(/^variants\[(\d+)\]\.(actions\[0\].*)$/);
+      const control = path === null ? null : (variant ? controlFor(variant[2]) : null) ?? controlFor(path);
+      if (!control) {
+        errors.append(el('li', {}, `${e.path}: ${e.message}`));
+        return;
+      }
+      const id = `err-${i}`;
+      control.after(el('p', { class: 'field-error', id }, e.message));
+      control.setAttribute('aria-invalid', 'true');
+      control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+      control.closest('details')?.setAttribute('open', '');
+    });
+  };
   const check = async () => {
-    const result = await validate(edited());
-    errors.replaceChildren(...result.errors.map((e) => el('li', {}, `${e.path}: ${e.message}`)));
-    if (result.ok) status.textContent = t.valid;
+    const { config: next, prefix } = edited();
+    const result = await validate(next);
+    showErrors(result.errors, prefix);
+    status.textContent = result.ok ? t.valid : t.invalid(result.errors.length);
     return result.ok;
   };
-  const updateReading = () => {
-    reading.textContent = `${t.reading} ${describeCondition(condition(), lang)}`;
-  };
+
+  // Loading what to edit.
+  function loadItem(kind, index) {
+    editing = { kind, index };
+    const item = index === null ? null : listOf(kind === 'rule' ? original.rules : original.experiments)[index];
+    base = isObject(item) ? structuredClone(item) : {};
+    ruleId.value = typeof base.id === 'string' ? base.id : `edited-${Date.now().toString(36)}`;
+    fillConsent(Array.isArray(base.consent) ? base.consent[0] : base.consent);
+    conditions.load(base.when);
+    targeting.load(kind === 'rule' ? base : {});
+    targeting.element.hidden = kind !== 'rule';
+    experimentBox.hidden = kind !== 'experiment';
+    coverage.value = typeof base.coverage === 'number' ? String(base.coverage) : '';
+    variantList.replaceChildren();
+    variants = [];
+    if (kind === 'experiment') {
+      for (const v of listOf(base.variants)) addVariantRow(isObject(v) ? v : {});
+    }
+    const first = kind === 'rule' ? listOf(base.actions)[0] : listOf(base.variants).map((v) => listOf(v?.actions)[0]).find(isObject);
+    if (isObject(first)) {
+      action.load(first);
+      selectorInput.value = typeof first.selector === 'string' ? first.selector : '';
+      showMatches();
+    } else action.reset();
+    note.hidden = !(kind === 'rule' && listOf(base.actions).length > 1);
+    clearErrors();
+    updateReading();
+  }
+  function addVariantRow(v) {
+    const n = variants.length;
+    const id = el('input', { id: `variant-id-${n}`, 'aria-label': `${m.variant} ${n + 1}: id`, value: v.id ?? '', 'data-path': `variants[${n}].id` });
+    const weight = el('input', { id: `variant-weight-${n}`, type: 'number', min: 0, max: 1, step: 0.05, 'aria-label': `${m.variant} ${n + 1}: ${m.weight}`, value: typeof v.weight === 'number' ? v.weight : '', 'data-path': `variants[${n}].weight` });
+    const summary = el('span', { class: 'muted' });
+    const row = { id, weight, base: structuredClone(v), actions: listOf(v.actions) };
+    const describe = () => { summary.textContent = row.actions.length ? row.actions.map((a) => `${a.op} ${a.selector ?? ''}`.trim()).join(', ') : m.control; };
+    describe();
+    const line = el('fieldset', {}, el('legend', {}, `${m.variant} ${n + 1}`), el('div', { class: 'row' }, id, weight), summary,
+      el('div', {},
+        el('button', { type: 'button', onclick: () => { row.actions = [currentAction()]; describe(); } }, m.useChange),
+        el('button', { type: 'button', onclick: () => { variants.splice(variants.indexOf(row), 1); line.remove(); } }, m.remove)));
+    variants.push(row);
+    variantList.append(line);
+  }
+  function addVariant(control) {
+    const n = variants.length;
+    addVariantRow(control ? { id: n === 0 ? 'control' : `control-${n}` } : { id: `v${n}`, actions: [currentAction()] });
+    variants.at(-1).id.focus();
+    if (visitor.open) fillVisitor();
+  }
+  async function loadFromUrl() {
+    const url = configUrl.value.trim();
+    try {
+      const response = await fetch(new URL(url, location.href), { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const json = await response.json();
+      if (!isObject(json)) throw new Error('not a JSON object');
+      original = json;
+      attributes = attributesOf(original, lang);
+      const replacement = conditionForm({ lang, attributes, onChange });
+      conditionSlot.replaceChildren(replacement.element);
+      conditions = replacement;
+      fillEditSelect();
+      loadItem('rule', null);
+      const result = await validate(original);
+      showErrors(result.errors, '\u0000');
+      status.textContent = m.loaded(listOf(original.rules).length, listOf(original.experiments).length);
+    } catch (error) {
+      status.textContent = m.loadFailed(error?.message ?? String(error));
+    }
+  }
 
   // Picking: hover and click, or Tab through candidates and Enter.
   let picking = false;
@@ -187,7 +352,8 @@ h2{font-size:16px;margin:0 0 8px}label{display:block;margin:8px 0 2px;font-weigh
     showMatches();
     status.textContent = '';
     outline(target);
-    if (fieldInputs.text && !fieldInputs.text.value) fieldInputs.text.value = target.textContent.trim().slice(0, 200);
+    const text = action.controls().text?.focus;
+    if (text && !text.value) text.value = target.textContent.trim().slice(0, 200);
     selectorInput.focus();
   };
   const onMove = (e) => {
@@ -238,56 +404,135 @@ h2{font-size:16px;margin:0 0 8px}label{display:block;margin:8px 0 2px;font-weigh
     const target = picked?.firstElementChild;
     if (target) choose(target);
   };
-  const preview = async () => {
-    if (!selectorInput.value.trim()) return void (status.textContent = t.nothing);
+  const showDecisions = (instance) => {
+    const rows = instance?.decisions?.() ?? [];
+    decisions.replaceChildren(el('table', {},
+      el('caption', { class: 'label' }, m.decisions),
+      el('thead', {}, el('tr', {}, [m.kind, m.id, m.applies, m.variant, m.why].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows.map((d) => el('tr', { 'data-id': d.id },
+        el('td', {}, d.kind), el('td', {}, d.id), el('td', { class: d.applied ? 'yes' : 'no' }, d.applied ? m.yes : m.no),
+        el('td', {}, d.variant ?? ''), el('td', {}, d.reason))))));
+  };
+  const preview = async (simulate) => {
+    if (editing.kind === 'rule' && action.spec().selector === 'required' && !selectorInput.value.trim()) return void (status.textContent = t.nothing);
     if (!(await check())) return;
-    await restart(edited());
+    const instance = await restart(edited().config, simulate);
     previewing = true;
-    status.textContent = t.previewing;
+    showDecisions(instance);
+    return instance;
+  };
+  const previewPlain = async () => {
+    if (await preview(undefined)) status.textContent = t.previewing;
   };
   const discard = async () => {
-    if (previewing) await restart(original);
+    if (previewing) await restart(pageConfig);
     previewing = false;
+    decisions.replaceChildren();
     status.textContent = t.discarded;
   };
   const download = async () => {
     if (!(await check())) return;
-    const blob = new Blob([`${JSON.stringify(edited(), null, 2)}\n`], { type: 'application/json' });
+    const blob = new Blob([`${JSON.stringify(edited().config, null, 2)}\n`], { type: 'application/json' });
     const a = el('a', { href: URL.createObjectURL(blob), download: 'vitrine.json' });
     shadow.append(a);
     a.click();
     a.remove();
   };
   const copy = async () => {
-    await navigator.clipboard?.writeText(JSON.stringify(edited(), null, 2));
+    await navigator.clipboard?.writeText(JSON.stringify(edited().config, null, 2));
     status.textContent = t.copied;
   };
 
-  opSelect.addEventListener('change', renderFields);
+  // Preview as a visitor: attributes laid over this visitor's by the runtime
+  // (never recorded), experiments' variants forced, the engine's decisions shown.
+  const simCart = el('input', { id: 'sim-cart-total', type: 'number', min: 0, step: 'any' });
+  const simChannel = el('select', { id: 'sim-channel' }, el('option', { value: '' }, m.any), CHANNELS.map((c) => el('option', { value: c }, c)));
+  const simUtm = el('input', { id: 'sim-utm-source' });
+  const simVisits = el('input', { id: 'sim-visits', type: 'number', min: 1, step: 1 });
+  const simCategory = el('select', { id: 'sim-affinity', 'aria-label': m.affinity });
+  const simScore = el('input', { id: 'sim-affinity-score', type: 'number', min: 0, step: 'any', 'aria-label': m.score });
+  const simVariants = el('div');
+  const fillVisitor = () => {
+    simCategory.replaceChildren(el('option', { value: '' }, m.any), ...categoriesOf(original).map((c) => el('option', { value: c }, c)));
+    const chosen = Object.fromEntries([...simVariants.querySelectorAll('select')].map((s) => [s.dataset.experiment, s.value]));
+    const experiments = listOf(edited().config.experiments).filter((x) => typeof x?.id === 'string');
+    simVariants.replaceChildren(...experiments.map((x) => {
+      const id = `sim-exp-${x.id}`;
+      return el('div', {}, el('label', { for: id }, m.variantOf(x.id)),
+        el('select', { id, 'data-experiment': x.id }, el('option', { value: '' }, m.bucketed),
+          listOf(x.variants).map((v) => el('option', { value: v?.id, selected: v?.id === chosen[x.id] || undefined }, v?.id))));
+    }));
+  };
+  const simulated = () => {
+    const out = {};
+    if (simCart.value.trim() !== '') out['cart.total'] = Number(simCart.value);
+    if (simChannel.value) out.channel = simChannel.value;
+    if (simUtm.value.trim()) out['utm.source'] = simUtm.value.trim();
+    if (simVisits.value.trim() !== '') out['visitor.visits'] = Number(simVisits.value);
+    if (simCategory.value && simScore.value.trim() !== '') out[`affinity.category.${simCategory.value}`] = Number(simScore.value);
+    for (const select of simVariants.querySelectorAll('select')) if (select.value) out[`experiments.${select.dataset.experiment}`] = select.value;
+    return out;
+  };
+  const previewVisitor = async () => {
+    const simulate = simulated();
+    if (await preview(simulate)) {
+      const what = Object.entries(simulate).map(([k, v]) => `${k} = ${v}`).join(', ');
+      status.textContent = m.previewingAs(what || m.any);
+    }
+  };
+  const visitor = el('details', { id: 'visitor', ontoggle: () => fillVisitor() }, el('summary', {}, m.visitor),
+    el('label', { for: 'sim-cart-total' }, m.cartTotal), simCart,
+    el('label', { for: 'sim-channel' }, m.channel), simChannel,
+    el('label', { for: 'sim-utm-source' }, m.utm), simUtm,
+    el('label', { for: 'sim-visits' }, m.visits), simVisits,
+    el('label', { for: 'sim-affinity' }, m.affinity), el('div', { class: 'row' }, simCategory, simScore),
+    simVariants,
+    el('button', { type: 'button', id: 'visitor-preview', onclick: previewVisitor }, m.asVisitor));
+
   selectorInput.addEventListener('input', showMatches);
-  for (const input of [whenAttr, whenOp, whenValue]) input.addEventListener('input', updateReading);
-  renderFields();
-  updateReading();
+  for (const input of [ruleId, consent]) input.addEventListener('input', updateReading);
+  editSelect.addEventListener('change', () => {
+    const [kind, index] = editSelect.value.split(':');
+    loadItem(kind, index === '' ? null : Number(index));
+  });
+  fillConsent();
+  fillEditSelect();
   const panel = el('aside', { role: 'complementary', 'aria-label': t.title },
     el('h2', {}, t.title),
+    el('label', { for: 'config-url' }, m.load), el('div', { class: 'row' }, configUrl, el('button', { type: 'button', id: 'config-load', onclick: loadFromUrl }, m.loadButton)),
+    el('label', { for: 'edit' }, m.edit), editSelect, note,
     pickButton,
     el('label', { for: 'selector' }, t.selector), selectorInput, matches,
     el('div', { class: 'row' }, el('button', { type: 'button', id: 'widen', onclick: widen }, t.widen), el('button', { type: 'button', id: 'narrow', onclick: narrow }, t.narrow)),
-    el('label', { for: 'op' }, t.operation), opSelect, fields,
-    el('label', { for: 'when-attr' }, t.when), whenAttr, el('div', { class: 'row' }, whenOp, whenValue), reading,
+    action.element,
+    el('p', { class: 'label', id: 'when-label' }, t.when), conditionSlot, reading,
+    targeting.element,
     el('label', { for: 'rule-id' }, t.ruleId), ruleId,
     el('label', { for: 'consent' }, t.consent), consent,
+    experimentBox,
     el('div', {},
-      el('button', { type: 'button', id: 'preview', onclick: preview }, t.preview),
+      el('button', { type: 'button', id: 'preview', onclick: previewPlain }, t.preview),
       el('button', { type: 'button', id: 'discard', onclick: discard }, t.discard),
       el('button', { type: 'button', id: 'download', onclick: download }, t.download),
       el('button', { type: 'button', id: 'copy', onclick: copy }, t.copy)),
-    errors, status);
+    errors, status, visitor, decisions);
   shadow.append(style, box, panel);
+  loadItem('rule', null);
   // Outside <body>: the page's own tree stays as the page made it. The owner asked
   // for the editor: it takes the focus, so the keyboard starts in the panel.
   document.documentElement.append(host);
   pickButton.focus();
+  // `?vitrine_config=<url>` loads that config to edit: only from this site, so a
+  // link cannot slip another site's config into the owner's editor.
+  const asked = new URLSearchParams(location.search).get('vitrine_config');
+  if (asked) {
+    try {
+      if (new URL(asked, location.href).origin === location.origin) {
+        configUrl.value = asked;
+        loadFromUrl();
+      }
+    } catch { /* not a URL: nothing loaded */ }
+  }
   return () => {
     stopPicking();
     document.removeEventListener('keydown', onKey, true);

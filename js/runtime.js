@@ -131,7 +131,7 @@ async function withBanditWeights(json, warnings) {
  */
 export async function start(options = {}) {
   // `preview` (internal, the editor's): this start is not a page view; with it,
-  // `simulate` ({path: value}) lays attributes over the visitor's ("preview as a visitor").
+  // `simulate` (an attribute object) is laid over the visitor's ("preview as a visitor").
   const { config, debug = false, wasm, on = {}, handover, preview = false, simulate } = options;
   await init(wasm);
   const startWarnings = [];
@@ -397,9 +397,11 @@ export async function start(options = {}) {
           config: json,
           validate: (c) => validateConfig(c),
           // A preview is a new vitrine with the edited config; discard starts the original again.
-          restart: async (next, simulate) => {
+          // `between()` runs while no vitrine runs (the editor sets the URL's `vitrine_force` then).
+          restart: async (next, simulate, between) => {
             const old = editor.current;
             old.stop();
+            between?.();
             const started = await start({ ...options, config: next, handover: undefined, preview: true, simulate });
             if (globalThis.vitrine === old) globalThis.vitrine = started;
             return started;

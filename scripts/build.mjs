@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { buildSync, transformSync } from 'esbuild';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { editorSpec } from './editor-spec.mjs';
 import { minifyNames } from './minify-names.mjs';
 import { report } from './size.mjs';
 
@@ -14,6 +15,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'target', 'wasm-pack');
 const pkg = join(root, 'pkg');
 const profile = process.argv.includes('--dev') ? '--dev' : '--release';
+// `--js-only` (while working on the JavaScript): the wasm parts of the last build are
+// reused as they are in target/.
+const jsOnly = process.argv.includes('--js-only');
+const wasmPack = (args, options) => {
+  if (!jsOnly) execFileSync('wasm-pack', args, options);
+};
 
 // wasm-opt comes from the npm package `binaryen` (node_modules/.bin, first on PATH):
 // Debian's binaryen 108 writes a wrong table index for wasm-bindgen's externref
@@ -39,7 +46,7 @@ if (profile === '--release') {
 }
 // The page runtime: without the config's messages (feature `messages`), which
 // the validator part below carries.
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core', '--', '--no-default-features', '--features', 'runtime'], {
+wasmPack(['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '--out-name', 'vitrine_core', '--', '--no-default-features', '--features', 'runtime'], {
   cwd: root,
   stdio: 'inherit',
   env,
@@ -51,7 +58,7 @@ cpSync(unstripped, join(out, 'unstripped.wasm'));
 // The sentiment part: the scoring alone (src/browser/sentiment.rs), loaded by
 // `sentiment()` with its lexicon.
 const sentimentOut = join(root, 'target', 'wasm-pack-sentiment');
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', sentimentOut, '--out-name', 'vitrine_sentiment', '--', '--no-default-features', '--features', 'sentiment'], {
+wasmPack(['build', profile, '--target', 'web', '--no-pack', '--out-dir', sentimentOut, '--out-name', 'vitrine_sentiment', '--', '--no-default-features', '--features', 'sentiment'], {
   cwd: root,
   stdio: 'inherit',
   env,
@@ -60,7 +67,7 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
 // The validator part: `validateConfig` with every message (src/browser/validate.rs),
 // loaded by `validateConfig`, the CLI and `start()` when a config is invalid.
 const validatorOut = join(root, 'target', 'wasm-pack-validate');
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', validatorOut, '--out-name', 'vitrine_validate', '--', '--no-default-features', '--features', 'validator'], {
+wasmPack(['build', profile, '--target', 'web', '--no-pack', '--out-dir', validatorOut, '--out-name', 'vitrine_validate', '--', '--no-default-features', '--features', 'validator'], {
   cwd: root,
   stdio: 'inherit',
   env,
@@ -69,7 +76,7 @@ execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--
 // The report part: experiment results (src/browser/report.rs over engine::stats),
 // loaded by `vitrine report` (js/report.js), never by a page.
 const reportOut = join(root, 'target', 'wasm-pack-report');
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--no-pack', '--out-dir', reportOut, '--out-name', 'vitrine_report', '--', '--no-default-features', '--features', 'report'], {
+wasmPack(['build', profile, '--target', 'web', '--no-pack', '--out-dir', reportOut, '--out-name', 'vitrine_report', '--', '--no-default-features', '--features', 'report'], {
   cwd: root,
   stdio: 'inherit',
   env,
@@ -92,8 +99,12 @@ for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'overlay.js', 'c
 buildSync({ entryPoints: [join(root, 'js', 'vitrine.js')], bundle: true, format: 'iife', target: 'es2020', outfile: join(pkg, 'vitrine.js'), logLevel: 'warning' });
 // The entry with the modules it imports (js/condition.js) as one file, so a page
 // makes the same requests; the wasm-bindgen glue stays its own module.
-// The editor (?vitrine_edit=1) with its selector proposal, one on-demand file.
-buildSync({ entryPoints: [join(root, 'js', 'editor.js')], bundle: true, format: 'esm', outfile: join(pkg, 'editor.js'), logLevel: 'warning' });
+// The editor (?vitrine_edit=1) with its selector proposal and forms, one on-demand
+// file; its forms come from the schema's extract (scripts/editor-spec.mjs).
+buildSync({
+  entryPoints: [join(root, 'js', 'editor.js')], bundle: true, format: 'esm', outfile: join(pkg, 'editor.js'), logLevel: 'warning',
+  define: { VITRINE_EDITOR_SPEC: JSON.stringify(editorSpec(JSON.parse(readFileSync(join(root, 'js', 'schema.json'), 'utf8')))) },
+});
 // The runtime entry (what the loader imports) and the package's entry, which
 // re-exports it (kept external, so both are one module instance) and adds
 // evalCondition with its own copy of js/condition.js.

@@ -333,10 +333,9 @@ fn simulated_attributes_decide_but_are_never_recorded() {
     grant(&mut e, "personalization", true);
     e.update();
     assert!(!applied(&e).contains(&"shipping".to_string()));
-    e.simulate(vec![
-        ("cart.total".into(), Value::Number(180.0)),
-        ("visitor.visits".into(), Value::Number(3.0)),
-    ]);
+    e.simulate(
+        serde_json::from_str(r#"{"cart": {"total": 180}, "visitor": {"visits": 3}}"#).unwrap(),
+    );
     e.update();
     let now = applied(&e);
     assert!(now.contains(&"shipping".to_string()), "{now:?}");
@@ -348,7 +347,7 @@ fn simulated_attributes_decide_but_are_never_recorded() {
     assert_eq!(cart.get("count"), Some(&Value::Number(0.0)));
     // Nothing reached the profile, so nothing is stored as a cart.
     assert!(e.profile().cart_items().is_empty());
-    e.simulate(Vec::new());
+    e.simulate(Value::Null);
     e.update();
     assert!(!applied(&e).contains(&"shipping".to_string()));
 }

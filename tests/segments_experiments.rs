@@ -153,18 +153,3 @@ fn variants_can_be_forced_from_the_url_and_actions_apply() {
     // A forced variant is not stored as an assignment.
     assert!(e.profile().assignments.is_empty());
 }
-
-#[test]
-fn a_simulated_variant_is_forced_and_not_stored() {
-    for variant in ["bold", "control"] {
-        let mut e = engine(Vec::new(), "https://shop.example/", "anyone");
-        grant(&mut e);
-        e.simulate(vec![("experiments.hero".into(), Value::from(variant))]);
-        e.update();
-        assert_eq!(
-            decision(&e, "hero"),
-            (true, Some(variant.into()), "forced by URL".into())
-        );
-        assert!(e.profile().assignments.is_empty());
-    }
-}

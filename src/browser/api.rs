@@ -47,8 +47,8 @@ impl Vitrine {
     /// `revert` and `exposure` are then only built for a listener (1,000 rules
     /// starting at once are 1,000 objects nobody reads otherwise). `preview`: the
     /// editor's restarts, which are not page views; `simulate` (with `preview`
-    /// only): `{path: value}` attributes laid over the visitor's (the editor's
-    /// "preview as a visitor").
+    /// only): an attribute object laid over the visitor's (the editor's "preview
+    /// as a visitor").
     pub fn start(
         config: JsValue,
         emit: js_sys::Function,
@@ -70,9 +70,9 @@ impl Vitrine {
             return Err(error::config(&selector_problems));
         }
         let preview = preview.unwrap_or(false);
-        let simulated = match (preview, from_js(&simulate)) {
-            (true, Ok(crate::engine::Value::Object(values))) => values,
-            _ => Vec::new(),
+        let simulated = match preview {
+            true => from_js(&simulate).unwrap_or_default(),
+            false => crate::engine::Value::Null,
         };
         let shell = Shell::start(config, emit, debug, handover, listening, preview, simulated)?;
         Ok(Vitrine { shell: Some(shell) })

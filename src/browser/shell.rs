@@ -122,7 +122,7 @@ impl Shell {
         handover: Option<js_sys::Function>,
         listening: Option<js_sys::Function>,
         preview: bool,
-        simulated: Vec<(String, crate::engine::Value)>,
+        simulated: crate::engine::Value,
     ) -> Result<Shared, JsValue> {
         let document = page::document()
             .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
@@ -138,6 +138,9 @@ impl Shell {
         };
         let (stored, read_warnings) = storage.as_ref().map(Storage::read_all).unwrap_or_default();
         warnings.extend(read_warnings);
+        // An editor's preview starts from what is stored and writes nothing back:
+        // trying a pop-up must not start the owner's cooldown, nor a cart stay.
+        let storage = if preview { None } else { storage };
         // An editor's preview is not a page view.
         let (mut engine, engine_warnings) = Engine::open(
             config,
@@ -147,9 +150,7 @@ impl Shell {
             page::now_ms(),
             !preview,
         );
-        if !simulated.is_empty() {
-            engine.simulate(simulated);
-        }
+        engine.simulate(simulated);
         warnings.extend(engine_warnings);
         let inbox: Rc<RefCell<Vec<Input>>> = Rc::default();
         let shared = Rc::new_cyclic(|weak| {

@@ -10,25 +10,20 @@ use super::profile::Profile;
 use super::signal::Context;
 use super::value::{object, Value};
 
-/// Sets `value` at a dotted `path` of the document, creating objects on the way (a
-/// scalar or array on the way is replaced): the editor's simulated attributes.
-pub fn overlay(document: &mut Value, path: &str, value: Value) {
-    let mut at = document;
-    for key in path.split('.') {
-        if !matches!(at, Value::Object(_)) {
-            *at = Value::Object(Vec::new());
-        }
-        let Value::Object(map) = at else { return };
-        let index = match map.iter().position(|(k, _)| k == key) {
-            Some(i) => i,
-            None => {
-                map.push((key.to_owned(), Value::Null));
-                map.len() - 1
+/// Lays `over` onto the document: objects merged key by key, anything else
+/// replaced (the editor's simulated attributes, `{"cart": {"total": 180}}`).
+pub fn overlay(document: &mut Value, over: &Value) {
+    match (document, over) {
+        (Value::Object(map), Value::Object(entries)) => {
+            for (key, value) in entries {
+                match map.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, slot)) => overlay(slot, value),
+                    None => map.push((key.clone(), value.clone())),
+                }
             }
-        };
-        at = &mut map[index].1;
+        }
+        (slot, value) => *slot = value.clone(),
     }
-    *at = value;
 }
 
 /// Everything the attributes are made of.

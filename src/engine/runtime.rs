@@ -50,10 +50,8 @@ pub struct Engine {
     /// Categories Global Privacy Control denies (the browser says so on every load).
     gpc: Vec<String>,
     /// Attribute values the editor's "preview as a visitor" lays over the built
-    /// document (`simulate`); empty on every visitor's page.
-    simulated: Vec<(String, Value)>,
-    /// The simulated `experiments.<id>` variants, forced as `vitrine_force` would.
-    simulated_force: Option<String>,
+    /// document (`simulate`); null on every visitor's page.
+    simulated: Value,
 }
 
 /// Adds to a small set kept as a vector.
@@ -130,8 +128,7 @@ impl Engine {
             },
             purged: discarded,
             gpc: Vec::new(),
-            simulated: Vec::new(),
-            simulated_force: None,
+            simulated: Value::Null,
         };
         for (category, partition) in others {
             if engine.config.category(&category).is_none() || !engine.consent.is_granted(&category)
@@ -380,27 +377,18 @@ impl Engine {
             cart_abandoned: self.cart_abandoned(),
             now_ms: self.now_ms,
         });
-        for (path, value) in &self.simulated {
-            super::attributes::overlay(&mut document, path, value.clone());
+        if self.simulated != Value::Null {
+            super::attributes::overlay(&mut document, &self.simulated);
         }
         document
     }
 
     /// The editor's "preview as a visitor": from now on conditions and templates
-    /// read these values at their dotted paths (`cart.total`, `channel`,
-    /// `affinity.category.cafes`) instead of what the profile holds; an
-    /// `experiments.<id>` variant is forced as `?vitrine_force` does (not stored).
-    /// Nothing is recorded: the profile and storage never see them. Everything is
-    /// decided again.
-    pub fn simulate(&mut self, values: Vec<(String, Value)>) {
-        let forced: Vec<String> = values
-            .iter()
-            .filter_map(|(path, value)| {
-                let id = path.strip_prefix("experiments.")?;
-                Some([id, ":", value.as_str()?].concat())
-            })
-            .collect();
-        self.simulated_force = (!forced.is_empty()).then(|| forced.join(","));
+    /// read the values of this object (`{"cart": {"total": 180}, "channel":
+    /// "whatsapp"}`) instead of what the profile holds. Nothing is
+    /// recorded: the profile and storage never see them. Everything is decided again.
+    /// (Variants are previewed through `vitrine_force`, which the editor puts in the URL.)
+    pub fn simulate(&mut self, values: Value) {
         self.simulated = values;
         self.changed_all = true;
     }
@@ -429,10 +417,7 @@ impl Engine {
             decide::Visitor {
                 id: visitor_id,
                 assignments: &self.profile.assignments,
-                force: self
-                    .simulated_force
-                    .as_deref()
-                    .or_else(|| self.context.param(FORCE_PARAM)),
+                force: self.context.param(FORCE_PARAM),
                 page: &self.page,
                 now_ms: self.now_ms,
                 hour: self.context.hour,

@@ -65,7 +65,7 @@ test('pick, template, target, preview, discard, redo, download: the file works o
   await panel(page, '#when-attr').selectOption('cart.total');
   await panel(page, '#when-op').selectOption('$gte');
   await panel(page, '#when-value').fill('150');
-  assert.equal(await panel(page, '#reading').textContent(), 'Lê-se: total do carrinho ≥ 150');
+  assert.match(await panel(page, '#reading').textContent(), /^Lê-se: total do carrinho ≥ R\$\s150$/);
   await panel(page, '#rule-id').fill('hero-free-shipping');
 
   // Preview: the real runtime with the edited config; no cart yet, so nothing changes.
@@ -122,11 +122,24 @@ test('axe-core finds no serious or critical violation in the editor panel', asyn
   await page.goto(`${site.origin}/?vitrine_edit=1`);
   await page.waitForFunction(() => document.querySelector('vitrine-editor'));
   await page.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
-  const violations = await page.evaluate(async () => {
+  const violations = () => page.evaluate(async () => {
     const result = await window.axe.run({ include: [['vitrine-editor']] }, { resultTypes: ['violations'] });
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
-  assert.deepEqual(violations, []);
+  assert.deepEqual(await violations(), []);
+  // Every part open: a survey's fields, two conditions, trigger/frequency/schedule,
+  // then an experiment with variants and the visitor preview with its decisions.
+  await panel(page, '#op').selectOption('survey');
+  await panel(page, '#when-add').click();
+  await panel(page, '#more summary').click();
+  assert.deepEqual(await violations(), []);
+  await panel(page, '#edit').selectOption('experiment:');
+  await panel(page, '#variant-control').click();
+  await panel(page, '#variant-add').click();
+  await panel(page, '#visitor summary').click();
+  await panel(page, '#visitor-preview').click();
+  await page.waitForFunction(() => document.querySelector('vitrine-editor').shadowRoot.querySelector('#decisions table, .field-error'));
+  assert.deepEqual(await violations(), []);
   await page.close();
 });
 
@@ -165,7 +178,7 @@ test('the whole flow with the keyboard only', async () => {
   assert.equal(await panel(page, '#when-attr').inputValue(), 'cart.total');
   await tabTo('when-value');
   await page.keyboard.type('150');
-  assert.equal(await panel(page, '#reading').textContent(), 'Lê-se: total do carrinho ≥ 150');
+  assert.match(await panel(page, '#reading').textContent(), /^Lê-se: total do carrinho ≥ R\$\s150$/);
   await tabTo('preview');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /Pré-visualizando/.test(document.querySelector('vitrine-editor').shadowRoot.querySelector('[role=status]').textContent));
