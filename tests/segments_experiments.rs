@@ -153,3 +153,17 @@ fn variants_can_be_forced_from_the_url_and_actions_apply() {
     // A forced variant is not stored as an assignment.
     assert!(e.profile().assignments.is_empty());
 }
+
+#[test]
+fn segments_follow_simulated_attributes() {
+    let mut e = engine(Vec::new(), "https://shop.example/", "anyone");
+    grant(&mut e);
+    e.update();
+    assert!(!decision(&e, "vip-banner").0);
+    e.simulate(
+        serde_json::from_str(r#"{"cart": {"total": 400}, "clicks": {"promo": 3}}"#).unwrap(),
+    );
+    e.update();
+    assert_eq!(decision(&e, "vip-banner"), (true, None, "applied".into()));
+    assert!(e.profile().cart_items().is_empty(), "nothing recorded");
+}

@@ -35,6 +35,8 @@ pub struct Sources<'a> {
     pub page: &'a PageState,
     pub cart_abandoned: bool,
     pub now_ms: f64,
+    /// The editor's simulated attributes, laid over the rest (null: none).
+    pub simulated: &'a Value,
 }
 
 /// The attribute document: context, visitor, clicks, cart, dwell, events,
@@ -154,6 +156,10 @@ pub fn build(s: &Sources) -> Value {
         ),
     ]);
     let mut doc = Value::Object(doc);
+    // Simulated values before the models and segments, which then follow them.
+    if *s.simulated != Value::Null {
+        overlay(&mut doc, s.simulated);
+    }
     if !s.config.models.is_empty() {
         let predict = super::model::predictions(&s.config.models, &doc);
         if let Value::Object(fields) = &mut doc {

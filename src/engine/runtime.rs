@@ -49,8 +49,7 @@ pub struct Engine {
     purged: Vec<String>,
     /// Categories Global Privacy Control denies (the browser says so on every load).
     gpc: Vec<String>,
-    /// Attribute values the editor's "preview as a visitor" lays over the built
-    /// document (`simulate`); null on every visitor's page.
+    /// Laid over the attributes (`simulate`); null on every visitor's page.
     simulated: Value,
 }
 
@@ -365,10 +364,9 @@ impl Engine {
             .collect()
     }
 
-    /// The attribute document conditions read (see `attributes::build`), with the
-    /// simulated values laid over it.
+    /// The attribute document conditions read (see `attributes::build`).
     pub fn attributes(&self) -> Value {
-        let mut document = super::attributes::build(&super::attributes::Sources {
+        super::attributes::build(&super::attributes::Sources {
             config: &self.config,
             profile: &self.profile,
             context: &self.context,
@@ -376,18 +374,13 @@ impl Engine {
             page: &self.page,
             cart_abandoned: self.cart_abandoned(),
             now_ms: self.now_ms,
-        });
-        if self.simulated != Value::Null {
-            super::attributes::overlay(&mut document, &self.simulated);
-        }
-        document
+            simulated: &self.simulated,
+        })
     }
 
-    /// The editor's "preview as a visitor": from now on conditions and templates
-    /// read the values of this object (`{"cart": {"total": 180}, "channel":
-    /// "whatsapp"}`) instead of what the profile holds. Nothing is
-    /// recorded: the profile and storage never see them. Everything is decided again.
-    /// (Variants are previewed through `vitrine_force`, which the editor puts in the URL.)
+    /// The editor's "preview as a visitor": conditions and templates read this
+    /// object's values (`{"cart": {"total": 180}}`) over the profile's; nothing
+    /// is recorded. (Variants: through `vitrine_force`, set by the editor.)
     pub fn simulate(&mut self, values: Value) {
         self.simulated = values;
         self.changed_all = true;
