@@ -1,97 +1,21 @@
-// The editor's forms and their plain-language reading: the operation's fields (made
-// from the schema's extract, VITRINE_EDITOR_SPEC, so every operation vitrine has is
-// offered with the engine's own field kinds, choices and defaults), the template
-// picker, the conditions (rows of attribute, operator, value, read back as "cart
-// total ≥ R$ 150 and arrived from WhatsApp"), the trigger, frequency and schedule.
-// Each form reads itself into config JSON and loads config JSON back; what it
-// cannot show (a condition with `$or`, a translated text) is kept as it was, and a
-// field the owner did not touch keeps its original value. Every control carries
-// the config path it writes (`data-path`), so a validator error is shown next to
-// the field it names.
+// The editor's forms: the operation's fields (made from the schema's extract,
+// VITRINE_EDITOR_SPEC, so every operation vitrine has is offered with the engine's
+// own field kinds, choices and defaults), the template picker, the condition rows
+// and the trigger, frequency and schedule. Each form reads itself into config JSON
+// and loads config JSON back: what it cannot show (a condition with `$or`, a
+// translated text) is kept as it was, and a part the owner did not touch keeps its
+// original value exactly. Every control carries the config path it writes
+// (`data-path`), so a validator error is shown next to the field it names.
+
+import {
+  NUMBER_OPS, TEXTS, describeCondition, escapeContains, has, isObject, unescapeContains,
+} from './editor-words.js';
+
+export { TEXTS };
 
 /* global VITRINE_EDITOR_SPEC */
 export const SPEC = VITRINE_EDITOR_SPEC;
 
-export const TEXTS = {
-  en: {
-    title: 'vitrine editor', pick: 'Pick an element', picking: 'Click an element, or Tab to one and press Enter (Esc cancels)',
-    selector: 'Selector', matches: (n) => `${n} element${n === 1 ? '' : 's'} match`, widen: 'Wider', narrow: 'Narrower',
-    operation: 'Operation', when: 'Show it when', always: 'always', operator: 'Operator', value: 'Value', and: 'and', or: 'or', not: 'not',
-    addCondition: 'Add a condition', removeCondition: 'Remove this condition', kept: 'Also (kept as written):', dropKept: 'Drop it',
-    ruleId: 'Id', consent: 'Consent category', preview: 'Preview', discard: 'Discard', download: 'Download vitrine.json', copy: 'Copy',
-    valid: 'The config is valid.', previewing: 'Previewing: this page runs the edited config.', discarded: 'Discarded: the page is as it was.',
-    reading: 'Reads:', copied: 'Copied.', nothing: 'Pick an element first.', invalid: (n) => `${n} problem${n === 1 ? '' : 's'}: see the marked fields.`,
-    insert: 'Insert into the text', attributeToRead: 'Template: attribute', filter: 'Filter', noFilter: 'no filter',
-    more: 'Trigger, frequency, schedule', trigger: 'Trigger', triggerValue: 'Trigger value (event name or number)',
-    freqMax: 'At most (times)', freqPer: 'per', start: 'From (UTC)', end: 'Until (UTC)', weekdays: 'Weekdays', hoursFrom: 'From hour', hoursTo: 'To hour',
-    priority: 'Priority', holdout: 'Holdout (share never shown)', property: 'Property', addProperty: 'Add a property',
-    question: (i) => `Question ${i}`, addQuestion: 'Add a question', removeQuestion: 'Remove this question', options: 'Options (one per line: value = label)',
-    days: 'Every (days)', dflt: (v) => `default${v === undefined ? '' : `: ${v}`}`, yes: 'yes', no: 'no',
-    firstOnly: 'This rule has more actions; the form edits the first, the others are kept.',
-    triggers: { load: 'on load', exit: 'exit intent', event: 'after an event', dwell: 'after ms on the page', scroll: 'after scrolling %', idle: 'after ms idle' },
-    per: { pageview: 'page view', session: 'session', day: 'day (UTC)', visitor: 'visitor' },
-    days7: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-    read: {
-      exit: 'on exit intent', event: (v) => `after the event "${v}"`, dwell: (v) => `after ${v / 1000} s on the page`, scroll: (v) => `after scrolling ${v} %`,
-      idle: (v) => `after ${v / 1000} s idle`, freq: (n, per) => `at most ${n}× per ${per}`, from: (v) => `from ${v}`, until: (v) => `until ${v}`,
-      on: (v) => `on ${v}`, hours: (a, b) => `from ${a} h to ${b} h`, consent: (v) => `needs consent: ${v}`, holdout: (v) => `${v * 100} % held out`,
-      inSegment: (v) => `in segment ${v}`, notInSegment: (v) => `not in segment ${v}`, oneOf: 'is one of', notOneOf: 'is not one of', contains: 'contains',
-      channel: (v) => `arrived from ${CHANNEL_NAMES[v] ?? v}`, exists: 'is set', missing: 'is not set',
-    },
-  },
-  pt: {
-    title: 'editor vitrine', pick: 'Escolher um elemento', picking: 'Clique num elemento, ou vá até ele com Tab e aperte Enter (Esc cancela)',
-    selector: 'Seletor', matches: (n) => `${n} elemento${n === 1 ? '' : 's'}`, widen: 'Mais amplo', narrow: 'Mais específico',
-    operation: 'Operação', when: 'Mostrar quando', always: 'sempre', operator: 'Operador', value: 'Valor', and: 'e', or: 'ou', not: 'não',
-    addCondition: 'Adicionar condição', removeCondition: 'Remover esta condição', kept: 'Também (mantida como escrita):', dropKept: 'Descartá-la',
-    ruleId: 'Id', consent: 'Categoria de consentimento', preview: 'Pré-visualizar', discard: 'Descartar', download: 'Baixar vitrine.json', copy: 'Copiar',
-    valid: 'A configuração é válida.', previewing: 'Pré-visualizando: esta página roda a configuração editada.', discarded: 'Descartado: a página voltou ao que era.',
-    reading: 'Lê-se:', copied: 'Copiado.', nothing: 'Escolha um elemento primeiro.', invalid: (n) => `${n} problema${n === 1 ? '' : 's'}: veja os campos marcados.`,
-    insert: 'Inserir no texto', attributeToRead: 'Modelo: atributo', filter: 'Filtro', noFilter: 'sem filtro',
-    more: 'Gatilho, frequência, agenda', trigger: 'Gatilho', triggerValue: 'Valor do gatilho (nome do evento ou número)',
-    freqMax: 'No máximo (vezes)', freqPer: 'por', start: 'De (UTC)', end: 'Até (UTC)', weekdays: 'Dias da semana', hoursFrom: 'Da hora', hoursTo: 'Até a hora',
-    priority: 'Prioridade', holdout: 'Grupo de controle (parcela que nunca vê)', property: 'Propriedade', addProperty: 'Adicionar propriedade',
-    question: (i) => `Pergunta ${i}`, addQuestion: 'Adicionar pergunta', removeQuestion: 'Remover esta pergunta', options: 'Opções (uma por linha: valor = rótulo)',
-    days: 'A cada (dias)', dflt: (v) => `padrão${v === undefined ? '' : `: ${v}`}`, yes: 'sim', no: 'não',
-    firstOnly: 'Esta regra tem mais ações; o formulário edita a primeira, as outras são mantidas.',
-    triggers: { load: 'ao carregar', exit: 'intenção de saída', event: 'depois de um evento', dwell: 'depois de ms na página', scroll: 'depois de rolar %', idle: 'depois de ms parado' },
-    per: { pageview: 'página vista', session: 'sessão', day: 'dia (UTC)', visitor: 'visitante' },
-    days7: ['dom', 'seg', 'ter', 'qua', 'qui', 'sex', 'sáb'],
-    read: {
-      exit: 'na intenção de saída', event: (v) => `depois do evento "${v}"`, dwell: (v) => `depois de ${v / 1000} s na página`, scroll: (v) => `depois de rolar ${v} %`,
-      idle: (v) => `depois de ${v / 1000} s parado`, freq: (n, per) => `no máximo ${n}× por ${per}`, from: (v) => `a partir de ${v}`, until: (v) => `até ${v}`,
-      on: (v) => `em ${v}`, hours: (a, b) => `das ${a} h às ${b} h`, consent: (v) => `precisa do consentimento: ${v}`, holdout: (v) => `${v * 100} % fora (controle)`,
-      inSegment: (v) => `no segmento ${v}`, notInSegment: (v) => `fora do segmento ${v}`, oneOf: 'é um de', notOneOf: 'não é nenhum de', contains: 'contém',
-      channel: (v) => `chegou pelo ${CHANNEL_NAMES[v] ?? v}`, exists: 'existe', missing: 'não existe',
-    },
-  },
-};
-
-const CHANNEL_NAMES = { paid: 'paid ads', whatsapp: 'WhatsApp', email: 'e-mail', social: 'social', search: 'search', referral: 'referral', direct: 'direct' };
-const CHANNELS = Object.keys(CHANNEL_NAMES);
-const NUMBER_OPS = { $gte: '≥', $lte: '≤', $gt: '>', $lt: '<', $eq: '=', $ne: '≠' };
-// Documented attributes (docs/config.md, "Attributes") a condition or template may
-// read, with their names in words; the config adds its segments, models, catalog
-// categories and surveys.
-const ATTRIBUTES = {
-  'cart.total': { en: 'cart total', pt: 'total do carrinho', kind: 'money' },
-  'cart.count': { en: 'items in the cart', pt: 'itens no carrinho', kind: 'number' },
-  'visitor.visits': { en: 'visits', pt: 'visitas', kind: 'number' },
-  'visitor.returning': { en: 'returning visitor', pt: 'visitante que voltou', kind: 'bool' },
-  channel: { en: 'channel', pt: 'canal', kind: 'text', values: CHANNELS },
-  'utm.source': { en: 'UTM source', pt: 'origem UTM', kind: 'text' },
-  'utm.campaign': { en: 'UTM campaign', pt: 'campanha UTM', kind: 'text' },
-  'device.type': { en: 'device', pt: 'dispositivo', kind: 'text', values: ['mobile', 'tablet', 'desktop'] },
-  'page.path': { en: 'page path', pt: 'caminho da página', kind: 'text' },
-  'time.hour': { en: 'local hour', pt: 'hora local', kind: 'number' },
-  'cart.abandoned': { en: 'cart abandoned', pt: 'carrinho abandonado', kind: 'bool' },
-  'customer.known': { en: 'known customer', pt: 'cliente identificado', kind: 'bool' },
-  'feedback.nps': { en: 'last NPS score', pt: 'última nota NPS', kind: 'number' },
-  'feedback.nps_group': { en: 'NPS group', pt: 'grupo NPS', kind: 'text', values: ['promoter', 'passive', 'detractor'] },
-  'search.last_zero': { en: 'last search found nothing', pt: 'última busca sem resultado', kind: 'bool' },
-  'affinity.top_category': { en: 'favourite category', pt: 'categoria preferida', kind: 'text' },
-  'traits.first_name': { en: 'first name', pt: 'primeiro nome', kind: 'text' },
-};
 const FILTERS = ['currency: "BRL"', 'number', 'upper', 'lower', 'capitalize', 'default: "…"', 'truncate: 40'];
 const ITEM_PATHS = ['item.name', 'item.price', 'item.url', 'item.image', 'item.category', 'item.brand', 'item.id', 'rank'];
 
@@ -106,98 +30,7 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 const option = (value, label, selected) => el('option', { value, selected: selected || undefined }, label);
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The attributes the config makes readable on top of the documented ones. */
-export function attributesOf(config, lang) {
-  const out = { ...ATTRIBUTES };
-  const words = lang === 'pt' ? { segment: 'segmento', predict: 'previsão', affinity: 'afinidade com', answered: 'respondeu' } : { segment: 'segment', predict: 'prediction', affinity: 'affinity for', answered: 'answered' };
-  const segments = (Array.isArray(config.segments) ? config.segments : []).map((s) => s?.id).filter((id) => typeof id === 'string');
-  if (segments.length) out.segments = { en: words.segment, pt: words.segment, kind: 'segment', values: segments };
-  for (const m of Array.isArray(config.models) ? config.models : []) {
-    if (typeof m?.id === 'string') out[`predict.${m.id}`] = { en: `${words.predict} ${m.id}`, pt: `${words.predict} ${m.id}`, kind: 'number' };
-  }
-  const categories = new Set((Array.isArray(config.catalog?.products) ? config.catalog.products : []).map((p) => p?.category).filter((c) => typeof c === 'string'));
-  for (const c of categories) out[`affinity.category.${c}`] = { en: `${words.affinity} ${c}`, pt: `${words.affinity} ${c}`, kind: 'number' };
-  for (const rule of Array.isArray(config.rules) ? config.rules : []) {
-    for (const a of Array.isArray(rule?.actions) ? rule.actions : []) {
-      if (a?.op === 'survey' && typeof a.survey === 'string') out[`feedback.${a.survey}.answered`] = { en: `${words.answered} ${a.survey}`, pt: `${words.answered} ${a.survey}`, kind: 'bool' };
-    }
-  }
-  return out;
-}
-
-export function categoriesOf(config) {
-  return [...new Set((Array.isArray(config.catalog?.products) ? config.catalog.products : []).map((p) => p?.category).filter((c) => typeof c === 'string'))];
-}
-
-// --- Plain language -------------------------------------------------------------
-
-function money(value, lang) {
-  return new Intl.NumberFormat(lang === 'pt' ? 'pt-BR' : 'en', { style: 'currency', currency: 'BRL', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(value);
-}
-
-function describeTest(path, test, lang, attributes) {
-  const t = TEXTS[lang].read;
-  const a = attributes[path];
-  const name = a?.[lang] ?? path;
-  const show = (v) => (a?.kind === 'money' && typeof v === 'number' ? money(v, lang) : typeof v === 'string' ? v : JSON.stringify(v));
-  if (!isObject(test) || !Object.keys(test).every((k) => k.startsWith('$'))) {
-    return [path === 'channel' && typeof test === 'string' ? t.channel(test) : `${name} = ${show(test)}`];
-  }
-  return Object.entries(test).map(([op, v]) => {
-    if (path === 'segments' && (op === '$in' || op === '$all') && Array.isArray(v)) return v.map(t.inSegment).join(` ${TEXTS[lang].and} `);
-    if (path === 'segments' && op === '$nin' && Array.isArray(v)) return v.map(t.notInSegment).join(` ${TEXTS[lang].and} `);
-    if (path === 'channel' && op === '$eq' && typeof v === 'string') return t.channel(v);
-    if (op === '$in' || op === '$nin') return `${name} ${op === '$in' ? t.oneOf : t.notOneOf} ${Array.isArray(v) ? v.map(show).join(', ') : show(v)}`;
-    if (op === '$regex') return `${name} ${t.contains} ${show(unescapeContains(v) ?? v)}`;
-    if (op === '$exists') return `${name} ${v ? t.exists : t.missing}`;
-    if (op === '$not') return `${TEXTS[lang].not} (${describeTest(path, v, lang, attributes).join(` ${TEXTS[lang].and} `)})`;
-    return `${name} ${NUMBER_OPS[op] ?? op} ${show(v)}`;
-  });
-}
-
-/** What a condition says, in words: "cart total ≥ R$ 150 and arrived from WhatsApp". */
-export function describeCondition(condition, lang = 'en', attributes = ATTRIBUTES) {
-  const t = TEXTS[lang] ?? TEXTS.en;
-  const parts = Object.entries(isObject(condition) ? condition : {}).flatMap(([key, test]) => {
-    if (key === '$and' && Array.isArray(test)) return test.map((c) => describeCondition(c, lang, attributes));
-    if (key === '$or' && Array.isArray(test)) return [`(${test.map((c) => describeCondition(c, lang, attributes)).join(` ${t.or} `)})`];
-    if ((key === '$nor' || key === '$not')) return [`${t.not} (${(Array.isArray(test) ? test : [test]).map((c) => describeCondition(c, lang, attributes)).join(` ${t.or} `)})`];
-    return describeTest(key, test, lang, attributes);
-  });
-  return parts.length ? parts.join(` ${t.and} `) : t.always;
-}
-
-/** The whole targeting of a rule in words: condition, trigger, frequency, schedule, consent. */
-export function describeRule(rule, lang = 'en', attributes = ATTRIBUTES) {
-  const t = TEXTS[lang];
-  const r = t.read;
-  const parts = [describeCondition(rule.when, lang, attributes)];
-  const trigger = rule.trigger;
-  if (trigger === 'exit') parts.push(r.exit);
-  else if (isObject(trigger)) for (const [k, v] of Object.entries(trigger)) if (r[k]) parts.push(r[k](v));
-  if (isObject(rule.frequency)) parts.push(r.freq(rule.frequency.max, t.per[rule.frequency.per ?? 'visitor'] ?? rule.frequency.per));
-  const s = rule.schedule;
-  if (isObject(s)) {
-    if (s.start) parts.push(r.from(s.start.replace('T', ' ').replace(/:00Z$|Z$/, ' UTC')));
-    if (s.end) parts.push(r.until(s.end.replace('T', ' ').replace(/:00Z$|Z$/, ' UTC')));
-    if (Array.isArray(s.weekdays)) parts.push(r.on(s.weekdays.map((d) => t.days7[d] ?? d).join(', ')));
-    if (Array.isArray(s.hours)) parts.push(r.hours(s.hours[0], s.hours[1]));
-  }
-  const consent = Array.isArray(rule.consent) ? rule.consent : [rule.consent ?? 'personalization'];
-  if (consent.some((c) => c !== 'personalization')) parts.push(r.consent(consent.join(', ')));
-  if (typeof rule.holdout === 'number' && rule.holdout > 0) parts.push(r.holdout(rule.holdout));
-  return parts.join('; ');
-}
-
-// --- Conditions -----------------------------------------------------------------
-
-const escapeContains = (text) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-function unescapeContains(pattern) {
-  if (typeof pattern !== 'string' || /(^|[^\\])[\^$.*+?()[\]{}|]/.test(pattern.replace(/\\./g, ''))) return null;
-  return pattern.replace(/\\(.)/g, '$1');
-}
 
 function operatorsFor(kind, lang) {
   const r = TEXTS[lang].read;
@@ -207,21 +40,39 @@ function operatorsFor(kind, lang) {
   return { $eq: '=', $ne: '≠', $in: r.oneOf, $regex: r.contains };
 }
 
+/** Whether a row can show this clause and read it back as it is. */
+function showable(a, op, v) {
+  if (!a || !has(operatorsFor(a.kind, 'en'), op)) return false;
+  const text = (x) => typeof x === 'string' && x.trim() === x && x !== '' && !x.includes(',');
+  const listed = (x) => !a.values || a.values.includes(x);
+  if (a.kind === 'segment') return Array.isArray(v) && v.length === 1 && listed(v[0]);
+  if (a.kind === 'bool') return typeof v === 'boolean';
+  if (a.kind === 'number' || a.kind === 'money') return op === '$in' ? false : typeof v === 'number' && Number.isFinite(v);
+  if (op === '$in') return Array.isArray(v) && v.length > 0 && v.every((x) => text(x) && listed(x));
+  if (op === '$regex') return unescapeContains(v) !== null && unescapeContains(v) !== '';
+  return text(v) && (op !== '$eq' || listed(v)) && (op !== '$ne' || listed(v));
+}
+
 /**
  * Condition rows (attribute, operator, value), joined with "and". The first row's
- * controls are #when-attr, #when-op, #when-value; later rows add their index. A
- * condition the rows cannot show is kept as written beside them.
+ * controls are #when-attr, #when-op, #when-value; later rows add a number. A
+ * condition the rows cannot show is kept as written beside them, and a loaded one
+ * the owner did not change is given back exactly as it was.
  */
 export function conditionForm({ lang, attributes, onChange }) {
   const t = TEXTS[lang];
   const rows = [];
   let kept = null;
+  let serial = 0;
+  let loaded;
+  let loadedSnapshot = null;
   const list = el('div');
   const keptBox = el('p', { class: 'muted', hidden: true });
   const add = el('button', { type: 'button', id: 'when-add', onclick: () => { addRow(); rows.at(-1).attr.focus(); } }, t.addCondition);
+  const attributeOf = (path) => (has(attributes, path) ? attributes[path] : undefined);
 
   function addRow(path = '', op = '', value = '') {
-    const n = rows.length;
+    const n = serial++;
     const suffix = n === 0 ? '' : `-${n}`;
     const attr = el('select', { id: `when-attr${suffix}`, 'data-path': 'when', 'aria-label': n === 0 ? t.when : `${t.when} (${n + 1})` },
       option('', t.always), Object.entries(attributes).map(([p, a]) => option(p, a[lang], p === path)));
@@ -229,9 +80,9 @@ export function conditionForm({ lang, attributes, onChange }) {
     const valueBox = el('span');
     const row = { attr, op: opSelect, valueBox, value: null };
     const renderValue = (initial, keepOp = true) => {
-      const a = attributes[attr.value] ?? { kind: 'text' };
+      const a = attributeOf(attr.value) ?? { kind: 'text' };
       const ops = operatorsFor(a.kind, lang);
-      const chosen = keepOp && opSelect.value in ops ? opSelect.value : Object.keys(ops)[0];
+      const chosen = keepOp && has(ops, opSelect.value) ? opSelect.value : Object.keys(ops)[0];
       opSelect.replaceChildren(...Object.entries(ops).map(([o, label]) => option(o, label, o === chosen)));
       const id = `when-value${suffix}`;
       const values = a.kind === 'bool' ? ['true', 'false'] : a.values;
@@ -253,29 +104,31 @@ export function conditionForm({ lang, attributes, onChange }) {
   }
 
   function valueOf(row) {
-    const a = attributes[row.attr.value] ?? { kind: 'text' };
+    const a = attributeOf(row.attr.value) ?? { kind: 'text' };
     const raw = row.value.value.trim();
     if (raw === '') return undefined;
     if (a.kind === 'bool') return raw === 'true';
     if (a.kind === 'segment') return [raw];
-    if (row.op.value === '$in') return raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (a.kind === 'number' && Number.isFinite(Number(s)) ? Number(s) : s));
+    if (row.op.value === '$in') return raw.split(',').map((s) => s.trim()).filter(Boolean);
     if (row.op.value === '$regex') return escapeContains(raw);
     if ((a.kind === 'number' || a.kind === 'money') && Number.isFinite(Number(raw))) return Number(raw);
     return raw;
   }
+  const snapshot = () => JSON.stringify([kept !== null, rows.map((r) => [r.attr.value, r.op.value, r.value.value])]);
 
   return {
     element: el('div', {}, list, keptBox, add),
     /** The rows' condition (merged per attribute), with the kept one; undefined for "always". */
     read() {
+      if (loadedSnapshot !== null && snapshot() === loadedSnapshot) return loaded === undefined ? undefined : structuredClone(loaded);
       const merged = {};
       const extra = [];
       for (const row of rows) {
         const value = valueOf(row);
         if (!row.attr.value || value === undefined) continue;
-        const test = merged[row.attr.value];
+        const test = has(merged, row.attr.value) ? merged[row.attr.value] : null;
         if (!test) merged[row.attr.value] = { [row.op.value]: value };
-        else if (!(row.op.value in test)) test[row.op.value] = value;
+        else if (!has(test, row.op.value)) test[row.op.value] = value;
         else extra.push({ [row.attr.value]: { [row.op.value]: value } });
       }
       const parts = [...(kept ? [kept] : []), ...(Object.keys(merged).length ? [merged] : []), ...extra];
@@ -287,19 +140,19 @@ export function conditionForm({ lang, attributes, onChange }) {
       rows.length = 0;
       list.replaceChildren();
       kept = null;
+      serial = 0;
       const clauses = [];
-      let showable = isObject(condition);
+      let all = isObject(condition);
       for (const [path, test] of Object.entries(isObject(condition) ? condition : {})) {
-        const a = attributes[path];
+        const a = attributeOf(path);
         const tests = isObject(test) ? Object.entries(test) : [['$eq', test]];
+        if (tests.length === 0) all = false;
         for (const [op, v] of tests) {
-          const ops = operatorsFor(a?.kind ?? 'text', lang);
-          const ok = a && op in ops && (a.kind === 'segment' ? Array.isArray(v) && v.length === 1 : op === '$in' ? Array.isArray(v) : op === '$regex' ? unescapeContains(v) !== null : !isObject(v) && !Array.isArray(v));
-          if (!ok) showable = false;
+          if (!showable(a, op, v)) all = false;
           clauses.push([path, op, a?.kind === 'segment' ? v?.[0] : op === '$in' && Array.isArray(v) ? v.join(', ') : op === '$regex' ? unescapeContains(v) : v]);
         }
       }
-      if (condition !== undefined && !showable) {
+      if (condition !== undefined && !all) {
         kept = condition;
         keptBox.replaceChildren(`${t.kept} ${describeCondition(condition, lang, attributes)} `, el('button', { type: 'button', onclick: () => { kept = null; keptBox.hidden = true; onChange(); } }, t.dropKept));
         keptBox.hidden = false;
@@ -309,6 +162,8 @@ export function conditionForm({ lang, attributes, onChange }) {
         if (clauses.length === 0) addRow();
         for (const [path, op, v] of clauses) addRow(path, op, v);
       }
+      loaded = condition === undefined ? undefined : structuredClone(condition);
+      loadedSnapshot = snapshot();
       onChange();
     },
   };
@@ -366,7 +221,9 @@ function fieldControl(field, lang, path) {
       const addLine = (property = '', value = '') => {
         const n = lines.length;
         const prop = el('select', { id: `field-style-prop-${n}`, 'aria-label': t.property, 'data-path': path }, option('', '—'), SPEC.style.map((p) => option(p, p, p === property)));
-        const input = el('input', { id: `field-style-value-${n}`, 'aria-label': t.value, value, 'data-path': path });
+        // An error names the property (`style.color`): it lands on that line's value.
+        const input = el('input', { id: `field-style-value-${n}`, 'aria-label': t.value, value, 'data-path': property ? `${path}.${property}` : path });
+        prop.addEventListener('change', () => { input.dataset.path = prop.value ? `${path}.${prop.value}` : path; });
         lines.push([prop, input]);
         rows.append(el('div', { class: 'row' }, prop, input));
       };
@@ -411,25 +268,43 @@ function questionsControl(lang, path) {
   const t = TEXTS[lang];
   const list = el('div');
   const items = [];
+  let serial = 0;
+  // Config paths follow the current order (an error names `questions[1]` after a removal).
+  const renumber = () => items.forEach((item, i) => {
+    for (const [key, control] of Object.entries({ id: item.id, type: item.type, text: item.text, options: item.options })) control.dataset.path = `${path}[${i}].${key}`;
+    item.legend.textContent = t.question(i + 1);
+  });
+  const labelOf = (o) => (typeof o?.label === 'string' ? o.label : '');
   const addQuestion = (q = {}) => {
-    const n = items.length;
-    const at = `${path}[${n}]`;
-    const id = el('input', { id: `q-${n}-id`, 'aria-label': `${t.question(n + 1)}: id`, value: q.id ?? `q${n + 1}`, 'data-path': `${at}.id` });
-    const type = el('select', { id: `q-${n}-type`, 'aria-label': `${t.question(n + 1)}: type`, 'data-path': `${at}.type` }, SPEC.questionTypes.map((ty) => option(ty, ty, ty === (q.type ?? 'nps'))));
-    const text = el('input', { id: `q-${n}-text`, 'aria-label': t.question(n + 1), value: typeof q.text === 'string' ? q.text : '', 'data-path': `${at}.text` });
-    const options = el('textarea', { id: `q-${n}-options`, rows: 2, 'aria-label': `${t.question(n + 1)}: ${t.options}`, 'data-path': `${at}.options` });
-    options.value = Array.isArray(q.options) ? q.options.map((o) => `${o.value} = ${typeof o.label === 'string' ? o.label : ''}`).join('\n') : '';
-    const item = { id, type, text, options, base: q };
-    const box = el('fieldset', {}, el('legend', {}, t.question(n + 1)), id, type, text, options,
-      el('button', { type: 'button', 'aria-label': t.removeQuestion, onclick: () => { items.splice(items.indexOf(item), 1); box.remove(); } }, '×'));
+    const n = serial++;
+    const name = t.question(items.length + 1);
+    const id = el('input', { id: `q-${n}-id`, 'aria-label': `${name}: ${t.questionId}`, value: typeof q.id === 'string' ? q.id : `q${items.length + 1}` });
+    const type = el('select', { id: `q-${n}-type`, 'aria-label': `${name}: ${t.questionType}` }, SPEC.questionTypes.map((ty) => option(ty, ty, ty === (q.type ?? 'nps'))));
+    const text = el('input', { id: `q-${n}-text`, 'aria-label': name, value: typeof q.text === 'string' ? q.text : '' });
+    const options = el('textarea', { id: `q-${n}-options`, rows: 2, 'aria-label': `${name}: ${t.options}` });
+    options.value = Array.isArray(q.options) ? q.options.map((o) => `${o?.value} = ${labelOf(o)}`).join('\n') : '';
+    const legend = el('legend', {}, name);
+    const item = { id, type, text, options, legend, base: q, shownText: text.value };
+    const box = el('fieldset', {}, legend, id, type, text, options,
+      el('button', { type: 'button', 'aria-label': t.removeQuestion, onclick: () => { items.splice(items.indexOf(item), 1); box.remove(); renumber(); } }, '×'));
     items.push(item);
     list.append(box);
+    renumber();
   };
-  const read = () => items.map(({ id, type, text, options, base }) => {
+  const read = () => items.map(({ id, type, text, options, base, shownText }) => {
     const q = { ...base, id: id.value.trim(), type: type.value };
+    // A translated text ({"pt-BR": …, "en": …}) shows as empty: kept unless written over.
     if (text.value.trim()) q.text = text.value.trim();
+    else if (text.value !== shownText || typeof base.text === 'string') delete q.text;
     if (type.value === 'single' || type.value === 'multiple') {
-      q.options = options.value.split('\n').map((line) => line.split('=')).filter(([v]) => v?.trim()).map(([v, ...label]) => ({ value: v.trim(), label: label.join('=').trim() || v.trim() }));
+      const before = Array.isArray(base.options) ? base.options : [];
+      q.options = options.value.split('\n').map((line) => line.split('=')).filter(([v]) => v?.trim()).map(([v, ...rest]) => {
+        const value = v.trim();
+        const label = rest.join('=').trim();
+        const old = before.find((o) => o?.value === value);
+        // An option whose label was not changed keeps it (a translated one too).
+        return old && label === labelOf(old) ? old : { value, label: label || value };
+      });
     } else delete q.options;
     return q;
   });
@@ -438,7 +313,7 @@ function questionsControl(lang, path) {
     element: el('div', {}, list, el('button', { type: 'button', id: 'q-add', onclick: () => { addQuestion(); items.at(-1).text.focus(); } }, t.addQuestion)),
     focus: null,
     read: () => (items.length ? read() : undefined),
-    show: (v) => { items.length = 0; list.replaceChildren(); for (const q of Array.isArray(v) ? v : [{}]) addQuestion(isObject(q) ? q : {}); },
+    show: (v) => { items.length = 0; serial = 0; list.replaceChildren(); for (const q of Array.isArray(v) && v.length ? v : [{}]) addQuestion(isObject(q) ? q : {}); },
     snapshot: () => JSON.stringify(read()),
   };
 }
@@ -491,7 +366,12 @@ export function actionForm({ lang, path, onChange, templatePaths }) {
     const paths = op.value === 'recommend' ? ITEM_PATHS : templatePaths();
     tplAttr.replaceChildren(...paths.map((p) => option(p, p)));
   }
-  op.addEventListener('change', () => { render(); onChange(); });
+  // Back to the loaded action's operation: its values come back with it.
+  const showLoaded = () => {
+    if (base.op !== op.value) return;
+    for (const [name, control] of Object.entries(controls)) control.show(base[name]);
+  };
+  op.addEventListener('change', () => { render(); showLoaded(); onChange(); });
   render();
 
   return {
@@ -513,7 +393,7 @@ export function actionForm({ lang, path, onChange, templatePaths }) {
     },
     load(action) {
       base = isObject(action) ? structuredClone(action) : {};
-      if (base.op in SPEC.ops) op.value = base.op;
+      if (has(SPEC.ops, base.op)) op.value = base.op;
       render();
       loaded = {};
       for (const [name, control] of Object.entries(controls)) {
@@ -532,10 +412,10 @@ const toLocalInput = (iso) => (typeof iso === 'string' ? iso.replace(/(:\d\d)?(\
 /** A rule's trigger, frequency, schedule, priority and holdout. */
 export function targetingForm({ lang, onChange }) {
   const t = TEXTS[lang];
-  const trigger = el('select', { id: 'trigger', 'data-path': 'trigger' }, SPEC.triggers.map((k) => option(k === 'load' ? '' : k, t.triggers[k] ?? k)));
+  const trigger = el('select', { id: 'trigger', 'data-path': 'trigger' }, SPEC.triggers.map((k) => option(k === 'load' ? '' : k, has(t.triggers, k) ? t.triggers[k] : k)));
   const triggerValue = el('input', { id: 'trigger-value', 'aria-label': t.triggerValue, 'data-path': 'trigger' });
   const freqMax = el('input', { id: 'freq-max', type: 'number', min: 1, 'data-path': 'frequency' });
-  const freqPer = el('select', { id: 'freq-per', 'aria-label': t.freqPer, 'data-path': 'frequency.per' }, SPEC.per.map((p) => option(p, t.per[p] ?? p, p === 'visitor')));
+  const freqPer = el('select', { id: 'freq-per', 'aria-label': t.freqPer, 'data-path': 'frequency.per' }, SPEC.per.map((p) => option(p, has(t.per, p) ? t.per[p] : p, p === 'visitor')));
   const start = el('input', { id: 'sched-start', type: 'datetime-local', 'data-path': 'schedule.start' });
   const end = el('input', { id: 'sched-end', type: 'datetime-local', 'data-path': 'schedule.end' });
   const days = t.days7.map((d, i) => el('input', { type: 'checkbox', id: `wd-${i}`, value: i, 'data-path': 'schedule.weekdays' }));
@@ -553,37 +433,68 @@ export function targetingForm({ lang, onChange }) {
     el('div', { class: 'row' }, el('span', {}, label(priority, t.priority), priority), el('span', {}, label(holdout, t.holdout), holdout)));
   element.addEventListener('input', onChange);
   element.addEventListener('change', onChange);
+  // An error on the trigger's value (`trigger.dwell`) lands on the value box.
+  trigger.addEventListener('change', () => { triggerValue.dataset.path = trigger.value ? `trigger.${trigger.value}` : 'trigger'; });
   const num = (input) => (input.value.trim() === '' ? undefined : Number(input.value));
-  return {
-    element,
-    /** Writes the fields into `rule` (removing the ones left empty). */
-    write(rule) {
+  // Each part the owner did not touch keeps what the loaded rule had, exactly.
+  const parts = {
+    trigger: [trigger, triggerValue],
+    frequency: [freqMax, freqPer],
+    schedule: [start, end, ...days, hoursFrom, hoursTo],
+    priority: [priority],
+    holdout: [holdout],
+  };
+  const snapshot = (controls) => controls.map((c) => (c.type === 'checkbox' ? c.checked : c.value)).join('|');
+  let loaded = {};
+  const writers = {
+    trigger(rule) {
       const value = triggerValue.value.trim();
       if (!trigger.value) delete rule.trigger;
       else if (trigger.value === 'exit') rule.trigger = 'exit';
       else rule.trigger = { [trigger.value]: trigger.value === 'event' ? value : Number(value) };
+    },
+    frequency(rule) {
       if (num(freqMax) === undefined) delete rule.frequency;
       else rule.frequency = { max: num(freqMax), per: freqPer.value };
-      const schedule = {};
+    },
+    schedule(rule) {
+      // Fields the form does not know stay; the four it shows are what it says.
+      const schedule = Object.fromEntries(Object.entries(isObject(rule.schedule) ? rule.schedule : {}).filter(([k]) => !['start', 'end', 'weekdays', 'hours'].includes(k)));
       if (start.value) schedule.start = `${start.value}:00Z`;
       if (end.value) schedule.end = `${end.value}:00Z`;
       const weekdays = days.filter((d) => d.checked).map((d) => Number(d.value));
       if (weekdays.length) schedule.weekdays = weekdays;
       if (num(hoursFrom) !== undefined || num(hoursTo) !== undefined) schedule.hours = [num(hoursFrom) ?? 0, num(hoursTo) ?? 24];
-      if (Object.keys(schedule).length) rule.schedule = { ...(isObject(rule.schedule) ? rule.schedule : {}), ...schedule };
+      if (Object.keys(schedule).length) rule.schedule = schedule;
       else delete rule.schedule;
-      for (const [name, input] of [['priority', priority], ['holdout', holdout]]) {
-        if (num(input) === undefined) delete rule[name];
-        else rule[name] = num(input);
+    },
+    priority(rule) {
+      if (num(priority) === undefined) delete rule.priority;
+      else rule.priority = num(priority);
+    },
+    holdout(rule) {
+      if (num(holdout) === undefined) delete rule.holdout;
+      else rule.holdout = num(holdout);
+    },
+  };
+  return {
+    element,
+    /** Writes the changed parts into `rule` (a part left empty is removed). */
+    write(rule) {
+      for (const [part, controls] of Object.entries(parts)) {
+        if (has(loaded, part) && snapshot(controls) === loaded[part]) continue;
+        writers[part](rule);
       }
       return rule;
     },
     load(rule) {
       const tr = rule.trigger;
       trigger.value = tr === 'exit' ? 'exit' : isObject(tr) ? Object.keys(tr)[0] ?? '' : '';
+      if (trigger.selectedIndex < 0) trigger.value = '';
       triggerValue.value = isObject(tr) ? String(Object.values(tr)[0] ?? '') : '';
+      triggerValue.dataset.path = trigger.value ? `trigger.${trigger.value}` : 'trigger';
       freqMax.value = isObject(rule.frequency) ? String(rule.frequency.max ?? '') : '';
-      freqPer.value = isObject(rule.frequency) ? rule.frequency.per ?? 'visitor' : 'visitor';
+      freqPer.value = isObject(rule.frequency) && SPEC.per.includes(rule.frequency.per) ? rule.frequency.per : 'visitor';
       const s = isObject(rule.schedule) ? rule.schedule : {};
       start.value = toLocalInput(s.start);
       end.value = toLocalInput(s.end);
@@ -592,9 +503,9 @@ export function targetingForm({ lang, onChange }) {
       hoursTo.value = Array.isArray(s.hours) ? String(s.hours[1]) : '';
       priority.value = typeof rule.priority === 'number' ? String(rule.priority) : '';
       holdout.value = typeof rule.holdout === 'number' ? String(rule.holdout) : '';
-      element.open = ['trigger', 'frequency', 'schedule', 'priority', 'holdout'].some((k) => k in rule);
+      loaded = Object.fromEntries(Object.entries(parts).map(([part, controls]) => [part, snapshot(controls)]));
+      element.open = Object.keys(parts).some((k) => has(rule, k));
     },
   };
 }
 
-export const TEMPLATE_ATTRIBUTE_PATHS = Object.keys(ATTRIBUTES).filter((p) => !['visitor.returning', 'cart.abandoned', 'customer.known', 'search.last_zero'].includes(p));

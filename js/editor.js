@@ -14,11 +14,10 @@
 // innerHTML, so it works under a strict CSP with Trusted Types.
 
 import { proposeSelectors } from './editor-selector.js';
-import {
-  TEXTS, TEMPLATE_ATTRIBUTE_PATHS, actionForm, attributesOf, categoriesOf, conditionForm, describeRule, el, targetingForm,
-} from './editor-forms.js';
+import { TEXTS, actionForm, conditionForm, el, targetingForm } from './editor-forms.js';
+import { CHANNELS, TEMPLATE_ATTRIBUTE_PATHS, attributesOf, categoriesOf, describeRule, has } from './editor-words.js';
 
-export { describeCondition, describeRule } from './editor-forms.js';
+export { describeCondition, describeRule } from './editor-words.js';
 
 const MORE = {
   en: {
@@ -40,7 +39,6 @@ const MORE = {
     decisions: 'Decisões', kind: 'tipo', id: 'id', applies: 'aplica', variant: 'variante', why: 'por quê', yes: 'sim', no: 'não', any: '(como está)',
   },
 };
-const CHANNELS = ['paid', 'whatsapp', 'email', 'social', 'search', 'referral', 'direct'];
 const STYLE = `:host{all:initial}aside{position:fixed;top:0;right:0;width:360px;max-height:100vh;overflow:auto;z-index:2147483647;background:#fff;color:#1d232b;font:14px/1.4 system-ui,sans-serif;border-left:1px solid #8a939e;box-shadow:-4px 0 16px #0002;padding:12px 14px;box-sizing:border-box}
 h2{font-size:16px;margin:0 0 8px}label,.label{display:block;margin:8px 0 2px;font-weight:600}label.inline{display:inline-flex;gap:3px;margin:2px 8px 2px 0;font-weight:400;align-items:center}
 input,select,textarea{width:100%;box-sizing:border-box;font:inherit;padding:4px}input[type=checkbox]{width:auto}button{font:inherit;margin:4px 4px 0 0;padding:4px 8px}
@@ -72,6 +70,8 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   let editing = { kind: 'rule', index: null };
   let base = {};
   let variants = [];
+  let variantSerial = 0;
+  let loadedItem = '';
 
   // A simulated variant is previewed as QA forces one: `?vitrine_force` in the URL
   // (what the page came with when none is asked), set while no vitrine runs, so
@@ -92,7 +92,9 @@ export function mountEditor({ config, restart: restartWith, validate }) {
       }
       at[keys.at(-1)] = value;
     }
-    return restartWith(next, attributes, () => {
+    // A preview is nobody's exposure: its config delivers nothing to analytics.
+    const { exposures: _e, destinations: _d, goals: _g, ...quiet } = next;
+    return restartWith(quiet, attributes, () => {
       const url = new URL(location.href);
       const force = forced.length ? forced.join(',') : pageForce;
       if (force === null) url.searchParams.delete('vitrine_force');
@@ -191,7 +193,9 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     const section = editing.kind === 'rule' ? 'rules' : 'experiments';
     const item = editing.kind === 'rule' ? rule() : experiment();
     const list = listOf(next[section]);
-    const at = editing.index ?? list.findIndex((x) => x?.id === item.id);
+    // Only the item being edited is replaced: a new one with an existing id is
+    // added, and the validator says the id is taken (next to the id field).
+    const at = editing.index ?? -1;
     if (at >= 0 && at < list.length) list[at] = item;
     else list.push(item);
     next[section] = list;
@@ -242,8 +246,10 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     list.forEach((e, i) => {
       const path = e.path.startsWith(prefix) ? e.path.slice(prefix.length).replace(/^\./, '') : null;
       // A variant's action errors land on the action's fields.
-      const variant = path?.match(/^variants\[(\d+)\]\.(actions\[0\].*)$/);
-      const control = path === null ? null : (variant ? controlFor(variant[2]) : null) ?? controlFor(path);
+      // A variant's action is not in the form (it holds the change being made):
+      // its errors go to the variant's own fieldset.
+      const variant = path?.match(/^variants\[(\d+)\]\.actions/);
+      const control = path === null ? null : variant ? variants[Number(variant[1])]?.summary ?? null : controlFor(path);
       if (!control) {
         errors.append(el('li', {}, `${e.path}: ${e.message}`));
         return;
@@ -277,6 +283,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     coverage.value = typeof base.coverage === 'number' ? String(base.coverage) : '';
     variantList.replaceChildren();
     variants = [];
+    variantSerial = 0;
     if (kind === 'experiment') {
       for (const v of listOf(base.variants)) addVariantRow(isObject(v) ? v : {});
     }
@@ -289,33 +296,60 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     note.hidden = !(kind === 'rule' && listOf(base.actions).length > 1);
     clearErrors();
     updateReading();
+    loadedItem = JSON.stringify(currentItem());
+  }
+  const currentItem = () => (editing.kind === 'rule' ? rule() : experiment());
+  // Going to another item keeps this one's edit in the working config (a new item
+  // only once something was filled in), so several edits make one download.
+  function keepEdit() {
+    if (JSON.stringify(currentItem()) === loadedItem) return;
+    original = edited().config;
+    attributes = attributesOf(original, lang);
   }
   function addVariantRow(v) {
-    const n = variants.length;
-    const id = el('input', { id: `variant-id-${n}`, 'aria-label': `${m.variant} ${n + 1}: id`, value: v.id ?? '', 'data-path': `variants[${n}].id` });
-    const weight = el('input', { id: `variant-weight-${n}`, type: 'number', min: 0, max: 1, step: 0.05, 'aria-label': `${m.variant} ${n + 1}: ${m.weight}`, value: typeof v.weight === 'number' ? v.weight : '', 'data-path': `variants[${n}].weight` });
+    const n = variantSerial++;
+    const id = el('input', { id: `variant-id-${n}`, value: typeof v.id === 'string' ? v.id : '' });
+    const weight = el('input', { id: `variant-weight-${n}`, type: 'number', min: 0, max: 1, step: 0.05, value: typeof v.weight === 'number' ? v.weight : '' });
     const summary = el('span', { class: 'muted' });
-    const row = { id, weight, base: structuredClone(v), actions: listOf(v.actions) };
-    const describe = () => { summary.textContent = row.actions.length ? row.actions.map((a) => `${a.op} ${a.selector ?? ''}`.trim()).join(', ') : m.control; };
+    const legend = el('legend', {});
+    const row = { id, weight, legend, summary, base: structuredClone(v), actions: listOf(v.actions) };
+    const describe = () => { summary.textContent = row.actions.length ? row.actions.map((a) => `${a?.op} ${a?.selector ?? ''}`.trim()).join(', ') : m.control; };
     describe();
-    const line = el('fieldset', {}, el('legend', {}, `${m.variant} ${n + 1}`), el('div', { class: 'row' }, id, weight), summary,
+    const line = el('fieldset', {}, legend, el('div', { class: 'row' }, id, weight), summary,
       el('div', {},
-        el('button', { type: 'button', onclick: () => { row.actions = [currentAction()]; describe(); } }, m.useChange),
-        el('button', { type: 'button', onclick: () => { variants.splice(variants.indexOf(row), 1); line.remove(); } }, m.remove)));
+        el('button', { type: 'button', onclick: () => { row.actions = [currentAction(), ...row.actions.slice(1)]; describe(); } }, m.useChange),
+        el('button', { type: 'button', onclick: () => { variants.splice(variants.indexOf(row), 1); line.remove(); renumber(); } }, m.remove)));
     variants.push(row);
     variantList.append(line);
+    renumber();
+  }
+  // Config paths follow the current order, so an error on `variants[1]` finds its row.
+  function renumber() {
+    variants.forEach((row, i) => {
+      row.id.dataset.path = `variants[${i}].id`;
+      row.weight.dataset.path = `variants[${i}].weight`;
+      row.legend.textContent = `${m.variant} ${i + 1}`;
+      row.id.setAttribute('aria-label', `${m.variant} ${i + 1}: ${m.id}`);
+      row.weight.setAttribute('aria-label', `${m.variant} ${i + 1}: ${m.weight}`);
+      row.summary.dataset.path = `variants[${i}].actions`;
+    });
   }
   function addVariant(control) {
     const n = variants.length;
-    addVariantRow(control ? { id: n === 0 ? 'control' : `control-${n}` } : { id: `v${n}`, actions: [currentAction()] });
+    const taken = new Set(variants.map((v) => v.id.value));
+    let name = control ? 'control' : `v${n}`;
+    for (let i = n; taken.has(name); i++) name = control ? `control-${i}` : `v${i + 1}`;
+    addVariantRow(control ? { id: name } : { id: name, actions: [currentAction()] });
     variants.at(-1).id.focus();
     if (visitor.open) fillVisitor();
   }
-  async function loadFromUrl() {
+  async function loadFromUrl(sameSite = false) {
     const url = configUrl.value.trim();
     try {
       const response = await fetch(new URL(url, location.href), { credentials: 'same-origin' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      // Asked by the page's URL: after redirects too, only this site's file.
+      if (sameSite && new URL(response.url).origin !== location.origin) throw new Error(`not from ${location.origin}`);
       const json = await response.json();
       if (!isObject(json)) throw new Error('not a JSON object');
       original = json;
@@ -370,7 +404,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     if (e.key === 'Escape') {
       stopPicking();
       pickButton.focus();
-    } else if (e.key === 'Tab') {
+    } else if (e.key === 'Tab' && candidates.length > 0) {
       e.preventDefault();
       cursor = (cursor + (e.shiftKey ? -1 : 1) + candidates.length) % candidates.length;
       outline(candidates[cursor]);
@@ -433,14 +467,20 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   const download = async () => {
     if (!(await check())) return;
     const blob = new Blob([`${JSON.stringify(edited().config, null, 2)}\n`], { type: 'application/json' });
-    const a = el('a', { href: URL.createObjectURL(blob), download: 'vitrine.json' });
+    const href = URL.createObjectURL(blob);
+    const a = el('a', { href, download: 'vitrine.json' });
     shadow.append(a);
     a.click();
     a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 10_000);
   };
   const copy = async () => {
-    await navigator.clipboard?.writeText(JSON.stringify(edited().config, null, 2));
-    status.textContent = t.copied;
+    try {
+      await navigator.clipboard.writeText(JSON.stringify(edited().config, null, 2));
+      status.textContent = t.copied;
+    } catch (error) {
+      status.textContent = `${t.copyFailed} ${error?.message ?? ''}`.trim();
+    }
   };
 
   // Preview as a visitor: attributes laid over this visitor's by the runtime
@@ -468,8 +508,16 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     if (simCart.value.trim() !== '') out['cart.total'] = Number(simCart.value);
     if (simChannel.value) out.channel = simChannel.value;
     if (simUtm.value.trim()) out['utm.source'] = simUtm.value.trim();
-    if (simVisits.value.trim() !== '') out['visitor.visits'] = Number(simVisits.value);
-    if (simCategory.value && simScore.value.trim() !== '') out[`affinity.category.${simCategory.value}`] = Number(simScore.value);
+    // Attributes derived from these follow them (the engine derives them before
+    // the simulated values are laid over).
+    if (simVisits.value.trim() !== '') {
+      out['visitor.visits'] = Number(simVisits.value);
+      out['visitor.returning'] = Number(simVisits.value) > 1;
+    }
+    if (simCategory.value && simScore.value.trim() !== '') {
+      out[`affinity.category.${simCategory.value}`] = Number(simScore.value);
+      out['affinity.top_category'] = simCategory.value;
+    }
     for (const select of simVariants.querySelectorAll('select')) if (select.value) out[`experiments.${select.dataset.experiment}`] = select.value;
     return out;
   };
@@ -493,13 +541,17 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   for (const input of [ruleId, consent]) input.addEventListener('input', updateReading);
   editSelect.addEventListener('change', () => {
     const [kind, index] = editSelect.value.split(':');
+    keepEdit();
+    const chosen = editSelect.value;
+    fillEditSelect();
+    editSelect.value = chosen;
     loadItem(kind, index === '' ? null : Number(index));
   });
   fillConsent();
   fillEditSelect();
   const panel = el('aside', { role: 'complementary', 'aria-label': t.title },
     el('h2', {}, t.title),
-    el('label', { for: 'config-url' }, m.load), el('div', { class: 'row' }, configUrl, el('button', { type: 'button', id: 'config-load', onclick: loadFromUrl }, m.loadButton)),
+    el('label', { for: 'config-url' }, m.load), el('div', { class: 'row' }, configUrl, el('button', { type: 'button', id: 'config-load', onclick: () => loadFromUrl() }, m.loadButton)),
     el('label', { for: 'edit' }, m.edit), editSelect, note,
     pickButton,
     el('label', { for: 'selector' }, t.selector), selectorInput, matches,
@@ -529,7 +581,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     try {
       if (new URL(asked, location.href).origin === location.origin) {
         configUrl.value = asked;
-        loadFromUrl();
+        loadFromUrl(true);
       }
     } catch { /* not a URL: nothing loaded */ }
   }

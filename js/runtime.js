@@ -135,13 +135,15 @@ export async function start(options = {}) {
   const { config, debug = false, wasm, on = {}, handover, preview = false, simulate } = options;
   await init(wasm);
   const startWarnings = [];
-  const json = await withBanditWeights(await loadConfig(config), startWarnings);
+  const loaded = await loadConfig(config);
+  const json = await withBanditWeights(loaded, startWarnings);
   const listeners = new Map();
   // Callbacks given to start() also see the events of the start itself (the
   // exposures of rules applied on load, warnings about stored data).
   for (const [name, callback] of Object.entries(on)) {
     if (typeof callback !== 'function') throw vitrineError(`start({ on }): "${name}" must be a function`);
-    listeners.set(name, new Set([callback]));
+    // An editor's preview is nobody's exposure.
+    if (!(preview && name === 'exposure')) listeners.set(name, new Set([callback]));
   }
   const emit = (name, detail) => {
     // The runtime's pop-up requests go to the UI part, not to the site.
@@ -394,8 +396,9 @@ export async function start(options = {}) {
       // On demand: the editor's code is never part of a normal page load.
       import('./editor.js').then(
         (m) => m.mountEditor({
-          config: json,
-          validate: (c) => validateConfig(c),
+          // As written: the bandit's weights are the page's, not the owner's.
+          config: loaded,
+          validate: validateConfig,
           // A preview is a new vitrine with the edited config; discard starts the original again.
           // `between()` runs while no vitrine runs (the editor sets the URL's `vitrine_force` then).
           restart: async (next, simulate, between) => {

@@ -311,3 +311,45 @@ test('a pop-up, a survey and recommendations built from the form, shown by the p
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await context.close();
 });
+
+test('what the form did not touch comes back exactly; a preview is nobody\'s exposure', async () => {
+  const rules = [
+    { id: 'bare', when: { channel: 'whatsapp', 'traits.first_name': null }, trigger: 'load', frequency: { max: 2 }, schedule: { start: '2026-12-24T18:00:30Z' },
+      actions: [{ op: 'setText', selector: '#hero-title', text: 'A' }] },
+    { id: 'odd', when: { 'device.type': 'phone', 'page.path': { $regex: '\\d' }, 'utm.source': { $in: ['a,b', 'c'] } },
+      actions: [{ op: 'setText', selector: '#hero-title', text: 'B' }] },
+  ];
+  writeFileSync(join(extra, 'kept.json'), JSON.stringify({ version: 1, exposures: { dataLayer: true }, rules }));
+  const { context, page, errors } = await open('/?vitrine_edit=1&vitrine_config=/configs/kept.json');
+  await waitStatus(page, /^Carregada: 2 regras/);
+  for (const [index, text] of [[0, 'A2'], [1, 'B2']]) {
+    await panel(page, '#edit').selectOption(`rule:${index}`);
+    await panel(page, '#field-text').fill(text);
+    // A new row added and emptied again is no change either.
+    await panel(page, '#when-add').click();
+  }
+  const file = await downloaded(page);
+  assert.deepEqual(file.rules, [
+    { ...rules[0], actions: [{ ...rules[0].actions[0], text: 'A2' }] },
+    { ...rules[1], actions: [{ ...rules[1].actions[0], text: 'B2' }] },
+  ]);
+  // A new rule given a taken id is added, and the validator's word is next to the id.
+  await panel(page, '#edit').selectOption('rule:');
+  await panel(page, '#pick').click();
+  await page.click('#hero-sub');
+  await panel(page, '#rule-id').fill('bare');
+  await panel(page, '#download').click();
+  await waitStatus(page, /problema/);
+  assert.equal(await panel(page, '#rule-id').getAttribute('aria-invalid'), 'true');
+  assert.match(await panel(page, '#rule-id + .field-error').textContent(), /bare/);
+  // Previewing the loaded config (exposures to the dataLayer) pushes no exposure.
+  await panel(page, '#rule-id').fill('fresh');
+  await panel(page, '#field-text').fill('Olá');
+  const pushedBefore = await page.evaluate(() => window.dataLayer.filter((e) => e?.event === 'vitrine_exposure').length);
+  await panel(page, '#preview').click();
+  await page.waitForFunction(() => document.getElementById('hero-sub').textContent === 'Olá');
+  assert.equal(await page.evaluate(() => window.dataLayer.filter((e) => e?.event === 'vitrine_exposure').length), pushedBefore);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});
