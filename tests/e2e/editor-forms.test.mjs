@@ -353,3 +353,46 @@ test('what the form did not touch comes back exactly; a preview is nobody\'s exp
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await context.close();
 });
+
+test('the new parts by keyboard alone: conditions, trigger, visitor preview', async () => {
+  const { context, page, errors } = await open();
+  const focused = () => page.evaluate(() => document.querySelector('vitrine-editor').shadowRoot.activeElement?.id || document.querySelector('vitrine-editor').shadowRoot.activeElement?.localName || null);
+  const tabTo = async (id) => {
+    for (let i = 0; i < 80 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), id, `Tab reaches ${id}`);
+  };
+  // Pick the title by keyboard, then everything else from the panel by Tab, arrows, Enter and Space.
+  await page.keyboard.press('Enter');
+  const title = `h1: ${(await page.textContent('#hero-title')).trim().slice(0, 60)}`;
+  for (let i = 0; i < 60 && (await status(page)) !== title; i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await tabTo('field-text');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Oi {{cart.total | currency: "BRL"}}');
+  await tabTo('when-attr');
+  await page.keyboard.press('ArrowDown');
+  await tabTo('when-value');
+  await page.keyboard.type('100');
+  await tabTo('when-add');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'when-attr-1', 'a new condition takes the focus');
+  await tabTo('summary');
+  await page.keyboard.press('Enter'); // opens "Gatilho, frequência, agenda"
+  await tabTo('trigger');
+  await page.keyboard.press('ArrowDown'); // exit intent
+  assert.match(await panel(page, '#reading').textContent(), /^Lê-se: total do carrinho ≥ R\$\s100; na intenção de saída$/);
+  await page.keyboard.press('ArrowUp'); // back to "on load"
+  // The visitor preview: open it, give a cart total, preview, read the decision.
+  for (let i = 0; i < 80 && (await page.evaluate(() => document.querySelector('vitrine-editor').shadowRoot.activeElement?.closest('#visitor') === null || document.querySelector('vitrine-editor').shadowRoot.activeElement?.localName !== 'summary')); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await tabTo('sim-cart-total');
+  await page.keyboard.type('120');
+  await tabTo('visitor-preview');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('hero-title').textContent.startsWith('Oi R$'));
+  assert.match(await page.textContent('#hero-title'), /^Oi R\$\s120,00$/);
+  assert.ok((await panel(page, '#decisions tbody tr td:nth-child(3)').allTextContents()).includes('sim'));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});
