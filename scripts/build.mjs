@@ -54,7 +54,7 @@ wasmPack(['build', profile, '--target', 'web', '--no-pack', '--out-dir', out, '-
 // The unstripped module (it names its functions) is kept for scripts/size.mjs,
 // which checks that no float formatting is linked.
 const unstripped = join(env.CARGO_TARGET_DIR ?? join(root, 'target'), 'wasm32-unknown-unknown', profile === '--release' ? 'release' : 'debug', 'vitrine.wasm');
-cpSync(unstripped, join(out, 'unstripped.wasm'));
+if (!jsOnly) cpSync(unstripped, join(out, 'unstripped.wasm'));
 // The sentiment part: the scoring alone (src/browser/sentiment.rs), loaded by
 // `sentiment()` with its lexicon.
 const sentimentOut = join(root, 'target', 'wasm-pack-sentiment');
