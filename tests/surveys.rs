@@ -151,3 +151,70 @@ fn an_answered_survey_is_not_asked_again_on_the_next_page_view() {
     e.update();
     assert_eq!(reason(&e, "nps"), "applied");
 }
+
+#[test]
+fn a_survey_reading_its_own_answers_stays_until_it_is_closed() {
+    // Asked only of visitors without an NPS score: the first answer gives one, and
+    // the survey must still go on to its next question and its thank-you step.
+    let config = CONFIG.replace(
+        r#"{ "id": "nps", "actions""#,
+        r#"{ "id": "nps", "when": {"feedback.nps": null}, "actions""#,
+    );
+    let value: Value = serde_json::from_str(&config).unwrap();
+    let mut e = Engine::new(
+        Config::parse(&value).unwrap(),
+        Vec::new(),
+        "v1",
+        context(),
+        1_000.0,
+    )
+    .0;
+    e.set_consent(
+        &[("personalization".into(), true), ("feedback".into(), true)],
+        "api",
+        1_000.0,
+    )
+    .unwrap();
+    e.update();
+    assert_eq!(reason(&e, "nps"), "applied");
+    assert_eq!(
+        e.survey_answer("nps", "score", &json("9"), 2_000.0),
+        Ok(true)
+    );
+    let diff = e.update();
+    assert_eq!(reason(&e, "nps"), "applied", "still asking");
+    assert!(diff.revert.is_empty(), "nothing taken away");
+    assert_eq!(
+        e.survey_answer("nps", "best", &json("\"speed\""), 2_100.0),
+        Ok(true)
+    );
+    // Closed by the visitor: now the condition decides again (and it is not met).
+    e.prompt_closed("nps");
+    e.update();
+    assert_ne!(reason(&e, "nps"), "applied");
+    // Withdrawal still closes a survey being answered.
+    let mut e = Engine::new(
+        Config::parse(&value).unwrap(),
+        Vec::new(),
+        "v2",
+        context(),
+        1_000.0,
+    )
+    .0;
+    e.set_consent(
+        &[("personalization".into(), true), ("feedback".into(), true)],
+        "api",
+        1_000.0,
+    )
+    .unwrap();
+    e.update();
+    assert_eq!(
+        e.survey_answer("nps", "score", &json("3"), 2_000.0),
+        Ok(true)
+    );
+    e.update();
+    e.set_consent(&[("feedback".into(), false)], "api", 2_100.0)
+        .unwrap();
+    e.update();
+    assert_ne!(reason(&e, "nps"), "applied");
+}

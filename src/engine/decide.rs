@@ -250,6 +250,15 @@ fn gate(rule: &super::config::Rule, index: usize, visitor: &Visitor) -> Option<R
     None
 }
 
+/// A survey showing now is not taken away by its condition: its own answers (or a
+/// cart emptied meanwhile) must not close it between two questions. Closing it,
+/// its consent and its gates still do.
+fn being_answered(rule: &super::config::Rule, index: usize, visitor: &Visitor) -> bool {
+    rule.popup().is_some_and(|p| p.survey.is_some())
+        && visitor.previous.get(index).is_some_and(|d| d.applied)
+        && !visitor.page.closed_prompts.contains(&rule.id)
+}
+
 struct Candidate<'a> {
     source: u32,
     variant: u32,
@@ -320,7 +329,12 @@ pub fn evaluate(
             reason
         } else if let Some(c) = missing_consent(&rule.consent, consent) {
             Reason::ConsentMissing(c)
-        } else if let Some(clause) = rule.when.as_ref().and_then(|w| w.first_failure(attributes)) {
+        } else if let Some(clause) = rule
+            .when
+            .as_ref()
+            .and_then(|w| w.first_failure(attributes))
+            .filter(|_| !being_answered(rule, i, &visitor))
+        {
             Reason::ConditionNotMet(clause)
         } else if let Some(held) = gate(rule, i, &visitor) {
             held
