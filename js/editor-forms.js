@@ -322,7 +322,9 @@ function questionsControl(lang, path) {
  * The operation select and its fields. `read()` gives the action (the loaded
  * action's fields the form does not know, or the owner did not touch, kept).
  */
-export function actionForm({ lang, path, onChange, templatePaths }) {
+export function actionForm({ lang, path: initialPath, onChange, templatePaths }) {
+  // The config path the controls write (`actions[1]` for a rule's second action).
+  let path = initialPath;
   const t = TEXTS[lang];
   const op = el('select', { id: 'op', 'data-path': path }, Object.keys(SPEC.ops).map((o) => option(o, o)));
   const fields = el('div');
@@ -402,6 +404,13 @@ export function actionForm({ lang, path, onChange, templatePaths }) {
       }
     },
     reset() { base = {}; loaded = {}; render(); },
+    /** Moves the controls to another config path (errors then find them there). */
+    setPath(next) {
+      for (const control of [op, ...fields.querySelectorAll('[data-path]')]) {
+        if (control.dataset.path.startsWith(path)) control.dataset.path = next + control.dataset.path.slice(path.length);
+      }
+      path = next;
+    },
   };
 }
 

@@ -15,7 +15,9 @@
 
 import { proposeSelectors } from './editor-selector.js';
 import { TEXTS, actionForm, conditionForm, el, targetingForm } from './editor-forms.js';
-import { CHANNELS, TEMPLATE_ATTRIBUTE_PATHS, attributesOf, categoriesOf, describeRule, has } from './editor-words.js';
+import { TEMPLATE_ATTRIBUTE_PATHS, attributesOf, categoriesOf, describeRule } from './editor-words.js';
+import { errorsNextToFields } from './editor-errors.js';
+import { visitorPanel } from './editor-visitor.js';
 
 export { describeCondition, describeRule } from './editor-words.js';
 
@@ -25,6 +27,7 @@ const MORE = {
     edit: 'Edit', newRule: 'a new rule', newExperiment: 'a new experiment', rule: 'rule', experiment: 'experiment',
     variants: 'Variants', addVariant: 'Add a variant with the change above', addControl: 'Add a control (no change)', useChange: 'Use the change above',
     remove: 'Remove', weight: 'Weight', coverage: 'Coverage (0–1)', control: 'control (no change)',
+    actions: 'Actions', inForm: 'in the form', editAction: 'Edit action', addAction: 'Add another action',
     visitor: 'Preview as a visitor', cartTotal: 'Cart total', channel: 'Channel', utm: 'UTM source', visits: 'Visits', affinity: 'Affinity category', score: 'Score',
     variantOf: (id) => `Variant of ${id}`, bucketed: '(bucketed)', asVisitor: 'Preview as this visitor', previewingAs: (what) => `Previewing as a visitor with ${what}.`,
     decisions: 'Decisions', kind: 'kind', id: 'id', applies: 'applies', variant: 'variant', why: 'why', yes: 'yes', no: 'no', any: '(as is)',
@@ -34,6 +37,7 @@ const MORE = {
     edit: 'Editar', newRule: 'uma regra nova', newExperiment: 'um experimento novo', rule: 'regra', experiment: 'experimento',
     variants: 'Variantes', addVariant: 'Adicionar variante com a mudança acima', addControl: 'Adicionar controle (sem mudança)', useChange: 'Usar a mudança acima',
     remove: 'Remover', weight: 'Peso', coverage: 'Cobertura (0–1)', control: 'controle (sem mudança)',
+    actions: 'Ações', inForm: 'no formulário', editAction: 'Editar ação', addAction: 'Adicionar outra ação',
     visitor: 'Pré-visualizar como visitante', cartTotal: 'Total do carrinho', channel: 'Canal', utm: 'Origem UTM', visits: 'Visitas', affinity: 'Categoria de afinidade', score: 'Pontuação',
     variantOf: (id) => `Variante de ${id}`, bucketed: '(sorteada)', asVisitor: 'Pré-visualizar como este visitante', previewingAs: (what) => `Pré-visualizando como visitante com ${what}.`,
     decisions: 'Decisões', kind: 'tipo', id: 'id', applies: 'aplica', variant: 'variante', why: 'por quê', yes: 'sim', no: 'não', any: '(como está)',
@@ -72,6 +76,10 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   let variants = [];
   let variantSerial = 0;
   let loadedItem = '';
+  // A rule's actions: the form edits the one at `actionIndex`; the others are listed.
+  let ruleActions = [];
+  let actionIndex = 0;
+  let actionRows = [];
 
   // A simulated variant is previewed as QA forces one: `?vitrine_force` in the URL
   // (what the page came with when none is asked), set while no vitrine runs, so
@@ -109,7 +117,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   const box = el('div', { class: 'box', hidden: true });
   const status = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
   const errors = el('ul', { class: 'errors' });
-  const note = el('p', { class: 'muted', hidden: true }, t.firstOnly);
+  const actionList = el('div', { id: 'actions' });
   const selectorInput = el('input', { id: 'selector', 'aria-describedby': 'matches', 'data-path': 'actions[0].selector' });
   const matches = el('p', { id: 'matches', class: 'muted' });
   const reading = el('p', { class: 'muted', id: 'reading' });
@@ -123,7 +131,6 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     el('label', { for: 'coverage' }, m.coverage), coverage);
   const editSelect = el('select', { id: 'edit' });
   const configUrl = el('input', { id: 'config-url', type: 'url', placeholder: '/vitrine.json' });
-  const decisions = el('div', { id: 'decisions' });
 
   const onChange = () => updateReading();
   const action = actionForm({ lang, path: 'actions[0]', onChange, templatePaths: () => TEMPLATE_ATTRIBUTE_PATHS.concat(Object.keys(attributes).filter((p) => !TEMPLATE_ATTRIBUTE_PATHS.includes(p) && p !== 'segments')) });
@@ -167,7 +174,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     const when = conditions.read();
     if (when === undefined) delete r.when;
     else r.when = when;
-    r.actions = [currentAction(), ...listOf(base.actions).slice(1)];
+    r.actions = actionsWithForm();
     return targeting.write(r);
   };
   const experiment = () => {
@@ -216,51 +223,17 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     reading.textContent = `${t.reading} ${describeRule(item, lang, attributes)}`;
   };
 
-  // Errors next to the fields they name: the control whose config path is the
-  // longest prefix of the error's; the rest in the list below.
-  const clearErrors = () => {
-    for (const p of shadow.querySelectorAll('.field-error')) p.remove();
-    for (const c of shadow.querySelectorAll('[aria-invalid]')) {
-      c.removeAttribute('aria-invalid');
-      c.setAttribute('aria-describedby', (c.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => !id.startsWith('err-')).join(' '));
-      if (!c.getAttribute('aria-describedby')) c.removeAttribute('aria-describedby');
-    }
-    errors.replaceChildren();
-  };
-  const controlFor = (path) => {
-    let best = null;
-    let length = -1;
-    for (const control of shadow.querySelectorAll('[data-path]')) {
-      if (control.closest('[hidden]')) continue;
-      const p = control.dataset.path;
-      const prefix = path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`);
-      if (prefix && p.length > length) {
-        best = control;
-        length = p.length;
-      }
-    }
-    return best;
-  };
-  const showErrors = (list, prefix) => {
-    clearErrors();
-    list.forEach((e, i) => {
-      const path = e.path.startsWith(prefix) ? e.path.slice(prefix.length).replace(/^\./, '') : null;
-      // A variant's action errors land on the action's fields.
-      // A variant's action is not in the form (it holds the change being made):
-      // its errors go to the variant's own fieldset.
-      const variant = path?.match(/^variants\[(\d+)\]\.actions/);
-      const control = path === null ? null : variant ? variants[Number(variant[1])]?.summary ?? null : controlFor(path);
-      if (!control) {
-        errors.append(el('li', {}, `${e.path}: ${e.message}`));
-        return;
-      }
-      const id = `err-${i}`;
-      control.after(el('p', { class: 'field-error', id }, e.message));
-      control.setAttribute('aria-invalid', 'true');
-      control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
-      control.closest('details')?.setAttribute('open', '');
-    });
-  };
+  // Errors next to the fields they name (js/editor-errors.js); an action that is
+  // not in the form has its errors on its row: a variant's, or a rule's other one.
+  const fieldErrors = errorsNextToFields(shadow, errors);
+  const clearErrors = fieldErrors.clear;
+  const showErrors = (list, prefix) => fieldErrors.show(list, prefix, (path) => {
+    const variant = path.match(/^variants\[(\d+)\]\.actions/);
+    if (variant) return variants[Number(variant[1])]?.summary ?? null;
+    const other = editing.kind === 'rule' ? path.match(/^actions\[(\d+)\]/) : null;
+    if (other && Number(other[1]) !== actionIndex) return actionRows[Number(other[1])] ?? null;
+    return undefined;
+  });
   const check = async () => {
     const { config: next, prefix } = edited();
     const result = await validate(next);
@@ -287,13 +260,11 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     if (kind === 'experiment') {
       for (const v of listOf(base.variants)) addVariantRow(isObject(v) ? v : {});
     }
-    const first = kind === 'rule' ? listOf(base.actions)[0] : listOf(base.variants).map((v) => listOf(v?.actions)[0]).find(isObject);
-    if (isObject(first)) {
-      action.load(first);
-      selectorInput.value = typeof first.selector === 'string' ? first.selector : '';
-      showMatches();
-    } else action.reset();
-    note.hidden = !(kind === 'rule' && listOf(base.actions).length > 1);
+    ruleActions = kind === 'rule' ? structuredClone(listOf(base.actions)) : [];
+    actionIndex = 0;
+    const first = kind === 'rule' ? ruleActions[0] : listOf(base.variants).map((v) => listOf(v?.actions)[0]).find(isObject);
+    loadAction(first);
+    renderActions();
     clearErrors();
     updateReading();
     loadedItem = JSON.stringify(currentItem());
@@ -305,6 +276,67 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     if (JSON.stringify(currentItem()) === loadedItem) return;
     original = edited().config;
     attributes = attributesOf(original, lang);
+  }
+  const loadActionPath = () => {
+    action.setPath(`actions[${actionIndex}]`);
+    selectorInput.dataset.path = `actions[${actionIndex}].selector`;
+  };
+  const actionsWithForm = () => {
+    const list = [...ruleActions];
+    list[actionIndex] = currentAction();
+    return list;
+  };
+  function loadAction(a) {
+    if (isObject(a)) {
+      action.load(a);
+      selectorInput.value = typeof a.selector === 'string' ? a.selector : selectorInput.value;
+    } else action.reset();
+    showMatches();
+    // The form's controls write `actions[<index>]`: errors find them there.
+    action.setPath(`actions[${actionIndex}]`);
+    selectorInput.dataset.path = `actions[${actionIndex}].selector`;
+  }
+  // The rule's other actions, each with a button to edit it in the form or remove it,
+  // and one to add an action (the form's change is kept first).
+  function renderActions() {
+    actionRows = [];
+    if (editing.kind !== 'rule') return void actionList.replaceChildren();
+    const list = actionsWithForm();
+    const go = (index) => {
+      ruleActions = actionsWithForm();
+      actionIndex = index;
+      loadAction(ruleActions[index]);
+      renderActions();
+      action.op.focus();
+    };
+    actionList.replaceChildren(
+      el('p', { class: 'label' }, `${m.actions} (${list.length})`),
+      ...list.map((a, i) => {
+        const summary = el('span', { class: i === actionIndex ? '' : 'muted' }, `${i + 1}. ${a?.op ?? '?'} ${a?.selector ?? ''}`.trim());
+        actionRows[i] = summary;
+        return el('div', { class: 'row' }, summary,
+          i === actionIndex ? el('span', { class: 'muted' }, m.inForm) : el('button', { type: 'button', 'aria-label': `${m.editAction} ${i + 1}`, onclick: () => go(i) }, m.editAction),
+          list.length > 1 ? el('button', { type: 'button', 'aria-label': `${m.remove} ${i + 1}`, onclick: () => {
+            ruleActions = actionsWithForm().filter((_, k) => k !== i);
+            if (i < actionIndex) actionIndex -= 1;
+            else if (i === actionIndex) {
+              // The form's own action removed: the form shows the one now in its place.
+              actionIndex = Math.min(i, ruleActions.length - 1);
+              loadAction(ruleActions[actionIndex]);
+            }
+            if (i <= actionIndex) loadActionPath();
+            renderActions();
+            updateReading();
+          } }, '×') : null);
+      }),
+      el('button', { type: 'button', id: 'action-add', onclick: () => {
+        ruleActions = actionsWithForm();
+        actionIndex = ruleActions.length;
+        ruleActions.push(undefined);
+        loadAction(undefined);
+        renderActions();
+        action.op.focus();
+      } }, m.addAction));
   }
   function addVariantRow(v) {
     const n = variantSerial++;
@@ -341,7 +373,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     for (let i = n; taken.has(name); i++) name = control ? `control-${i}` : `v${i + 1}`;
     addVariantRow(control ? { id: name } : { id: name, actions: [currentAction()] });
     variants.at(-1).id.focus();
-    if (visitor.open) fillVisitor();
+    visitorPart.refresh();
   }
   async function loadFromUrl(sameSite = false) {
     const url = configUrl.value.trim();
@@ -438,21 +470,12 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     const target = picked?.firstElementChild;
     if (target) choose(target);
   };
-  const showDecisions = (instance) => {
-    const rows = instance?.decisions?.() ?? [];
-    decisions.replaceChildren(el('table', {},
-      el('caption', { class: 'label' }, m.decisions),
-      el('thead', {}, el('tr', {}, [m.kind, m.id, m.applies, m.variant, m.why].map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rows.map((d) => el('tr', { 'data-id': d.id },
-        el('td', {}, d.kind), el('td', {}, d.id), el('td', { class: d.applied ? 'yes' : 'no' }, d.applied ? m.yes : m.no),
-        el('td', {}, d.variant ?? ''), el('td', {}, d.reason))))));
-  };
   const preview = async (simulate) => {
     if (editing.kind === 'rule' && action.spec().selector === 'required' && !selectorInput.value.trim()) return void (status.textContent = t.nothing);
     if (!(await check())) return;
     const instance = await restart(edited().config, simulate);
     previewing = true;
-    showDecisions(instance);
+    visitorPart.showDecisions(instance);
     return instance;
   };
   const previewPlain = async () => {
@@ -461,7 +484,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   const discard = async () => {
     if (previewing) await restart(pageConfig);
     previewing = false;
-    decisions.replaceChildren();
+    visitorPart.clearDecisions();
     status.textContent = t.discarded;
   };
   const download = async () => {
@@ -483,59 +506,20 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     }
   };
 
-  // Preview as a visitor: attributes laid over this visitor's by the runtime
-  // (never recorded), experiments' variants forced, the engine's decisions shown.
-  const simCart = el('input', { id: 'sim-cart-total', type: 'number', min: 0, step: 'any' });
-  const simChannel = el('select', { id: 'sim-channel' }, el('option', { value: '' }, m.any), CHANNELS.map((c) => el('option', { value: c }, c)));
-  const simUtm = el('input', { id: 'sim-utm-source' });
-  const simVisits = el('input', { id: 'sim-visits', type: 'number', min: 1, step: 1 });
-  const simCategory = el('select', { id: 'sim-affinity', 'aria-label': m.affinity });
-  const simScore = el('input', { id: 'sim-affinity-score', type: 'number', min: 0, step: 'any', 'aria-label': m.score });
-  const simVariants = el('div');
-  const fillVisitor = () => {
-    simCategory.replaceChildren(el('option', { value: '' }, m.any), ...categoriesOf(original).map((c) => el('option', { value: c }, c)));
-    const chosen = Object.fromEntries([...simVariants.querySelectorAll('select')].map((s) => [s.dataset.experiment, s.value]));
-    const experiments = listOf(edited().config.experiments).filter((x) => typeof x?.id === 'string');
-    simVariants.replaceChildren(...experiments.map((x) => {
-      const id = `sim-exp-${x.id}`;
-      return el('div', {}, el('label', { for: id }, m.variantOf(x.id)),
-        el('select', { id, 'data-experiment': x.id }, el('option', { value: '' }, m.bucketed),
-          listOf(x.variants).map((v) => el('option', { value: v?.id, selected: v?.id === chosen[x.id] || undefined }, v?.id))));
-    }));
-  };
-  const simulated = () => {
-    const out = {};
-    if (simCart.value.trim() !== '') out['cart.total'] = Number(simCart.value);
-    if (simChannel.value) out.channel = simChannel.value;
-    if (simUtm.value.trim()) out['utm.source'] = simUtm.value.trim();
-    // Attributes derived from these follow them (the engine derives them before
-    // the simulated values are laid over).
-    if (simVisits.value.trim() !== '') {
-      out['visitor.visits'] = Number(simVisits.value);
-      out['visitor.returning'] = Number(simVisits.value) > 1;
-    }
-    if (simCategory.value && simScore.value.trim() !== '') {
-      out[`affinity.category.${simCategory.value}`] = Number(simScore.value);
-      out['affinity.top_category'] = simCategory.value;
-    }
-    for (const select of simVariants.querySelectorAll('select')) if (select.value) out[`experiments.${select.dataset.experiment}`] = select.value;
-    return out;
-  };
-  const previewVisitor = async () => {
-    const simulate = simulated();
-    if (await preview(simulate)) {
-      const what = Object.entries(simulate).map(([k, v]) => `${k} = ${v}`).join(', ');
-      status.textContent = m.previewingAs(what || m.any);
-    }
-  };
-  const visitor = el('details', { id: 'visitor', ontoggle: () => fillVisitor() }, el('summary', {}, m.visitor),
-    el('label', { for: 'sim-cart-total' }, m.cartTotal), simCart,
-    el('label', { for: 'sim-channel' }, m.channel), simChannel,
-    el('label', { for: 'sim-utm-source' }, m.utm), simUtm,
-    el('label', { for: 'sim-visits' }, m.visits), simVisits,
-    el('label', { for: 'sim-affinity' }, m.affinity), el('div', { class: 'row' }, simCategory, simScore),
-    simVariants,
-    el('button', { type: 'button', id: 'visitor-preview', onclick: previewVisitor }, m.asVisitor));
+  // Preview as a visitor (js/editor-visitor.js): the simulated attributes go to
+  // the runtime with the edited config; the engine's decisions come back.
+  const visitorPart = visitorPanel({
+    m,
+    categories: () => categoriesOf(original),
+    experiments: () => listOf(edited().config.experiments),
+    preview: async (simulate) => {
+      if (await preview(simulate)) {
+        const what = Object.entries(simulate).map(([k, v]) => `${k} = ${v}`).join(', ');
+        status.textContent = m.previewingAs(what || m.any);
+      }
+    },
+  });
+  const visitor = visitorPart.element;
 
   selectorInput.addEventListener('input', showMatches);
   for (const input of [ruleId, consent]) input.addEventListener('input', updateReading);
@@ -552,11 +536,12 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   const panel = el('aside', { role: 'complementary', 'aria-label': t.title },
     el('h2', {}, t.title),
     el('label', { for: 'config-url' }, m.load), el('div', { class: 'row' }, configUrl, el('button', { type: 'button', id: 'config-load', onclick: () => loadFromUrl() }, m.loadButton)),
-    el('label', { for: 'edit' }, m.edit), editSelect, note,
+    el('label', { for: 'edit' }, m.edit), editSelect,
     pickButton,
     el('label', { for: 'selector' }, t.selector), selectorInput, matches,
     el('div', { class: 'row' }, el('button', { type: 'button', id: 'widen', onclick: widen }, t.widen), el('button', { type: 'button', id: 'narrow', onclick: narrow }, t.narrow)),
     action.element,
+    actionList,
     el('p', { class: 'label', id: 'when-label' }, t.when), conditionSlot, reading,
     targeting.element,
     el('label', { for: 'rule-id' }, t.ruleId), ruleId,
@@ -567,7 +552,7 @@ export function mountEditor({ config, restart: restartWith, validate }) {
       el('button', { type: 'button', id: 'discard', onclick: discard }, t.discard),
       el('button', { type: 'button', id: 'download', onclick: download }, t.download),
       el('button', { type: 'button', id: 'copy', onclick: copy }, t.copy)),
-    errors, status, visitor, decisions);
+    errors, status, visitor, visitorPart.decisions);
   shadow.append(style, box, panel);
   loadItem('rule', null);
   // Outside <body>: the page's own tree stays as the page made it. The owner asked

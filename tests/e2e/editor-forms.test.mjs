@@ -396,3 +396,45 @@ test('the new parts by keyboard alone: conditions, trigger, visitor preview', as
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await context.close();
 });
+
+test('a rule with several actions: added, edited in turn, removed, errors on the right one', async () => {
+  const { context, page, errors } = await open();
+  await panel(page, '#pick').click();
+  await page.click('#hero-title');
+  await panel(page, '#field-text').fill('Promoção');
+  await panel(page, '#action-add').click();
+  // The new action starts on the same element; the first is listed.
+  assert.equal(await panel(page, '#selector').inputValue(), '#hero-title');
+  assert.match(await panel(page, '#actions').textContent(), /1\. setText #hero-title/);
+  await panel(page, '#op').selectOption('addClass');
+  await panel(page, '#rule-id').fill('two');
+  // The second action's class left empty: the error is on the form (it holds that action).
+  await panel(page, '#download').click();
+  await waitStatus(page, /problema/);
+  assert.equal(await panel(page, '#field-class').getAttribute('aria-invalid'), 'true');
+  // Back to the first action: its text is in the form; the second's error is on its row.
+  await panel(page, 'button[aria-label="Editar ação 1"]').click();
+  assert.equal(await panel(page, '#field-text').inputValue(), 'Promoção');
+  await panel(page, '#download').click();
+  await waitStatus(page, /problema/);
+  assert.deepEqual(await panel(page, '#actions [aria-invalid=true]').allTextContents(), ['2. addClass #hero-title']);
+  assert.match(await panel(page, '#actions .field-error').textContent(), /class/);
+  await panel(page, 'button[aria-label="Editar ação 2"]').click();
+  await panel(page, '#field-class').fill('promo');
+  await panel(page, 'button[aria-label="Editar ação 1"]').click();
+  let file = await downloaded(page);
+  assert.deepEqual(file.rules.at(-1).actions, [
+    { op: 'setText', selector: '#hero-title', text: 'Promoção' },
+    { op: 'addClass', selector: '#hero-title', class: 'promo' },
+  ]);
+  await panel(page, '#preview').click();
+  await page.waitForFunction(() => document.getElementById('hero-title').classList.contains('promo') && document.getElementById('hero-title').textContent === 'Promoção');
+  // Removing the first leaves the second, now in the form.
+  await panel(page, 'button[aria-label="Remover 1"]').click();
+  assert.equal(await panel(page, '#op').inputValue(), 'addClass');
+  file = await downloaded(page);
+  assert.deepEqual(file.rules.at(-1).actions, [{ op: 'addClass', selector: '#hero-title', class: 'promo' }]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});

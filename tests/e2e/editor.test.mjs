@@ -39,6 +39,7 @@ test('pick, template, target, preview, discard, redo, download: the file works o
   await page.goto(`${site.origin}/?vitrine_edit=1`);
   await page.waitForFunction(() => window.vitrine && document.querySelector('vitrine-editor'));
   await page.evaluate(() => window.vitrine.consent.acceptAll());
+  await page.waitForFunction(() => document.getElementById('vitrine-consent'));
   const before = await bodyHtml(page);
 
   // Pick by keyboard: Tab through candidates to the subtitle, Enter.
@@ -80,6 +81,9 @@ test('pick, template, target, preview, discard, redo, download: the file works o
   await page.evaluate(() => window.vitrine.cart.clear());
   await panel(page, '#discard').click();
   await page.waitForFunction(() => /Descartado/.test(document.querySelector('vitrine-editor').shadowRoot.querySelector('[role=status]').textContent));
+  // The restarted vitrine mounts its consent panel's host again from its on-demand part
+  // (a task later): the page is compared once that is back.
+  await page.waitForFunction(() => document.getElementById('vitrine-consent'));
   assert.equal(await bodyHtml(page), before, 'byte-identical after discard');
 
   // Redo, then download.
@@ -196,6 +200,7 @@ test('markup inserted from the form is sanitized by the runtime, previewed and d
   await page.goto(`${site.origin}/?vitrine_edit=1`);
   await page.waitForFunction(() => window.vitrine && document.querySelector('vitrine-editor'));
   await page.evaluate(() => window.vitrine.consent.acceptAll());
+  await page.waitForFunction(() => document.getElementById('vitrine-consent'));
   const before = await bodyHtml(page);
   await panel(page, '#pick').click();
   await page.click('#hero-title');
@@ -210,6 +215,7 @@ test('markup inserted from the form is sanitized by the runtime, previewed and d
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   await panel(page, '#discard').click();
   await page.waitForFunction(() => /Descartado/.test(document.querySelector('vitrine-editor').shadowRoot.querySelector('[role=status]').textContent));
+  await page.waitForFunction(() => document.getElementById('vitrine-consent'));
   assert.equal(await bodyHtml(page), before);
   await page.close();
 });
