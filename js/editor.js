@@ -132,7 +132,10 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   const editSelect = el('select', { id: 'edit' });
   const configUrl = el('input', { id: 'config-url', type: 'url', placeholder: '/vitrine.json' });
 
-  const onChange = () => updateReading();
+  const onChange = () => {
+    updateReading();
+    updateFormRow();
+  };
   const action = actionForm({ lang, path: 'actions[0]', onChange, templatePaths: () => TEMPLATE_ATTRIBUTE_PATHS.concat(Object.keys(attributes).filter((p) => !TEMPLATE_ATTRIBUTE_PATHS.includes(p) && p !== 'segments')) });
   let conditions = conditionForm({ lang, attributes, onChange });
   const conditionSlot = el('div', {}, conditions.element);
@@ -277,67 +280,80 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     original = edited().config;
     attributes = attributesOf(original, lang);
   }
-  const loadActionPath = () => {
-    action.setPath(`actions[${actionIndex}]`);
-    selectorInput.dataset.path = `actions[${actionIndex}].selector`;
-  };
+  // The action in the form as it was loaded: while the owner has not changed it, the
+  // rule keeps the original exactly (an operation the form cannot show, a stray field,
+  // its key order).
+  let formLoaded = null;
   const actionsWithForm = () => {
     const list = [...ruleActions];
-    list[actionIndex] = currentAction();
+    const untouched = formLoaded !== null && JSON.stringify(currentAction()) === formLoaded && list[actionIndex] !== undefined;
+    if (!untouched) list[actionIndex] = currentAction();
     return list;
   };
+  /** Shows `a` in the form as the rule's action `actionIndex`; a new one (undefined) keeps the element. */
   function loadAction(a) {
-    if (isObject(a)) {
-      action.load(a);
-      selectorInput.value = typeof a.selector === 'string' ? a.selector : selectorInput.value;
-    } else action.reset();
-    showMatches();
-    // The form's controls write `actions[<index>]`: errors find them there.
+    // The controls write `actions[<index>]` (set first: the fields are made with it).
     action.setPath(`actions[${actionIndex}]`);
     selectorInput.dataset.path = `actions[${actionIndex}].selector`;
+    if (isObject(a)) {
+      action.load(a);
+      selectorInput.value = typeof a.selector === 'string' ? a.selector : '';
+      picked = null;
+    } else action.reset();
+    showMatches();
+    formLoaded = a === undefined ? null : JSON.stringify(currentAction());
   }
   // The rule's other actions, each with a button to edit it in the form or remove it,
-  // and one to add an action (the form's change is kept first).
+  // and one to add an action (the form's change is kept first). Errors shown belong
+  // to the previous arrangement: they go, the next check places them again.
   function renderActions() {
     actionRows = [];
     if (editing.kind !== 'rule') return void actionList.replaceChildren();
     const list = actionsWithForm();
-    const go = (index) => {
+    const rearrange = (change) => {
       ruleActions = actionsWithForm();
+      change();
+      clearErrors();
+      renderActions();
+      updateReading();
+    };
+    const go = (index) => rearrange(() => {
       actionIndex = index;
       loadAction(ruleActions[index]);
-      renderActions();
-      action.op.focus();
-    };
+    });
     actionList.replaceChildren(
       el('p', { class: 'label' }, `${m.actions} (${list.length})`),
       ...list.map((a, i) => {
-        const summary = el('span', { class: i === actionIndex ? '' : 'muted' }, `${i + 1}. ${a?.op ?? '?'} ${a?.selector ?? ''}`.trim());
+        const summary = el('span', { class: i === actionIndex ? '' : 'muted' }, describeAction(a, i));
         actionRows[i] = summary;
         return el('div', { class: 'row' }, summary,
-          i === actionIndex ? el('span', { class: 'muted' }, m.inForm) : el('button', { type: 'button', 'aria-label': `${m.editAction} ${i + 1}`, onclick: () => go(i) }, m.editAction),
+          i === actionIndex ? el('span', { class: 'muted' }, m.inForm) : el('button', { type: 'button', 'aria-label': `${m.editAction} ${i + 1}`, onclick: () => { go(i); action.op.focus(); } }, m.editAction),
           list.length > 1 ? el('button', { type: 'button', 'aria-label': `${m.remove} ${i + 1}`, onclick: () => {
-            ruleActions = actionsWithForm().filter((_, k) => k !== i);
-            if (i < actionIndex) actionIndex -= 1;
-            else if (i === actionIndex) {
-              // The form's own action removed: the form shows the one now in its place.
-              actionIndex = Math.min(i, ruleActions.length - 1);
-              loadAction(ruleActions[actionIndex]);
-            }
-            if (i <= actionIndex) loadActionPath();
-            renderActions();
-            updateReading();
+            rearrange(() => {
+              ruleActions.splice(i, 1);
+              if (i < actionIndex) actionIndex -= 1;
+              else if (i === actionIndex) actionIndex = Math.min(i, ruleActions.length - 1);
+              // Shown again at its (new) place, so every control writes the right path.
+              if (i <= actionIndex || i === actionIndex + 1) loadAction(ruleActions[actionIndex]);
+            });
+            // The pressed button is gone: the keyboard goes on from the list's end.
+            actionList.querySelector('#action-add')?.focus();
           } }, '×') : null);
       }),
       el('button', { type: 'button', id: 'action-add', onclick: () => {
-        ruleActions = actionsWithForm();
-        actionIndex = ruleActions.length;
-        ruleActions.push(undefined);
-        loadAction(undefined);
-        renderActions();
+        rearrange(() => {
+          actionIndex = ruleActions.length;
+          ruleActions.push(undefined);
+          loadAction(undefined);
+        });
         action.op.focus();
       } }, m.addAction));
   }
+  const describeAction = (a, i) => `${i + 1}. ${isObject(a) && typeof a.op === 'string' ? a.op : '?'} ${isObject(a) && typeof a.selector === 'string' ? a.selector : ''}`.trim();
+  // The form's own row follows what the form says.
+  const updateFormRow = () => {
+    if (editing.kind === 'rule' && actionRows[actionIndex]) actionRows[actionIndex].textContent = describeAction(currentAction(), actionIndex);
+  };
   function addVariantRow(v) {
     const n = variantSerial++;
     const id = el('input', { id: `variant-id-${n}`, value: typeof v.id === 'string' ? v.id : '' });
@@ -521,7 +537,10 @@ export function mountEditor({ config, restart: restartWith, validate }) {
   });
   const visitor = visitorPart.element;
 
-  selectorInput.addEventListener('input', showMatches);
+  selectorInput.addEventListener('input', () => {
+    showMatches();
+    updateFormRow();
+  });
   for (const input of [ruleId, consent]) input.addEventListener('input', updateReading);
   editSelect.addEventListener('change', () => {
     const [kind, index] = editSelect.value.split(':');

@@ -317,13 +317,20 @@ test('what the form did not touch comes back exactly; a preview is nobody\'s exp
     { id: 'bare', when: { channel: 'whatsapp', 'traits.first_name': null }, trigger: 'load', frequency: { max: 2 }, schedule: { start: '2026-12-24T18:00:30Z' },
       actions: [{ op: 'setText', selector: '#hero-title', text: 'A' }] },
     { id: 'odd', when: { 'device.type': 'phone', 'page.path': { $regex: '\\d' }, 'utm.source': { $in: ['a,b', 'c'] } },
-      actions: [{ op: 'setText', selector: '#hero-title', text: 'B' }] },
+      actions: [{ op: 'setText', selector: '#hero-title', text: 'B' }, { selector: '#hero-sub', op: 'addClass', class: 'x', match: 'first' }] },
   ];
   writeFileSync(join(extra, 'kept.json'), JSON.stringify({ version: 1, exposures: { dataLayer: true }, rules }));
   const { context, page, errors } = await open('/?vitrine_edit=1&vitrine_config=/configs/kept.json');
   await waitStatus(page, /^Carregada: 2 regras/);
   for (const [index, text] of [[0, 'A2'], [1, 'B2']]) {
     await panel(page, '#edit').selectOption(`rule:${index}`);
+    if (index === 1) {
+      // Opening the second action and coming back changes neither.
+      await panel(page, 'button[aria-label="Editar ação 2"]').click();
+      assert.equal(await panel(page, '#selector').inputValue(), '#hero-sub');
+      await panel(page, 'button[aria-label="Editar ação 1"]').click();
+      assert.equal(await panel(page, '#selector').inputValue(), '#hero-title');
+    }
     await panel(page, '#field-text').fill(text);
     // A new row added and emptied again is no change either.
     await panel(page, '#when-add').click();
@@ -331,8 +338,9 @@ test('what the form did not touch comes back exactly; a preview is nobody\'s exp
   const file = await downloaded(page);
   assert.deepEqual(file.rules, [
     { ...rules[0], actions: [{ ...rules[0].actions[0], text: 'A2' }] },
-    { ...rules[1], actions: [{ ...rules[1].actions[0], text: 'B2' }] },
+    { ...rules[1], actions: [{ ...rules[1].actions[0], text: 'B2' }, rules[1].actions[1]] },
   ]);
+  assert.equal(JSON.stringify(file.rules[1].actions[1]), JSON.stringify(rules[1].actions[1]), 'byte for byte, key order too');
   // A new rule given a taken id is added, and the validator's word is next to the id.
   await panel(page, '#edit').selectOption('rule:');
   await panel(page, '#pick').click();
@@ -432,6 +440,8 @@ test('a rule with several actions: added, edited in turn, removed, errors on the
   // Removing the first leaves the second, now in the form.
   await panel(page, 'button[aria-label="Remover 1"]').click();
   assert.equal(await panel(page, '#op').inputValue(), 'addClass');
+  assert.equal(await page.evaluate(() => document.querySelector('vitrine-editor').shadowRoot.activeElement?.id), 'action-add', 'the keyboard goes on from the list');
+  assert.match(await panel(page, '#actions').textContent(), /1\. addClass #hero-title/);
   file = await downloaded(page);
   assert.deepEqual(file.rules.at(-1).actions, [{ op: 'addClass', selector: '#hero-title', class: 'promo' }]);
   assert.deepEqual(errors, []);
