@@ -124,12 +124,15 @@ function describeTest(path, test, lang, attributes) {
   const name = a?.[lang] ?? path;
   const show = (v) => (a?.kind === 'money' && typeof v === 'number' ? money(v, lang) : typeof v === 'string' ? v : JSON.stringify(v));
   if (!isObject(test) || !Object.keys(test).every((k) => k.startsWith('$'))) {
+    if (a?.kind === 'bool' && typeof test === 'boolean') return [test ? name : `${TEXTS[lang].not} ${name}`];
     return [path === 'channel' && typeof test === 'string' ? t.channel(test) : `${name} = ${show(test)}`];
   }
   return Object.entries(test).map(([op, v]) => {
     if (path === 'segments' && (op === '$in' || op === '$all') && Array.isArray(v)) return v.map(t.inSegment).join(` ${TEXTS[lang].and} `);
     if (path === 'segments' && op === '$nin' && Array.isArray(v)) return v.map(t.notInSegment).join(` ${TEXTS[lang].and} `);
     if (path === 'channel' && op === '$eq' && typeof v === 'string') return t.channel(v);
+    // A yes/no attribute reads as itself: "visitante que voltou", "não carrinho abandonado".
+    if (a?.kind === 'bool' && op === '$eq' && typeof v === 'boolean') return v ? name : `${TEXTS[lang].not} ${name}`;
     if (op === '$in' || op === '$nin') return `${name} ${op === '$in' ? t.oneOf : t.notOneOf} ${Array.isArray(v) ? v.map(show).join(', ') : show(v)}`;
     if (op === '$regex') return `${name} ${t.contains} ${show(unescapeContains(v) ?? v)}`;
     if (op === '$exists') return `${name} ${v ? t.exists : t.missing}`;

@@ -279,6 +279,9 @@ export function mountEditor({ config, restart: restartWith, validate }) {
     if (JSON.stringify(currentItem()) === loadedItem) return;
     original = edited().config;
     attributes = attributesOf(original, lang);
+    // A survey or model just added is an attribute the next condition may read.
+    conditions = conditionForm({ lang, attributes, onChange });
+    conditionSlot.replaceChildren(conditions.element);
   }
   // The action in the form as it was loaded: while the owner has not changed it, the
   // rule keeps the original exactly (an operation the form cannot show, a stray field,

@@ -448,3 +448,19 @@ test('a rule with several actions: added, edited in turn, removed, errors on the
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await context.close();
 });
+
+test('an attribute made by an edit (a survey\'s answers) is offered to the next condition', async () => {
+  const { context, page, errors } = await open();
+  await panel(page, '#op').selectOption('survey');
+  await panel(page, '#field-survey').fill('quick');
+  await panel(page, '#field-label').fill('Rápida');
+  await panel(page, '#q-0-text').fill('Nota?');
+  await panel(page, '#rule-id').fill('ask-quick');
+  assert.equal(await panel(page, '#when-attr option[value="feedback.quick.answered"]').count(), 0);
+  await panel(page, '#edit').selectOption('rule:');
+  await panel(page, '#when-attr').selectOption('feedback.quick.answered');
+  await panel(page, '#when-value').selectOption('true');
+  assert.match(await panel(page, '#reading').textContent(), /^Lê-se: respondeu quick$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

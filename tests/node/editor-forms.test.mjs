@@ -49,6 +49,9 @@ test('conditions in words, in Portuguese and English', () => {
   assert.equal(describeCondition({ $or: [{ 'utm.source': { $in: ['ig', 'fb'] } }, { segments: { $nin: ['vip'] } }] }, 'en', attributes),
     '(UTM source is one of ig, fb or not in segment vip)');
   assert.equal(describeCondition({ 'utm.source': { $regex: 'black\\.friday' } }, 'pt', attributes), 'origem UTM contém black.friday');
+  const yesNo = { 'visitor.returning': { en: 'returning visitor', pt: 'visitante que voltou', kind: 'bool' } };
+  assert.equal(describeCondition({ 'visitor.returning': { $eq: false } }, 'pt', yesNo), 'não visitante que voltou');
+  assert.equal(describeCondition({ 'visitor.returning': true }, 'en', yesNo), 'returning visitor');
   assert.equal(describeCondition(undefined, 'pt'), 'sempre');
   assert.equal(describeCondition({}, 'en'), 'always');
 });
