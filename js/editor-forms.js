@@ -29,7 +29,7 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const option = (value, label, selected) => el('option', { value, selected: selected || undefined }, label);
+export const option = (value, label, selected) => el('option', { value, selected: selected || undefined }, label);
 
 
 function operatorsFor(kind, lang) {

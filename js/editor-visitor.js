@@ -7,7 +7,7 @@
 // given with them, since the engine derives them before the simulated values are
 // laid over.
 
-import { el } from './editor-forms.js';
+import { el, option } from './editor-forms.js';
 import { CHANNELS } from './editor-words.js';
 
 /**
@@ -15,7 +15,6 @@ import { CHANNELS } from './editor-words.js';
  * edited has; `preview(simulate)`: restarts the page with it.
  */
 export function visitorPanel({ m, categories, experiments, preview }) {
-  const option = (value, label, selected) => el('option', { value, selected: selected || undefined }, label);
   const cart = el('input', { id: 'sim-cart-total', type: 'number', min: 0, step: 'any' });
   const channel = el('select', { id: 'sim-channel' }, option('', m.any), CHANNELS.map((c) => option(c, c)));
   const utm = el('input', { id: 'sim-utm-source' });

@@ -15,7 +15,7 @@
 
 import { proposeSelectors } from './editor-selector.js';
 import { TEXTS, actionForm, conditionForm, el, targetingForm } from './editor-forms.js';
-import { TEMPLATE_ATTRIBUTE_PATHS, attributesOf, categoriesOf, describeRule } from './editor-words.js';
+import { TEMPLATE_ATTRIBUTE_PATHS, attributesOf, categoriesOf, describeRule, isObject } from './editor-words.js';
 import { errorsNextToFields } from './editor-errors.js';
 import { visitorPanel } from './editor-visitor.js';
 
@@ -52,7 +52,6 @@ fieldset{border:1px solid #c5cad1;margin:6px 0;padding:4px 8px}details{margin:8p
 table{width:100%;border-collapse:collapse;font-size:12px}td,th{text-align:left;border-top:1px solid #d6dae0;padding:2px 4px;vertical-align:top}.yes{color:#1a7f37}.no{color:#a1241b}
 .box{position:fixed;pointer-events:none;outline:3px solid #1f6fd1;outline-offset:1px;z-index:2147483646}`;
 
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const listOf = (v) => (Array.isArray(v) ? v : []);
 
 /**

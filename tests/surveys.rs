@@ -32,11 +32,15 @@ fn context() -> Context {
 }
 
 fn engine(feedback: bool) -> Engine {
-    let value: Value = serde_json::from_str(CONFIG).unwrap();
+    engine_of(CONFIG, "v1", feedback)
+}
+
+fn engine_of(config: &str, visitor: &str, feedback: bool) -> Engine {
+    let value: Value = serde_json::from_str(config).unwrap();
     let mut e = Engine::new(
         Config::parse(&value).unwrap(),
         Vec::new(),
-        "v1",
+        visitor,
         context(),
         1_000.0,
     )
@@ -160,22 +164,7 @@ fn a_survey_reading_its_own_answers_stays_until_it_is_closed() {
         r#"{ "id": "nps", "actions""#,
         r#"{ "id": "nps", "when": {"feedback.nps": null}, "actions""#,
     );
-    let value: Value = serde_json::from_str(&config).unwrap();
-    let mut e = Engine::new(
-        Config::parse(&value).unwrap(),
-        Vec::new(),
-        "v1",
-        context(),
-        1_000.0,
-    )
-    .0;
-    e.set_consent(
-        &[("personalization".into(), true), ("feedback".into(), true)],
-        "api",
-        1_000.0,
-    )
-    .unwrap();
-    e.update();
+    let mut e = engine_of(&config, "v1", true);
     assert_eq!(reason(&e, "nps"), "applied");
     assert_eq!(
         e.survey_answer("nps", "score", &json("9"), 2_000.0),
@@ -193,21 +182,7 @@ fn a_survey_reading_its_own_answers_stays_until_it_is_closed() {
     e.update();
     assert_ne!(reason(&e, "nps"), "applied");
     // Withdrawal still closes a survey being answered.
-    let mut e = Engine::new(
-        Config::parse(&value).unwrap(),
-        Vec::new(),
-        "v2",
-        context(),
-        1_000.0,
-    )
-    .0;
-    e.set_consent(
-        &[("personalization".into(), true), ("feedback".into(), true)],
-        "api",
-        1_000.0,
-    )
-    .unwrap();
-    e.update();
+    let mut e = engine_of(&config, "v2", true);
     assert_eq!(
         e.survey_answer("nps", "score", &json("3"), 2_000.0),
         Ok(true)

@@ -54,6 +54,13 @@ async function open(path = '/?vitrine_edit=1') {
   return { context, page, errors };
 }
 
+/** No page error and no CSP/Trusted Types violation during the test; then closed. */
+async function closeClean(context, page, errors) {
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+}
+
 async function downloaded(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), panel(page, '#download').click()]);
   return JSON.parse(readFileSync(await download.path(), 'utf8'));
@@ -131,9 +138,7 @@ test('a style with two conditions and a frequency, read in words, previewed as s
     actions: [{ op: 'setStyle', selector: '#hero-title', style: { color: 'rgb(200, 0, 0)', 'font-weight': '300' } }],
     frequency: { max: 2, per: 'session' },
   });
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('an experiment with a control and a variant, each previewed by forcing it', async () => {
@@ -176,9 +181,7 @@ test('an experiment with a control and a variant, each previewed by forcing it',
     ],
   });
   assert.deepEqual(file.rules, shop.rules, 'the rules as they were');
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('a config loaded by URL: an existing rule edited, fields the form does not show kept, errors next to their fields', async () => {
@@ -235,9 +238,7 @@ test('a config loaded by URL: an existing rule edited, fields the form does not 
   assert.equal(await panel(page, '.field-error').count(), 0, 'the errors are gone');
   assert.deepEqual(file.prompts, { cooldownDays: 3 });
   assert.deepEqual(file.rules, [{ ...other.rules[0], actions: [{ ...other.rules[0].actions[0], text: 'Black Friday: {{cart.count}} itens' }, other.rules[0].actions[1]] }]);
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('a pop-up, a survey and recommendations built from the form, shown by the preview', async () => {
@@ -307,9 +308,7 @@ test('a pop-up, a survey and recommendations built from the form, shown by the p
   await panel(page, '#discard').click();
   await waitStatus(page, /Descartado/);
   assert.equal(await page.evaluate(() => document.querySelector('#hero-sub [data-vitrine-rec]')), null);
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('what the form did not touch comes back exactly; a preview is nobody\'s exposure', async () => {
@@ -357,9 +356,7 @@ test('what the form did not touch comes back exactly; a preview is nobody\'s exp
   await panel(page, '#preview').click();
   await page.waitForFunction(() => document.getElementById('hero-sub').textContent === 'Olá');
   assert.equal(await page.evaluate(() => window.dataLayer.filter((e) => e?.event === 'vitrine_exposure').length), pushedBefore);
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('the new parts by keyboard alone: conditions, trigger, visitor preview', async () => {
@@ -400,9 +397,7 @@ test('the new parts by keyboard alone: conditions, trigger, visitor preview', as
   await page.waitForFunction(() => document.getElementById('hero-title').textContent.startsWith('Oi R$'));
   assert.match(await page.textContent('#hero-title'), /^Oi R\$\s120,00$/);
   assert.ok((await panel(page, '#decisions tbody tr td:nth-child(3)').allTextContents()).includes('sim'));
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('a rule with several actions: added, edited in turn, removed, errors on the right one', async () => {
@@ -444,9 +439,7 @@ test('a rule with several actions: added, edited in turn, removed, errors on the
   assert.match(await panel(page, '#actions').textContent(), /1\. addClass #hero-title/);
   file = await downloaded(page);
   assert.deepEqual(file.rules.at(-1).actions, [{ op: 'addClass', selector: '#hero-title', class: 'promo' }]);
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  await context.close();
+  await closeClean(context, page, errors);
 });
 
 test('an attribute made by an edit (a survey\'s answers) is offered to the next condition', async () => {
