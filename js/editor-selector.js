@@ -16,6 +16,7 @@ export function isGenerated(name) {
   if (typeof name !== 'string' || name === '') return true;
   return (
     /^(css|sc|jsx|emotion|jss|tw|chakra|mui|svelte|astro|vue)-[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*$/i.test(name) || // css-1x2y3z, jsx-4011, svelte-xyz1
+    /^(css|jsx|emotion|svelte|astro)-[a-z0-9]{5,}$/.test(name) || // a hash that happens to hold no digit: css-fdaeaa
     /^sc-[A-Za-z]{4,}$/.test(name) || // styled-components' component ids
     /__[A-Za-z0-9_-]{5,}$/.test(name) || // CSS modules: Button_primary__3xYz1
     /^:r[0-9a-z]*:$/.test(name) || // React's useId

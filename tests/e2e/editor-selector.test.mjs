@@ -81,6 +81,11 @@ test('a selector chosen on one load finds the same element on the next, with no 
 test('the most robust name comes first: an id, then a stable attribute, then a path; each with its match count', async () => {
   const page = await browser.newPage();
   await page.goto(`${site.origin}/shop-css-in-js.html`);
+  // Generated names, the digit-free hash included (1 in a few hundred of emotion's), and hand-written ones.
+  assert.deepEqual(await page.evaluate(async () => {
+    const { isGenerated } = await import('/js/editor-selector.js');
+    return ['css-fdaeaa', 'css-1x2y3z', 'sc-bdVaJa', 'kGhXcv', 'Card_price__3xYz1', 'card', 'price-tag', 'hero-title', 'css-grid'].map(isGenerated);
+  }), [true, true, true, true, true, false, false, false, false]);
   const hero = await propose(page, () => document.getElementById('hero'));
   assert.equal(hero.best.selector, '#hero');
   assert.equal(hero.best.how, 'id');
