@@ -141,9 +141,12 @@ export interface StartOptions {
   /** Event callbacks registered before start, so they also see the start's own events. */
   on?: { [K in keyof VitrineEvents]?: (detail: VitrineEvents[K]) => void };
   /** Called right before the first plan is applied, in the same task: the script-tag
-   * loader's first swap (vitrine_start.wasm) hands the page back here, so no frame is
+   * loader's first swap (js/first-swap.js) hands the page back here, so no frame is
    * painted between its changes and the runtime's. */
   handover?: () => void;
+  /** The page's applier factory (`createApplier` of the package's applier.js): the
+   * script-tag loader hands over its own copy; without it the runtime loads applier.js. */
+  applier?: () => unknown;
 }
 
 export interface VitrineInstance {

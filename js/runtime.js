@@ -132,8 +132,13 @@ async function withBanditWeights(json, warnings) {
 export async function start(options = {}) {
   // `preview` (internal, the editor's): this start is not a page view; with it,
   // `simulate` (an attribute object) is laid over the visitor's ("preview as a visitor").
-  const { config, debug = false, wasm, on = {}, handover, preview = false, simulate } = options;
-  await init(wasm);
+  // `applier` (internal, the loader's): the factory of js/applier.js the page
+  // already has; otherwise the runtime loads its own copy, beside the wasm.
+  const { config, debug = false, wasm, on = {}, handover, preview = false, simulate, applier } = options;
+  const [, createApplier] = await Promise.all([
+    init(wasm),
+    typeof applier === 'function' ? applier : import('./applier.js').then((m) => m.createApplier),
+  ]);
   const startWarnings = [];
   const loaded = await loadConfig(config);
   const json = await withBanditWeights(loaded, startWarnings);
@@ -186,7 +191,7 @@ export async function start(options = {}) {
   try {
     // The runtime builds the details of apply/revert/exposure only for a listener.
     const listening = (name) => (listeners.get(name)?.size ?? 0) > 0;
-    core = Vitrine.start(given, emit, Boolean(debug), handover, listening, Boolean(preview), preview ? simulate : undefined);
+    core = Vitrine.start(given, emit, Boolean(debug), handover, listening, Boolean(preview), preview ? simulate : undefined, createApplier());
   } catch (error) {
     // The runtime knows a config is invalid and where, not the words for it.
     throw error instanceof VitrineConfigError ? await worded(given, error) : error;

@@ -21,6 +21,7 @@
 // milliseconds (default 3000) have passed, whichever comes first; on any failure it
 // reveals at once. With a config URL, name the targets in `data-hide`.
 import { firstSwap as startSwap, releaseFirstSwap } from './first-swap.js';
+import { createApplier } from './applier.js';
 
 (function () {
   'use strict';
@@ -191,7 +192,8 @@ import { firstSwap as startSwap, releaseFirstSwap } from './first-swap.js';
     return loadEntry()
       .then(function (vitrine) {
         if (config === undefined) config = configUrl ? new URL(configUrl, document.baseURI).href : inlineConfig();
-        return vitrine.start({ config: config, debug: debug, wasm: wasm, handover: handover });
+        // The runtime applies with the loader's applier: one copy on the page.
+        return vitrine.start({ config: config, debug: debug, wasm: wasm, handover: handover, applier: createApplier });
       })
       .then(function (instance) {
         window.vitrine = instance;

@@ -92,7 +92,7 @@ for (const file of ['vitrine_validate.js', 'vitrine_validate_bg.wasm']) cpSync(j
 for (const file of ['vitrine_report.js', 'vitrine_report_bg.wasm']) cpSync(join(reportOut, file), join(pkg, file));
 // The sentiment lexicons, fetched by `sentiment()` the first time it is called.
 for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentiment-pt-br.tsv']]) cpSync(join(root, 'lexicons', from), join(pkg, to));
-for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'applier.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The loader with its start part (js/first-swap.js, js/start.js, js/condition.js)
 // as one classic script: the first swap costs no request after the script tag's.
 // ASCII (esbuild's default charset), so any charset label reads it the same.
@@ -108,7 +108,7 @@ buildSync({
 // The runtime entry (what the loader imports) and the package's entry, which
 // re-exports it (kept external, so both are one module instance) and adds
 // evalCondition with its own copy of js/condition.js.
-buildSync({ entryPoints: [join(root, 'js', 'runtime.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './prompt-ui.js', './overlay.js', './delivery.js', './bandit.js', './editor.js'], outfile: join(pkg, 'runtime.js'), logLevel: 'warning' });
+buildSync({ entryPoints: [join(root, 'js', 'runtime.js')], bundle: true, format: 'esm', external: ['./vitrine_core.js', './applier.js', './vitrine_sentiment.js', './vitrine_validate.js', './consent-ui.js', './prompt-ui.js', './overlay.js', './delivery.js', './bandit.js', './editor.js'], outfile: join(pkg, 'runtime.js'), logLevel: 'warning' });
 buildSync({ entryPoints: [join(root, 'js', 'index.js')], bundle: true, format: 'esm', external: ['./runtime.js'], outfile: join(pkg, 'index.js'), logLevel: 'warning' });
 // The names between each wasm and its glue are shortened in both (their hashes do
 // not compress), then the files a page loads
@@ -124,7 +124,7 @@ if (profile === '--release') {
     const saved = minifyNames(wasm, glue, declarations);
     console.log(`${basename(wasm)}: import and export names shortened (${saved.wasm} bytes of wasm, ${saved.glue} of glue)`);
   }
-  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['runtime.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['vitrine_report.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm'], ['delivery.js', 'esm'], ['bandit.js', 'esm'], ['editor.js', 'esm']]) {
+  for (const [file, format] of [['vitrine.js', undefined], ['index.js', 'esm'], ['runtime.js', 'esm'], ['vitrine_core.js', 'esm'], ['vitrine_sentiment.js', 'esm'], ['vitrine_validate.js', 'esm'], ['vitrine_report.js', 'esm'], ['applier.js', 'esm'], ['overlay.js', 'esm'], ['consent-ui.js', 'esm'], ['prompt-ui.js', 'esm'], ['delivery.js', 'esm'], ['bandit.js', 'esm'], ['editor.js', 'esm']]) {
     const path = join(pkg, file);
     const { code } = transformSync(readFileSync(path, 'utf8'), { minify: true, format, target: 'es2020', legalComments: 'none' });
     writeFileSync(path, code);
@@ -160,7 +160,7 @@ const manifest = {
   peerDependenciesMeta: { '@duckdb/node-api': { optional: true } },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'runtime.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'editor.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'runtime.js', 'applier.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'editor.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -3,15 +3,12 @@
 //! run through the browser's own JSON.parse and number formatting.
 #![cfg(target_arch = "wasm32")]
 
-use vitrine::browser::applier::Applier;
 use vitrine::browser::json::from_js;
 use vitrine::browser::render::Render;
 use vitrine::browser::sanitize::sanitized_fragment;
 use vitrine::browser::storage::Storage;
 use vitrine::engine::condition::Condition;
-use vitrine::engine::config::{Action, ActionKind};
 use vitrine::engine::diagnostic::{Diagnostics, Path};
-use vitrine::engine::plan::OpId;
 use vitrine::engine::saved_groups::SavedGroups;
 use vitrine::engine::Value;
 use wasm_bindgen_test::*;
@@ -20,32 +17,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh fixture in the body; returns its container.
-fn fixture(html: &str) -> web_sys::Element {
-    let doc = document();
-    let host = doc.create_element("div").unwrap();
-    // Test-owned markup, not untrusted input.
-    host.set_inner_html(html);
-    doc.body().unwrap().append_child(&host).unwrap();
-    host
-}
-
-fn op(source: u32, action: u32) -> OpId {
-    OpId {
-        source,
-        variant: 0,
-        action,
-    }
-}
-
-fn action(selector: &str, kind: ActionKind) -> Action {
-    Action {
-        selector: selector.into(),
-        kind,
-        first: false,
-    }
 }
 
 /// Templates read nothing in these tests.
@@ -84,92 +55,6 @@ fn shared_condition_cases_through_the_browser() {
             "{name}"
         );
     }
-}
-
-#[wasm_bindgen_test]
-fn every_operation_reverts_to_the_exact_original() {
-    let host = fixture(
-        r#"<section id="t1"><h2 class="a  b" title="x">Hello <em>world</em></h2><p style="color: red">p</p><a href="/a">a</a></section>"#,
-    );
-    let before = host.inner_html();
-    let mut applier = Applier::new(document());
-    let ops = [
-        action("#t1 h2", ActionKind::SetText("Olá".into())),
-        action(
-            "#t1 h2",
-            ActionKind::SetHtml("<strong>Oi</strong> <i>você</i>".into()),
-        ),
-        action("#t1 h2", ActionKind::AddClass("hot".into())),
-        action("#t1 h2", ActionKind::AddClass("a".into())),
-        action(
-            "#t1 a",
-            ActionKind::SetAttr {
-                name: "href".into(),
-                value: "/b".into(),
-            },
-        ),
-        action(
-            "#t1 a",
-            ActionKind::SetAttr {
-                name: "data-new".into(),
-                value: "1".into(),
-            },
-        ),
-        action("#t1 p", ActionKind::Hide),
-    ];
-    for (i, a) in ops.iter().enumerate() {
-        applier.apply(op(0, i as u32), a, &render()).unwrap();
-    }
-    let h2 = host.query_selector("h2").unwrap().unwrap();
-    assert_eq!(h2.inner_html(), "<strong>Oi</strong> <i>você</i>");
-    assert_eq!(h2.get_attribute("class").unwrap(), "a b hot");
-    assert_eq!(
-        host.query_selector("a")
-            .unwrap()
-            .unwrap()
-            .get_attribute("href")
-            .unwrap(),
-        "/b"
-    );
-    // Revert one in the middle: the ones above stay applied.
-    applier.revert(op(0, 0), &render());
-    assert_eq!(h2.inner_html(), "<strong>Oi</strong> <i>você</i>");
-    applier.revert(op(0, 1), &render());
-    assert_eq!(h2.inner_html(), "Hello <em>world</em>");
-    applier.revert_all();
-    assert_eq!(host.inner_html(), before);
-    host.remove();
-}
-
-#[wasm_bindgen_test]
-fn reverting_restores_the_original_nodes_not_copies() {
-    let host = fixture(r#"<div id="t2"><span>keep me</span></div>"#);
-    let span = host.query_selector("span").unwrap().unwrap();
-    let mut applier = Applier::new(document());
-    applier
-        .apply(
-            op(0, 0),
-            &action("#t2", ActionKind::SetText("x".into())),
-            &render(),
-        )
-        .unwrap();
-    assert!(!span.is_connected());
-    drop(applier); // dropping reverts
-    assert!(span.is_connected(), "the very same node is back");
-    assert_eq!(
-        host.inner_html(),
-        r#"<div id="t2"><span>keep me</span></div>"#
-    );
-    host.remove();
-}
-
-#[wasm_bindgen_test]
-fn invalid_selector_is_an_error_not_a_panic() {
-    let mut applier = Applier::new(document());
-    let err = applier
-        .apply(op(0, 0), &action("div[", ActionKind::Hide), &render())
-        .unwrap_err();
-    assert!(err.contains("invalid CSS selector"));
 }
 
 #[wasm_bindgen_test]

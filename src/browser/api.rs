@@ -14,10 +14,11 @@ use crate::engine::signal::Signal;
 use crate::engine::value::object;
 use crate::engine::{Config, Value};
 
+use super::applier::JsApplier;
 use super::error;
 use super::json::{from_js, to_js};
 use super::page;
-use super::shell::{check_selectors, with_shell, Shared, Shell};
+use super::shell::{check_selectors, with_shell, Shared, Shell, Start};
 
 /// A running vitrine. Create it with `start()` from the package entry.
 #[wasm_bindgen]
@@ -48,7 +49,11 @@ impl Vitrine {
     /// starting at once are 1,000 objects nobody reads otherwise). `preview`: the
     /// editor's restarts, which are not page views; `simulate` (with `preview`
     /// only): an attribute object laid over the visitor's (the editor's "preview
-    /// as a visitor").
+    /// as a visitor"). `applier`: the page's applier (`createApplier()` of
+    /// js/applier.js), which does the DOM work of every operation.
+    // Positional arguments are what a wasm-bindgen export takes; js/runtime.js is
+    // the one caller.
+    #[allow(clippy::too_many_arguments)]
     pub fn start(
         config: JsValue,
         emit: js_sys::Function,
@@ -57,6 +62,7 @@ impl Vitrine {
         listening: Option<js_sys::Function>,
         preview: Option<bool>,
         simulate: JsValue,
+        applier: JsApplier,
     ) -> Result<Vitrine, JsValue> {
         let value = from_js(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
@@ -74,7 +80,18 @@ impl Vitrine {
             true => from_js(&simulate).unwrap_or_default(),
             false => crate::engine::Value::Null,
         };
-        let shell = Shell::start(config, emit, debug, handover, listening, preview, simulated)?;
+        let shell = Shell::start(
+            config,
+            Start {
+                emit,
+                debug,
+                handover,
+                listening,
+                preview,
+                simulated,
+                dom: applier,
+            },
+        )?;
         Ok(Vitrine { shell: Some(shell) })
     }
 
@@ -402,7 +419,7 @@ impl Vitrine {
                 let rule = shell.engine().source_id(op).to_owned();
                 list.push(&super::shell::js_object(&[
                     ("rule", rule.into()),
-                    ("element", element.into()),
+                    ("element", element),
                 ]));
             }
             Ok(list)

@@ -1,242 +1,143 @@
-//! Applies plan operations to the DOM and reverts them exactly.
+//! Hands plan operations to the page's applier (`js/applier.js`) and tracks what
+//! their dynamic parts rendered.
 //!
-//! Each applied operation keeps, per target element, what it replaced: the original
-//! child nodes themselves (moved out, not copied, so listeners and identity
-//! survive), the previous attribute value or its absence, the previous inline style,
-//! the place a moved or removed node came from, the nodes it inserted. Operations
-//! form a stack; reverting one in the middle first unwinds the ones above it and
-//! then re-applies them, so several rules touching one element in turn still revert
-//! to the exact original. Dropping the applier reverts everything.
-//!
-//! Pages change under us: `heal` (run by the shell's MutationObserver, once per
-//! animation frame) applies operations to targets that appeared since, and when a
-//! framework re-rendered a target (our text gone, our attribute overwritten) takes
-//! the page's new content as the original and applies again.
+//! The DOM work — each operation's exact undo per target, reverting one in the
+//! middle of a stack, healing re-rendered and late targets, the loop guard — is
+//! JavaScript: the loader's first swap already carries that applier, and the
+//! runtime is handed the same one (`start({ applier })`), so a page holds one copy
+//! instead of a second one compiled into the wasm with a glue function per DOM
+//! call (the move took 8.6 KB gzip off the runtime). This side decides what each
+//! operation is once per update, as data: templates filled, markup sanitized into
+//! a `DocumentFragment` (`sanitize`, which the JS side clones per target),
+//! recommendations rendered into their cards, a reorder's scores, an unsafe URL
+//! refused; and it keeps a fingerprint of what dynamic operations rendered, so the
+//! shell re-applies those whose output changed with the attributes.
 
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, Node};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+use web_sys::{Document, DocumentFragment};
 
-use crate::engine::action::{reorder, reorder_scores};
 use crate::engine::action::{Action, ActionKind, Position};
 use crate::engine::html_policy::{is_safe_url, is_url_attribute};
 use crate::engine::plan::OpId;
 use crate::engine::value::object;
 use crate::engine::Value;
 
+use super::json::{js_object, to_js};
 use super::render::Render;
 use super::sanitize::sanitized_fragment;
 
-// `Undo::apply_to`, one operation on one element.
-mod ops;
-
-struct Entry {
-    op: OpId,
-    action: Action,
-    /// One per target element.
-    targets: Vec<Target>,
-    /// What the dynamic parts rendered to, to notice when they change.
-    fingerprint: String,
+#[wasm_bindgen]
+extern "C" {
+    /// What `createApplier()` of js/applier.js returns; its methods never throw.
+    pub type JsApplier;
+    #[wasm_bindgen(method)]
+    fn apply(this: &JsApplier, id: u32, op: &JsValue) -> i32;
+    #[wasm_bindgen(method)]
+    fn revert(this: &JsApplier, id: u32);
+    #[wasm_bindgen(method)]
+    fn refresh(this: &JsApplier);
+    #[wasm_bindgen(method)]
+    fn heal(this: &JsApplier, new_targets: bool) -> Option<String>;
+    #[wasm_bindgen(method, js_name = revertAll)]
+    fn revert_all(this: &JsApplier);
+    #[wasm_bindgen(method)]
+    fn changed(this: &JsApplier) -> js_sys::Array;
 }
 
-struct Target {
-    element: Element,
-    undo: Undo,
+/// An operation's key on the JS side: its three indexes packed (sources ≤ 1,100,
+/// variants ≤ 20, actions ≤ 50 fit with room to spare).
+fn key(op: OpId) -> u32 {
+    op.source << 11 | op.variant << 6 | op.action
 }
 
-enum Undo {
-    /// The original children, and the ones we put in their place with the text
-    /// they held: a framework may write into our own text node (React sets
-    /// `firstChild.nodeValue`), which keeps the nodes but changes the text.
-    Children {
-        original: Vec<Node>,
-        ours: Vec<Node>,
-        text: String,
-    },
-    Attr {
-        name: String,
-        previous: Option<String>,
-        ours: Option<String>,
-        /// The attributes after it, when it was removed: putting it back appends
-        /// it, so these are moved after it again and the order is the original.
-        following: Vec<String>,
-    },
-    Style {
-        previous: Option<String>,
-        ours: Option<String>,
-    },
-    /// Several attributes at once (`show`: `hidden` and `style`).
-    Both(Box<Undo>, Box<Undo>),
-    Inserted(Vec<Node>),
-    /// Where a moved or removed node was: its parent and the node after it.
-    Place {
-        parent: Node,
-        next: Option<Node>,
-    },
-    /// The children of a reordered list in their original order, and in ours.
-    Order {
-        original: Vec<Node>,
-        ours: Vec<Node>,
-    },
-    Nothing,
+fn op_of(key: u32) -> OpId {
+    OpId {
+        source: key >> 11,
+        variant: key >> 6 & 31,
+        action: key & 63,
+    }
 }
+
+const _: () = assert!(
+    crate::engine::experiment::MAX_VARIANTS <= 32 && crate::engine::action::MAX_ACTIONS <= 64
+);
 
 pub struct Applier {
     document: Document,
-    entries: Vec<Entry>,
-    /// Heals in the current second, to stop fighting a page that undoes us forever.
-    heals: (f64, u32),
+    dom: JsApplier,
+    /// Dynamic operations applied (templates, reorder, recommendations) with what
+    /// they rendered, to notice when that changes.
+    dynamic: Vec<(OpId, Action, String)>,
 }
 
-/// A page that re-renders a target more often than this per second is left alone
-/// (with a warning): fighting it would be a loop.
-const MAX_HEALS_PER_SECOND: u32 = 200;
-
 impl Applier {
-    pub fn new(document: Document) -> Applier {
+    pub fn new(document: Document, dom: JsApplier) -> Applier {
         Applier {
             document,
-            entries: Vec::new(),
-            heals: (0.0, 0),
+            dom,
+            dynamic: Vec::new(),
         }
     }
 
     /// Applies an operation to the elements its selector matches now.
     pub fn apply(&mut self, op: OpId, action: &Action, render: &Render) -> Result<usize, String> {
-        let elements = matches(&self.document, action)?;
-        let mut targets = Vec::new();
-        for element in elements {
-            if let Some(undo) = Undo::apply_to(&self.document, &element, action, render)? {
-                targets.push(Target { element, undo });
-            }
+        let payload = payload(&self.document, action, render)?;
+        if action.kind.is_dynamic() {
+            self.dynamic.retain(|(o, ..)| *o != op);
+            self.dynamic
+                .push((op, action.clone(), fingerprint(action, render)));
         }
-        let count = targets.len();
-        self.entries.push(Entry {
-            op,
-            action: action.clone(),
-            targets,
-            fingerprint: fingerprint(action, render),
-        });
-        Ok(count)
+        let count = self.dom.apply(key(op), &payload);
+        if count < 0 {
+            return Err(["invalid CSS selector \"", &action.selector, "\""].concat());
+        }
+        Ok(count as usize)
     }
 
     /// Reverts one operation, leaving the ones applied after it in place.
-    pub fn revert(&mut self, op: OpId, render: &Render) {
-        let Some(index) = self.entries.iter().position(|e| e.op == op) else {
-            return;
-        };
-        let above: Vec<Entry> = self.entries.drain(index + 1..).collect();
-        for entry in above.iter().rev() {
-            undo_entry(entry);
-        }
-        if let Some(entry) = self.entries.pop() {
-            undo_entry(&entry);
-        }
-        for entry in above {
-            let _ = self.apply(entry.op, &entry.action, render);
-        }
+    pub fn revert(&mut self, op: OpId) {
+        self.dynamic.retain(|(o, ..)| *o != op);
+        self.dom.revert(key(op));
     }
 
     /// Reverts everything and applies it again, reaching elements parsed since.
-    pub fn refresh(&mut self, render: &Render) {
-        let entries = std::mem::take(&mut self.entries);
-        for entry in entries.iter().rev() {
-            undo_entry(entry);
-        }
-        for entry in entries {
-            let _ = self.apply(entry.op, &entry.action, render);
-        }
+    pub fn refresh(&mut self) {
+        self.dom.refresh();
     }
 
     pub fn has_dynamic(&self) -> bool {
-        self.entries.iter().any(|e| e.action.kind.is_dynamic())
+        !self.dynamic.is_empty()
     }
 
     /// Ops whose rendered content (templates, reorder) changed with the attributes.
     pub fn stale_dynamic(&self, render: &Render) -> Vec<OpId> {
-        self.entries
+        self.dynamic
             .iter()
-            .filter(|e| {
-                e.action.kind.is_dynamic() && e.fingerprint != fingerprint(&e.action, render)
-            })
-            .map(|e| e.op)
+            .filter(|(_, action, rendered)| *rendered != fingerprint(action, render))
+            .map(|(op, ..)| *op)
             .collect()
     }
 
-    /// Brings applied operations back after the page changed: new targets get
-    /// them, re-rendered targets get them again (their new content becomes the
-    /// original), removed targets are forgotten. Returns a warning when the page
-    /// keeps undoing us.
-    /// `new_targets`: also look for elements the selectors match now (a query per
-    /// operation, so it runs once per animation frame, not on every mutation).
-    pub fn heal(&mut self, render: &Render, now_ms: f64, new_targets: bool) -> Option<String> {
-        if now_ms - self.heals.0 > 1000.0 {
-            self.heals = (now_ms, 0);
-        }
-        // Re-applying to re-rendered targets is what could loop; new targets are
-        // always served.
-        let fighting = self.heals.1 >= MAX_HEALS_PER_SECOND;
-        let Applier {
-            document,
-            entries,
-            heals,
-        } = self;
-        for entry in entries.iter_mut() {
-            let action = &entry.action;
-            if matches!(action.kind, ActionKind::Redirect { .. }) {
-                continue;
-            }
-            let targets = &mut entry.targets;
-            targets.retain(|t| t.element.is_connected() || matches!(t.undo, Undo::Place { .. }));
-            for t in targets.iter_mut() {
-                if fighting || !t.element.is_connected() || intact(&t.element, &t.undo) {
-                    continue;
-                }
-                // The page rewrote it: its content now is the original (for a
-                // reordered list, the page's order, see `page_order`).
-                let page_order = match &t.undo {
-                    Undo::Order { original, .. } => Some(page_order(original, &t.element)),
-                    _ => None,
-                };
-                forget(&t.undo);
-                if let Ok(Some(mut undo)) = Undo::apply_to(document, &t.element, action, render) {
-                    if let (Undo::Order { original, .. }, Some(order)) = (&mut undo, page_order) {
-                        *original = order;
-                    }
-                    t.undo = undo;
-                    heals.1 += 1;
-                }
-            }
-            if !new_targets || action.first && !targets.is_empty() {
-                continue;
-            }
-            for element in matches(document, action).unwrap_or_default() {
-                if targets.iter().any(|t| t.element == element) {
-                    continue;
-                }
-                if let Ok(Some(undo)) = Undo::apply_to(document, &element, action, render) {
-                    targets.push(Target { element, undo });
-                }
-                if action.first {
-                    break;
-                }
-            }
-        }
-        (!fighting && self.heals.1 >= MAX_HEALS_PER_SECOND).then(|| {
-            "the page keeps re-rendering vitrine's targets; re-applying paused for a second".into()
-        })
+    /// Brings applied operations back after the page changed (see js/applier.js);
+    /// a warning when the page keeps undoing us.
+    pub fn heal(&mut self, new_targets: bool) -> Option<String> {
+        self.dom.heal(new_targets)
     }
 
     pub fn revert_all(&mut self) {
-        while let Some(entry) = self.entries.pop() {
-            undo_entry(&entry);
-        }
+        self.dynamic.clear();
+        self.dom.revert_all();
     }
 
     /// The elements applied operations changed (for the debug overlay).
-    pub fn changed_elements(&self) -> Vec<(OpId, Element)> {
-        self.entries
-            .iter()
-            .flat_map(|e| e.targets.iter().map(|t| (e.op, t.element.clone())))
+    pub fn changed_elements(&self) -> Vec<(OpId, JsValue)> {
+        let flat = self.dom.changed();
+        (0..flat.length() / 2)
+            .map(|i| {
+                let key = flat.get(2 * i).as_f64().unwrap_or_default() as u32;
+                (op_of(key), flat.get(2 * i + 1))
+            })
             .collect()
     }
 }
@@ -258,190 +159,146 @@ fn fingerprint(action: &Action, render: &Render) -> String {
             .filter_map(|i| i.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect::<Vec<_>>()
             .join(","),
-        ActionKind::Reorder { by, .. } => by
-            .split('.')
-            .try_fold(render.attributes, |v, k| v.get(k))
-            .map(Value::to_json)
-            .unwrap_or_default(),
+        ActionKind::Reorder { by, .. } => {
+            scores(render, by).map(Value::to_json).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }
 
-fn matches(document: &Document, action: &Action) -> Result<Vec<Element>, String> {
-    if action.selector.is_empty() {
-        return Ok(Vec::new());
-    }
-    let invalid = || ["invalid CSS selector \"", &action.selector, "\""].concat();
-    if action.first {
-        return Ok(document
-            .query_selector(&action.selector)
-            .map_err(|_| invalid())?
-            .into_iter()
-            .collect());
-    }
-    let list = document
-        .query_selector_all(&action.selector)
-        .map_err(|_| invalid())?;
-    Ok((0..list.length())
-        .filter_map(|i| list.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
-        .collect())
+/// The attribute object a reorder ranks children by (`by.<child's key>`).
+fn scores<'a>(render: &Render<'a>, by: &str) -> Option<&'a Value> {
+    by.split('.').try_fold(render.attributes, |v, k| v.get(k))
 }
 
-fn children(node: &Node) -> Vec<Node> {
-    let list = node.child_nodes();
-    (0..list.length()).filter_map(|i| list.item(i)).collect()
-}
-
-/// What a content operation leaves: the original children and ours now.
-fn ours_children(element: &Element, original: Vec<Node>) -> Undo {
-    Undo::Children {
-        original,
-        ours: children(element),
-        text: element.text_content().unwrap_or_default(),
+fn position(position: Position) -> &'static str {
+    match position {
+        Position::Before => "before",
+        Position::After => "after",
+        Position::Prepend => "prepend",
+        Position::Append => "append",
     }
 }
 
-fn take_children(element: &Element) -> Vec<Node> {
-    let original = children(element);
-    for child in &original {
-        let _ = element.remove_child(child);
-    }
-    original
-}
-
-/// Whether what we applied to `element` is still there.
-fn intact(element: &Element, undo: &Undo) -> bool {
-    match undo {
-        Undo::Children { ours, text, .. } => {
-            children(element) == *ours && element.text_content().unwrap_or_default() == *text
-        }
-        Undo::Attr { name, ours, .. } => element.get_attribute(name) == *ours,
-        Undo::Style { ours, .. } => element.get_attribute("style") == *ours,
-        Undo::Both(a, b) => intact(element, a) && intact(element, b),
-        Undo::Inserted(nodes) => nodes.iter().all(Node::is_connected),
-        Undo::Order { ours, .. } => children(element) == *ours,
-        Undo::Place { .. } | Undo::Nothing => true,
-    }
-}
-
-/// Drops what an undo would restore (the page replaced it with its own content).
-fn forget(undo: &Undo) {
-    if let Undo::Inserted(nodes) = undo {
-        for n in nodes {
-            if let Some(parent) = n.parent_node() {
-                let _ = parent.remove_child(n);
+/// The operation as js/applier.js takes it: `{op, selector, first, …}` with its
+/// content decided.
+fn payload(document: &Document, action: &Action, render: &Render) -> Result<JsValue, String> {
+    let text = |t: &str| JsValue::from(render.text(t));
+    let (op, fields): (&str, Vec<(&str, JsValue)>) = match &action.kind {
+        ActionKind::SetText(t) => ("setText", vec![("text", text(t))]),
+        ActionKind::SetHtml(html) => (
+            "setHtml",
+            vec![("html", sanitized_fragment(document, html, render)?.into())],
+        ),
+        ActionKind::SetAttr { name, value } => {
+            let value = render.text(value);
+            if is_url_attribute(name) && !is_safe_url(&value) {
+                return Err([
+                    "\"",
+                    name,
+                    "\" would be set to an unsafe URL; left unchanged",
+                ]
+                .concat());
             }
+            (
+                "setAttr",
+                vec![("name", name.into()), ("value", value.into())],
+            )
         }
-    }
-}
-
-/// Reverts an entry. A target the page changed since (not healed yet) keeps the
-/// page's latest content: putting back what it replaced would show stale content.
-fn undo_entry(entry: &Entry) {
-    for t in entry.targets.iter().rev() {
-        match &t.undo {
-            _ if intact(&t.element, &t.undo) => undo_one(&t.element, &t.undo),
-            Undo::Order { original, .. } => {
-                let order = page_order(original, &t.element);
-                undo_one(
-                    &t.element,
-                    &Undo::Order {
-                        ours: Vec::new(),
-                        original: order,
-                    },
-                );
+        ActionKind::RemoveAttr(name) => ("removeAttr", vec![("name", name.into())]),
+        ActionKind::AddClass(class) => ("addClass", vec![("class", class.into())]),
+        ActionKind::RemoveClass(class) => ("removeClass", vec![("class", class.into())]),
+        ActionKind::SetStyle(properties) => {
+            let pairs = js_sys::Array::new();
+            for (p, v) in properties {
+                pairs.push(&js_sys::Array::of2(&p.into(), &v.into()));
             }
-            undo => forget(undo),
+            ("setStyle", vec![("style", pairs.into())])
         }
-    }
-}
-
-/// The order the page means for a list it changed under a reorder: its original
-/// children still there, in their original order, with the children it added
-/// since at the places they have now.
-fn page_order(original: &[Node], element: &Element) -> Vec<Node> {
-    let now = children(element);
-    let mut kept = original.iter().filter(|n| now.contains(n));
-    now.iter()
-        .map(|n| {
-            if original.contains(n) {
-                kept.next().cloned().unwrap_or_else(|| n.clone())
-            } else {
-                n.clone()
-            }
-        })
-        .collect()
-}
-
-fn undo_one(element: &Element, undo: &Undo) {
-    match undo {
-        Undo::Children { original, .. } => {
-            element.set_text_content(None);
-            for node in original {
-                let _ = element.append_child(node);
-            }
-        }
-        Undo::Attr {
+        ActionKind::Hide => ("hide", Vec::new()),
+        ActionKind::Show(display) => ("show", vec![("display", display.into())]),
+        ActionKind::Insert { position: p, html } => (
+            "insert",
+            vec![
+                ("position", position(*p).into()),
+                ("html", sanitized_fragment(document, html, render)?.into()),
+            ],
+        ),
+        ActionKind::Move { position: p, to } => (
+            "move",
+            vec![("position", position(*p).into()), ("to", to.into())],
+        ),
+        ActionKind::Reorder { key, by } => (
+            "reorder",
+            vec![
+                ("key", key.into()),
+                ("scores", scores(render, by).map_or(JsValue::NULL, to_js)),
+            ],
+        ),
+        ActionKind::Recommend {
+            slot,
             name,
-            previous,
-            following,
-            ..
-        } => {
-            let _ = match previous {
-                Some(v) => element.set_attribute(name, v),
-                None => element.remove_attribute(name),
-            };
-            for after in following {
-                if let Some(value) = element.get_attribute(after) {
-                    let _ = element.remove_attribute(after);
-                    let _ = element.set_attribute(after, &value);
-                }
-            }
-        }
-        Undo::Style { previous, .. } => restore_style(element, previous.as_deref()),
-        Undo::Both(a, b) => {
-            undo_one(element, b);
-            undo_one(element, a);
-        }
-        Undo::Inserted(nodes) => {
-            for n in nodes {
-                if let Some(parent) = n.parent_node() {
-                    let _ = parent.remove_child(n);
-                }
-            }
-        }
-        Undo::Place { parent, next } => {
-            let next = next
-                .as_ref()
-                .filter(|n| n.parent_node().as_ref() == Some(parent));
-            let _ = parent.insert_before(element, next);
-        }
-        Undo::Order { original, .. } => {
-            for child in original {
-                if child.parent_node().as_deref() == Some(element.as_ref()) {
-                    let _ = element.append_child(child);
-                }
-            }
-        }
-        Undo::Nothing => {}
-    }
+            template,
+        } => (
+            "recommend",
+            vec![(
+                "html",
+                cards(document, &render.items(slot), name, template)?,
+            )],
+        ),
+        ActionKind::Remove => ("remove", Vec::new()),
+        // Shown by the UI part or done by `redirect`, never by the applier.
+        ActionKind::Redirect { .. } | ActionKind::Popup(_) => ("none", Vec::new()),
+    };
+    let mut pairs = vec![
+        ("op", JsValue::from(op)),
+        ("selector", action.selector.as_str().into()),
+        ("first", action.first.into()),
+    ];
+    pairs.extend(fields);
+    Ok(js_object(&pairs))
 }
 
-fn restore_style(element: &Element, previous: Option<&str>) {
-    match previous {
-        Some(css) => {
-            // The attribute text comes back exactly. Under a CSP that forbids
-            // inline style attributes the browser does not apply it; the CSSOM is
-            // allowed, so fall back to it when nothing took effect.
-            let _ = element.set_attribute("style", css);
-            if let Some(html) = element.dyn_ref::<HtmlElement>() {
-                if html.style().css_text().is_empty() && !css.trim().is_empty() {
-                    html.style().set_css_text(css);
-                }
-            }
-        }
-        None => {
-            let _ = element.remove_attribute("style");
-        }
+/// The recommended items rendered into their cards, each marked for click tracking
+/// (`recommendation_click`) and as a product card; `null` when there is nothing to
+/// recommend yet (the page keeps its own content).
+fn cards(
+    document: &Document,
+    items: &[Value],
+    name: &str,
+    template: &str,
+) -> Result<JsValue, String> {
+    if items.is_empty() {
+        return Ok(JsValue::NULL);
     }
+    let fragment: DocumentFragment = document.create_document_fragment();
+    for (rank, item) in items.iter().enumerate() {
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        // The template sees the item and its rank only: values as text.
+        let scope = object(vec![
+            ("item", item.clone()),
+            ("rank", Value::Number((rank + 1) as f64)),
+        ]);
+        let rendered = sanitized_fragment(document, template, &Render::of(&scope))?;
+        let card = match rendered.first_element_child() {
+            Some(card) if rendered.child_element_count() == 1 => card,
+            _ => {
+                let wrapper = document
+                    .create_element("div")
+                    .map_err(|e| super::error::describe(&e))?;
+                let _ = wrapper.append_child(&rendered);
+                wrapper
+            }
+        };
+        let _ = card.set_attribute("data-vitrine-rec", name);
+        let _ = card.set_attribute("data-vitrine-rank", &(rank + 1).to_string());
+        let _ = card.set_attribute("data-product-id", &id);
+        let _ = fragment.append_child(&card);
+        let _ = fragment.append_child(&rendered);
+    }
+    Ok(fragment.into())
 }

@@ -23,7 +23,7 @@ mod consent;
 mod events;
 mod prompt;
 
-use super::applier::Applier;
+use super::applier::{Applier, JsApplier};
 use super::cmp::ConsentBridges;
 use super::engagement::Engagement;
 use super::input::{Input, Sink};
@@ -111,19 +111,32 @@ fn sink_into(weak: Weak<RefCell<Shell>>, inbox: Rc<RefCell<Vec<Input>>>) -> Sink
     })
 }
 
+/// What `Shell::start` is given besides the config (see `Vitrine::start`).
+pub struct Start {
+    pub emit: js_sys::Function,
+    pub debug: bool,
+    pub handover: Option<js_sys::Function>,
+    pub listening: Option<js_sys::Function>,
+    pub preview: bool,
+    pub simulated: crate::engine::Value,
+    /// The page's applier (js/applier.js).
+    pub dom: JsApplier,
+}
+
 impl Shell {
     /// Starts on the current page: restores storage, applies the plan, attaches
     /// collectors for granted categories.
     /// `handover` is called right before the first plan is applied (see `Vitrine::start`).
-    pub fn start(
-        config: Config,
-        emit: js_sys::Function,
-        debug: bool,
-        handover: Option<js_sys::Function>,
-        listening: Option<js_sys::Function>,
-        preview: bool,
-        simulated: crate::engine::Value,
-    ) -> Result<Shared, JsValue> {
+    pub fn start(config: Config, with: Start) -> Result<Shared, JsValue> {
+        let Start {
+            emit,
+            debug,
+            handover,
+            listening,
+            preview,
+            simulated,
+            dom,
+        } = with;
         let document = page::document()
             .ok_or_else(|| super::error::usage("start() needs a page with a document"))?;
         let mut warnings = Vec::new();
@@ -156,7 +169,7 @@ impl Shell {
         let shared = Rc::new_cyclic(|weak| {
             RefCell::new(Shell {
                 engine,
-                applier: Applier::new(document.clone()),
+                applier: Applier::new(document.clone(), dom),
                 storage,
                 emit,
                 listening,
@@ -231,7 +244,7 @@ impl Shell {
         self.queue("warning", js_object(&[("message", message.into())]));
     }
 
-    pub fn changed_elements(&self) -> Vec<(crate::engine::plan::OpId, web_sys::Element)> {
+    pub fn changed_elements(&self) -> Vec<(crate::engine::plan::OpId, JsValue)> {
         self.applier.changed_elements()
     }
 
@@ -294,13 +307,13 @@ impl Shell {
                     Some(ActionKind::Popup(_)) => {
                         prompts.push(("prompt:close", prompt::closing(engine.source_id(*op))))
                     }
-                    _ => self.applier.revert(*op, &render),
+                    _ => self.applier.revert(*op),
                 }
             }
             // Rendered content that changed with the attributes is written again.
             let stale = self.applier.stale_dynamic(&render);
             for op in &stale {
-                self.applier.revert(*op, &render);
+                self.applier.revert(*op);
             }
             for op in diff.apply.iter().chain(&stale) {
                 let Some(action) = engine.action(*op).cloned() else {
@@ -358,28 +371,15 @@ impl Shell {
 
     /// Every applied operation undone and applied again to the DOM as it is now.
     fn reapply(&mut self) {
-        let attributes = self.engine.attributes();
-        let engine = &self.engine;
-        let recommend = |slot: &Slot| engine.recommendations(slot);
-        self.applier
-            .refresh(&Render::new(&attributes, Some(&recommend)));
+        self.applier.refresh();
     }
 
     /// After the page changed (in the MutationObserver callback): applies to new
-    /// targets and re-applies to re-rendered ones. The attributes are built only
-    /// when an applied operation renders from them: a page re-rendering often
-    /// must not pay for a profile document each time.
+    /// targets and re-applies to re-rendered ones, with what each operation
+    /// rendered at the last update (a page re-rendering often pays for no
+    /// profile document).
     pub fn heal(&mut self, new_targets: bool) {
-        let attributes = if self.applier.has_dynamic() {
-            self.engine.attributes()
-        } else {
-            crate::engine::Value::Null
-        };
-        let engine = &self.engine;
-        let recommend = |slot: &Slot| engine.recommendations(slot);
-        let render = Render::new(&attributes, Some(&recommend));
-        let warning = self.applier.heal(&render, page::now_ms(), new_targets);
-        if let Some(warning) = warning {
+        if let Some(warning) = self.applier.heal(new_targets) {
             self.warn(warning);
         }
     }

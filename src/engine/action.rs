@@ -631,30 +631,6 @@ pub(crate) fn parse_action(value: &Value, path: &Path, diags: &mut Diagnostics) 
     })
 }
 
-/// The scores `reorder` sorts by: for each child key, the number at
-/// `by.<key>` in the attributes (0 when absent or not a number).
-pub fn reorder_scores(attributes: &Value, by: &str, keys: &[String]) -> Vec<f64> {
-    let mut base = Some(attributes);
-    for segment in by.split('.') {
-        base = base.and_then(|v| v.get(segment));
-    }
-    keys.iter()
-        .map(|k| match base.and_then(|b| b.get(k)) {
-            Some(Value::Number(n)) if n.is_finite() => *n,
-            _ => 0.0,
-        })
-        .collect()
-}
-
-/// The order of children (indices) for scores: highest first, ties in page order.
-pub fn reorder(scores: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    // Unstable sort with the index as tie-break: the same order as a stable sort,
-    // without linking the stable sort's code.
-    order.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    order
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -750,20 +726,6 @@ mod tests {
                 "{json}: {errors:?}"
             );
         }
-    }
-
-    #[test]
-    fn reorder_is_stable_highest_first() {
-        let attrs: Value =
-            serde_json::from_str(r#"{"affinity": {"category": {"chas": 2.5, "cafes": 1}}}"#)
-                .unwrap();
-        let keys: Vec<String> = ["cafes", "chas", "outros", "chas", "cafes"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let scores = reorder_scores(&attrs, "affinity.category", &keys);
-        assert_eq!(scores, [1.0, 2.5, 0.0, 2.5, 1.0]);
-        assert_eq!(reorder(&scores), [1, 3, 0, 4, 2]);
     }
 
     #[test]

@@ -129,7 +129,7 @@ describe('every subset of the optional categories', () => {
       const applied = (await page.evaluate(() => window.v.applied())).sort();
       assert.deepEqual(applied, granted.map((c) => `r-${c}`).sort());
       // Nothing was sent anywhere: the page, the SDK files, nothing else.
-      const unexpected = requests.filter((p) => !['/matrix.html', '/pkg/index.js', '/pkg/runtime.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm'].includes(p));
+      const unexpected = requests.filter((p) => !['/matrix.html', '/pkg/index.js', '/pkg/runtime.js', '/pkg/applier.js', '/pkg/vitrine_core.js', '/pkg/vitrine_core_bg.wasm'].includes(p));
       assert.deepEqual(unexpected, []);
       // Withdrawal mid-session: purged and reverted in the same task.
       const afterWithdrawal = await page.evaluate(() => {

@@ -28,6 +28,7 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
   assert.deepEqual(files, [
     'LICENSE',
     'README.md',
+    'applier.js',
     'bandit.js',
     'cli.js',
     'config.d.ts',
