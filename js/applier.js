@@ -22,8 +22,9 @@
 // original). A page that undoes us more than MAX_HEALS_PER_SECOND times a second
 // is left alone for the rest of that second (fighting it would be a loop).
 //
-// Nothing here throws to its caller: the wasm calls it while holding its state,
-// and a failing DOM call (a refused attribute, a detached parent) changes nothing.
+// Nothing here throws to its caller: the wasm calls it while holding its state.
+// A DOM call the browser refuses (an attribute name, a node that cannot go
+// there) leaves that target as it was and records no undo for it.
 
 const MAX_HEALS_PER_SECOND = 200;
 
@@ -61,12 +62,21 @@ function place(target, position, node) {
   }
 }
 
-/** The target's children replaced by `content` (text or nodes). */
+const appendAll = (el, nodes) => {
+  for (const n of nodes) el.appendChild(n);
+};
+
+/** The target's children replaced by `content` (text or nodes); refused: left as it was. */
 function replaceChildren(el, content) {
   const original = childrenOf(el);
-  el.textContent = '';
-  if (typeof content === 'string') el.textContent = content;
-  else el.append(content);
+  try {
+    el.textContent = typeof content === 'string' ? content : '';
+    if (typeof content !== 'string') el.appendChild(content);
+  } catch {
+    el.textContent = '';
+    appendAll(el, original);
+    return null;
+  }
   return { kind: 'children', original, ours: childrenOf(el), text: el.textContent };
 }
 
@@ -76,7 +86,7 @@ function reorder(el, key, scores) {
   const items = original.filter((n) => n.nodeType === 1);
   const score = (item) => {
     const k = item.getAttribute(key) ?? '';
-    const v = scores && Object.prototype.hasOwnProperty.call(scores, k) ? scores[k] : 0;
+    const v = scores && typeof scores === 'object' && !Array.isArray(scores) && Object.prototype.hasOwnProperty.call(scores, k) ? scores[k] : 0;
     return typeof v === 'number' && Number.isFinite(v) ? v : 0;
   };
   const values = items.map(score);
@@ -182,7 +192,7 @@ function undoOne(el, undo) {
   switch (undo.kind) {
     case 'children':
       el.textContent = '';
-      el.append(...undo.original);
+      appendAll(el, undo.original);
       break;
     case 'attr':
       if (undo.previous === null) el.removeAttribute(undo.name);
@@ -246,7 +256,8 @@ function attempt(el, a) {
  */
 export function createApplier(doc = globalThis.document) {
   const entries = [];
-  let heals = [0, 0];
+  // [start of the current second, heals in it]: the first heal starts one.
+  let heals = [-Infinity, 0];
 
   function matches(a) {
     if (a.first) {
@@ -284,6 +295,21 @@ export function createApplier(doc = globalThis.document) {
       for (const entry of above.slice().reverse()) undoEntry(entry);
       undoEntry(entries.pop());
       for (const entry of above) push(entry.id, entry.a);
+    },
+
+    /**
+     * The operation with new content (a template or recommendations that changed)
+     * in its place in the stack: the ones above are unwound and applied again, so
+     * which of them wins on a shared element does not change.
+     */
+    replace(id, a) {
+      const index = entries.findIndex((e) => e.id === id);
+      if (index < 0) return push(id, a);
+      const above = entries.splice(index);
+      for (const entry of above.slice().reverse()) undoEntry(entry);
+      const count = push(id, a);
+      for (const entry of above.slice(1)) push(entry.id, entry.a);
+      return count;
     },
 
     /** Reverts everything and applies it again, reaching elements parsed since. */

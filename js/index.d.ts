@@ -144,9 +144,6 @@ export interface StartOptions {
    * loader's first swap (js/first-swap.js) hands the page back here, so no frame is
    * painted between its changes and the runtime's. */
   handover?: () => void;
-  /** The page's applier factory (`createApplier` of the package's applier.js): the
-   * script-tag loader hands over its own copy; without it the runtime loads applier.js. */
-  applier?: () => unknown;
 }
 
 export interface VitrineInstance {

@@ -132,8 +132,10 @@ async function withBanditWeights(json, warnings) {
 export async function start(options = {}) {
   // `preview` (internal, the editor's): this start is not a page view; with it,
   // `simulate` (an attribute object) is laid over the visitor's ("preview as a visitor").
-  // `applier` (internal, the loader's): the factory of js/applier.js the page
-  // already has; otherwise the runtime loads its own copy, beside the wasm.
+  // `applier` (internal, the loader's, not in index.d.ts): the factory of
+  // js/applier.js the page already has; otherwise the runtime loads its own copy,
+  // beside the wasm. Its methods are called from inside the wasm and must never
+  // throw, which is why a site cannot pass its own.
   const { config, debug = false, wasm, on = {}, handover, preview = false, simulate, applier } = options;
   const [, createApplier] = await Promise.all([
     init(wasm),

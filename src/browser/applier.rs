@@ -6,7 +6,7 @@
 //! JavaScript: the loader's first swap already carries that applier, and the
 //! runtime is handed the same one (`start({ applier })`), so a page holds one copy
 //! instead of a second one compiled into the wasm with a glue function per DOM
-//! call (the move took 8.6 KB gzip off the runtime). This side decides what each
+//! call (the move took ≈ 5.5 KB gzip off the runtime's wasm). This side decides what each
 //! operation is once per update, as data: templates filled, markup sanitized into
 //! a `DocumentFragment` (`sanitize`, which the JS side clones per target),
 //! recommendations rendered into their cards, a reorder's scores, an unsafe URL
@@ -34,6 +34,8 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn apply(this: &JsApplier, id: u32, op: &JsValue) -> i32;
     #[wasm_bindgen(method)]
+    fn replace(this: &JsApplier, id: u32, op: &JsValue) -> i32;
+    #[wasm_bindgen(method)]
     fn revert(this: &JsApplier, id: u32);
     #[wasm_bindgen(method)]
     fn refresh(this: &JsApplier);
@@ -44,24 +46,6 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn changed(this: &JsApplier) -> js_sys::Array;
 }
-
-/// An operation's key on the JS side: its three indexes packed (sources ≤ 1,100,
-/// variants ≤ 20, actions ≤ 50 fit with room to spare).
-fn key(op: OpId) -> u32 {
-    op.source << 11 | op.variant << 6 | op.action
-}
-
-fn op_of(key: u32) -> OpId {
-    OpId {
-        source: key >> 11,
-        variant: key >> 6 & 31,
-        action: key & 63,
-    }
-}
-
-const _: () = assert!(
-    crate::engine::experiment::MAX_VARIANTS <= 32 && crate::engine::action::MAX_ACTIONS <= 64
-);
 
 pub struct Applier {
     document: Document,
@@ -83,14 +67,39 @@ impl Applier {
     /// Applies an operation to the elements its selector matches now.
     pub fn apply(&mut self, op: OpId, action: &Action, render: &Render) -> Result<usize, String> {
         let payload = payload(&self.document, action, render)?;
-        if action.kind.is_dynamic() {
-            self.dynamic.retain(|(o, ..)| *o != op);
-            self.dynamic
-                .push((op, action.clone(), fingerprint(action, render)));
-        }
-        let count = self.dom.apply(key(op), &payload);
+        let count = self.dom.apply(op.key(), &payload);
+        self.applied(op, action, render, count)
+    }
+
+    /// A dynamic operation whose content changed, written again in its place in
+    /// the stack (what others applied after it stays above it); when its new
+    /// content is refused, it is reverted.
+    pub fn replace(&mut self, op: OpId, action: &Action, render: &Render) -> Result<usize, String> {
+        let payload = match payload(&self.document, action, render) {
+            Ok(payload) => payload,
+            Err(why) => {
+                self.revert(op);
+                return Err(why);
+            }
+        };
+        let count = self.dom.replace(op.key(), &payload);
+        self.applied(op, action, render, count)
+    }
+
+    fn applied(
+        &mut self,
+        op: OpId,
+        action: &Action,
+        render: &Render,
+        count: i32,
+    ) -> Result<usize, String> {
+        self.dynamic.retain(|(o, ..)| *o != op);
         if count < 0 {
             return Err(["invalid CSS selector \"", &action.selector, "\""].concat());
+        }
+        if action.kind.is_dynamic() {
+            self.dynamic
+                .push((op, action.clone(), fingerprint(action, render)));
         }
         Ok(count as usize)
     }
@@ -98,7 +107,7 @@ impl Applier {
     /// Reverts one operation, leaving the ones applied after it in place.
     pub fn revert(&mut self, op: OpId) {
         self.dynamic.retain(|(o, ..)| *o != op);
-        self.dom.revert(key(op));
+        self.dom.revert(op.key());
     }
 
     /// Reverts everything and applies it again, reaching elements parsed since.
@@ -136,7 +145,7 @@ impl Applier {
         (0..flat.length() / 2)
             .map(|i| {
                 let key = flat.get(2 * i).as_f64().unwrap_or_default() as u32;
-                (op_of(key), flat.get(2 * i + 1))
+                (OpId::from_key(key), flat.get(2 * i + 1))
             })
             .collect()
     }
@@ -153,10 +162,11 @@ fn fingerprint(action: &Action, render: &Render) -> String {
         ActionKind::SetText(t) | ActionKind::SetHtml(t) => render.text(t),
         ActionKind::SetAttr { value, .. } => render.text(value),
         ActionKind::Insert { html, .. } => render.text(html),
+        // The items whole: a price or a name that changed re-renders the cards.
         ActionKind::Recommend { slot, .. } => render
             .items(slot)
             .iter()
-            .filter_map(|i| i.get("id").and_then(Value::as_str).map(str::to_owned))
+            .map(Value::to_json)
             .collect::<Vec<_>>()
             .join(","),
         ActionKind::Reorder { by, .. } => {

@@ -310,12 +310,17 @@ impl Shell {
                     _ => self.applier.revert(*op),
                 }
             }
-            // Rendered content that changed with the attributes is written again.
-            let stale = self.applier.stale_dynamic(&render);
-            for op in &stale {
-                self.applier.revert(*op);
+            // Rendered content that changed with the attributes is written again,
+            // in its place in the stack.
+            for op in self.applier.stale_dynamic(&render) {
+                if let Some(Err(why)) = engine
+                    .action(op)
+                    .map(|action| self.applier.replace(op, action, &render))
+                {
+                    warnings.push(format!("rule \"{}\": {why}", engine.source_id(op)));
+                }
             }
-            for op in diff.apply.iter().chain(&stale) {
+            for op in &diff.apply {
                 let Some(action) = engine.action(*op).cloned() else {
                     continue;
                 };

@@ -14,6 +14,28 @@ pub struct OpId {
     pub action: u32,
 }
 
+impl OpId {
+    /// The operation as one number (the JS applier's key): its three indexes
+    /// packed, which the config's limits keep apart (asserted below).
+    pub fn key(self) -> u32 {
+        self.source << 11 | self.variant << 6 | self.action
+    }
+
+    pub fn from_key(key: u32) -> OpId {
+        OpId {
+            source: key >> 11,
+            variant: key >> 6 & 31,
+            action: key & 63,
+        }
+    }
+}
+
+const _: () = assert!(
+    super::config::MAX_RULES + super::experiment::MAX_EXPERIMENTS < 1 << 21
+        && super::experiment::MAX_VARIANTS <= 32
+        && super::action::MAX_ACTIONS <= 64
+);
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diff {
     /// Operations to undo, newest first.
@@ -59,6 +81,26 @@ mod tests {
             source,
             variant: 0,
             action: 0,
+        }
+    }
+
+    #[test]
+    fn keys_are_distinct_and_read_back() {
+        use super::super::{action, config, experiment};
+        let mut keys = std::collections::HashSet::new();
+        let sources = (config::MAX_RULES + experiment::MAX_EXPERIMENTS) as u32;
+        for source in [0, 1, 999, 1000, sources - 1] {
+            for variant in 0..experiment::MAX_VARIANTS as u32 {
+                for action in 0..action::MAX_ACTIONS as u32 {
+                    let op = OpId {
+                        source,
+                        variant,
+                        action,
+                    };
+                    assert_eq!(OpId::from_key(op.key()), op);
+                    assert!(keys.insert(op.key()), "{op:?}");
+                }
+            }
         }
     }
 

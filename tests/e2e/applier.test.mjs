@@ -93,10 +93,11 @@ test('every operation stacked on shared elements reverts to the exact original, 
     // One in the middle: the ones above stay applied.
     a.revert(0);
     const afterMiddle = title.innerHTML;
+    const idsAfterMiddle = [...new Set(a.changed().filter((_, i) => i % 2 === 0))];
     a.revert(1);
     const afterSecond = title.innerHTML;
     a.revertAll();
-    return { counts, applied, afterMiddle, afterSecond, exact: root.outerHTML === before, changed: a.changed().length };
+    return { counts, applied, afterMiddle, idsAfterMiddle, afterSecond, exact: root.outerHTML === before, changed: a.changed().length };
   });
   assert.deepEqual(result.counts, [1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
   assert.equal(result.applied.title, '<strong>Oi</strong> <i>você</i>');
@@ -111,6 +112,8 @@ test('every operation stacked on shared elements reverts to the exact original, 
   // then the first <li> (t1 after the reorder) removed.
   assert.equal(result.applied.list, 't2 c1 c2 o1');
   assert.equal(result.afterMiddle, '<strong>Oi</strong> <i>você</i>');
+  // Unwound: op 0 is gone, every op above it is applied again (3 and 18 changed nothing).
+  assert.deepEqual(result.idsAfterMiddle, [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
   assert.equal(result.afterSecond, 'Hello <em>world</em>');
   assert.ok(result.exact, 'the page is exactly the original');
   assert.equal(result.changed, 0);
@@ -195,4 +198,50 @@ test('a list the page changed under a reorder goes back to the page order, with 
   });
   assert.equal(result.reordered, 'o1 c1 t1 t2 c2');
   assert.equal(result.back, 'new c1 t1 o1 t2 c2');
+});
+
+test('replace keeps an operation in its place in the stack; several targets get their own copy; match first; an unknown id', async () => {
+  const errors = await fresh();
+  const result = await pg.evaluate(() => {
+    const root = document.getElementById('root');
+    const before = root.outerHTML;
+    const a = window.createApplier();
+    const title = document.getElementById('title');
+    a.apply(1, { op: 'setText', selector: '#title', text: 'A' });
+    a.apply(2, { op: 'setText', selector: '#title', text: 'B' });
+    a.replace(1, { op: 'setText', selector: '#title', text: 'A2' });
+    const onTop = title.textContent;
+    a.revert(2);
+    const replaced = title.textContent;
+    a.revert(99); // not applied: nothing happens
+    a.apply(3, { op: 'setHtml', selector: '#list li', html: window.fragment('<b>x</b>') });
+    const bolds = [...document.querySelectorAll('#list li b')];
+    a.apply(4, { op: 'insert', selector: '#list li', position: 'append', html: window.fragment('<i>y</i>') });
+    const italics = document.querySelectorAll('#list li i').length;
+    a.revert(3); // unwinds the insert above it, which comes back
+    const kept = document.querySelectorAll('#list li i').length;
+    const bold = document.querySelectorAll('#list li b').length;
+    a.revert(4);
+    a.apply(5, { op: 'addClass', selector: '.late', class: 'first', first: true });
+    for (let i = 0; i < 2; i++) {
+      const p = document.createElement('p');
+      p.className = 'late';
+      document.body.append(p);
+    }
+    a.heal(true);
+    const firsts = [...document.querySelectorAll('.late')].map((p) => p.classList.contains('first'));
+    a.revertAll();
+    for (const p of document.querySelectorAll('.late')) p.remove();
+    return { onTop, replaced, bolds: bolds.length, distinct: new Set(bolds).size, italics, firsts, kept, bold, now: root.outerHTML, before };
+  });
+  assert.equal(result.onTop, 'B', 'what was applied after it stays on top');
+  assert.equal(result.replaced, 'A2');
+  assert.equal(result.bolds, 5);
+  assert.equal(result.distinct, 5, 'each target its own nodes');
+  assert.equal(result.italics, 5);
+  assert.equal(result.kept, 5);
+  assert.equal(result.bold, 0);
+  assert.deepEqual(result.firsts, [true, false]);
+  assert.equal(result.now, result.before);
+  assert.deepEqual(errors, []);
 });
