@@ -28,6 +28,15 @@
 
 const MAX_HEALS_PER_SECOND = 200;
 
+// The operations the wasm sends positionally (`applyOp`), in the order of
+// src/browser/applier.rs's `payload`, with the names of their two values.
+const KINDS = [
+  ['setText', 'text'], ['setHtml', 'html'], ['setAttr', 'name', 'value'], ['removeAttr', 'name'],
+  ['addClass', 'class'], ['removeClass', 'class'], ['setStyle', 'style'], ['hide'], ['show', 'display'],
+  ['insert', 'position', 'html'], ['move', 'position', 'to'], ['reorder', 'key', 'scores'],
+  ['recommend', 'html'], ['remove'], ['none'],
+];
+
 const childrenOf = (node) => [...node.childNodes];
 const sameNodes = (a, b) => a.length === b.length && a.every((n, i) => n === b[i]);
 
@@ -286,6 +295,15 @@ export function createApplier(doc = globalThis.document) {
   return {
     /** Applies to the elements the selector matches now: how many; −1 for a selector the browser refuses. */
     apply: push,
+
+    /** `apply` or `replace` from the wasm: the operation as its kind's index and two values. */
+    applyOp(replacing, id, kind, selector, first, x, y) {
+      const [op, xName, yName] = KINDS[kind] ?? KINDS[KINDS.length - 1];
+      const a = { op, selector, first };
+      if (xName) a[xName] = x;
+      if (yName) a[yName] = y;
+      return replacing ? this.replace(id, a) : push(id, a);
+    },
 
     /** Reverts one operation, leaving the ones applied after it in place. */
     revert(id) {

@@ -6,7 +6,7 @@
 //! JavaScript: the loader's first swap already carries that applier, and the
 //! runtime is handed the same one (`start({ applier })`), so a page holds one copy
 //! instead of a second one compiled into the wasm with a glue function per DOM
-//! call (the move took ≈ 5.5 KB gzip off the runtime's wasm). This side decides what each
+//! call (the move took ≈ 5.8 KB gzip off the runtime's wasm). This side decides what each
 //! operation is once per update, as data: templates filled, markup sanitized into
 //! a `DocumentFragment` (`sanitize`, which the JS side clones per target),
 //! recommendations rendered into their cards, a reorder's scores, an unsafe URL
@@ -23,7 +23,7 @@ use crate::engine::plan::OpId;
 use crate::engine::value::object;
 use crate::engine::Value;
 
-use super::json::{js_object, to_js};
+use super::json::to_js;
 use super::render::Render;
 use super::sanitize::sanitized_fragment;
 
@@ -31,10 +31,17 @@ use super::sanitize::sanitized_fragment;
 extern "C" {
     /// What `createApplier()` of js/applier.js returns; its methods never throw.
     pub type JsApplier;
-    #[wasm_bindgen(method)]
-    fn apply(this: &JsApplier, id: u32, op: &JsValue) -> i32;
-    #[wasm_bindgen(method)]
-    fn replace(this: &JsApplier, id: u32, op: &JsValue) -> i32;
+    #[wasm_bindgen(method, js_name = applyOp)]
+    fn apply_op(
+        this: &JsApplier,
+        replace: bool,
+        id: u32,
+        kind: u8,
+        selector: &str,
+        first: bool,
+        x: &JsValue,
+        y: &JsValue,
+    ) -> i32;
     #[wasm_bindgen(method)]
     fn revert(this: &JsApplier, id: u32);
     #[wasm_bindgen(method)]
@@ -67,7 +74,7 @@ impl Applier {
     /// Applies an operation to the elements its selector matches now.
     pub fn apply(&mut self, op: OpId, action: &Action, render: &Render) -> Result<usize, String> {
         let payload = payload(&self.document, action, render)?;
-        let count = self.dom.apply(op.key(), &payload);
+        let count = self.send(false, op, action, &payload);
         self.applied(op, action, render, count)
     }
 
@@ -82,8 +89,20 @@ impl Applier {
                 return Err(why);
             }
         };
-        let count = self.dom.replace(op.key(), &payload);
+        let count = self.send(true, op, action, &payload);
         self.applied(op, action, render, count)
+    }
+
+    fn send(&self, replace: bool, op: OpId, action: &Action, p: &Payload) -> i32 {
+        self.dom.apply_op(
+            replace,
+            op.key(),
+            p.kind,
+            &action.selector,
+            action.first,
+            &p.x,
+            &p.y,
+        )
     }
 
     fn applied(
@@ -190,16 +209,23 @@ fn position(position: Position) -> &'static str {
     }
 }
 
-/// The operation as js/applier.js takes it: `{op, selector, first, …}` with its
-/// content decided.
-fn payload(document: &Document, action: &Action, render: &Render) -> Result<JsValue, String> {
+/// An operation as js/applier.js's `applyOp` takes it: its kind (an index into
+/// the JS side's `KINDS`) and at most two values, whose names the kind gives
+/// there. Positional, so one call carries it without an object built field by
+/// field across the boundary.
+struct Payload {
+    kind: u8,
+    x: JsValue,
+    y: JsValue,
+}
+
+fn payload(document: &Document, action: &Action, render: &Render) -> Result<Payload, String> {
     let text = |t: &str| JsValue::from(render.text(t));
-    let (op, fields): (&str, Vec<(&str, JsValue)>) = match &action.kind {
-        ActionKind::SetText(t) => ("setText", vec![("text", text(t))]),
-        ActionKind::SetHtml(html) => (
-            "setHtml",
-            vec![("html", sanitized_fragment(document, html, render)?.into())],
-        ),
+    let none = JsValue::UNDEFINED;
+    // The order of js/applier.js's KINDS.
+    let (kind, x, y) = match &action.kind {
+        ActionKind::SetText(t) => (0, text(t), none),
+        ActionKind::SetHtml(html) => (1, sanitized_fragment(document, html, render)?.into(), none),
         ActionKind::SetAttr { name, value } => {
             let value = render.text(value);
             if is_url_attribute(name) && !is_safe_url(&value) {
@@ -210,63 +236,45 @@ fn payload(document: &Document, action: &Action, render: &Render) -> Result<JsVa
                 ]
                 .concat());
             }
-            (
-                "setAttr",
-                vec![("name", name.into()), ("value", value.into())],
-            )
+            (2, name.into(), value.into())
         }
-        ActionKind::RemoveAttr(name) => ("removeAttr", vec![("name", name.into())]),
-        ActionKind::AddClass(class) => ("addClass", vec![("class", class.into())]),
-        ActionKind::RemoveClass(class) => ("removeClass", vec![("class", class.into())]),
+        ActionKind::RemoveAttr(name) => (3, name.into(), none),
+        ActionKind::AddClass(class) => (4, class.into(), none),
+        ActionKind::RemoveClass(class) => (5, class.into(), none),
         ActionKind::SetStyle(properties) => {
             let pairs = js_sys::Array::new();
             for (p, v) in properties {
                 pairs.push(&js_sys::Array::of2(&p.into(), &v.into()));
             }
-            ("setStyle", vec![("style", pairs.into())])
+            (6, pairs.into(), none)
         }
-        ActionKind::Hide => ("hide", Vec::new()),
-        ActionKind::Show(display) => ("show", vec![("display", display.into())]),
+        ActionKind::Hide => (7, none.clone(), none),
+        ActionKind::Show(display) => (8, display.into(), none),
         ActionKind::Insert { position: p, html } => (
-            "insert",
-            vec![
-                ("position", position(*p).into()),
-                ("html", sanitized_fragment(document, html, render)?.into()),
-            ],
+            9,
+            position(*p).into(),
+            sanitized_fragment(document, html, render)?.into(),
         ),
-        ActionKind::Move { position: p, to } => (
-            "move",
-            vec![("position", position(*p).into()), ("to", to.into())],
-        ),
+        ActionKind::Move { position: p, to } => (10, position(*p).into(), to.into()),
         ActionKind::Reorder { key, by } => (
-            "reorder",
-            vec![
-                ("key", key.into()),
-                ("scores", scores(render, by).map_or(JsValue::NULL, to_js)),
-            ],
+            11,
+            key.into(),
+            scores(render, by).map_or(JsValue::NULL, to_js),
         ),
         ActionKind::Recommend {
             slot,
             name,
             template,
         } => (
-            "recommend",
-            vec![(
-                "html",
-                cards(document, &render.items(slot), name, template)?,
-            )],
+            12,
+            cards(document, &render.items(slot), name, template)?,
+            none,
         ),
-        ActionKind::Remove => ("remove", Vec::new()),
+        ActionKind::Remove => (13, none.clone(), none),
         // Shown by the UI part or done by `redirect`, never by the applier.
-        ActionKind::Redirect { .. } | ActionKind::Popup(_) => ("none", Vec::new()),
+        ActionKind::Redirect { .. } | ActionKind::Popup(_) => (14, none.clone(), none),
     };
-    let mut pairs = vec![
-        ("op", JsValue::from(op)),
-        ("selector", action.selector.as_str().into()),
-        ("first", action.first.into()),
-    ];
-    pairs.extend(fields);
-    Ok(js_object(&pairs))
+    Ok(Payload { kind, x, y })
 }
 
 /// The recommended items rendered into their cards, each marked for click tracking
