@@ -140,7 +140,8 @@ function applyTo(el, a) {
       const fragment = a.html.cloneNode(true);
       const nodes = childrenOf(fragment);
       place(el, a.position, fragment);
-      return { kind: 'inserted', nodes };
+      // `into`: the element whose children they joined.
+      return { kind: 'inserted', nodes, into: a.position === 'before' || a.position === 'after' ? el.parentNode : el };
     }
     case 'move': {
       let anchor = null;
@@ -167,16 +168,39 @@ function applyTo(el, a) {
   }
 }
 
-/** Whether what we applied to `el` is still there. */
-function intact(el, undo) {
+const NONE = new Set();
+
+/**
+ * Whether what we applied to `el` is still there. `ours`: nodes other operations
+ * inserted, which are not the page's (an `insert` into a target whose text we set).
+ */
+function intact(el, undo, ours = NONE) {
+  const children = () => childrenOf(el).filter((n) => !ours.has(n));
   switch (undo.kind) {
-    case 'children': return sameNodes(childrenOf(el), undo.ours) && el.textContent === undo.text;
+    case 'children': return sameNodes(children(), undo.ours) && undo.ours.map((n) => n.textContent).join('') === undo.text;
     case 'attr': return el.getAttribute(undo.name) === undo.ours;
     case 'style': return el.getAttribute('style') === undo.ours;
     case 'both': return intact(el, undo.first) && intact(el, undo.second);
     case 'inserted': return undo.nodes.every((n) => n.isConnected);
-    case 'order': return sameNodes(childrenOf(el), undo.ours);
+    case 'order': return sameNodes(children(), undo.ours);
     default: return true;
+  }
+}
+
+/**
+ * What of an element an undo is about, for `heal`: an operation applied later
+ * that changes the same thing of the same element covers this one (its undo
+ * holds this one's result, so this one is as we left it while that one is).
+ */
+function aspects(el, undo) {
+  switch (undo.kind) {
+    case 'children': case 'order': return [[el, 'children']];
+    case 'attr': return [[el, `attr:${undo.name}`]];
+    case 'style': return [[el, 'style']];
+    case 'both': return [...aspects(el, undo.first), ...aspects(el, undo.second)];
+    // Its nodes went into `into`: new children there from a later operation cover it.
+    case 'inserted': return undo.into ? [[undo.into, 'children', true]] : [];
+    default: return [];
   }
 }
 
@@ -347,11 +371,36 @@ export function createApplier(doc = globalThis.document) {
       if (now - heals[0] > 1000) heals = [now, 0];
       // Re-applying to re-rendered targets is what could loop; new targets are always served.
       const fighting = heals[1] >= MAX_HEALS_PER_SECOND;
+      for (const entry of entries) entry.targets = entry.targets.filter((t) => t.el.isConnected || t.undo.kind === 'place');
+      // Which targets the page rewrote, decided from the top of the stack down: a
+      // target whose change a later operation covers is as we left it while that
+      // one is (two rules' texts on one element must not take turns), and nodes
+      // inserted by operations are not the page's content.
+      const inserted = new Set();
+      for (const entry of entries) for (const t of entry.targets) if (t.undo.kind === 'inserted') for (const n of t.undo.nodes) inserted.add(n);
+      const covered = new Map();
+      const rewritten = new Set();
+      const coveredTargets = new Set();
+      for (let k = entries.length - 1; k >= 0; k--) {
+        for (const t of entries[k].targets) {
+          const about = aspects(t.el, t.undo);
+          const isCovered = about.length > 0 && about.every(([node, aspect]) => covered.get(node)?.has(aspect));
+          if (isCovered) coveredTargets.add(t);
+          else if (t.el.isConnected && !intact(t.el, t.undo, inserted)) rewritten.add(t);
+          for (const [node, aspect, only] of about) {
+            if (only) continue; // an insert's nodes cover nothing of their parent's
+            if (!covered.has(node)) covered.set(node, new Set());
+            covered.get(node).add(aspect);
+          }
+        }
+      }
       for (const entry of entries) {
         const { a } = entry;
-        entry.targets = entry.targets.filter((t) => t.el.isConnected || t.undo.kind === 'place');
         for (const t of entry.targets) {
-          if (fighting || !t.el.isConnected || intact(t.el, t.undo)) continue;
+          // Also one a lower operation's re-apply just disturbed (an insert into
+          // a text set again), so nothing waits for another mutation.
+          if (fighting || coveredTargets.has(t) || !t.el.isConnected) continue;
+          if (!rewritten.has(t) && intact(t.el, t.undo, inserted)) continue;
           // The page rewrote it: its content now is the original (for a
           // reordered list, the page's order).
           const order = t.undo.kind === 'order' ? pageOrder(t.undo.original, t.el) : null;

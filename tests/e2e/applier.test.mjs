@@ -245,3 +245,46 @@ test('replace keeps an operation in its place in the stack; several targets get 
   assert.equal(result.now, result.before);
   assert.deepEqual(errors, []);
 });
+
+test('operations stacked on one element through different selectors: heal leaves them as they are, and revert gives the original back', async () => {
+  const errors = await fresh();
+  const result = await pg.evaluate(() => {
+    const root = document.getElementById('root');
+    const before = root.outerHTML;
+    const title = document.getElementById('title');
+    const para = document.getElementById('para');
+    const stack = (a) => {
+      a.apply(1, { op: 'setText', selector: '#title', text: 'A' });
+      a.apply(2, { op: 'setText', selector: 'h1#title', text: 'B' });
+      a.apply(3, { op: 'insert', selector: '#title', position: 'append', html: window.fragment('<i>i</i>') });
+      a.apply(4, { op: 'setStyle', selector: '#para', style: [['color', '#0a0']] });
+      a.apply(5, { op: 'setStyle', selector: 'p#para', style: [['font-weight', '700']] });
+    };
+    // A page that changes something else heals again and again.
+    let a = window.createApplier();
+    stack(a);
+    const applied = [title.innerHTML, para.getAttribute('style')];
+    const warnings = [];
+    for (let i = 0; i < 250; i++) warnings.push(a.heal(false));
+    const afterHeals = [title.innerHTML, para.getAttribute('style')];
+    a.revertAll();
+    const exact = root.outerHTML === before;
+    // The page re-renders the element under the stack: the top text is written
+    // again with the insert, and a revert leaves the page's latest content.
+    a = window.createApplier();
+    stack(a);
+    title.textContent = 'page';
+    a.heal(false);
+    const healed = title.innerHTML;
+    a.revertAll();
+    return { applied, afterHeals, warned: warnings.filter(Boolean).length, exact, healed, reverted: title.innerHTML, style: para.getAttribute('style') };
+  });
+  assert.deepEqual(result.applied, ['B<i>i</i>', 'color: rgb(0, 170, 0) !important; font-weight: 700 !important;']);
+  assert.deepEqual(result.afterHeals, result.applied, 'nothing took turns');
+  assert.equal(result.warned, 0, 'no re-apply counted against the loop guard');
+  assert.ok(result.exact, 'the exact original after the heals');
+  assert.equal(result.healed, 'B<i>i</i>');
+  assert.equal(result.reverted, 'page');
+  assert.equal(result.style, 'color: red');
+  assert.deepEqual(errors, []);
+});
