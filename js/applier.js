@@ -394,13 +394,15 @@ export function createApplier(doc = globalThis.document) {
           }
         }
       }
+      // Set once a target is written (again or for the first time): only then can
+      // one above it have been disturbed (an insert into a text set again), and
+      // those are looked at again so nothing waits for another mutation.
+      let rewrote = false;
       for (const entry of entries) {
         const { a } = entry;
         for (const t of entry.targets) {
-          // Also one a lower operation's re-apply just disturbed (an insert into
-          // a text set again), so nothing waits for another mutation.
           if (fighting || coveredTargets.has(t) || !t.el.isConnected) continue;
-          if (!rewritten.has(t) && intact(t.el, t.undo, inserted)) continue;
+          if (!rewritten.has(t) && (!rewrote || intact(t.el, t.undo, inserted))) continue;
           // The page rewrote it: its content now is the original (for a
           // reordered list, the page's order).
           const order = t.undo.kind === 'order' ? pageOrder(t.undo.original, t.el) : null;
@@ -408,6 +410,7 @@ export function createApplier(doc = globalThis.document) {
             forget(t.undo);
           } catch { /* already gone */ }
           const undo = attempt(t.el, a);
+          rewrote = true;
           if (undo) {
             if (order && undo.kind === 'order') undo.original = order;
             t.undo = undo;
@@ -422,7 +425,10 @@ export function createApplier(doc = globalThis.document) {
         for (const el of found) {
           if (entry.targets.some((t) => t.el === el)) continue;
           const undo = attempt(el, a);
-          if (undo) entry.targets.push({ el, undo });
+          if (undo) {
+            entry.targets.push({ el, undo });
+            rewrote = true;
+          }
           if (a.first) break;
         }
       }

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, DocumentFragment};
 
-use crate::engine::action::{Action, ActionKind, Position};
+use crate::engine::action::{Action, ActionKind, POSITIONS};
 use crate::engine::html_policy::{is_safe_url, is_url_attribute};
 use crate::engine::plan::OpId;
 use crate::engine::value::object;
@@ -200,15 +200,6 @@ fn scores<'a>(render: &Render<'a>, by: &str) -> Option<&'a Value> {
     by.split('.').try_fold(render.attributes, |v, k| v.get(k))
 }
 
-fn position(position: Position) -> &'static str {
-    match position {
-        Position::Before => "before",
-        Position::After => "after",
-        Position::Prepend => "prepend",
-        Position::Append => "append",
-    }
-}
-
 /// An operation as js/applier.js's `applyOp` takes it: its kind (an index into
 /// the JS side's `KINDS`) and at most two values, whose names the kind gives
 /// there. Positional, so one call carries it without an object built field by
@@ -252,10 +243,10 @@ fn payload(document: &Document, action: &Action, render: &Render) -> Result<Payl
         ActionKind::Show(display) => (8, display.into(), none),
         ActionKind::Insert { position: p, html } => (
             9,
-            position(*p).into(),
+            POSITIONS[*p as usize].into(),
             sanitized_fragment(document, html, render)?.into(),
         ),
-        ActionKind::Move { position: p, to } => (10, position(*p).into(), to.into()),
+        ActionKind::Move { position: p, to } => (10, POSITIONS[*p as usize].into(), to.into()),
         ActionKind::Reorder { key, by } => (
             11,
             key.into(),

@@ -129,6 +129,7 @@ pub(crate) const OPS: &[&str] = &[
 ];
 
 /// Where `insert` and `move` may put things.
+/// The names of `Position`, in its order (the browser shell indexes it by one).
 pub(crate) const POSITIONS: &[&str] = &["before", "after", "prepend", "append"];
 
 /// The `display` values `show` may set.
