@@ -20,7 +20,14 @@
 //     result, saved as CSV, is what --aggregates reads.
 //   vitrine report <events|--aggregates file> --goal <event> --bandit <experiment> [--floor] [--out]
 //     The bandit's posterior (js/bandit.js) for the site to publish.
+//   vitrine inline --base <url> [--config vitrine.json] [--timeout ms] [--debug] [--json]
+//     Prints the loader as an inline <script> for the page's <head> (the package's
+//     vitrine.js verbatim, so a first visit makes no request before the first swap),
+//     with the config inline before it when given (validated first); on stderr the
+//     CSP source that allows it ('sha256-…'). --base is where the package's other
+//     files are served; --json prints {html, loader, csp} instead.
 // Usage errors exit 2.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -32,6 +39,7 @@ const USAGE = [
   '       vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from YYYYMMDD] [--to YYYYMMDD]',
   '       vitrine report --sql duckdb <events> --goal <event>',
   '       vitrine report <events> --goal <event> --bandit <experiment> [--floor 0.01] [--out posterior.json]',
+  '       vitrine inline --base <url> [--config vitrine.json] [--timeout ms] [--debug] [--json]',
 ].join('\n');
 const [command, ...args] = process.argv.slice(2);
 
@@ -343,6 +351,67 @@ async function report(argv) {
   }
 }
 
+/** Text that is safe as an HTML attribute value between double quotes. */
+function attribute(text) {
+  return String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+async function inline(rest) {
+  const options = { debug: false, json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--debug') options.debug = true;
+    else if (arg === '--json') options.json = true;
+    else if (['--base', '--config', '--timeout'].includes(arg)) {
+      const value = rest[++i];
+      if (value === undefined || value.startsWith('--')) usage(`${arg} needs a value`);
+      options[arg.slice(2)] = value;
+    } else usage(`unknown argument "${arg}"`);
+  }
+  if (!options.base) usage('inline needs --base, the URL the package\'s files are served from (e.g. /vitrine/)');
+  if (options.timeout !== undefined && !/^\d+$/.test(options.timeout)) usage('--timeout needs milliseconds');
+  // The loader is written verbatim: the CSP hash is of these exact bytes.
+  const loader = await readFile(new URL('./vitrine.js', import.meta.url), 'utf8');
+  // In a <script> element's text, these would end it or change how it is parsed
+  // (the build refuses a loader holding them; this guards a hand-edited copy).
+  if (/<\/script|<!--/i.test(loader)) {
+    console.error('vitrine: vitrine.js holds "</script" or "<!--" and cannot be inlined');
+    process.exit(1);
+  }
+  let configElement = '';
+  if (options.config) {
+    let config;
+    try {
+      config = JSON.parse(await readFile(options.config, 'utf8'));
+    } catch (error) {
+      console.error(`${options.config}: ${error instanceof SyntaxError ? `not valid JSON (${error.message})` : error.message}`);
+      process.exit(1);
+    }
+    const { validateConfig } = await import('./index.js');
+    const { ok, errors } = await validateConfig(config);
+    if (!ok) {
+      for (const { path, message } of errors) console.error(`${options.config}: ${path ? `${path}: ` : ''}${message}`);
+      console.error(`${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing printed`);
+      process.exit(1);
+    }
+    // `<` escaped: no `</script>` or `<!--` can appear in the element's text.
+    const json = JSON.stringify(config).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    configElement = `<script type="application/json" id="vitrine-config">${json}</script>\n`;
+  }
+  const attributes = [`data-base="${attribute(options.base)}"`];
+  if (options.timeout !== undefined) attributes.push(`data-timeout="${options.timeout}"`);
+  if (options.debug) attributes.push('data-debug');
+  const html = `${configElement}<script ${attributes.join(' ')}>${loader}</script>\n`;
+  const csp = `'sha256-${createHash('sha256').update(loader, 'utf8').digest('base64')}'`;
+  if (options.json) {
+    console.log(JSON.stringify({ html, csp }));
+  } else {
+    process.stdout.write(html);
+    console.error(`Allow it in the page's Content-Security-Policy: script-src ${csp} (the JSON config element is data, not script)`);
+  }
+}
+
 if (command === 'validate') await validate(args);
 else if (command === 'report') await report(args);
+else if (command === 'inline') await inline(args);
 else usage();

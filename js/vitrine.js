@@ -30,7 +30,10 @@ import { createApplier } from './applier.js';
   // see docs/config.md ("Late content, re-renders and flicker") for the figures.
   var DEFAULT_TIMEOUT_MS = 3000;
   var script = document.currentScript;
-  var base = (script && script.src) || document.baseURI;
+  // Inline in the page (no request before the first swap), the loader has no src:
+  // `data-base` names the folder of the package's files instead.
+  var folder = script && script.getAttribute('data-base');
+  var base = folder ? new URL(folder.replace(/\/?$/, '/'), document.baseURI).href : (script && script.src) || document.baseURI;
   var configUrl = script && script.getAttribute('data-config');
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
   var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);

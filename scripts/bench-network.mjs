@@ -7,11 +7,14 @@
 // networks, vitrine against GrowthBook 1.8.0's script tag, side by side in one run.
 // Chromium (Debian's /usr/bin/chromium via playwright-core, never a downloaded
 // browser) is throttled over CDP with DevTools' network presets and a 4x slower CPU
-// (a mid-range phone). Four variants of the page, interleaved load by load (A, B,
-// C, D, A, B, ...) so that drift in the machine weighs on all of them:
+// (a mid-range phone). Five variants of the page, interleaved load by load (A, B,
+// C, D, E, A, B, ...) so that drift in the machine weighs on all of them:
 //
 //   no SDK        the page alone: its first contentful paint is the physical limit
 //   vitrine       the loader in <head> with the config inline before it (README)
+//   vitrine, inline loader
+//                 the same loader inline in the page (`vitrine inline`): no request
+//                 before the first swap; the runtime comes from its data-base
 //   GrowthBook    the documented `<script async data-client-key …>` tag before
 //                 </head>, its SDK payload served here at /api/features/<key>
 //   GrowthBook AF the same with `data-anti-flicker="true"` (GrowthBook's own option)
@@ -141,6 +144,9 @@ function pageHtml(variant, origin) {
   if (variant === 'vitrine') {
     sdk = `<script type="application/json" id="vitrine-config">${JSON.stringify(VITRINE_CONFIG).replace(/</g, '\\u003c')}</script>
   <script src="/pkg/vitrine.js"${VITRINE_TIMEOUT ? ` data-timeout="${VITRINE_TIMEOUT}"` : ''}></script>`;
+  } else if (variant === 'vitrine-inline') {
+    sdk = `<script type="application/json" id="vitrine-config">${JSON.stringify(VITRINE_CONFIG).replace(/</g, '\\u003c')}</script>
+  <script data-base="/pkg/"${VITRINE_TIMEOUT ? ` data-timeout="${VITRINE_TIMEOUT}"` : ''}>${assets.get('/pkg/vitrine.js').raw.toString()}</script>`;
   } else if (variant === 'growthbook' || variant === 'growthbook-af') {
     // As GrowthBook's script-tag docs give it ("directly before the closing </head>").
     sdk = `<script async
@@ -187,6 +193,7 @@ function pageHtml(variant, origin) {
 const VARIANTS = [
   { id: 'none', label: 'no SDK', sdk: false },
   { id: 'vitrine', label: 'vitrine', sdk: true },
+  { id: 'vitrine-inline', label: 'vitrine, inline loader', sdk: true },
   { id: 'growthbook', label: 'GrowthBook', sdk: true },
   { id: 'growthbook-af', label: 'GrowthBook + anti-flicker', sdk: true },
 ];
@@ -532,6 +539,8 @@ function printTable(net, visit, cell) {
   }
   const vit = s.vitrine.paintedAt;
   console.log(`\nTime to the personalized text painted (below 1 is faster): vitrine ÷ GrowthBook ${ratio(vit, s.growthbook.paintedAt)}; vitrine ÷ GrowthBook + anti-flicker ${ratio(vit, s['growthbook-af'].paintedAt)}; vitrine ÷ no-SDK FCP ${ratio(vit, noSdkFcp)} (÷ no-SDK hero painted ${ratio(vit, noSdk)}).`);
+  const inl = s['vitrine-inline'].paintedAt;
+  console.log(`Inline loader: ÷ GrowthBook ${ratio(inl, s.growthbook.paintedAt)}; ÷ vitrine's script tag ${ratio(inl, vit)}; ÷ no-SDK FCP ${ratio(inl, noSdkFcp)} (÷ no-SDK hero painted ${ratio(inl, noSdk)}).`);
   const firstOriginal = VARIANTS.filter((v) => v.sdk && s[v.id].firstOriginalAt !== null).map((v) => `${v.label} at ${ms(s[v.id].firstOriginalAt)}`);
   if (firstOriginal.length) console.log(`The original title was first painted (median of the loads that painted it): ${firstOriginal.join(', ')}.`);
   const af = s['growthbook-af'];

@@ -130,6 +130,11 @@ if (profile === '--release') {
     writeFileSync(path, code);
   }
 }
+// The loader can be inlined in a page (`vitrine inline`): its text must not end a
+// <script> element early or switch the HTML parser into its escaped states.
+if (/<\/script|<!--/i.test(readFileSync(join(pkg, 'vitrine.js'), 'utf8'))) {
+  throw new Error('pkg/vitrine.js holds "</script" or "<!--": it could not be inlined in a page');
+}
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 

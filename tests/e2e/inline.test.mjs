@@ -1,0 +1,134 @@
+// The loader inline in the page (`vitrine inline`): the demo shop with the
+// snippet the real CLI prints (pkg/cli.js, the package's loader verbatim, the
+// config inline before it), served under a strict CSP with Trusted Types that
+// allows the snippet by the hash the CLI gives. A first visit then requests
+// nothing before the first swap; the runtime still arrives from `data-base`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { launch, page as htmlPage, startServer, vitrineReady } from './helpers.mjs';
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const ORIGINAL = 'Cafés especiais, do produtor à sua xícara';
+const WELCOME = 'Que bom te ver de novo! Seus cafés favoritos estão te esperando.';
+const TAG = '<!-- vitrine-config: vitrine.json -->\n  <script src="/pkg/vitrine.js"></script>';
+const POLICY = (scriptSources) =>
+  `script-src 'self' 'wasm-unsafe-eval' ${scriptSources}; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'`;
+
+async function cli(...args) {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'pkg', 'cli.js'), 'inline', ...args, '--json'], { cwd: root });
+  return JSON.parse(stdout);
+}
+
+/** The demo shop with its script tag replaced by `snippet`. */
+function shop(snippet) {
+  const html = readFileSync(join(root, 'www', 'index.html'), 'utf8');
+  assert.ok(html.includes(TAG), 'the demo shop still has its script tag');
+  return html.replace(TAG, () => snippet); // a function: the loader holds `$`s
+}
+
+function recorder() {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
+  window.__frames = [];
+  const tick = () => {
+    const title = document.getElementById('hero-title');
+    if (title) window.__frames.push({ text: title.textContent, visible: getComputedStyle(title).visibility !== 'hidden' });
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+let browser;
+let site;
+let snippet;
+before(async () => {
+  snippet = await cli('--base', '/pkg/', '--config', join(root, 'www', 'vitrine.json'));
+  const noSlash = await cli('--base', '/pkg', '--config', join(root, 'www', 'vitrine.json'));
+  site = await startServer({
+    routes: {
+      '/inline.html': htmlPage(shop(snippet.html), { 'content-security-policy': POLICY(snippet.csp) }),
+      '/no-slash.html': htmlPage(shop(noSlash.html), { 'content-security-policy': POLICY(noSlash.csp) }),
+      // The policy of a site that did not add the hash.
+      '/refused.html': htmlPage(shop(snippet.html), { 'content-security-policy': POLICY("'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='") }),
+    },
+  });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+test('vitrine inline prints the package loader verbatim, with the config validated and escaped before it', async () => {
+  const loader = readFileSync(join(root, 'pkg', 'vitrine.js'), 'utf8');
+  assert.ok(snippet.html.includes(`<script data-base="/pkg/">${loader}</script>`));
+  const config = /<script type="application\/json" id="vitrine-config">([\s\S]*?)<\/script>/.exec(snippet.html);
+  assert.ok(config && config.index < snippet.html.indexOf('data-base'), 'the config comes first');
+  assert.deepEqual(JSON.parse(config[1]), JSON.parse(readFileSync(join(root, 'www', 'vitrine.json'), 'utf8')));
+  assert.ok(!config[1].includes('<'), 'no markup can end the config element');
+  const { createHash } = await import('node:crypto');
+  assert.equal(snippet.csp, `'sha256-${createHash('sha256').update(loader).digest('base64')}'`);
+});
+
+test('the demo shop with the loader inline: no request before the first swap, no frame of the original, no CSP violation', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(recorder);
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e.message));
+  await p.goto(`${site.origin}/inline.html`);
+  await vitrineReady(p);
+  await p.evaluate(() => window.vitrine.consent.set({ personalization: true }));
+  for (let load = 0; load < 5; load++) {
+    const requested = [];
+    p.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await p.reload();
+    await vitrineReady(p);
+    await p.waitForFunction((w) => document.getElementById('hero-title').textContent === w, WELCOME);
+    await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const frames = await p.evaluate(() => window.__frames);
+    assert.deepEqual(frames.filter((f) => f.visible && f.text === ORIGINAL), [], `load ${load}: the original title was painted`);
+    assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
+    assert.ok(!requested.includes('/pkg/vitrine.js'), 'the loader is not requested');
+    assert.ok(requested.includes('/pkg/runtime.js'), `the runtime comes from data-base: ${requested.join(' ')}`);
+    p.removeAllListeners('request');
+  }
+  // The runtime works as with the script tag: a click rule swaps markup under Trusted Types.
+  await p.click('[data-filter="chas"]');
+  await p.waitForFunction(() => document.getElementById('promo').textContent.includes('Semana do chá'));
+  assert.deepEqual(await p.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('data-base without its trailing slash still names the folder', async () => {
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  const requested = [];
+  p.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await p.goto(`${site.origin}/no-slash.html`);
+  await vitrineReady(p);
+  assert.ok(requested.includes('/pkg/runtime.js'), requested.join(' '));
+  assert.ok(!requested.includes('/runtime.js'));
+  await context.close();
+});
+
+test('a policy without the hash refuses the inline loader: the page keeps its original content, nothing hidden', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(recorder);
+  const p = await context.newPage();
+  await p.goto(`${site.origin}/refused.html`);
+  await p.waitForFunction(() => window.__violations.length > 0);
+  await p.waitForLoadState('load');
+  assert.deepEqual(await p.evaluate(() => [...new Set(window.__violations)]), ['script-src-elem']);
+  assert.equal(await p.evaluate(() => window.vitrine), undefined);
+  assert.equal(await p.textContent('#hero-title'), ORIGINAL);
+  assert.equal(await p.locator('#hero-title').evaluate((e) => getComputedStyle(e).visibility), 'visible');
+  assert.equal(await p.$('#vitrine-hide'), null);
+  await context.close();
+});
