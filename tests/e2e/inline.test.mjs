@@ -75,6 +75,24 @@ test('vitrine inline prints the package loader verbatim, with the config validat
   assert.equal(snippet.csp, `'sha256-${createHash('sha256').update(loader).digest('base64')}'`);
 });
 
+test('vitrine inline refuses a config with a problem (its path named, nothing printed) and runs without --base', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'vitrine-inline-')), 'bad.json');
+  writeFileSync(file, JSON.stringify({ version: 1, rules: [{ id: 'x', actions: [{ op: 'setText', selector: '#a', txt: 'y' }] }] }));
+  const run = (...args) => new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'pkg', 'cli.js'), 'inline', ...args], (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
+  const bad = await run('--base', '/pkg/', '--config', file);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stdout, '');
+  assert.match(bad.stderr, /rules\[0\]\.actions\[0\]\.txt: unknown field/);
+  const noBase = await run('--config', file);
+  assert.equal(noBase.code, 2);
+  assert.equal(noBase.stdout, '');
+  assert.match(noBase.stderr, /needs --base/);
+});
+
 test('the demo shop with the loader inline: no request before the first swap, no frame of the original, no CSP violation', async () => {
   const context = await browser.newContext();
   await context.addInitScript(recorder);
