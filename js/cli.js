@@ -27,7 +27,6 @@
 //     CSP source that allows it ('sha256-…'). --base is where the package's other
 //     files are served; --json prints {html, loader, csp} instead.
 // Usage errors exit 2.
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -351,11 +350,6 @@ async function report(argv) {
   }
 }
 
-/** Text that is safe as an HTML attribute value between double quotes. */
-function attribute(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 async function inline(rest) {
   const options = { debug: false, json: false };
   for (let i = 0; i < rest.length; i++) {
@@ -370,44 +364,29 @@ async function inline(rest) {
   }
   if (!options.base) usage('inline needs --base, the URL the package\'s files are served from (e.g. /vitrine/)');
   if (options.timeout !== undefined && !/^\d+$/.test(options.timeout)) usage('--timeout needs milliseconds');
-  // The loader is written verbatim: the CSP hash is of these exact bytes.
-  const loader = await readFile(new URL('./vitrine.js', import.meta.url), 'utf8');
-  // In a <script> element's text, these would end it or change how it is parsed
-  // (the build refuses a loader holding them; this guards a hand-edited copy).
-  if (/<\/script|<!--/i.test(loader)) {
-    console.error('vitrine: vitrine.js holds "</script" or "<!--" and cannot be inlined');
-    process.exit(1);
-  }
-  let configElement = '';
+  let config;
   if (options.config) {
-    let config;
     try {
       config = JSON.parse(await readFile(options.config, 'utf8'));
     } catch (error) {
       console.error(`${options.config}: ${error instanceof SyntaxError ? `not valid JSON (${error.message})` : error.message}`);
       process.exit(1);
     }
-    const { validateConfig } = await import('./index.js');
-    const { ok, errors } = await validateConfig(config);
-    if (!ok) {
-      for (const { path, message } of errors) console.error(`${options.config}: ${path ? `${path}: ` : ''}${message}`);
-      console.error(`${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing printed`);
-      process.exit(1);
-    }
-    // `<` escaped: no `</script>` or `<!--` can appear in the element's text.
-    const json = JSON.stringify(config).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-    configElement = `<script type="application/json" id="vitrine-config">${json}</script>\n`;
   }
-  const attributes = [`data-base="${attribute(options.base)}"`];
-  if (options.timeout !== undefined) attributes.push(`data-timeout="${options.timeout}"`);
-  if (options.debug) attributes.push('data-debug');
-  const html = `${configElement}<script ${attributes.join(' ')}>${loader}</script>\n`;
-  const csp = `'sha256-${createHash('sha256').update(loader, 'utf8').digest('base64')}'`;
+  const { inlineLoader } = await import('./inline.js');
+  let result;
+  try {
+    result = await inlineLoader({ base: options.base, config, timeout: options.timeout === undefined ? undefined : Number(options.timeout), debug: options.debug });
+  } catch (error) {
+    for (const { path, message } of error.errors ?? []) console.error(`${options.config}: ${path ? `${path}: ` : ''}${message}`);
+    console.error(`vitrine: ${error.message}; nothing printed`);
+    process.exit(1);
+  }
   if (options.json) {
-    console.log(JSON.stringify({ html, csp }));
+    console.log(JSON.stringify(result));
   } else {
-    process.stdout.write(html);
-    console.error(`Allow it in the page's Content-Security-Policy: script-src ${csp} (the JSON config element is data, not script)`);
+    process.stdout.write(result.html);
+    console.error(`Allow it in the page's Content-Security-Policy: script-src ${result.csp} (the JSON config element is data, not script)`);
   }
 }
 

@@ -92,7 +92,7 @@ for (const file of ['vitrine_validate.js', 'vitrine_validate_bg.wasm']) cpSync(j
 for (const file of ['vitrine_report.js', 'vitrine_report_bg.wasm']) cpSync(join(reportOut, file), join(pkg, file));
 // The sentiment lexicons, fetched by `sentiment()` the first time it is called.
 for (const [from, to] of [['en.tsv', 'sentiment-en.tsv'], ['pt-br.tsv', 'sentiment-pt-br.tsv']]) cpSync(join(root, 'lexicons', from), join(pkg, to));
-for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'applier.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js']) cpSync(join(root, 'js', file), join(pkg, file));
+for (const file of ['index.d.ts', 'config.d.ts', 'schema.json', 'applier.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'cli.js', 'inline.js', 'inline.d.ts', 'report.js', 'report-sql.js', 'report-html.js']) cpSync(join(root, 'js', file), join(pkg, file));
 // The loader with its start part (js/first-swap.js, js/start.js, js/condition.js)
 // as one classic script: the first swap costs no request after the script tag's.
 // ASCII (esbuild's default charset), so any charset label reads it the same.
@@ -156,6 +156,7 @@ const manifest = {
     './vitrine_validate_bg.wasm': './vitrine_validate_bg.wasm',
     './schema.json': './schema.json',
     './report.js': './report.js',
+    './inline.js': { types: './inline.d.ts', default: './inline.js' },
     './package.json': './package.json',
   },
   bin: { vitrine: './cli.js' },
@@ -165,7 +166,7 @@ const manifest = {
   peerDependenciesMeta: { '@duckdb/node-api': { optional: true } },
   unpkg: './vitrine.js',
   jsdelivr: './vitrine.js',
-  files: ['index.js', 'runtime.js', 'applier.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'editor.js', 'cli.js', 'report.js', 'report-sql.js', 'report-html.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['index.js', 'runtime.js', 'applier.js', 'index.d.ts', 'config.d.ts', 'schema.json', 'vitrine.js', 'overlay.js', 'consent-ui.js', 'prompt-ui.js', 'delivery.js', 'bandit.js', 'editor.js', 'cli.js', 'inline.js', 'inline.d.ts', 'report.js', 'report-sql.js', 'report-html.js', 'vitrine_report.js', 'vitrine_report_bg.wasm', 'sentiment-en.tsv', 'sentiment-pt-br.tsv', 'vitrine_sentiment.js', 'vitrine_sentiment_bg.wasm', 'vitrine_validate.js', 'vitrine_validate_bg.wasm', 'vitrine_core.js', 'vitrine_core.d.ts', 'vitrine_core_bg.wasm', 'vitrine_core_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   sideEffects: ['./vitrine.js'],
   engines: { node: '>=20' },
   keywords: ['personalization', 'ab-testing', 'consent', 'lgpd', 'gdpr', 'webassembly'],

@@ -37,6 +37,8 @@ test('the tarball holds the entry, the loader, the wasm and the types', () => {
     'editor.js',
     'index.d.ts',
     'index.js',
+    'inline.d.ts',
+    'inline.js',
     'overlay.js',
     'package.json',
     'prompt-ui.js',
@@ -105,11 +107,16 @@ off();
 const change = v.consent.set({ personalization: true });
 console.log(change.granted.length, v.cart.get().total.toFixed(2));
 v.stop();
+import { inlineLoader } from 'vitrine/inline.js';
+const snippet: { html: string; csp: string } = await inlineLoader({ base: '/vitrine/', config, timeout: 2000 });
+console.log(snippet.csp.length);
 `;
   const bad = `import { start } from 'vitrine';
 const v = await start({ config: {} });
 v.cart.add({ id: 'a' });
 await start({ config: { rules: [{ id: 'r', actions: [{ op: 'setText', selector: '#x' }] }] } });
+import { inlineLoader } from 'vitrine/inline.js';
+await inlineLoader({ config: { version: 1 } });
 `;
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const check = (file, source) => {
@@ -128,6 +135,33 @@ await start({ config: { rules: [{ id: 'r', actions: [{ op: 'setText', selector: 
   const errors = check('bad.mts', bad);
   assert.match(errors, /Property 'price' is missing/);
   assert.match(errors, /bad\.mts\(4,/, 'a setText action without text is a type error');
+  assert.match(errors, /bad\.mts\(6,[^]*Property 'base' is missing/, 'inlineLoader needs base');
+});
+
+test('the loader inline: `vitrine inline` and `inlineLoader` from vitrine/inline.js give the package loader with its hash', async () => {
+  writeFileSync(join(project, 'site.json'), JSON.stringify({ version: 1, rules: [{ id: 'a', actions: [{ op: 'setText', selector: '#a', text: '</script><!--' }] }] }));
+  const cli = join(project, 'node_modules/.bin/vitrine');
+  const printed = JSON.parse(execFileSync(cli, ['inline', '--base', '/vitrine/', '--config', 'site.json', '--timeout', '2000', '--json'], { cwd: project, encoding: 'utf8' }));
+  writeFileSync(
+    join(project, 'inline.mjs'),
+    `import { readFile } from 'node:fs/promises';
+import { inlineLoader } from 'vitrine/inline.js';
+const config = JSON.parse(await readFile('site.json', 'utf8'));
+const made = await inlineLoader({ base: '/vitrine/', config, timeout: 2000 });
+let refused = null;
+try { await inlineLoader({ base: '/vitrine/', config: { version: 1, rules: [{ id: 'a', actions: [] }] } }); } catch (e) { refused = { name: e.name, errors: e.errors }; }
+console.log(JSON.stringify({ made, refused }));
+`,
+  );
+  const { made, refused } = JSON.parse(execFileSync('node', ['inline.mjs'], { cwd: project, encoding: 'utf8' }));
+  assert.deepEqual(made, printed);
+  const loader = readFileSync(join(project, 'node_modules/vitrine/vitrine.js'), 'utf8');
+  assert.ok(made.html.endsWith(`<script data-base="/vitrine/" data-timeout="2000">${loader}</script>\n`));
+  const { createHash } = await import('node:crypto');
+  assert.equal(made.csp, `'sha256-${createHash('sha256').update(loader).digest('base64')}'`);
+  // The config's own text cannot close its element.
+  assert.equal(made.html.match(/<\/script>/g).length, 2);
+  assert.deepEqual(refused, { name: 'VitrineConfigError', errors: [{ path: 'rules[0].actions', message: 'needs at least one action' }] });
 });
 
 test('`vitrine validate` prints every problem and exits non-zero', () => {
