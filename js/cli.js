@@ -20,12 +20,15 @@
 //     result, saved as CSV, is what --aggregates reads.
 //   vitrine report <events|--aggregates file> --goal <event> --bandit <experiment> [--floor] [--out]
 //     The bandit's posterior (js/bandit.js) for the site to publish.
-//   vitrine inline --base <url> [--config vitrine.json] [--timeout ms] [--debug] [--json]
+//   vitrine inline --base <url> [--config vitrine.json | --config-url <url> [--hide <selectors>]]
+//                  [--timeout ms] [--debug] [--nonce value] [--json]
 //     Prints the loader as an inline <script> for the page's <head> (the package's
 //     vitrine.js verbatim, so a first visit makes no request before the first swap),
-//     with the config inline before it when given (validated first); on stderr the
-//     CSP source that allows it ('sha256-…'). --base is where the package's other
-//     files are served; --json prints {html, loader, csp} instead.
+//     with the config validated and inline before it (--config) or fetched from a URL
+//     (--config-url, with --hide naming its targets); on stderr the Content-Security-
+//     Policy it needs ('sha256-…' of the loader, or the page's nonce). --base is where
+//     the package's other files are served (name the release: /vitrine/0.1.0/);
+//     --json prints {html, csp, policy} instead (js/inline.js).
 // Usage errors exit 2.
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -38,7 +41,7 @@ const USAGE = [
   '       vitrine report --sql bigquery --dataset <project.dataset> --goal <event> [--from YYYYMMDD] [--to YYYYMMDD]',
   '       vitrine report --sql duckdb <events> --goal <event>',
   '       vitrine report <events> --goal <event> --bandit <experiment> [--floor 0.01] [--out posterior.json]',
-  '       vitrine inline --base <url> [--config vitrine.json] [--timeout ms] [--debug] [--json]',
+  '       vitrine inline --base <url> [--config vitrine.json | --config-url <url> [--hide <selectors>]] [--timeout ms] [--debug] [--nonce value] [--json]',
 ].join('\n');
 const [command, ...args] = process.argv.slice(2);
 
@@ -356,15 +359,17 @@ async function inline(rest) {
     const arg = rest[i];
     if (arg === '--debug') options.debug = true;
     else if (arg === '--json') options.json = true;
-    else if (['--base', '--config', '--timeout'].includes(arg)) {
+    else if (['--base', '--config', '--config-url', '--hide', '--timeout', '--nonce'].includes(arg)) {
       const value = rest[++i];
       if (value === undefined || value.startsWith('--')) usage(`${arg} needs a value`);
       options[arg.slice(2)] = value;
     } else usage(`unknown argument "${arg}"`);
   }
+  if (options.config && options['config-url']) usage('give --config (inline) or --config-url, not both');
+  if (options.hide && !options['config-url']) usage('--hide is for --config-url (an inline config names its own targets)');
   if (!options.base) usage('inline needs --base, the URL the package\'s files are served from (e.g. /vitrine/)');
-  if (options.timeout !== undefined && !/^\d+$/.test(options.timeout)) usage('--timeout needs milliseconds');
-  let config;
+  if (options.timeout !== undefined && !/^[1-9]\d*$/.test(options.timeout)) usage('--timeout needs milliseconds above 0');
+  let config = options['config-url'];
   if (options.config) {
     try {
       config = JSON.parse(await readFile(options.config, 'utf8'));
@@ -376,7 +381,14 @@ async function inline(rest) {
   const { inlineLoader } = await import('./inline.js');
   let result;
   try {
-    result = await inlineLoader({ base: options.base, config, timeout: options.timeout === undefined ? undefined : Number(options.timeout), debug: options.debug });
+    result = await inlineLoader({
+      base: options.base,
+      config,
+      hide: options.hide,
+      timeout: options.timeout === undefined ? undefined : Number(options.timeout),
+      debug: options.debug,
+      nonce: options.nonce,
+    });
   } catch (error) {
     for (const { path, message } of error.errors ?? []) console.error(`${options.config}: ${path ? `${path}: ` : ''}${message}`);
     console.error(`vitrine: ${error.message}; nothing printed`);
@@ -386,7 +398,7 @@ async function inline(rest) {
     console.log(JSON.stringify(result));
   } else {
     process.stdout.write(result.html);
-    console.error(`Allow it in the page's Content-Security-Policy: script-src ${result.csp} (the JSON config element is data, not script)`);
+    console.error(`The page's Content-Security-Policy must allow (merge with its own): ${result.policy}`);
   }
 }
 

@@ -7,6 +7,11 @@
 //   <script type="application/json" id="vitrine-config">{ "version": 1, ... }</script>
 //   <script src="/pkg/vitrine.js"></script>
 //
+// or inline in the page, with no request before the first swap (`vitrine inline`,
+// js/inline.js; data-base names the folder of the package's other files):
+//
+//   <script data-base="/pkg/">…the package's vitrine.js…</script>
+//
 // It first runs the start part it carries (the first swap, before the runtime:
 // js/start.js and js/first-swap.js, bundled into this file by the build), then
 // loads the ESM entry next to it, starts vitrine, exposes `window.vitrine` and
@@ -30,10 +35,21 @@ import { createApplier } from './applier.js';
   // see docs/config.md ("Late content, re-renders and flicker") for the figures.
   var DEFAULT_TIMEOUT_MS = 3000;
   var script = document.currentScript;
-  // Inline in the page (no request before the first swap), the loader has no src:
-  // `data-base` names the folder of the package's files instead.
+  // `data-base`, when present, names the folder of the package's other files (an
+  // inline loader has no src to find them by; see js/inline.js); else the folder of
+  // the loader itself.
   var folder = script && script.getAttribute('data-base');
-  var base = folder ? new URL(folder.replace(/\/?$/, '/'), document.baseURI).href : (script && script.src) || document.baseURI;
+  var base = (script && script.src) || document.baseURI;
+  if (folder) {
+    base = new URL(folder, document.baseURI);
+    if (!/\/$/.test(base.pathname)) base.pathname += '/';
+    base = base.href;
+  } else if (script && !script.src) {
+    // Guessing the page's own folder would swap, fail to load the runtime and
+    // revert: say so before anything is changed.
+    fail(new Error('vitrine: an inline loader needs data-base'));
+    return;
+  }
   var configUrl = script && script.getAttribute('data-config');
   var debug = Boolean(script && script.hasAttribute('data-debug')) || /[?&]vitrine_debug=1(&|$)/.test(location.search);
   var timeout = Number((script && script.getAttribute('data-timeout')) || DEFAULT_TIMEOUT_MS);

@@ -131,9 +131,11 @@ if (profile === '--release') {
   }
 }
 // The loader can be inlined in a page (`vitrine inline`): its text must not end a
-// <script> element early or switch the HTML parser into its escaped states.
-if (/<\/script|<!--/i.test(readFileSync(join(pkg, 'vitrine.js'), 'utf8'))) {
-  throw new Error('pkg/vitrine.js holds "</script" or "<!--": it could not be inlined in a page');
+// <script> element early or switch the HTML parser into its escaped states, and it
+// is ASCII without CRs, so the bytes a browser hashes are the bytes js/inline.js
+// hashed, whatever charset the page declares.
+if (/<\/script|<!--|[\r\u007f-\uffff]/i.test(readFileSync(join(pkg, 'vitrine.js'), 'utf8'))) {
+  throw new Error('pkg/vitrine.js holds "</script", "<!--", a CR or non-ASCII text: it could not be inlined in a page');
 }
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));

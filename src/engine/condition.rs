@@ -1,7 +1,7 @@
 //! Targeting conditions: MongoDB-style query documents with the semantics of
 //! GrowthBook's `evalCondition`.
 //!
-//! A condition is compiled once when the config is loaded (literal
+//! A condition is compiled once when the config is loaded (paths split, literal
 //! comparisons pre-stringified, operators resolved, argument shapes checked) and then
 //! evaluated many times against the attribute document. A malformed operator (for
 //! example `$in` with a non-array) compiles to what GrowthBook evaluates it to
@@ -84,9 +84,7 @@ enum Clause {
     Nor(Vec<Condition>),
     And(Vec<Condition>),
     Not(Box<Condition>),
-    /// The dotted path as written (`cart.total`): split while evaluating, which is
-    /// cheaper than a vector of owned steps built for every rule at start.
-    Path(String, Test),
+    Path(Vec<String>, Test),
     /// What GrowthBook evaluates an unusable `$savedGroup` reference to: false.
     Never,
 }
@@ -175,15 +173,16 @@ impl Condition {
 
     fn collect_roots(&self, roots: &mut Vec<String>) {
         self.for_each_path(&mut |path| {
-            if !roots.iter().any(|r| r == path) {
-                roots.push(path.to_owned());
+            let joined = path.join(".");
+            if !roots.contains(&joined) {
+                roots.push(joined);
             }
         });
     }
 
     /// Every attribute path the condition's clauses read, in clause order (paths
     /// inside `$elemMatch` are relative to the element and not included).
-    fn for_each_path<'a>(&'a self, visit: &mut impl FnMut(&'a str)) {
+    fn for_each_path<'a>(&'a self, visit: &mut impl FnMut(&'a [String])) {
         for clause in &self.clauses {
             match clause {
                 Clause::Or(list) | Clause::Nor(list) | Clause::And(list) => {
@@ -203,7 +202,7 @@ impl Condition {
             Some(Clause::Nor(_)) => "$nor".into(),
             Some(Clause::And(_)) => "$and".into(),
             Some(Clause::Not(_)) => "$not".into(),
-            Some(Clause::Path(path, _)) => path.clone(),
+            Some(Clause::Path(path, _)) => path.join("."),
             Some(Clause::Never) => "$savedGroup".into(),
             None => String::new(),
         }
@@ -215,10 +214,9 @@ fn eval_or(list: &[Condition], attributes: &Value) -> bool {
 }
 
 /// GrowthBook's `getPath`: missing steps yield `null`; arrays answer indexes and `length`.
-fn get_path<'a>(root: &'a Value, path: &str) -> Cow<'a, Value> {
+fn get_path<'a>(root: &'a Value, path: &[String]) -> Cow<'a, Value> {
     let mut current = root;
-    let mut steps = path.split('.').peekable();
-    while let Some(part) = steps.next() {
+    for (step, part) in path.iter().enumerate() {
         current = match current {
             Value::Object(map) => match map.iter().find(|(k, _)| k == part) {
                 Some((_, v)) => v,
@@ -227,14 +225,14 @@ fn get_path<'a>(root: &'a Value, path: &str) -> Cow<'a, Value> {
             Value::Array(items) if part == "length" => {
                 let len = Value::Number(items.len() as f64);
                 // A number has no properties, so `length` must be the last step.
-                return Cow::Owned(if steps.peek().is_none() {
+                return Cow::Owned(if step + 1 == path.len() {
                     len
                 } else {
                     Value::Null
                 });
             }
             Value::Array(items) => match part.parse::<usize>() {
-                Ok(i) if decimal(i) == part && i < items.len() => &items[i],
+                Ok(i) if decimal(i) == *part && i < items.len() => &items[i],
                 _ => return Cow::Owned(Value::Null),
             },
             _ => return Cow::Owned(Value::Null),
@@ -300,7 +298,7 @@ impl Compiler<'_> {
                         self.diags
                             .report(&here, || "attribute path has an empty segment");
                     }
-                    Clause::Path(k.to_owned(), self.test(arg, &here, depth + 1))
+                    Clause::Path(split_path(k), self.test(arg, &here, depth + 1))
                 }
             };
             clauses.push(clause);
@@ -359,7 +357,7 @@ impl Compiler<'_> {
             }
             Some(Group::List { attribute, values }) => match key.or(attribute.as_deref()) {
                 Some(key) => Clause::Path(
-                    key.to_owned(),
+                    split_path(key),
                     Test::Ops(vec![Op::In(values.clone(), false)]),
                 ),
                 None => {
@@ -545,6 +543,10 @@ fn compile_with(
         visiting: Vec::new(),
     };
     compiler.doc(value, path, 0)
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_owned).collect()
 }
 
 /// `Object.entries` of a non-object condition, as GrowthBook walks it.

@@ -16,8 +16,8 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const ORIGINAL = 'Cafés especiais, do produtor à sua xícara';
 const WELCOME = 'Que bom te ver de novo! Seus cafés favoritos estão te esperando.';
 const TAG = '<!-- vitrine-config: vitrine.json -->\n  <script src="/pkg/vitrine.js"></script>';
-const POLICY = (scriptSources) =>
-  `script-src 'self' 'wasm-unsafe-eval' ${scriptSources}; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'`;
+// The policy the CLI prints, and nothing more, with the strict rest of a CSP.
+const POLICY = (printed) => `${printed}; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'`;
 
 async function cli(...args) {
   const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'pkg', 'cli.js'), 'inline', ...args, '--json'], { cwd: root });
@@ -48,13 +48,16 @@ let site;
 let snippet;
 before(async () => {
   snippet = await cli('--base', '/pkg/', '--config', join(root, 'www', 'vitrine.json'));
-  const noSlash = await cli('--base', '/pkg', '--config', join(root, 'www', 'vitrine.json'));
+  const noSlash = await cli('--base', '/pkg?v=0.1.0', '--config', join(root, 'www', 'vitrine.json'));
+  // A hand-written snippet that forgot data-base.
+  const noBase = snippet.html.replace('<script data-base="/pkg/">', '<script>');
   site = await startServer({
     routes: {
-      '/inline.html': htmlPage(shop(snippet.html), { 'content-security-policy': POLICY(snippet.csp) }),
-      '/no-slash.html': htmlPage(shop(noSlash.html), { 'content-security-policy': POLICY(noSlash.csp) }),
+      '/inline.html': htmlPage(shop(snippet.html), { 'content-security-policy': POLICY(snippet.policy) }),
+      '/no-slash.html': htmlPage(shop(noSlash.html), { 'content-security-policy': POLICY(noSlash.policy) }),
+      '/no-base.html': htmlPage(shop(noBase)),
       // The policy of a site that did not add the hash.
-      '/refused.html': htmlPage(shop(snippet.html), { 'content-security-policy': POLICY("'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='") }),
+      '/refused.html': htmlPage(shop(snippet.html), { 'content-security-policy': POLICY(snippet.policy.replace(snippet.csp, "'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='")) }),
     },
   });
   browser = await launch();
@@ -75,7 +78,7 @@ test('vitrine inline prints the package loader verbatim, with the config validat
   assert.equal(snippet.csp, `'sha256-${createHash('sha256').update(loader).digest('base64')}'`);
 });
 
-test('vitrine inline refuses a config with a problem (its path named, nothing printed) and runs without --base', async () => {
+test('vitrine inline refuses a config with a problem (its path named, nothing printed) and refuses to run without --base', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const file = join(mkdtempSync(join(tmpdir(), 'vitrine-inline-')), 'bad.json');
@@ -93,7 +96,7 @@ test('vitrine inline refuses a config with a problem (its path named, nothing pr
   assert.match(noBase.stderr, /needs --base/);
 });
 
-test('the demo shop with the loader inline: no request before the first swap, no frame of the original, no CSP violation', async () => {
+test('the demo shop with the loader inline, under exactly the policy the CLI printed: the loader never requested, the runtime from data-base, no frame of the original, no CSP violation', async () => {
   const context = await browser.newContext();
   await context.addInitScript(recorder);
   const p = await context.newPage();
@@ -124,7 +127,7 @@ test('the demo shop with the loader inline: no request before the first swap, no
   await context.close();
 });
 
-test('data-base without its trailing slash still names the folder', async () => {
+test('data-base without its trailing slash (and with a query) still names the folder', async () => {
   const context = await browser.newContext();
   const p = await context.newPage();
   const requested = [];
@@ -133,6 +136,26 @@ test('data-base without its trailing slash still names the folder', async () => 
   await vitrineReady(p);
   assert.ok(requested.includes('/pkg/runtime.js'), requested.join(' '));
   assert.ok(!requested.includes('/runtime.js'));
+  await context.close();
+});
+
+test('an inline loader without data-base says so and changes nothing: no guessed runtime URL, the original shown', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(recorder);
+  const p = await context.newPage();
+  const requested = [];
+  const errors = [];
+  p.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await p.addInitScript(() => document.addEventListener('vitrine:error', (e) => { window.__vitrineError = String(e.detail && e.detail.message); }));
+  await p.goto(`${site.origin}/no-base.html`);
+  await p.waitForFunction(() => window.__vitrineError);
+  await p.waitForLoadState('load');
+  assert.match(await p.evaluate(() => window.__vitrineError), /inline loader needs data-base/);
+  assert.ok(errors.some((e) => /needs data-base/.test(e)), 'logged');
+  assert.deepEqual(requested.filter((r) => r.endsWith('runtime.js') || r.endsWith('.wasm')), []);
+  const frames = await p.evaluate(() => window.__frames);
+  assert.ok(frames.length > 0 && frames.every((f) => f.visible && f.text === ORIGINAL), 'never hidden, never changed');
   await context.close();
 });
 

@@ -108,7 +108,7 @@ const change = v.consent.set({ personalization: true });
 console.log(change.granted.length, v.cart.get().total.toFixed(2));
 v.stop();
 import { inlineLoader } from 'vitrine/inline.js';
-const snippet: { html: string; csp: string } = await inlineLoader({ base: '/vitrine/', config, timeout: 2000 });
+const snippet: { html: string; csp: string; policy: string } = await inlineLoader({ base: '/vitrine/', config, timeout: 2000 });
 console.log(snippet.csp.length);
 `;
   const bad = `import { start } from 'vitrine';
@@ -150,11 +150,22 @@ const config = JSON.parse(await readFile('site.json', 'utf8'));
 const made = await inlineLoader({ base: '/vitrine/', config, timeout: 2000 });
 let refused = null;
 try { await inlineLoader({ base: '/vitrine/', config: { version: 1, rules: [{ id: 'a', actions: [] }] } }); } catch (e) { refused = { name: e.name, errors: e.errors }; }
-console.log(JSON.stringify({ made, refused }));
+const byUrl = await inlineLoader({ base: 'https://cdn.example/vitrine/0.1.0/', config: 'https://api.example/vitrine.json', hide: ['#a', '#b'], nonce: 'n0nce' });
+const wrong = [];
+for (const options of [{ base: 'javascript:alert(1)' }, { base: '/v/', timeout: 0 }, { base: '/v/', nonce: '"x' }, { base: '/v/', hide: '#a' }, {}]) {
+  try { await inlineLoader(options); wrong.push('accepted'); } catch (e) { wrong.push(e.name); }
+}
+console.log(JSON.stringify({ made, refused, byUrl: { start: byUrl.html.slice(0, byUrl.html.indexOf('>') + 1), policy: byUrl.policy }, wrong }));
 `,
   );
-  const { made, refused } = JSON.parse(execFileSync('node', ['inline.mjs'], { cwd: project, encoding: 'utf8' }));
+  const { made, refused, byUrl, wrong } = JSON.parse(execFileSync('node', ['inline.mjs'], { cwd: project, encoding: 'utf8' }));
   assert.deepEqual(made, printed);
+  assert.equal(made.policy, `script-src ${made.csp} 'self' 'wasm-unsafe-eval'; connect-src 'self'`);
+  assert.deepEqual(byUrl, {
+    start: '<script data-base="https://cdn.example/vitrine/0.1.0/" data-config="https://api.example/vitrine.json" data-hide="#a, #b" nonce="n0nce">',
+    policy: "script-src 'nonce-n0nce' https://cdn.example 'wasm-unsafe-eval'; connect-src https://cdn.example https://api.example",
+  });
+  assert.deepEqual(wrong, ['VitrineError', 'VitrineError', 'VitrineError', 'VitrineError', 'VitrineError']);
   const loader = readFileSync(join(project, 'node_modules/vitrine/vitrine.js'), 'utf8');
   assert.ok(made.html.endsWith(`<script data-base="/vitrine/" data-timeout="2000">${loader}</script>\n`));
   const { createHash } = await import('node:crypto');
