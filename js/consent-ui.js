@@ -86,9 +86,16 @@ export function mountConsentUi({ info, choose, hasChosen, onConsent }) {
   const t = TEXTS[language];
   const host = el('div', { id: 'vitrine-consent' });
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = STYLE;
-  root.append(style);
+  // A constructed stylesheet, as prompt-ui: a page's CSP `style-src` does not govern it.
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    root.append(style);
+  }
   document.body.append(host);
   let banner = null;
   let dialog = null;

@@ -80,6 +80,7 @@ import { createApplier } from './applier.js';
 
   function remove(style) {
     if (style && style.parentNode) style.parentNode.removeChild(style);
+    else if (style) document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== style; });
     return null;
   }
   function reveal() {
@@ -115,10 +116,20 @@ import { createApplier } from './applier.js';
     return found;
   }
 
+  // A constructed stylesheet where the browser has them: a page's CSP `style-src`
+  // does not govern it, while an inline <style> would need 'unsafe-inline' or a
+  // nonce, and blocked it would leave the targets showing their original.
   function hidingStyle(id, selectors) {
+    var text = selectors + '{visibility:hidden!important}';
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      return sheet;
+    } catch (_) { /* an element instead */ }
     var style = document.createElement('style');
     style.id = id;
-    style.textContent = selectors + '{visibility:hidden!important}';
+    style.textContent = text;
     document.head.appendChild(style);
     return style;
   }

@@ -7,7 +7,7 @@
 // that fails gives the page its original content back (fail open).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, page as htmlPage, startServer, vitrineReady } from './helpers.mjs';
+import { hiding, hidingEnds, launch, page as htmlPage, startServer, vitrineReady } from './helpers.mjs';
 
 const ORIGINAL = 'Cafés especiais';
 const NOW = 'Oferta para você';
@@ -118,8 +118,7 @@ test('the start part swaps what the page decides before the runtime arrives; the
   assert.equal(await visibility(p, 'later'), 'visible');
   assert.equal(await text(p, 'hero'), NOW);
   assert.equal(await text(p, 'sub'), CAMPAIGN);
-  assert.equal(await p.$('#vitrine-hide'), null);
-  assert.equal(await p.$('#vitrine-wait'), null);
+  assert.equal(await hiding(p), false, 'nothing is hidden any more');
   const frames = await p.evaluate(() => window.__frames);
   const shownHero = [...new Set(frames.filter((f) => f.hero?.visible).map((f) => f.hero.text))];
   assert.deepEqual(shownHero, [NOW], 'the hero was only ever painted personalized');
@@ -189,7 +188,7 @@ test('when the runtime fails, the start part gives the page its original content
   p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   // The catalog is invalid: the start part cannot see it, the runtime refuses the config.
   await p.goto(`${site.origin}/broken.html`);
-  await p.waitForFunction(() => !document.getElementById('vitrine-hide') && !document.getElementById('vitrine-wait'));
+  await hidingEnds(p);
   await p.waitForFunction((o) => document.getElementById('hero').textContent === o, ORIGINAL);
   assert.equal(await visibility(p, 'hero'), 'visible');
   assert.equal(await visibility(p, 'later'), 'visible');

@@ -5,16 +5,18 @@
 // the visitor could see.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, vitrineReady } from './helpers.mjs';
+import { hiding, hidingEnds, launch, startServer, vitrineReady } from './helpers.mjs';
 
 const ORIGINAL = 'Cafés especiais, do produtor à sua xícara';
 const WELCOME = 'Que bom te ver de novo! Seus cafés favoritos estão te esperando.';
 const LOADS = 30;
+const STRICT_STYLE = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'";
 
 let browser;
 let site;
 before(async () => {
-  site = await startServer();
+  // /index.html (the demo shop) under a policy that allows no inline style at all.
+  site = await startServer({ headers: (path) => (path === '/index.html' ? { 'content-security-policy': STRICT_STYLE } : {}) });
   browser = await launch();
 });
 after(async () => {
@@ -58,7 +60,7 @@ test(`${LOADS} loads of the demo shop: no frame shows the original of a targeted
     assert.deepEqual(flashed, [], `load ${load}: the original title was painted`);
     assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
     assert.ok(frames.every((f) => f.brandVisible !== false), `load ${load}: untargeted content was hidden`);
-    assert.equal(await page.$('#vitrine-hide'), null, 'the hiding style is gone');
+    assert.equal(await hiding(page), false, 'the hiding style is gone');
     framesSeen += frames.length;
   }
   assert.ok(framesSeen >= LOADS * 2, `${framesSeen} frames recorded`);
@@ -73,10 +75,39 @@ test('if vitrine cannot load, the hidden targets are revealed at the timeout wit
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${site.origin}/`);
-  await page.waitForFunction(() => !document.getElementById('vitrine-hide'));
+  await hidingEnds(page);
   const title = page.locator('#hero-title');
   assert.equal(await title.textContent(), ORIGINAL);
   assert.equal(await title.evaluate((e) => getComputedStyle(e).visibility), 'visible');
   assert.ok(errors.length > 0, 'the failure is reported in the console');
+  await context.close();
+});
+
+test("under a CSP whose style-src allows no inline style: the targets are still hidden until swapped, the consent panel still styled", async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(recorder);
+  await context.addInitScript(() => {
+    window.__styleViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => e.violatedDirective.startsWith('style-src-elem') && window.__styleViolations.push(e.sourceFile || e.blockedURI));
+  });
+  const page = await context.newPage();
+  const response = await page.goto(`${site.origin}/index.html`);
+  assert.match(response.headers()['content-security-policy'], /style-src 'self';/);
+  await vitrineReady(page);
+  // The consent banner (a shadow root) has its styles: fixed at the bottom.
+  await page.waitForFunction(() => document.getElementById('vitrine-consent')?.shadowRoot?.querySelector('.banner'));
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('vitrine-consent').shadowRoot.querySelector('.banner')).position), 'fixed');
+  await page.evaluate(() => window.vitrine.consent.set({ personalization: true }));
+  for (let load = 0; load < 5; load++) {
+    await page.reload();
+    await vitrineReady(page);
+    await page.waitForFunction((w) => document.getElementById('hero-title').textContent === w, WELCOME);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const frames = await page.evaluate(() => window.__frames);
+    assert.deepEqual(frames.filter((f) => f.visible && f.text === ORIGINAL), [], `load ${load}: the original title was painted`);
+    assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
+    assert.equal(await hiding(page), false);
+  }
+  assert.deepEqual(await page.evaluate(() => window.__styleViolations), [], 'no <style> element vitrine needed was blocked');
   await context.close();
 });

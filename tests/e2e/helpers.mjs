@@ -82,6 +82,21 @@ export function page(html, headers = {}) {
   };
 }
 
+/**
+ * Whether the loader is hiding anything: its `#vitrine-hide` / `#vitrine-wait`
+ * element, or the constructed stylesheet it adopts instead where it can.
+ */
+const isHiding = () => Boolean(document.getElementById('vitrine-hide') || document.getElementById('vitrine-wait'))
+  || [...document.adoptedStyleSheets].some((sheet) => [...sheet.cssRules].some((r) => /visibility: hidden !important/.test(r.cssText)));
+export function hiding(p) {
+  return p.evaluate(isHiding);
+}
+
+/** Waits until the loader hides nothing. */
+export function hidingEnds(p) {
+  return p.waitForFunction(`!(${isHiding})()`);
+}
+
 /** Waits until the script tag has started vitrine on the page. */
 export async function vitrineReady(p) {
   await p.waitForFunction(() => Boolean(window.vitrine), null, { timeout: 10_000 });
