@@ -16,7 +16,7 @@
 // with). `vitrine inline` (cli.js) prints the same.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { VitrineConfigError, VitrineError } from './index.js';
+import { VitrineConfigError, VitrineError, validateConfig } from './index.js';
 
 let loaderText = null;
 
@@ -76,7 +76,6 @@ export async function inlineLoader({ base, config, hide, timeout, debug = false,
     attributes.push(`data-config="${attribute(config)}"`);
     if (hide !== undefined) attributes.push(`data-hide="${attribute([].concat(hide).join(', '))}"`);
   } else if (config !== undefined) {
-    const { validateConfig } = await import('./index.js');
     const { ok, errors } = await validateConfig(config);
     if (!ok) throw new VitrineConfigError(`invalid config: ${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors);
     configElement = `<script type="application/json" id="vitrine-config">${configText(config)}</script>\n`;

@@ -5,7 +5,7 @@
 // the visitor could see.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hiding, hidingEnds, launch, startServer, vitrineReady } from './helpers.mjs';
+import { hiding, hidingEnds, launch, reloadUntilText, startServer, vitrineReady } from './helpers.mjs';
 
 const ORIGINAL = 'Cafés especiais, do produtor à sua xícara';
 const WELCOME = 'Que bom te ver de novo! Seus cafés favoritos estão te esperando.';
@@ -50,12 +50,7 @@ test(`${LOADS} loads of the demo shop: no frame shows the original of a targeted
   await page.evaluate(() => window.vitrine.consent.set({ personalization: true }));
   let framesSeen = 0;
   for (let load = 0; load < LOADS; load++) {
-    await page.reload();
-    await vitrineReady(page);
-    await page.waitForFunction((w) => document.getElementById('hero-title').textContent === w, WELCOME);
-    // Two more frames, so the frame after the swap is recorded too.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const frames = await page.evaluate(() => window.__frames);
+    const frames = await reloadUntilText(page, 'hero-title', WELCOME);
     const flashed = frames.filter((f) => f.visible && f.text === ORIGINAL);
     assert.deepEqual(flashed, [], `load ${load}: the original title was painted`);
     assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
@@ -99,11 +94,7 @@ test("under a CSP whose style-src allows no inline style: the targets are still 
   assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('vitrine-consent').shadowRoot.querySelector('.banner')).position), 'fixed');
   await page.evaluate(() => window.vitrine.consent.set({ personalization: true }));
   for (let load = 0; load < 5; load++) {
-    await page.reload();
-    await vitrineReady(page);
-    await page.waitForFunction((w) => document.getElementById('hero-title').textContent === w, WELCOME);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const frames = await page.evaluate(() => window.__frames);
+    const frames = await reloadUntilText(page, 'hero-title', WELCOME);
     assert.deepEqual(frames.filter((f) => f.visible && f.text === ORIGINAL), [], `load ${load}: the original title was painted`);
     assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
     assert.equal(await hiding(page), false);

@@ -97,6 +97,19 @@ export function hidingEnds(p) {
   return p.waitForFunction(`!(${isHiding})()`);
 }
 
+/**
+ * Reloads a page whose init script records `window.__frames`, waits until vitrine
+ * has started and `#id` reads `text`, lets two more frames be recorded (the one
+ * after the swap too) and returns the frames of that load.
+ */
+export async function reloadUntilText(p, id, text) {
+  await p.reload();
+  await vitrineReady(p);
+  await p.waitForFunction(([i, t]) => document.getElementById(i).textContent === t, [id, text]);
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return p.evaluate(() => window.__frames);
+}
+
 /** Waits until the script tag has started vitrine on the page. */
 export async function vitrineReady(p) {
   await p.waitForFunction(() => Boolean(window.vitrine), null, { timeout: 10_000 });

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { hiding, launch, page as htmlPage, startServer, vitrineReady } from './helpers.mjs';
+import { hiding, launch, page as htmlPage, reloadUntilText, startServer, vitrineReady } from './helpers.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const ORIGINAL = 'Cafés especiais, do produtor à sua xícara';
@@ -108,11 +108,7 @@ test('the demo shop with the loader inline, under exactly the policy the CLI pri
   for (let load = 0; load < 5; load++) {
     const requested = [];
     p.on('request', (r) => requested.push(new URL(r.url()).pathname));
-    await p.reload();
-    await vitrineReady(p);
-    await p.waitForFunction((w) => document.getElementById('hero-title').textContent === w, WELCOME);
-    await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const frames = await p.evaluate(() => window.__frames);
+    const frames = await reloadUntilText(p, 'hero-title', WELCOME);
     assert.deepEqual(frames.filter((f) => f.visible && f.text === ORIGINAL), [], `load ${load}: the original title was painted`);
     assert.ok(frames.some((f) => f.visible && f.text === WELCOME), `load ${load}: the new title was shown`);
     assert.ok(!requested.includes('/pkg/vitrine.js'), 'the loader is not requested');
