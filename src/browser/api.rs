@@ -248,14 +248,14 @@ impl Vitrine {
         let Value::Array(items) = argument(items, "cart.set(items)")? else {
             return Err(error::usage("cart.set(items): items must be an array"));
         };
-        let items = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                CartItem::from_value(item)
-                    .map_err(|e| error::usage(format!("cart.set(items): items[{i}]: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut list = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match CartItem::from_value(item) {
+                Ok(item) => list.push(item),
+                Err(e) => return Err(error::usage(format!("cart.set(items): items[{i}]: {e}"))),
+            }
+        }
+        let items = list;
         self.run(|shell| Ok(shell.signal(Signal::CartSet(items))))
     }
 
@@ -306,13 +306,13 @@ impl Vitrine {
         let Value::Object(entries) = argument(changes, "consent.set(changes)")? else {
             return Err(bad());
         };
-        let changes = entries
-            .into_iter()
-            .map(|(category, granted)| match granted {
-                Value::Bool(g) => Ok((category, g)),
-                _ => Err(bad()),
-            })
-            .collect::<Result<Vec<(String, bool)>, JsValue>>()?;
+        let mut changes = Vec::new();
+        for (category, granted) in entries {
+            match granted {
+                Value::Bool(g) => changes.push((category, g)),
+                _ => return Err(bad()),
+            }
+        }
         let source = source.unwrap_or_else(|| "api".into());
         let source = match source.as_str() {
             "api" | "panel" => source,

@@ -62,10 +62,11 @@ pub fn counters(map: &Map, key: &str) -> Result<Vec<(String, u32)>, String> {
         return Ok(Vec::new());
     };
     let entries = object(value, key)?;
-    entries
-        .iter()
-        .map(|(k, _)| Ok((k.clone(), count(entries, k)?)))
-        .collect()
+    let mut out = Vec::new();
+    for (k, _) in entries {
+        out.push((k.clone(), count(entries, k)?));
+    }
+    Ok(out)
 }
 
 /// Adds one to a counter and makes it the most recently used (last); past `max`

@@ -168,20 +168,20 @@ impl ConsentStore {
     /// Reads the stored form; a field of the wrong type is an error naming it.
     pub fn from_value(value: &Value) -> Result<ConsentStore, String> {
         let map = codec::object(value, "consent")?;
-        let records = match codec::field(map, "records") {
-            None => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| {
+        let mut records = Vec::new();
+        match codec::field(map, "records") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for item in items {
                     let r = codec::object(item, "consent record")?;
-                    Ok(ConsentRecord {
+                    records.push(ConsentRecord {
                         time_ms: codec::number(r, "time_ms", 0.0)?,
                         version: codec::count(r, "version")?,
                         state: read_state(r, "state")?,
                         source: codec::string(r, "source")?,
-                    })
-                })
-                .collect::<Result<_, String>>()?,
+                    });
+                }
+            }
             Some(other) => {
                 return Err(format!(
                     "\"records\" must be an array, found {}",
@@ -327,16 +327,19 @@ fn read_state(map: &super::value::Map, key: &str) -> Result<ConsentState, String
     let Some(value) = codec::field(map, key) else {
         return Ok(Vec::new());
     };
-    codec::object(value, key)?
-        .iter()
-        .map(|(c, g)| match g {
-            Value::Bool(b) => Ok((c.clone(), *b)),
-            other => Err(format!(
-                "\"{key}.{c}\" must be a boolean, found {}",
-                other.kind()
-            )),
-        })
-        .collect()
+    let mut state = Vec::new();
+    for (c, g) in codec::object(value, key)? {
+        match g {
+            Value::Bool(b) => state.push((c.clone(), *b)),
+            other => {
+                return Err(format!(
+                    "\"{key}.{c}\" must be a boolean, found {}",
+                    other.kind()
+                ))
+            }
+        }
+    }
+    Ok(state)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -168,11 +168,13 @@ pub fn from_cart_event(detail: &Value) -> Result<Signal, String> {
             _ => Err("remove needs an \"id\"".into()),
         },
         "set" => match detail.get("items").and_then(Value::as_array) {
-            Some(items) => items
-                .iter()
-                .map(CartItem::from_value)
-                .collect::<Result<Vec<_>, _>>()
-                .map(Signal::CartSet),
+            Some(items) => {
+                let mut list = Vec::new();
+                for item in items {
+                    list.push(CartItem::from_value(item)?);
+                }
+                Ok(Signal::CartSet(list))
+            }
             None => Err("set needs \"items\"".into()),
         },
         "clear" => Ok(Signal::CartSet(Vec::new())),

@@ -142,10 +142,13 @@ impl Template {
                     "\"{{{{{inner}}}}}\": expected an attribute path like cart.total"
                 ));
             }
-            let filters = pieces
-                .map(parse_filter)
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(|why| format!("\"{{{{{inner}}}}}\": {why}"))?;
+            let mut filters = Vec::new();
+            for piece in pieces {
+                match parse_filter(piece) {
+                    Ok(filter) => filters.push(filter),
+                    Err(why) => return Err(format!("\"{{{{{inner}}}}}\": {why}")),
+                }
+            }
             parts.push(Part::Expression {
                 path: path.split('.').map(str::to_owned).collect(),
                 filters,

@@ -89,131 +89,122 @@ impl Profile {
 
     /// Reads the stored form; a field of the wrong type is an error naming it.
     /// The result still has to go through `bounded`.
+    // Each aggregate is read into one `Profile` in place: an error exit then drops
+    // that one value (a shared drop) instead of every partly built local, which
+    // cost the page's wasm more than the reading itself.
     pub fn from_value(value: &Value) -> Result<Profile, String> {
         let map = codec::object(value, "profile")?;
-        let visitor = match codec::field(map, "visitor") {
-            None => None,
-            Some(v) => {
-                let m = codec::object(v, "visitor")?;
-                Some(Visitor {
-                    id: codec::string(m, "id")?,
-                    visits: codec::count(m, "visits")?,
-                    sessions: codec::count(m, "sessions")?,
-                    first_seen_ms: codec::number(m, "first_seen_ms", 0.0)?,
-                    last_seen_ms: codec::number(m, "last_seen_ms", 0.0)?,
-                    previous_session_ms: codec::field(m, "previous_session_ms")
-                        .map(|_| codec::number(m, "previous_session_ms", 0.0))
-                        .transpose()?,
-                })
+        let mut p = Profile::default();
+        if let Some(v) = codec::field(map, "visitor") {
+            p.visitor = Some(read_visitor(v)?);
+        }
+        match codec::field(map, "cart") {
+            None => {}
+            Some(Value::Array(items)) => {
+                let items = items.iter().filter_map(|i| CartItem::from_value(i).ok());
+                p.cart = Some(items.collect());
             }
-        };
-        let cart = match codec::field(map, "cart") {
-            None => None,
-            Some(Value::Array(items)) => Some(
-                items
-                    .iter()
-                    .filter_map(|i| CartItem::from_value(i).ok())
-                    .collect(),
-            ),
             Some(other) => {
                 return Err(format!("\"cart\" must be an array, found {}", other.kind()))
             }
-        };
-        let dwell = match codec::field(map, "dwell") {
-            None => None,
-            Some(d) => {
-                let d = codec::object(d, "dwell")?;
-                let mut dwell = Dwell {
-                    total_ms: codec::number(d, "total_ms", 0.0)?,
-                    elements: Vec::new(),
-                };
-                if let Some(e) = codec::field(d, "elements") {
-                    let e = codec::object(e, "dwell.elements")?;
-                    for (k, _) in e {
-                        dwell.add_element(k, codec::number(e, k, 0.0)?);
-                    }
-                }
-                Some(dwell)
-            }
-        };
-        let mut event_props = Vec::new();
+        }
+        if let Some(d) = codec::field(map, "dwell") {
+            p.dwell = Some(read_dwell(d)?);
+        }
         if let Some(v) = codec::field(map, "event_props") {
             for (event, props) in codec::object(v, "event_props")? {
                 let props = props_from_value(props, MAX_PROPS, MAX_PROP_VALUE_LEN)
                     .map_err(|why| format!("\"event_props.{event}\" {why}"))?;
-                remember_props(&mut event_props, event, props);
+                remember_props(&mut p.event_props, event, props);
             }
         }
-        let identity = match codec::field(map, "identity") {
-            None => None,
-            Some(v) => {
-                let m = codec::object(v, "identity")?;
-                let traits = match codec::field(m, "traits") {
-                    Some(t) => props_from_value(t, MAX_TRAITS, MAX_TRAIT_VALUE_LEN)
-                        .map_err(|why| format!("\"identity.traits\" {why}"))?,
-                    None => Props::new(),
-                };
-                let id = truncate(&codec::string(m, "id")?, MAX_CUSTOMER_ID_LEN);
-                (!id.is_empty()).then_some(Identity { id, traits })
+        if let Some(v) = codec::field(map, "identity") {
+            p.identity = read_identity(v)?;
+        }
+        if let Some(v) = codec::field(map, "search") {
+            p.search = Some(super::super::search::from_stored(v)?);
+        }
+        if let Some(v) = codec::field(map, "feedback") {
+            p.feedback = Some(Feedback::from_stored(v)?);
+        }
+        if let Some(v) = codec::field(map, "affinity") {
+            p.affinity = Affinity::from_value(v)?;
+        }
+        p.clicks = codec::counters(map, "clicks")?;
+        p.events = codec::counters(map, "events")?;
+        if let Some(v) = codec::field(map, "prompts") {
+            p.prompts = super::super::prompt::History::from_value(v)?;
+        }
+        if let Some(v) = codec::field(map, "exposures") {
+            for (rule, pair) in codec::object(v, "exposures")? {
+                match pair.as_array() {
+                    Some([Value::Number(w), Value::Number(c)])
+                        if *w >= 0.0
+                            && w.fract() == 0.0
+                            && *c >= 0.0
+                            && c.fract() == 0.0
+                            && *c <= f64::from(u32::MAX) =>
+                    {
+                        p.exposures.push((rule.clone(), *w as u64, *c as u32))
+                    }
+                    _ => return Err(format!("\"exposures.{rule}\" must be [window, count]")),
+                }
             }
-        };
-        let search = match codec::field(map, "search") {
-            None => None,
-            Some(v) => Some(super::super::search::from_stored(v)?),
-        };
-        let feedback = match codec::field(map, "feedback") {
-            None => None,
-            Some(v) => Some(Feedback::from_stored(v)?),
-        };
-        Ok(Profile {
-            visitor,
-            event_props,
-            identity,
-            search,
-            feedback,
-            affinity: match codec::field(map, "affinity") {
-                Some(v) => Affinity::from_value(v)?,
-                None => Affinity::default(),
-            },
-            clicks: codec::counters(map, "clicks")?,
-            cart,
-            dwell,
-            events: codec::counters(map, "events")?,
-            prompts: match codec::field(map, "prompts") {
-                None => Default::default(),
-                Some(v) => super::super::prompt::History::from_value(v)?,
-            },
-            exposures: match codec::field(map, "exposures") {
-                None => Vec::new(),
-                Some(v) => codec::object(v, "exposures")?
-                    .iter()
-                    .map(|(rule, pair)| match pair.as_array() {
-                        Some([Value::Number(w), Value::Number(c)])
-                            if *w >= 0.0
-                                && w.fract() == 0.0
-                                && *c >= 0.0
-                                && c.fract() == 0.0
-                                && *c <= f64::from(u32::MAX) =>
-                        {
-                            Ok((rule.clone(), *w as u64, *c as u32))
-                        }
-                        _ => Err(format!("\"exposures.{rule}\" must be [window, count]")),
-                    })
-                    .collect::<Result<_, String>>()?,
-            },
-            assignments: match codec::field(map, "experiments") {
-                None => Vec::new(),
-                Some(v) => codec::object(v, "experiments")?
-                    .iter()
-                    .map(|(e, variant)| match variant {
-                        Value::String(s) => Ok((e.clone(), s.clone())),
-                        other => Err(format!(
+        }
+        if let Some(v) = codec::field(map, "experiments") {
+            for (e, variant) in codec::object(v, "experiments")? {
+                match variant {
+                    Value::String(s) => p.assignments.push((e.clone(), s.clone())),
+                    other => {
+                        return Err(format!(
                             "\"experiments.{e}\" must be a string, found {}",
                             other.kind()
-                        )),
-                    })
-                    .collect::<Result<_, String>>()?,
-            },
-        })
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(p)
     }
+}
+
+fn read_visitor(v: &Value) -> Result<Visitor, String> {
+    let m = codec::object(v, "visitor")?;
+    Ok(Visitor {
+        id: codec::string(m, "id")?,
+        visits: codec::count(m, "visits")?,
+        sessions: codec::count(m, "sessions")?,
+        first_seen_ms: codec::number(m, "first_seen_ms", 0.0)?,
+        last_seen_ms: codec::number(m, "last_seen_ms", 0.0)?,
+        previous_session_ms: match codec::field(m, "previous_session_ms") {
+            Some(_) => Some(codec::number(m, "previous_session_ms", 0.0)?),
+            None => None,
+        },
+    })
+}
+
+fn read_dwell(d: &Value) -> Result<Dwell, String> {
+    let d = codec::object(d, "dwell")?;
+    let mut dwell = Dwell {
+        total_ms: codec::number(d, "total_ms", 0.0)?,
+        elements: Vec::new(),
+    };
+    if let Some(e) = codec::field(d, "elements") {
+        let e = codec::object(e, "dwell.elements")?;
+        for (k, _) in e {
+            dwell.add_element(k, codec::number(e, k, 0.0)?);
+        }
+    }
+    Ok(dwell)
+}
+
+fn read_identity(v: &Value) -> Result<Option<Identity>, String> {
+    let m = codec::object(v, "identity")?;
+    let traits = match codec::field(m, "traits") {
+        Some(t) => props_from_value(t, MAX_TRAITS, MAX_TRAIT_VALUE_LEN)
+            .map_err(|why| format!("\"identity.traits\" {why}"))?,
+        None => Props::new(),
+    };
+    let id = truncate(&codec::string(m, "id")?, MAX_CUSTOMER_ID_LEN);
+    Ok((!id.is_empty()).then_some(Identity { id, traits }))
 }
