@@ -271,16 +271,7 @@ impl Vitrine {
         self.run(|shell| {
             let profile = shell.engine().profile();
             Ok(to_js(&object(vec![
-                (
-                    "items",
-                    Value::Array(
-                        profile
-                            .cart_items()
-                            .iter()
-                            .map(CartItem::to_value)
-                            .collect(),
-                    ),
-                ),
+                ("items", CartItem::list_value(profile.cart_items())),
                 ("count", Value::Number(f64::from(profile.cart_count()))),
                 ("total", Value::Number(profile.cart_total())),
                 ("currency", Value::from("BRL")),

@@ -222,22 +222,24 @@ impl Affinity {
     /// Stored form: `{category: {name: [score, at_ms]}, brand: {...}}`.
     pub fn to_value(&self) -> Value {
         let dimension = |scores: &[Score]| {
-            Value::Object(
-                scores
-                    .iter()
-                    .map(|s| {
-                        let pair = vec![Value::Number(round3(s.value)), Value::Number(s.at_ms)];
-                        (s.name.clone(), Value::Array(pair))
-                    })
-                    .collect(),
-            )
+            let mut map = Vec::with_capacity(scores.len());
+            for s in scores {
+                let pair = vec![Value::Number(round3(s.value)), Value::Number(s.at_ms)];
+                map.push((s.name.clone(), Value::Array(pair)));
+            }
+            Value::Object(map)
         };
-        let ids =
-            |list: &[String]| Value::Array(list.iter().map(|p| Value::from(p.as_str())).collect());
-        let session = self
-            .session
-            .iter()
-            .map(|(p, n)| (p.clone(), Value::Number(f64::from(*n))));
+        let ids = |list: &[String]| {
+            let mut items = Vec::with_capacity(list.len());
+            for p in list {
+                items.push(Value::from(p.as_str()));
+            }
+            Value::Array(items)
+        };
+        let mut session = Vec::with_capacity(self.session.len());
+        for (p, n) in &self.session {
+            session.push((p.clone(), Value::Number(f64::from(*n))));
+        }
         Value::Object(vec![
             ("category".to_owned(), dimension(&self.category)),
             ("brand".to_owned(), dimension(&self.brand)),
@@ -246,7 +248,7 @@ impl Affinity {
                 "session_no".to_owned(),
                 Value::Number(f64::from(self.session_no)),
             ),
-            ("session".to_owned(), Value::Object(session.collect())),
+            ("session".to_owned(), Value::Object(session)),
             ("purchased".to_owned(), ids(&self.purchased)),
         ])
     }

@@ -64,11 +64,7 @@ pub fn build(s: &Sources) -> Value {
         }
         None => object(Vec::new()),
     };
-    let items = p
-        .cart_items()
-        .iter()
-        .map(super::profile::CartItem::to_value)
-        .collect();
+    let items = super::profile::CartItem::list_value(p.cart_items());
     let consent = super::consent::state_value(s.consent);
     let mut dwell = vec![
         ("page_ms".to_owned(), Value::Number(s.page.dwell_ms.round())),
@@ -106,7 +102,7 @@ pub fn build(s: &Sources) -> Value {
             object(vec![
                 ("count", Value::Number(f64::from(p.cart_count()))),
                 ("total", Value::Number(p.cart_total())),
-                ("items", Value::Array(items)),
+                ("items", items),
                 ("currency", Value::from("BRL")),
                 ("abandoned", Value::Bool(s.cart_abandoned)),
             ]),

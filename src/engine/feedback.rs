@@ -182,17 +182,15 @@ impl Feedback {
     }
 
     pub fn to_stored(&self) -> Value {
-        let answered = self
-            .answered
-            .iter()
-            .map(|(s, t)| (s.clone(), Value::Number(*t)))
-            .collect();
-        let answers = self
-            .answered
-            .iter()
-            .map(|(s, _)| (s.clone(), Value::Object(self.answers_of(s))))
-            .filter(|(_, a)| a.as_object().is_some_and(|a| !a.is_empty()))
-            .collect();
+        let mut answered = Vec::new();
+        let mut answers = Vec::new();
+        for (survey, time) in &self.answered {
+            answered.push((survey.clone(), Value::Number(*time)));
+            let given = self.answers_of(survey);
+            if !given.is_empty() {
+                answers.push((survey.clone(), Value::Object(given)));
+            }
+        }
         object(vec![
             ("nps", number(self.nps)),
             ("csat", number(self.csat)),

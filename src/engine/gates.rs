@@ -345,11 +345,13 @@ fn parse_schedule(v: &Value, path: &Path, diags: &mut Diagnostics) -> Option<Sch
 pub fn parse_timestamp(s: &str) -> Option<f64> {
     let s = s.strip_suffix('Z')?;
     let (date, time) = s.split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (hh, mm) = (t.next()??, t.next()??);
-    let ss = t.next().map_or(Some(0), |x| x).unwrap_or(0);
+    let mut d = date.split('-');
+    let mut part = || d.next()?.parse::<i64>().ok();
+    let (y, m, day) = (part()?, part()?, part()?);
+    let mut t = time.split(':');
+    let mut part = || t.next().map(|p| p.parse::<i64>().ok());
+    let (hh, mm) = (part()??, part()??);
+    let ss = part().map_or(Some(0), |x| x).unwrap_or(0);
     if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 59 {
         return None;
     }

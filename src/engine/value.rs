@@ -295,7 +295,11 @@ pub const MAX_NESTING: usize = 64;
 /// Takes a `Vec` rather than any iterator so the wasm holds one copy of this code,
 /// not one per call site.
 pub fn object(pairs: Vec<(&str, Value)>) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    let mut map = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        map.push((k.to_owned(), v));
+    }
+    Value::Object(map)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -54,6 +54,15 @@ impl CartItem {
         .checked()
     }
 
+    /// A list of items as the array the attributes, the API and storage show.
+    pub fn list_value(items: &[CartItem]) -> Value {
+        let mut list = Vec::with_capacity(items.len());
+        for item in items {
+            list.push(item.to_value());
+        }
+        Value::Array(list)
+    }
+
     pub fn to_value(&self) -> Value {
         let mut fields = vec![
             ("id", Value::from(self.id.as_str())),

@@ -26,10 +26,7 @@ impl Profile {
             map.push(("clicks".to_owned(), codec::counters_value(&self.clicks)));
         }
         if let Some(items) = &self.cart {
-            map.push((
-                "cart".to_owned(),
-                Value::Array(items.iter().map(CartItem::to_value).collect()),
-            ));
+            map.push(("cart".to_owned(), CartItem::list_value(items)));
         }
         if let Some(d) = &self.dwell {
             let mut fields = vec![("total_ms", Value::Number(d.total_ms.round()))];
