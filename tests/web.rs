@@ -219,3 +219,80 @@ fn selectors_are_checked_one_list_but_never_merged_across_the_comma() {
         ["rules[1].actions[0].selector"]
     );
 }
+
+/// A rules config's text the size of the start benchmark's (1,000 rules).
+fn rules_config(rules: usize) -> String {
+    let rule = |i: usize| {
+        format!(
+            r##"{{"id":"r{i}","when":{{"$or":[{{"page.path":"/p/{i}"}},{{"visitor.visits":{{"$gt":{}}}}}]}},"actions":[{{"op":"setText","selector":"#s{i}","text":"t{i}"}}]}}"##,
+            i % 7
+        )
+    };
+    let rules: Vec<String> = (0..rules).map(rule).collect();
+    format!(r#"{{"version":1,"rules":[{}]}}"#, rules.join(","))
+}
+
+#[wasm_bindgen_test]
+fn a_config_tree_is_built_in_the_scratch_block_and_gives_it_back_when_dropped() {
+    use vitrine::browser::allocator::scratch_state;
+    use vitrine::browser::json::{from_text, from_text_once};
+    let text = rules_config(1000);
+    let tree = from_text_once(&text).unwrap();
+    let (block, used, live) = scratch_state();
+    assert!(
+        live > 10_000,
+        "the tree's strings and vectors are in the block: {live}"
+    );
+    // The block's size (10 bytes per byte of text) holds a whole rules config with
+    // a fifth to spare (measured: 7.1 bytes per byte), so none of it fell to the heap.
+    assert!(
+        used > text.len() && used < block / 10 * 8,
+        "{used} of {block}"
+    );
+    // The same tree as the heap builds.
+    assert_eq!(tree, from_text(&text).unwrap());
+    drop(tree);
+    assert_eq!(scratch_state(), (0, 0, 0));
+}
+
+#[wasm_bindgen_test]
+fn a_value_moved_out_of_a_scratch_tree_outlives_later_scratch_work() {
+    use vitrine::browser::allocator::{scratch, scratch_state};
+    use vitrine::browser::json::from_text_once;
+    let Value::Object(map) =
+        from_text_once(r#"{"keep": "kept across scratch work", "drop": [1, "x"]}"#).unwrap()
+    else {
+        panic!("an object");
+    };
+    let mut kept = None;
+    for (key, value) in map {
+        if let (true, Value::String(s)) = (key == "keep", value) {
+            kept = Some(s);
+        }
+    }
+    let mut kept = kept.unwrap();
+    // Only the moved string is live: the block stays while it does.
+    assert_eq!(scratch_state().2, 1);
+    for i in 0..50 {
+        let tree = from_text_once(&rules_config(20 + i)).unwrap();
+        assert_eq!(
+            tree.get("rules")
+                .and_then(Value::as_array)
+                .map(<[Value]>::len),
+            Some(20 + i)
+        );
+    }
+    assert_eq!(kept, "kept across scratch work");
+    // Growing it outside a scratch scope moves it to the heap.
+    kept.push_str(", then grown");
+    assert_eq!(kept, "kept across scratch work, then grown");
+    assert_eq!(scratch_state(), (0, 0, 0));
+    // A block too small for the work: the rest comes from the heap.
+    let numbers = scratch(64, || {
+        (0..10_000u32).map(|n| n.to_string()).collect::<Vec<_>>()
+    });
+    assert_eq!(numbers[9_999], "9999");
+    assert_eq!(numbers.iter().map(String::len).sum::<usize>(), 38_890);
+    drop(numbers);
+    assert_eq!(scratch_state(), (0, 0, 0));
+}

@@ -64,13 +64,16 @@ impl Vitrine {
         simulate: JsValue,
         applier: JsApplier,
     ) -> Result<Vitrine, JsValue> {
-        let value = from_js(&config).map_err(|e| {
+        let value = super::json::from_js_once(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
                 path: String::new(),
                 message: format!("config is {e}"),
             }])
         })?;
-        let config = Config::parse(&value).map_err(|d| error::config(&d))?;
+        let config = Config::parse(&value).map_err(|d| error::config(&d));
+        // The tree is dropped before the start goes on, so its block goes back at once.
+        drop(value);
+        let config = config?;
         let selector_problems = check_selectors(&config);
         if !selector_problems.is_empty() {
             return Err(error::config(&selector_problems));

@@ -14,13 +14,29 @@ use crate::engine::value::Value;
 
 /// Reads plain data (what `JSON.parse` produces, or an object literal).
 pub fn from_js(value: &JsValue) -> Result<Value, String> {
+    match text_of(value)? {
+        Some(text) => json::parse(&text),
+        None => Ok(Value::Null),
+    }
+}
+
+/// As [`from_js`], for a value that is read once and dropped (a config at start):
+/// its tree is built in the allocator's scratch block.
+pub fn from_js_once(value: &JsValue) -> Result<Value, String> {
+    match text_of(value)? {
+        Some(text) => from_text_once(&text),
+        None => Ok(Value::Null),
+    }
+}
+
+fn text_of(value: &JsValue) -> Result<Option<String>, String> {
     if value.is_undefined() || value.is_null() {
-        return Ok(Value::Null);
+        return Ok(None);
     }
     let text = js_sys::JSON::stringify(value)
         .map_err(|e| format!("not JSON data ({})", super::error::describe(&e)))?;
     match text.as_string() {
-        Some(text) => json::parse(&text),
+        Some(text) => Ok(Some(text)),
         None => Err("not JSON data (a function or symbol)".into()),
     }
 }
@@ -28,6 +44,15 @@ pub fn from_js(value: &JsValue) -> Result<Value, String> {
 /// Reads JSON text (a stored partition, a config's raw text).
 pub fn from_text(text: &str) -> Result<Value, String> {
     json::parse(text)
+}
+
+/// As [`from_text`], for a value read once and dropped (see [`from_js_once`]).
+/// The block is sized for the tree the text makes: 7.1 bytes per byte of text for
+/// a rules config of short strings (tests/web.rs), so 10 with room; what does not
+/// fit goes to the heap as usual.
+pub fn from_text_once(text: &str) -> Result<Value, String> {
+    let bytes = text.len().saturating_mul(10).saturating_add(1024);
+    super::allocator::scratch(bytes, || json::parse(text))
 }
 
 /// An engine value as a plain JS value (objects, not Maps).

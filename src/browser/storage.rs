@@ -8,7 +8,7 @@
 
 use crate::engine::runtime::Partition;
 
-use super::json::from_text;
+use super::json::from_text_once;
 
 pub const PREFIX: &str = "vitrine:";
 /// `vitrine:queue:<lane>:<tab>`: events waiting for a destination, kept and read by
@@ -102,7 +102,7 @@ impl Storage {
 }
 
 fn decode(text: &str) -> Result<Partition, String> {
-    let value = from_text(text).map_err(|e| format!("not JSON: {e}"))?;
+    let value = from_text_once(text).map_err(|e| format!("not JSON: {e}"))?;
     if value.as_object().is_none() {
         return Err("not an object".into());
     }
