@@ -13,10 +13,11 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::bridges::{consent_mode_command, Bridges};
 
+use super::call_hook::CallHook;
 use super::input::{Input, Sink};
 use super::json::from_js;
 use super::page;
-use super::sources::{data_layer, hook_push, PushHook};
+use super::sources::{data_layer, hook_push};
 
 /// The TCF API, the callback registered with it, and the listener id it gave.
 type TcfListener = (
@@ -28,7 +29,7 @@ type TcfListener = (
 pub struct ConsentBridges {
     layer: Option<js_sys::Array>,
     read: Cell<u32>,
-    _hook: Option<PushHook>,
+    _hook: Option<CallHook>,
     tcf: Option<TcfListener>,
 }
 

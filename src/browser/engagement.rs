@@ -6,11 +6,11 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 use crate::engine::signal::Signal;
 
+use super::call_hook::{self, CallHook};
 use super::input::{Input, Sink};
 use super::listener::EventListener;
 use super::page;
@@ -20,31 +20,7 @@ const SCROLL_STEP: f64 = 5.0;
 
 pub struct Engagement {
     _listeners: Vec<EventListener>,
-    _history: Option<HistoryHook>,
-}
-
-/// `history.pushState`/`replaceState` wrapped to report navigation. The wrappers
-/// outlive us (another script may have wrapped them in turn), so on drop they are
-/// switched off and, where still ours, the originals put back.
-struct HistoryHook {
-    active: Rc<Cell<bool>>,
-    originals: Vec<(&'static str, js_sys::Function, js_sys::Function)>,
-}
-
-impl Drop for HistoryHook {
-    fn drop(&mut self) {
-        self.active.set(false);
-        let Some(history) = page::window().and_then(|w| w.history().ok()) else {
-            return;
-        };
-        for (name, original, wrapper) in &self.originals {
-            let current = js_sys::Reflect::get(&history, &JsValue::from_str(name))
-                .unwrap_or(JsValue::UNDEFINED);
-            if current == JsValue::from(wrapper.clone()) {
-                let _ = js_sys::Reflect::set(&history, &JsValue::from_str(name), original);
-            }
-        }
-    }
+    _history: Vec<CallHook>,
 }
 
 impl Engagement {
@@ -55,7 +31,7 @@ impl Engagement {
         let (Some(window), Some(document)) = (page::window(), page::document()) else {
             return Engagement {
                 _listeners: listeners,
-                _history: None,
+                _history: Vec::new(),
             };
         };
         let reported = Rc::new(Cell::new(0.0f64));
@@ -183,32 +159,16 @@ fn scroll_percent() -> Option<f64> {
     (height > 0.0).then(|| (bottom / height * 100.0).clamp(0.0, 100.0).round())
 }
 
-fn hook_history(sink: &Sink) -> Option<HistoryHook> {
-    let history = page::window()?.history().ok()?;
-    let active = Rc::new(Cell::new(true));
-    let mut originals = Vec::new();
-    for name in ["pushState", "replaceState"] {
-        let key = JsValue::from_str(name);
-        let original: js_sys::Function =
-            js_sys::Reflect::get(&history, &key).ok()?.dyn_into().ok()?;
-        let (sink, active, call) = (sink.clone(), active.clone(), original.clone());
-        let this = history.clone();
-        let wrapper =
-            Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
-                move |state: JsValue, unused: JsValue, url: JsValue| {
-                    let result = call.call3(&this, &state, &unused, &url);
-                    if active.get() && result.is_ok() {
-                        sink(Input::Navigated);
-                    }
-                    result
-                },
-            );
-        let function: js_sys::Function =
-            wrapper.as_ref().unchecked_ref::<js_sys::Function>().clone();
-        // The page (or a later wrapper) may keep calling it after we stop.
-        wrapper.forget();
-        let _ = js_sys::Reflect::set(&history, &key, &function);
-        originals.push((name, original, function));
-    }
-    Some(HistoryHook { active, originals })
+/// `history.pushState`/`replaceState` wrapped to report navigation (see `call_hook`).
+fn hook_history(sink: &Sink) -> Vec<CallHook> {
+    let Some(history) = page::window().and_then(|w| w.history().ok()) else {
+        return Vec::new();
+    };
+    ["pushState", "replaceState"]
+        .into_iter()
+        .filter_map(|name| {
+            let sink = sink.clone();
+            call_hook::hook(history.as_ref(), name, move || sink(Input::Navigated))
+        })
+        .collect()
 }

@@ -18,6 +18,8 @@ pub mod api;
 #[cfg(feature = "runtime")]
 pub mod applier;
 #[cfg(feature = "runtime")]
+pub mod call_hook;
+#[cfg(feature = "runtime")]
 pub mod cmp;
 #[cfg(feature = "runtime")]
 pub mod engagement;

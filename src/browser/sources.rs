@@ -11,12 +11,12 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::ecommerce;
 use crate::engine::signal::Signal;
 
+use super::call_hook::{self, CallHook};
 use super::input::{Input, Sink};
 use super::json::from_js;
 use super::listener::EventListener;
@@ -27,7 +27,7 @@ pub struct CartSources {
     layer: Option<js_sys::Array>,
     /// How many dataLayer entries have been read.
     read: Rc<Cell<u32>>,
-    _hook: Option<PushHook>,
+    _hook: Option<CallHook>,
     /// The signals this reader delivers.
     wants: fn(&Signal) -> bool,
 }
@@ -111,57 +111,9 @@ pub(super) fn data_layer() -> Option<js_sys::Array> {
     Some(array)
 }
 
-/// `dataLayer.push` wrapped so new entries are read at once. Dropping it switches
-/// the wrapper off and puts the previous `push` back if the wrapper is still the
-/// current one (a later wrapper on top keeps working, passing through ours).
-pub(super) struct PushHook {
-    layer: js_sys::Array,
-    active: Rc<Cell<bool>>,
-    original: js_sys::Function,
-    wrapper: js_sys::Function,
-}
-
-impl Drop for PushHook {
-    fn drop(&mut self) {
-        self.active.set(false);
-        let key = JsValue::from_str("push");
-        let current = js_sys::Reflect::get(&self.layer, &key).unwrap_or(JsValue::UNDEFINED);
-        if current == JsValue::from(self.wrapper.clone()) {
-            let _ = js_sys::Reflect::set(&self.layer, &key, &self.original);
-        }
-    }
-}
-
-/// Wraps `dataLayer.push` so new entries are read at once. The wrapper is a
-/// `Proxy` of the original whose `apply` trap forwards every argument, `this` and
-/// the return value exactly (`dataLayer.push(a, b)` appends both and returns the
-/// new length), with no JavaScript of ours to evaluate (strict CSP).
-pub(super) fn hook_push(layer: &js_sys::Array, sink: Sink) -> Option<PushHook> {
-    let key = JsValue::from_str("push");
-    let original: js_sys::Function = js_sys::Reflect::get(layer, &key).ok()?.dyn_into().ok()?;
-    let active = Rc::new(Cell::new(true));
-    let on = active.clone();
-    let trap = Closure::<
-        dyn FnMut(js_sys::Function, JsValue, js_sys::Array) -> Result<JsValue, JsValue>,
-    >::new(
-        move |target: js_sys::Function, this: JsValue, args: js_sys::Array| {
-            let result = js_sys::Reflect::apply(&target, &this, &args);
-            if on.get() {
-                sink(Input::DataLayer);
-            }
-            result
-        },
-    );
-    let handler = js_sys::Object::new();
-    js_sys::Reflect::set(&handler, &"apply".into(), trap.as_ref()).ok()?;
-    // The page keeps references to `dataLayer.push`; the trap must outlive us.
-    trap.forget();
-    let function: js_sys::Function = js_sys::Proxy::new(&original, &handler).unchecked_into();
-    js_sys::Reflect::set(layer, &key, &function).ok()?;
-    Some(PushHook {
-        layer: layer.clone(),
-        active,
-        original,
-        wrapper: function,
-    })
+/// Wraps `dataLayer.push` so new entries are read at once (see `call_hook`:
+/// every argument, `this` and the return value are forwarded exactly, so
+/// `dataLayer.push(a, b)` appends both and returns the new length).
+pub(super) fn hook_push(layer: &js_sys::Array, sink: Sink) -> Option<CallHook> {
+    call_hook::hook(layer, "push", move || sink(Input::DataLayer))
 }

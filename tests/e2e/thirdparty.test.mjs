@@ -389,7 +389,15 @@ test('dataLayer.push(a, b) appends both, returns the new length, and vitrine rea
   assert.equal(result.plain, 4);
   assert.equal(result.count, 2, 'both entries read');
   assert.equal(result.text, 'two items');
-  // Handed back on stop: push is Array.prototype.push again.
-  assert.equal(await page.evaluate(() => { window.v.stop(); return dataLayer.push === Array.prototype.push; }), true);
+  // Handed back on stop: push is Array.prototype.push again; a wrapper another
+  // script kept still appends, returns the length, and throws nothing.
+  const after = await page.evaluate(() => {
+    const kept = dataLayer.push;
+    window.v.stop();
+    const before = dataLayer.length;
+    const returned = kept.call(dataLayer, { event: 'late' }, { event: 'later' });
+    return { native: dataLayer.push === Array.prototype.push, grew: dataLayer.length - before, returned: returned - before, last: dataLayer.at(-1).event };
+  });
+  assert.deepEqual(after, { native: true, grew: 2, returned: 2, last: 'later' });
   await context.close();
 });
