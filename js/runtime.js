@@ -124,24 +124,6 @@ async function withBanditWeights(json, warnings) {
   };
 }
 
-const utf8 = new TextEncoder();
-
-// The config enters the wasm as the UTF-8 bytes of its JSON text, made by the
-// browser's own JSON.stringify and TextEncoder: native code, where a JS string
-// handed to the wasm is copied one character at a time by wasm-bindgen's glue.
-// JSON.stringify also decides what JSON data is (functions and undefined members
-// dropped, NaN as null; a BigInt or a cycle refused with the browser's words).
-function jsonBytes(config) {
-  let text;
-  try {
-    text = JSON.stringify(config ?? null);
-  } catch (error) {
-    throw configError(`config is not JSON data (${error?.message ?? error})`);
-  }
-  if (typeof text !== 'string') throw configError('config is not JSON data (a function or symbol)');
-  return utf8.encode(text);
-}
-
 /**
  * Starts vitrine on this page. Resolves to the instance; rejects with a
  * `VitrineConfigError` (its `errors` lists `{path, message}`) when the config is
@@ -211,7 +193,7 @@ export async function start(options = {}) {
   try {
     // The runtime builds the details of apply/revert/exposure only for a listener.
     const listening = (name) => (listeners.get(name)?.size ?? 0) > 0;
-    core = Vitrine.start(jsonBytes(given), emit, Boolean(debug), handover, listening, Boolean(preview), preview ? simulate : undefined, createApplier());
+    core = Vitrine.start(given, emit, Boolean(debug), handover, listening, Boolean(preview), preview ? simulate : undefined, createApplier());
   } catch (error) {
     // The runtime knows a config is invalid and where, not the words for it.
     throw error instanceof VitrineConfigError ? await worded(given, error) : error;

@@ -256,6 +256,30 @@ fn a_config_tree_is_built_in_the_scratch_block_and_gives_it_back_when_dropped() 
 }
 
 #[wasm_bindgen_test]
+fn a_js_string_crosses_as_its_utf8_written_into_the_wasm_memory() {
+    use vitrine::browser::json::utf8_of;
+    let long_ascii = "a".repeat(5000);
+    let cases = [
+        String::new(),
+        "plain ASCII".to_owned(),
+        "é".to_owned(),
+        "Olá, 😀 e\u{301} 中文".to_owned(),
+        // The first other character late (most of the buffer already used) and
+        // astral characters at the very end (four bytes for two units).
+        format!("{long_ascii}ção{long_ascii}😀😀"),
+        "😀".repeat(3000),
+    ];
+    for text in cases {
+        let js = js_sys::JsString::from(text.as_str());
+        assert_eq!(utf8_of(&js).unwrap(), text.as_bytes(), "{}", &text[..text.len().min(40)]);
+    }
+    // What JSON.stringify never makes (it escapes them): a lone surrogate is the
+    // replacement character, as TextEncoder writes it.
+    let lone = js_sys::JsString::from_char_code(&[0x61, 0xd800, 0x62]);
+    assert_eq!(utf8_of(&lone).unwrap(), "a\u{fffd}b".as_bytes());
+}
+
+#[wasm_bindgen_test]
 fn a_value_moved_out_of_a_scratch_tree_outlives_later_scratch_work() {
     use vitrine::browser::allocator::{scratch, scratch_state};
     use vitrine::browser::json::from_text_once;

@@ -37,9 +37,9 @@ fn busy() -> JsValue {
 
 #[wasm_bindgen]
 impl Vitrine {
-    /// Validates the config (`config_json`: the UTF-8 bytes of its JSON text, see
-    /// `json::from_utf8_once`), restores the stored profile, applies
-    /// the rules that match, and starts collecting what consent allows.
+    /// Validates `config` (a parsed JSON object, read as `json::from_js_once`),
+    /// restores the stored profile, applies the rules that match, and starts
+    /// collecting what consent allows.
     /// `emit(name, detail)` receives every event. Throws a `VitrineConfigError`
     /// (with `errors: [{path, message}]`) when the config is invalid; the page is
     /// then left untouched. `handover`, when given, is called right before the first
@@ -56,7 +56,7 @@ impl Vitrine {
     // the one caller.
     #[allow(clippy::too_many_arguments)]
     pub fn start(
-        config_json: Vec<u8>,
+        config: JsValue,
         emit: js_sys::Function,
         debug: bool,
         handover: Option<js_sys::Function>,
@@ -65,7 +65,7 @@ impl Vitrine {
         simulate: JsValue,
         applier: JsApplier,
     ) -> Result<Vitrine, JsValue> {
-        let value = super::json::from_utf8_once(&config_json).map_err(|e| {
+        let value = super::json::from_js_once(&config).map_err(|e| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
                 path: String::new(),
                 message: format!("config is {e}"),
@@ -74,7 +74,6 @@ impl Vitrine {
         let config = Config::parse(&value).map_err(|d| error::config(&d));
         // The tree is dropped before the start goes on, so its block goes back at once.
         drop(value);
-        drop(config_json);
         let config = config?;
         let selector_problems = check_selectors(&config);
         if !selector_problems.is_empty() {

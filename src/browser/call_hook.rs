@@ -13,6 +13,8 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::input::{Input, Sink};
+
 type Trap = dyn Fn(js_sys::Function, JsValue, js_sys::Array) -> Result<JsValue, JsValue>;
 
 /// Undoes the wrapping on drop.
@@ -26,17 +28,23 @@ pub struct CallHook {
     _trap: Closure<Trap>,
 }
 
-/// Wraps `owner[name]` (when it is a function) so `on_call` runs after each call
-/// that returns. A `Fn` trap, so a call from inside `on_call` (vitrine's own
-/// `dataLayer.push` while it handles one) re-enters safely.
-pub fn hook(owner: &js_sys::Object, name: &str, on_call: impl Fn() + 'static) -> Option<CallHook> {
+/// Wraps `owner[name]` (when it is a function) so `sink` hears `input()` after
+/// each call that returns. A `Fn` trap, so a call made while the sink handles one
+/// (vitrine's own `dataLayer.push`) re-enters safely. Not generic: one copy in
+/// the wasm for every hook.
+pub fn hook(
+    owner: &js_sys::Object,
+    name: &str,
+    sink: Sink,
+    input: fn() -> Input,
+) -> Option<CallHook> {
     let key = JsValue::from_str(name);
     let original: js_sys::Function = js_sys::Reflect::get(owner, &key).ok()?.dyn_into().ok()?;
     let trap = Closure::<Trap>::new(
         move |target: js_sys::Function, this: JsValue, args: js_sys::Array| {
             let result = js_sys::Reflect::apply(&target, &this, &args);
             if result.is_ok() {
-                on_call();
+                sink(input());
             }
             result
         },

@@ -20,7 +20,7 @@ const SCROLL_STEP: f64 = 5.0;
 
 pub struct Engagement {
     _listeners: Vec<EventListener>,
-    _history: Vec<CallHook>,
+    _history: [Option<CallHook>; 2],
 }
 
 impl Engagement {
@@ -31,7 +31,7 @@ impl Engagement {
         let (Some(window), Some(document)) = (page::window(), page::document()) else {
             return Engagement {
                 _listeners: listeners,
-                _history: Vec::new(),
+                _history: [None, None],
             };
         };
         let reported = Rc::new(Cell::new(0.0f64));
@@ -160,15 +160,10 @@ fn scroll_percent() -> Option<f64> {
 }
 
 /// `history.pushState`/`replaceState` wrapped to report navigation (see `call_hook`).
-fn hook_history(sink: &Sink) -> Vec<CallHook> {
+fn hook_history(sink: &Sink) -> [Option<CallHook>; 2] {
     let Some(history) = page::window().and_then(|w| w.history().ok()) else {
-        return Vec::new();
+        return [None, None];
     };
-    ["pushState", "replaceState"]
-        .into_iter()
-        .filter_map(|name| {
-            let sink = sink.clone();
-            call_hook::hook(history.as_ref(), name, move || sink(Input::Navigated))
-        })
-        .collect()
+    let hook = |name| call_hook::hook(history.as_ref(), name, sink.clone(), || Input::Navigated);
+    [hook("pushState"), hook("replaceState")]
 }

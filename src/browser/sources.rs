@@ -115,5 +115,5 @@ pub(super) fn data_layer() -> Option<js_sys::Array> {
 /// every argument, `this` and the return value are forwarded exactly, so
 /// `dataLayer.push(a, b)` appends both and returns the new length).
 pub(super) fn hook_push(layer: &js_sys::Array, sink: Sink) -> Option<CallHook> {
-    call_hook::hook(layer, "push", move || sink(Input::DataLayer))
+    call_hook::hook(layer, "push", sink, || Input::DataLayer)
 }
