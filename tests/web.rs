@@ -281,6 +281,54 @@ fn a_js_string_crosses_as_its_utf8_written_into_the_wasm_memory() {
 }
 
 #[wasm_bindgen_test]
+fn a_read_only_config_tree_gives_its_block_back_whole_and_falls_back_to_dropping() {
+    use vitrine::browser::allocator::{scratch_read_only, scratch_state};
+    use vitrine::browser::json::{from_js_once, from_text, from_text_once};
+    use wasm_bindgen::JsCast;
+    let text = rules_config(1000);
+    let object = js_sys::JSON::parse(&text).unwrap();
+    let tree = from_js_once(&object).unwrap();
+    assert_eq!(*tree, from_text(&text).unwrap());
+    assert!(scratch_state().2 > 10_000, "the tree is in the block");
+    drop(tree);
+    assert_eq!(scratch_state(), (0, 0, 0), "the block went back whole");
+    // Something else live in the block: the tree is dropped piece by piece, and
+    // what else is live stays.
+    let Value::Object(map) = from_text_once(r#"{"keep": "kept"}"#).unwrap() else {
+        panic!("an object");
+    };
+    let kept = map.into_iter().next().unwrap();
+    let tree = from_js_once(&object).unwrap();
+    drop(tree);
+    assert_eq!(scratch_state().2, 2, "the kept key and value only");
+    assert_eq!(kept, ("keep".to_owned(), Value::String("kept".into())));
+    drop(kept);
+    assert_eq!(scratch_state(), (0, 0, 0));
+    // A value that did not fit the block (most of it in the heap) is dropped as
+    // usual: a hundred of them leave the wasm memory as it was.
+    let memory = || {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length()
+    };
+    let numbers = |n: u32| (0..n).map(|n| n.to_string()).collect::<Vec<_>>();
+    drop(scratch_read_only(64, || numbers(10_000)));
+    let before = memory();
+    for _ in 0..100 {
+        let spilled = scratch_read_only(64, || numbers(10_000));
+        assert_eq!(spilled[9_999], "9999");
+    }
+    assert!(
+        memory() - before < 1 << 20,
+        "grew {} bytes",
+        memory() - before
+    );
+    assert_eq!(scratch_state(), (0, 0, 0));
+}
+
+#[wasm_bindgen_test]
 fn a_value_moved_out_of_a_scratch_tree_outlives_later_scratch_work() {
     use vitrine::browser::allocator::{scratch, scratch_state};
     use vitrine::browser::json::from_text_once;

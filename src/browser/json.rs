@@ -10,6 +10,7 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
+use super::allocator::ReadOnly;
 use crate::engine::json;
 use crate::engine::value::Value;
 
@@ -68,18 +69,30 @@ pub fn utf8_of(text: &js_sys::JsString) -> Result<Vec<u8>, String> {
 }
 
 /// As [`from_js`], for a value read once and dropped (a config at start): its
-/// text crosses as UTF-8 ([`utf8_of`]) and its tree is built in the allocator's
-/// scratch block ([`from_text_once`]). The bytes are checked as UTF-8 again, not
-/// trusted: the page could have replaced `TextEncoder.prototype.encodeInto`.
-pub fn from_js_once(value: &JsValue) -> Result<Value, String> {
-    let Some(text) = json_string(value)? else {
-        return Ok(Value::Null);
+/// text crosses as UTF-8 ([`utf8_of`]; the bytes are checked as UTF-8 again, not
+/// trusted: the page could have replaced `TextEncoder.prototype.encodeInto`), and
+/// its tree is built in the allocator's scratch block as a tree that can only be
+/// read, so the block goes back whole when it is dropped (`allocator::ReadOnly`).
+pub fn from_js_once(value: &JsValue) -> Result<ReadOnly<Value>, String> {
+    let text = match json_string(value)? {
+        Some(text) => text,
+        None => js_sys::JsString::from("null"),
     };
     let bytes = utf8_of(&text)?;
     drop(text);
-    match core::str::from_utf8(&bytes) {
-        Ok(text) => from_text_once(text),
-        Err(_) => Err("not UTF-8 text".into()),
+    let Ok(text) = core::str::from_utf8(&bytes) else {
+        return Err("not UTF-8 text".into());
+    };
+    let mut refused = None;
+    let tree = super::allocator::scratch_read_only(block_for(text), || {
+        json::parse(text).unwrap_or_else(|e| {
+            refused = Some(e);
+            Value::Null
+        })
+    });
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(tree),
     }
 }
 
@@ -105,14 +118,17 @@ pub fn from_text(text: &str) -> Result<Value, String> {
     json::parse(text)
 }
 
-/// As [`from_text`], for a value read once and dropped (a config at start): its
+/// As [`from_text`], for a value read once and dropped (a stored partition): its
 /// tree is built in the allocator's scratch block.
-/// The block is sized for the tree the text makes: 7.1 bytes per byte of text for
-/// a rules config of short strings (tests/web.rs), so 10 with room; what does not
-/// fit goes to the heap as usual.
 pub fn from_text_once(text: &str) -> Result<Value, String> {
-    let bytes = text.len().saturating_mul(10).saturating_add(1024);
-    super::allocator::scratch(bytes, || json::parse(text))
+    super::allocator::scratch(block_for(text), || json::parse(text))
+}
+
+/// The scratch block for the tree a text makes: 7.1 bytes per byte of text for a
+/// rules config of short strings (tests/web.rs), so 10 with room; what does not
+/// fit goes to the heap as usual.
+fn block_for(text: &str) -> usize {
+    text.len().saturating_mul(10).saturating_add(1024)
 }
 
 /// An engine value as a plain JS value (objects, not Maps).

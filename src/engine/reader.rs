@@ -57,7 +57,8 @@ pub fn boolean(map: &Map, key: &str, default: bool, path: &Path, diags: &mut Dia
 
 pub fn string(value: &Value, path: &Path, max: usize, diags: &mut Diagnostics) -> Option<String> {
     match value {
-        Value::String(s) if s.chars().count() > max => {
+        // Characters are counted only when the bytes could be too many.
+        Value::String(s) if s.len() > max && s.chars().count() > max => {
             diags.report(path, || format!("is longer than {max} characters"));
             None
         }
@@ -73,9 +74,11 @@ pub fn string(value: &Value, path: &Path, max: usize, diags: &mut Diagnostics) -
 
 pub fn identifier(value: &Value, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let s = string(value, path, MAX_ID_LEN, diags)?;
+    // By bytes: every byte of a non-ASCII character fails the test, as it would.
     let valid = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+        && s.as_bytes()
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
     if !valid {
         diags.report(path, || {
             format!("\"{s}\" is not a valid id (letters, digits, - _ . : only)")
