@@ -238,7 +238,7 @@ fn parse_root(value: &Value, diags: &mut Diagnostics) -> Option<Config> {
         diags,
     );
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    for i in duplicate_ids(&ids) {
+    for i in super::reader::duplicate_ids(&ids) {
         diags.report(&field(&index(&Path::Text("rules"), i), "id"), || {
             format!("duplicate rule id \"{}\"", rules[i].id)
         });
@@ -364,37 +364,6 @@ fn parse_signals(
     signals
 }
 
-/// The indexes of rules whose id an earlier rule already has, in order. Each id's
-/// hash goes into an open-addressed table with twice as many slots as rules, and
-/// ids are compared only where hashes meet: 1,000 rules cost about 1,000 probes
-/// (comparing every hash with every earlier one was 500,000 comparisons, a few
-/// per cent of a start).
-fn duplicate_ids(ids: &[&str]) -> Vec<usize> {
-    let size = (ids.len() * 2).next_power_of_two();
-    let mask = size - 1;
-    // (hash, index + 1); index 0 is an empty slot.
-    let mut slots = vec![(0u32, 0usize); size];
-    let mut duplicates = Vec::new();
-    for (i, &id) in ids.iter().enumerate() {
-        let hash = super::bucket::fnv1a32(id);
-        let mut at = hash as usize & mask;
-        loop {
-            match slots[at] {
-                (_, 0) => {
-                    slots[at] = (hash, i + 1);
-                    break;
-                }
-                (h, j) if h == hash && ids[j - 1] == id => {
-                    duplicates.push(i);
-                    break;
-                }
-                _ => at = (at + 1) & mask,
-            }
-        }
-    }
-    duplicates
-}
-
 fn parse_rule(
     value: &Value,
     path: &Path,
@@ -504,44 +473,6 @@ mod tests {
             "rules[1].id: duplicate rule id \"a\"",
         ];
         assert_eq!(errors, expected);
-    }
-
-    #[test]
-    fn duplicate_ids_are_found_as_comparing_every_pair_finds_them() {
-        use std::collections::HashMap;
-        // Two different ids with the same hash: met in the table, told apart.
-        let mut seen = HashMap::new();
-        let (a, b) = (0..)
-            .map(|n| format!("r{n}"))
-            .find_map(|id| {
-                let hash = super::super::bucket::fnv1a32(&id);
-                seen.insert(hash, id.clone())
-                    .filter(|other| *other != id)
-                    .map(|other| (other, id))
-            })
-            .unwrap();
-        assert_eq!(
-            super::super::bucket::fnv1a32(&a),
-            super::super::bucket::fnv1a32(&b)
-        );
-        let mut ids: Vec<String> = (0..3000).map(|n| format!("rule-{}", n % 2100)).collect();
-        ids.extend([
-            a.clone(),
-            b.clone(),
-            a,
-            b,
-            "x".into(),
-            "x".into(),
-            "x".into(),
-        ]);
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let naive: Vec<usize> = (0..ids.len())
-            .filter(|&i| ids[..i].contains(&ids[i]))
-            .collect();
-        assert_eq!(naive.len(), 900 + 2 + 2);
-        assert_eq!(duplicate_ids(&ids), naive);
-        assert_eq!(duplicate_ids(&[]), Vec::<usize>::new());
-        assert_eq!(duplicate_ids(&["only"]), Vec::<usize>::new());
     }
 
     #[test]

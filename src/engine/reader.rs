@@ -1,7 +1,7 @@
 //! Reading the config document: the typed accessors every section's parser uses
 //! (objects with their allowed fields, strings with a length cap, ids, bounded
-//! lists, consent category references, `consent` lists and priorities) and the
-//! limits they enforce. Each feature parses its own section with these; `config`
+//! lists, consent category references, `consent` lists, priorities, duplicate ids)
+//! and the limits they enforce. Each feature parses its own section with these; `config`
 //! only assembles the sections, so no feature depends on `config`.
 
 use super::diagnostic::{field, index, unknown, Diagnostics, Path};
@@ -225,5 +225,79 @@ pub fn translated(
             });
             Vec::new()
         }
+    }
+}
+
+/// The indexes of ids (a config's rule ids) an earlier one already has, in order.
+/// Each id's hash goes into an open-addressed table with twice as many slots as
+/// ids, and ids are compared only where hashes meet: 1,000 rules cost about 1,000 probes
+/// (comparing every hash with every earlier one was 500,000 comparisons, a few
+/// per cent of a start).
+pub(crate) fn duplicate_ids(ids: &[&str]) -> Vec<usize> {
+    let size = (ids.len() * 2).next_power_of_two();
+    let mask = size - 1;
+    // (hash, index + 1); index 0 is an empty slot.
+    let mut slots = vec![(0u32, 0usize); size];
+    let mut duplicates = Vec::new();
+    for (i, &id) in ids.iter().enumerate() {
+        let hash = super::bucket::fnv1a32(id);
+        let mut at = hash as usize & mask;
+        loop {
+            match slots[at] {
+                (_, 0) => {
+                    slots[at] = (hash, i + 1);
+                    break;
+                }
+                (h, j) if h == hash && ids[j - 1] == id => {
+                    duplicates.push(i);
+                    break;
+                }
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+    duplicates
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_ids_are_found_as_comparing_every_pair_finds_them() {
+        use std::collections::HashMap;
+        // Two different ids with the same hash: met in the table, told apart.
+        let mut seen = HashMap::new();
+        let (a, b) = (0..)
+            .map(|n| format!("r{n}"))
+            .find_map(|id| {
+                let hash = super::super::bucket::fnv1a32(&id);
+                seen.insert(hash, id.clone())
+                    .filter(|other| *other != id)
+                    .map(|other| (other, id))
+            })
+            .unwrap();
+        assert_eq!(
+            super::super::bucket::fnv1a32(&a),
+            super::super::bucket::fnv1a32(&b)
+        );
+        let mut ids: Vec<String> = (0..3000).map(|n| format!("rule-{}", n % 2100)).collect();
+        ids.extend([
+            a.clone(),
+            b.clone(),
+            a,
+            b,
+            "x".into(),
+            "x".into(),
+            "x".into(),
+        ]);
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let naive: Vec<usize> = (0..ids.len())
+            .filter(|&i| ids[..i].contains(&ids[i]))
+            .collect();
+        assert_eq!(naive.len(), 900 + 2 + 2);
+        assert_eq!(duplicate_ids(&ids), naive);
+        assert_eq!(duplicate_ids(&[]), Vec::<usize>::new());
+        assert_eq!(duplicate_ids(&["only"]), Vec::<usize>::new());
     }
 }
