@@ -4,7 +4,9 @@
 //! crosses the boundary once and is read by `engine::json` (a walk through `Reflect`
 //! crossed it once per field). `JSON.stringify` also decides what is JSON data:
 //! functions and `undefined` members are dropped, `NaN` becomes `null`, and a BigInt
-//! or a cycle is refused with the browser's own message. Out: `Value::to_json` and
+//! or a cycle is refused with the browser's own message. The config at start, the
+//! one large text, is not handed over as a string but written into the wasm's
+//! memory as UTF-8 by the browser (`utf8_of`). Out: `Value::to_json` and
 //! `JSON.parse`, so no serializer is compiled into the wasm either.
 
 use wasm_bindgen::prelude::wasm_bindgen;
