@@ -219,9 +219,15 @@ fn give_back_whole(live: usize) -> bool {
     true
 }
 
-/// As [`scratch`], for plain data (whose drop only frees memory: a `Value`) that
-/// is read and then dropped, never taken apart: see [`ReadOnly`].
-pub fn scratch_read_only<T>(bytes: usize, f: impl FnOnce() -> T) -> ReadOnly<T> {
+/// As [`scratch`], for plain data that is read and then dropped, never taken
+/// apart: see [`ReadOnly`].
+///
+/// # Safety
+/// Everything `f` allocates and keeps must be in what it returns: nothing may
+/// leave through its captures (an error stored outside, say; the block would be
+/// given back under it). `T` must free only memory when dropped and have no
+/// interior mutability (a `Value`, or a `Result` of one and a `String`).
+pub unsafe fn scratch_read_only<T>(bytes: usize, f: impl FnOnce() -> T) -> ReadOnly<T> {
     let before = (HEAP.live.get(), HEAP.spilled.get());
     let value = scratch(bytes, f);
     ReadOnly {

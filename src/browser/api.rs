@@ -65,15 +65,20 @@ impl Vitrine {
         simulate: JsValue,
         applier: JsApplier,
     ) -> Result<Vitrine, JsValue> {
-        let value = super::json::from_js_once(&config).map_err(|e| {
+        let refuse = |e: &str| {
             error::config(&[crate::engine::diagnostic::Diagnostic {
                 path: String::new(),
                 message: format!("config is {e}"),
             }])
-        })?;
-        let config = Config::parse(&value).map_err(|d| error::config(&d));
+        };
+        let tree = super::json::from_js_once(&config).map_err(|e| refuse(&e))?;
+        let value = match &*tree {
+            Ok(value) => value,
+            Err(e) => return Err(refuse(e)),
+        };
+        let config = Config::parse(value).map_err(|d| error::config(&d));
         // The tree is dropped before the start goes on, so its block goes back at once.
-        drop(value);
+        drop(tree);
         let config = config?;
         let selector_problems = check_selectors(&config);
         if !selector_problems.is_empty() {

@@ -60,11 +60,14 @@ pub fn utf8_of(text: &js_sys::JsString) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     bytes.resize(units as usize, 0);
     let done = encoder.encode_into(text, &mut bytes);
-    let (read, mut written) = (done.read(), done.written() as usize);
+    // Clamped: a replaced `encodeInto` may answer anything.
+    let read = done.read().min(units);
+    let mut written = (done.written() as usize).min(bytes.len());
     if read < units {
         bytes.resize(written + (units - read) as usize * 3, 0);
         let rest = text.substring(read, units);
-        written += encoder.encode_into(&rest, &mut bytes[written..]).written() as usize;
+        let more = encoder.encode_into(&rest, &mut bytes[written..]).written() as usize;
+        written += more.min(bytes.len() - written);
     }
     bytes.truncate(written);
     Ok(bytes)
@@ -75,7 +78,7 @@ pub fn utf8_of(text: &js_sys::JsString) -> Result<Vec<u8>, String> {
 /// trusted: the page could have replaced `TextEncoder.prototype.encodeInto`), and
 /// its tree is built in the allocator's scratch block as a tree that can only be
 /// read, so the block goes back whole when it is dropped (`allocator::ReadOnly`).
-pub fn from_js_once(value: &JsValue) -> Result<ReadOnly<Value>, String> {
+pub fn from_js_once(value: &JsValue) -> Result<ReadOnly<Result<Value, String>>, String> {
     let text = match json_string(value)? {
         Some(text) => text,
         None => js_sys::JsString::from("null"),
@@ -85,17 +88,9 @@ pub fn from_js_once(value: &JsValue) -> Result<ReadOnly<Value>, String> {
     let Ok(text) = core::str::from_utf8(&bytes) else {
         return Err("not UTF-8 text".into());
     };
-    let mut refused = None;
-    let tree = super::allocator::scratch_read_only(block_for(text), || {
-        json::parse(text).unwrap_or_else(|e| {
-            refused = Some(e);
-            Value::Null
-        })
-    });
-    match refused {
-        Some(e) => Err(e),
-        None => Ok(tree),
-    }
+    // SAFETY: the parse keeps nothing but its result (the tree, or the error's
+    // words, both in the `Result`), which is plain data.
+    Ok(unsafe { super::allocator::scratch_read_only(block_for(text), || json::parse(text)) })
 }
 
 /// `JSON.stringify(value)`, as the JS string it is (`None` for `null`/`undefined`).

@@ -72,6 +72,24 @@ const notDataPage = `<!doctype html><html><head><link rel="icon" href="data:,"><
     }
   }
   window.refusals = refusals;
+  // A page that replaced TextEncoder.prototype.encodeInto with a liar: refused,
+  // nothing breaks, and the next start (the real one back) works.
+  const real = TextEncoder.prototype.encodeInto;
+  const liars = [
+    function (text, into) { into.fill(0xff); return { read: text.length, written: into.length + 1000 }; },
+    function () { return { read: 1e9, written: 1e9 }; },
+    function (text, into) { into.fill(0xc3); return { read: 0, written: 7 }; },
+  ];
+  for (const liar of liars) {
+    TextEncoder.prototype.encodeInto = liar;
+    try {
+      await start({ config: { rules: [{ id: 'r', consent: ['necessary'], actions: [action] }] } });
+      refusals.push('started');
+    } catch (error) {
+      refusals.push({ configError: error instanceof VitrineConfigError, message: error.message, errors: error.errors });
+    }
+  }
+  TextEncoder.prototype.encodeInto = real;
   window.titleAfterRefusals = document.querySelector('#title').textContent;
   const text = 'Olá, 😀 \u00e9\u0301 \u4e2d\u6587';
   window.v = await start({ config: { rules: [{ id: 'r', consent: ['necessary'], actions: [{ op: 'setText', selector: '#title', text }] }] } });
@@ -195,8 +213,16 @@ describe('ESM start()', () => {
   test('a config JSON cannot hold is refused as a config error; any text crosses intact', async () => {
     const { page, log, context } = await open('/esm-not-data.html');
     await page.waitForFunction(() => window.v);
-    const refusals = await page.evaluate(() => window.refusals);
-    assert.equal(refusals.length, 2);
+    const all = await page.evaluate(() => window.refusals);
+    assert.equal(all.length, 5);
+    const refusals = all.slice(0, 2);
+    for (const [i, refusal] of all.slice(2).entries()) {
+      assert.notEqual(refusal, 'started', `liar ${i}: refused`);
+      assert.equal(refusal.configError, true, `liar ${i}: a VitrineConfigError, not a crash: ${refusal.message}`);
+      // Bytes that are not UTF-8 (0xff, a lone 0xc3), or a buffer left zeroed (not
+      // JSON: the reader's words, intact — once they were read from freed memory).
+      assert.match(refusal.message, i === 1 ? /^vitrine: invalid config: config is [a-z ]+$/ : /config is not UTF-8 text/);
+    }
     for (const [i, refusal] of refusals.entries()) {
       assert.notEqual(refusal, 'started', `config ${i} was refused`);
       assert.equal(refusal.configError, true, `config ${i}: a VitrineConfigError`);
