@@ -215,8 +215,9 @@ fn eval_or(list: &[Condition], attributes: &Value) -> bool {
 /// An attribute path as written (`cart.total`), kept as the one string: a start
 /// that split every path into owned step strings (and joined them back for
 /// `roots`) spent 7 % of its time on that. Where the first step ends is found once
-/// here, so the common paths (one or two steps) are never scanned when they run;
-/// later steps are found by a byte scan.
+/// here, so a one-step path is never scanned when it runs and a longer one only
+/// from its second step on (a scan of every step at evaluation made `refresh()`
+/// 10-20 % slower).
 #[derive(Debug, Clone, PartialEq)]
 struct AttrPath {
     text: String,

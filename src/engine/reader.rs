@@ -1,8 +1,8 @@
 //! Reading the config document: the typed accessors every section's parser uses
 //! (objects with their allowed fields, strings with a length cap, ids, bounded
-//! lists, consent category references, `consent` lists, priorities, duplicate ids)
-//! and the limits they enforce. Each feature parses its own section with these; `config`
-//! only assembles the sections, so no feature depends on `config`.
+//! lists, consent category references, `consent` lists, priorities, duplicate
+//! ids) and the limits they enforce. Each feature parses its own section with
+//! these; `config` only assembles the sections, so no feature depends on `config`.
 
 use super::diagnostic::{field, index, unknown, Diagnostics, Path};
 use super::value::{Map, Value};
